@@ -1,0 +1,42 @@
+//! `editions merge`: translations spliced into the original.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use editions::{Document, SegmentOptions, SourceText};
+
+use super::{write_atomically, Failure, EXIT_OK};
+
+pub fn run(
+    file: &Path,
+    translations: &Path,
+    options: &SegmentOptions,
+    target: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let source = SourceText::read(file)?;
+    let map = read_translations(translations)?;
+    let doc = Document::parse(&source.text, options).with_path(file);
+    let merged = editions::merge(&doc, &map).map_err(|e| Failure(e.into()))?;
+    let merged = source.restore(merged);
+    match target {
+        Some(path) => write_atomically(path, &merged)?,
+        None => out.write_all(merged.as_bytes())?,
+    }
+    Ok(EXIT_OK)
+}
+
+fn read_translations(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let text = SourceText::read(path)?;
+    serde_json::from_str(&text.text).map_err(|e| {
+        anyhow::anyhow!(
+            "`{}` line {} column {}: {e}\n  hint: translations are one JSON object mapping segment ids to tagged text, such as {{\"p-0123456789\": \"Hello <b1>world</b1>\"}}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+    .context("cannot read the translations")
+}

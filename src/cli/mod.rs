@@ -1,0 +1,152 @@
+//! The command line: argument parsing, exit codes and output formats.
+//!
+//! Exit codes (documented in the README):
+//! - `0`: success.
+//! - `1`: the input was read but the work failed on its content (problems in translations).
+//! - `2`: usage error, or an input that cannot be read or parsed.
+
+mod extract;
+mod merge;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use editions::{Lang, SegmentOptions};
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when the work failed on the input's content.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code for usage errors and unreadable input.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "editions",
+    version,
+    about = "Localized editions of a Markdown newsletter, checked link for link"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the translatable segments of a Markdown file.
+    Extract {
+        /// The Markdown file.
+        file: PathBuf,
+        #[command(flatten)]
+        segmenting: SegmentArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+        format: ExtractFormat,
+    },
+    /// Write translations (a JSON object of segment id → tagged text) into a Markdown file.
+    Merge {
+        /// The original Markdown file.
+        file: PathBuf,
+        /// The translations: a JSON object `{ "<id>": "<tagged translation>" }`.
+        translations: PathBuf,
+        #[command(flatten)]
+        segmenting: SegmentArgs,
+        /// Where to write the result (default: standard output). Written atomically.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SegmentArgs {
+    /// The language of the original: text without its letters is not a segment.
+    #[arg(long, default_value = "zh")]
+    from: Lang,
+    /// Front-matter fields to translate (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "title")]
+    fields: Vec<String>,
+}
+
+impl SegmentArgs {
+    fn options(&self) -> SegmentOptions {
+        SegmentOptions {
+            source: self.from,
+            front_matter_fields: self.fields.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExtractFormat {
+    Json,
+    Text,
+}
+
+/// Runs the command line and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match run(cli, &mut out) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("error: {e:#}");
+            e.downcast_ref::<Failure>()
+                .map_or(EXIT_USAGE, |_| EXIT_FAILED)
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// An error about the content of valid input (exit code 1 rather than 2).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Failure(#[from] pub anyhow::Error);
+
+fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Extract {
+            file,
+            segmenting,
+            format,
+        } => extract::run(&file, &segmenting.options(), format, out),
+        Command::Merge {
+            file,
+            translations,
+            segmenting,
+            out: target,
+        } => merge::run(
+            &file,
+            &translations,
+            &segmenting.options(),
+            target.as_deref(),
+            out,
+        ),
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file beside it, then a rename, so that
+/// a reader never sees a partial file and an existing file is never left half-written.
+pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}

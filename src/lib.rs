@@ -1,0 +1,28 @@
+//! # editions
+//!
+//! Turns an issue of a Chinese Markdown newsletter into its localized editions with an LLM,
+//! and proves that nothing was lost on the way.
+//!
+//! The library holds the pipeline's concepts, each in its own module, layered so that each
+//! only depends on the ones above it in this list:
+//!
+//! - [`lang`]: languages and their scripts.
+//! - [`document`]: reading a source file (UTF-8, byte-order mark, line numbers).
+//! - [`tag`]: the tagged-text form in which a segment's inline markup travels.
+//! - [`frontmatter`]: the translatable string fields of YAML front matter.
+//! - [`segment`]: cutting a document into segments and verbatim bytes.
+//! - [`splice`]: writing translations back into the original's byte ranges.
+//!
+//! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
+
+pub mod document;
+pub mod frontmatter;
+pub mod lang;
+pub mod segment;
+pub mod splice;
+pub mod tag;
+
+pub use document::SourceText;
+pub use lang::Lang;
+pub use segment::{Document, Segment, SegmentOptions};
+pub use splice::{merge, MergeError};

@@ -1,0 +1,618 @@
+//! Segmentation: cutting a Markdown document into translatable segments and verbatim bytes.
+//!
+//! The document is parsed once with pulldown-cmark (tables, footnotes, strikethrough, heading
+//! attributes and YAML front matter enabled). Every maximal run of inline content inside a
+//! block (a paragraph, a heading, a table cell, the text of a tight list item) becomes a
+//! [`Segment`]; so does each configured string field of the front matter. Everything else
+//! (front-matter delimiters, code blocks, HTML blocks, list markers, heading markers and
+//! attributes, link reference definitions, blank lines) lies between segments and is never
+//! touched.
+//!
+//! A segment is a list of [`Piece`]s, each owning a contiguous byte range of the original.
+//! Two invariants hold, and the fuzz target in `fuzz/` and the property tests check them:
+//!
+//! 1. **Concatenating the raw bytes of a segment's pieces gives back the segment's bytes**, and
+//!    concatenating the [`Chunk`]s of a document gives back the whole document.
+//! 2. **Splicing a segment's own tagged text back gives back the original bytes** (see
+//!    [`crate::splice`]).
+//!
+//! Segment ids are derived from the segment's kind and tagged text (plus an occurrence number
+//! for repeats), never from its position, so inserting a paragraph does not renumber the rest.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
+
+use crate::document::LineIndex;
+use crate::frontmatter;
+use crate::lang::Lang;
+use crate::tag::{push_escaped, Tag, TagKind};
+
+/// The pulldown-cmark extensions the newsletter uses.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// How to segment a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentOptions {
+    /// The language of the original: a run of text with none of its letters is not a segment.
+    pub source: Lang,
+    /// The front-matter fields whose string values are translated.
+    pub front_matter_fields: Vec<String>,
+}
+
+impl Default for SegmentOptions {
+    fn default() -> Self {
+        SegmentOptions {
+            source: Lang::Zh,
+            front_matter_fields: vec!["title".to_string()],
+        }
+    }
+}
+
+/// The block a segment's text sits in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    /// A cell of a table's header row.
+    TableHeader,
+    TableCell,
+    /// The text of a tight list item (loose items hold paragraphs).
+    ListItem,
+    /// A string field of the YAML front matter.
+    FrontMatter(String),
+}
+
+impl BlockKind {
+    /// The short name used as the prefix of segment ids.
+    pub fn short(&self) -> String {
+        match self {
+            BlockKind::Paragraph => "p".into(),
+            BlockKind::Heading(l) => format!("h{l}"),
+            BlockKind::TableHeader => "th".into(),
+            BlockKind::TableCell => "td".into(),
+            BlockKind::ListItem => "li".into(),
+            BlockKind::FrontMatter(field) => format!("fm-{field}"),
+        }
+    }
+
+    /// Whether a line break may appear in this block's text.
+    pub fn allows_newlines(&self) -> bool {
+        matches!(self, BlockKind::Paragraph | BlockKind::ListItem)
+    }
+}
+
+/// One piece of a segment.
+///
+/// Invariant: the `raw` ranges of a segment's pieces are contiguous, in order, and together
+/// cover exactly the segment's range, so concatenating them gives back the original bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Translatable text. `text` is decoded (escapes and entities resolved); `raw` is the
+    /// original bytes, including any backslash escapes.
+    Text { raw: Range<usize>, text: String },
+    /// The opening delimiter of a paired inline element: `[`, `**`, `![` …
+    Open { raw: Range<usize>, tag: Tag },
+    /// The closing delimiter of a paired inline element: `](url "title")`, `**` …
+    Close { raw: Range<usize>, tag: Tag },
+    /// A self-contained inline element carried as a placeholder: code span, inline HTML,
+    /// autolink, footnote reference, hard break (with the next line's container prefix).
+    Atom { raw: Range<usize>, tag: Tag },
+    /// A soft line break, together with the container prefix of the next line (`> `, indent).
+    Break { raw: Range<usize> },
+}
+
+impl Piece {
+    pub fn raw(&self) -> &Range<usize> {
+        match self {
+            Piece::Text { raw, .. }
+            | Piece::Open { raw, .. }
+            | Piece::Close { raw, .. }
+            | Piece::Atom { raw, .. }
+            | Piece::Break { raw } => raw,
+        }
+    }
+
+    fn raw_mut(&mut self) -> &mut Range<usize> {
+        match self {
+            Piece::Text { raw, .. }
+            | Piece::Open { raw, .. }
+            | Piece::Close { raw, .. }
+            | Piece::Atom { raw, .. }
+            | Piece::Break { raw } => raw,
+        }
+    }
+}
+
+/// A run of inline content, translatable or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Stable id: kind, hash of the tagged text, and `-N` for the N-th repeat.
+    pub id: String,
+    /// 1-based line of the segment's first byte.
+    pub line: usize,
+    pub kind: BlockKind,
+    /// Byte range in the document.
+    pub range: Range<usize>,
+    pub pieces: Vec<Piece>,
+    /// The tagged text sent to a translator.
+    pub tagged: String,
+    /// Whether the text contains letters of the source language.
+    pub translatable: bool,
+}
+
+impl Segment {
+    /// The tags of this segment, in document order.
+    pub fn tags(&self) -> Vec<Tag> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Open { tag, .. } | Piece::Atom { tag, .. } => Some(*tag),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The decoded text of the segment, without markup.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text { text, .. } => out.push_str(text),
+                Piece::Break { .. } => out.push('\n'),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// A document cut into chunks.
+///
+/// Invariant: concatenating the chunks, in order, gives back the original text exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chunk {
+    /// Bytes copied unchanged.
+    Verbatim(Range<usize>),
+    /// The run at this index of [`Document::runs`].
+    Run(usize),
+}
+
+/// A parsed document: its text and every inline run in it.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// The file the text came from, for error messages.
+    pub path: PathBuf,
+    pub text: &'a str,
+    /// The options the document was segmented with.
+    pub options: SegmentOptions,
+    /// Every inline run and front-matter field, in document order. The translatable ones are
+    /// the segments.
+    pub runs: Vec<Segment>,
+    /// The block structure, for checking that a merge did not change it.
+    pub(crate) skeleton: Vec<BlockMark>,
+}
+
+/// One block-level event, reduced to what must not change when text is translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BlockMark {
+    Start(String),
+    End(String),
+    /// The content of code blocks, HTML blocks and rules.
+    Literal(String),
+}
+
+impl<'a> Document<'a> {
+    /// Segments `text`.
+    pub fn parse(text: &'a str, options: &SegmentOptions) -> Self {
+        let mut builder = Builder {
+            text,
+            options,
+            lines: LineIndex::new(text),
+            runs: Vec::new(),
+            skeleton: Vec::new(),
+            current: None,
+            blocks: Vec::new(),
+            literal_depth: 0,
+            in_table_head: false,
+        };
+        builder.run();
+        let mut runs = builder.runs;
+        assign_ids(&mut runs);
+        Document {
+            path: PathBuf::from("<input>"),
+            text,
+            options: options.clone(),
+            runs,
+            skeleton: builder.skeleton,
+        }
+    }
+
+    /// Names the file the text came from, for error messages.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// The translatable segments, in document order.
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.runs.iter().filter(|s| s.translatable)
+    }
+
+    /// The document as verbatim chunks and runs.
+    pub fn chunks(&self) -> Vec<Chunk> {
+        let mut chunks = Vec::with_capacity(self.runs.len() * 2 + 1);
+        let mut pos = 0;
+        for (i, run) in self.runs.iter().enumerate() {
+            if run.range.start > pos {
+                chunks.push(Chunk::Verbatim(pos..run.range.start));
+            }
+            chunks.push(Chunk::Run(i));
+            pos = run.range.end;
+        }
+        if pos < self.text.len() {
+            chunks.push(Chunk::Verbatim(pos..self.text.len()));
+        }
+        chunks
+    }
+}
+
+fn assign_ids(runs: &mut [Segment]) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for run in runs.iter_mut() {
+        let kind = run.kind.short();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(kind.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(run.tagged.as_bytes());
+        let base = format!("{kind}-{:010x}", hasher.digest() >> 24);
+        let count = seen.entry(base.clone()).or_insert(0);
+        *count += 1;
+        run.id = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+    }
+}
+
+struct RunBuilder {
+    kind: BlockKind,
+    pieces: Vec<Piece>,
+    stack: Vec<Tag>,
+    next_tag: u32,
+    /// End of the last leaf or closed element.
+    last_end: usize,
+    /// Inside an autolink: its events are folded into one placeholder.
+    autolink_depth: usize,
+}
+
+struct Builder<'a, 'o> {
+    text: &'a str,
+    options: &'o SegmentOptions,
+    lines: LineIndex,
+    runs: Vec<Segment>,
+    skeleton: Vec<BlockMark>,
+    current: Option<RunBuilder>,
+    blocks: Vec<BlockKind>,
+    /// >0 inside code blocks, HTML blocks and metadata blocks, whose text is not inline.
+    literal_depth: usize,
+    in_table_head: bool,
+}
+
+impl Builder<'_, '_> {
+    fn run(&mut self) {
+        let parser = Parser::new_ext(self.text, markdown_options()).into_offset_iter();
+        for (event, range) in parser {
+            self.event(event, range);
+        }
+        self.finish_run();
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if let Some(run) = &mut self.current {
+            if run.autolink_depth > 0 {
+                match event {
+                    Event::Start(MdTag::Link { .. }) => run.autolink_depth += 1,
+                    Event::End(TagEnd::Link) => {
+                        run.autolink_depth -= 1;
+                        if run.autolink_depth == 0 {
+                            run.last_end = range.end;
+                        }
+                    }
+                    _ => {}
+                }
+                return;
+            }
+        }
+        if self.literal_depth > 0 {
+            match &event {
+                Event::Start(MdTag::MetadataBlock(_)) | Event::Start(MdTag::CodeBlock(_)) => {
+                    self.literal_depth += 1
+                }
+                Event::Start(MdTag::HtmlBlock) => self.literal_depth += 1,
+                Event::End(
+                    end @ (TagEnd::MetadataBlock(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock),
+                ) => {
+                    self.literal_depth -= 1;
+                    self.block_end(*end);
+                }
+                Event::Text(t) | Event::Html(t) => {
+                    self.skeleton.push(BlockMark::Literal(t.to_string()));
+                    if self.front_matter_open() {
+                        self.front_matter(range);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Text(text) => self.text_event(&text, range),
+            Event::Code(_) => self.atom(TagKind::Code, range),
+            Event::InlineHtml(_) | Event::InlineMath(_) => self.atom(TagKind::Html, range),
+            Event::FootnoteReference(_) => self.atom(TagKind::FootnoteRef, range),
+            Event::HardBreak => self.atom(TagKind::HardBreak, range),
+            Event::SoftBreak => {
+                let run = self.ensure_run(range.start);
+                run.pieces.push(Piece::Break {
+                    raw: range.start..range.end,
+                });
+                run.last_end = range.end;
+            }
+            Event::Start(MdTag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
+                self.atom(TagKind::Autolink, range);
+                if let Some(run) = &mut self.current {
+                    run.autolink_depth = 1;
+                }
+            }
+            Event::Start(tag) => match inline_kind(&tag) {
+                Some(kind) => {
+                    let run = self.ensure_run(range.start);
+                    run.next_tag += 1;
+                    let tag = Tag {
+                        kind,
+                        n: run.next_tag,
+                    };
+                    run.pieces.push(Piece::Open {
+                        raw: range.start..range.start,
+                        tag,
+                    });
+                    run.stack.push(tag);
+                    run.last_end = range.start;
+                }
+                None => self.block_start(tag),
+            },
+            Event::End(end) => {
+                if is_inline_end(end) {
+                    if let Some(run) = &mut self.current {
+                        if let Some(tag) = run.stack.pop() {
+                            run.pieces.push(Piece::Close {
+                                raw: run.last_end..run.last_end,
+                                tag,
+                            });
+                        }
+                        run.last_end = range.end;
+                    }
+                } else {
+                    self.block_end(end);
+                }
+            }
+            Event::Html(t) | Event::DisplayMath(t) => {
+                self.finish_run();
+                self.skeleton.push(BlockMark::Literal(t.to_string()));
+            }
+            Event::Rule => {
+                self.finish_run();
+                self.skeleton.push(BlockMark::Literal("---".into()));
+            }
+            Event::TaskListMarker(done) => {
+                self.finish_run();
+                self.skeleton.push(BlockMark::Literal(format!("[{done}]")));
+            }
+        }
+    }
+
+    fn front_matter_open(&self) -> bool {
+        matches!(self.blocks.last(), Some(BlockKind::FrontMatter(_)))
+    }
+
+    fn block_start(&mut self, tag: MdTag<'_>) {
+        self.finish_run();
+        let mark = match &tag {
+            MdTag::Heading { level, .. } => format!("Heading({level:?})"),
+            MdTag::CodeBlock(kind) => format!("CodeBlock({kind:?})"),
+            MdTag::List(start) => format!("List({})", start.is_some()),
+            MdTag::FootnoteDefinition(label) => format!("Footnote({label})"),
+            MdTag::Table(align) => format!("Table({align:?})"),
+            other => format!("{other:?}"),
+        };
+        self.skeleton.push(BlockMark::Start(mark));
+        let kind = match tag {
+            MdTag::Heading { level, .. } => BlockKind::Heading(level as u8),
+            MdTag::TableHead => {
+                self.in_table_head = true;
+                BlockKind::TableHeader
+            }
+            MdTag::TableCell if self.in_table_head => BlockKind::TableHeader,
+            MdTag::TableCell => BlockKind::TableCell,
+            MdTag::Item => BlockKind::ListItem,
+            MdTag::MetadataBlock(_) => {
+                self.literal_depth += 1;
+                BlockKind::FrontMatter(String::new())
+            }
+            MdTag::CodeBlock(_) | MdTag::HtmlBlock => {
+                self.literal_depth += 1;
+                BlockKind::Paragraph
+            }
+            _ => BlockKind::Paragraph,
+        };
+        self.blocks.push(kind);
+    }
+
+    fn block_end(&mut self, end: TagEnd) {
+        self.finish_run();
+        if end == TagEnd::TableHead {
+            self.in_table_head = false;
+        }
+        self.skeleton.push(BlockMark::End(format!("{end:?}")));
+        self.blocks.pop();
+    }
+
+    fn ensure_run(&mut self, start: usize) -> &mut RunBuilder {
+        let kind = self.blocks.last().cloned().unwrap_or(BlockKind::Paragraph);
+        self.current.get_or_insert_with(|| RunBuilder {
+            kind,
+            pieces: Vec::new(),
+            stack: Vec::new(),
+            next_tag: 0,
+            last_end: start,
+            autolink_depth: 0,
+        })
+    }
+
+    fn atom(&mut self, kind: TagKind, range: Range<usize>) {
+        let run = self.ensure_run(range.start);
+        run.next_tag += 1;
+        let tag = Tag {
+            kind,
+            n: run.next_tag,
+        };
+        run.pieces.push(Piece::Atom {
+            raw: range.start..range.start,
+            tag,
+        });
+        run.last_end = range.end;
+    }
+
+    fn text_event(&mut self, text: &str, range: Range<usize>) {
+        let src = self.text;
+        let run = self.ensure_run(range.start);
+        if let Some(Piece::Text { text: t, .. }) = run.pieces.last_mut() {
+            t.push_str(text);
+            run.last_end = range.end;
+            return;
+        }
+        // A gap before text is the backslash of an escape; it belongs to the text. Any other
+        // gap (a container prefix after a break, an opening delimiter) stays with the piece
+        // before.
+        let start = if run.last_end < range.start && src.as_bytes()[range.start - 1] == b'\\' {
+            range.start - 1
+        } else {
+            range.start
+        };
+        run.pieces.push(Piece::Text {
+            raw: start..start,
+            text: text.to_string(),
+        });
+        run.last_end = range.end;
+    }
+
+    fn finish_run(&mut self) {
+        let Some(mut run) = self.current.take() else {
+            return;
+        };
+        let end = run.last_end;
+        // Each piece's raw range runs from its start to the next piece's start.
+        let n = run.pieces.len();
+        for i in 0..n {
+            let next = if i + 1 < n {
+                run.pieces[i + 1].raw().start
+            } else {
+                end
+            };
+            run.pieces[i].raw_mut().end = next;
+        }
+        let start = run.pieces.first().map_or(end, |p| p.raw().start);
+        let mut tagged = String::new();
+        let mut translatable = false;
+        for p in &run.pieces {
+            match p {
+                Piece::Text { text, .. } => {
+                    push_escaped(&mut tagged, text);
+                    translatable |= self.options.source.has_letters(text);
+                }
+                Piece::Open { tag, .. } => {
+                    tagged.push('<');
+                    tagged.push_str(&tag.to_string());
+                    tagged.push('>');
+                }
+                Piece::Close { tag, .. } => {
+                    tagged.push_str("</");
+                    tagged.push_str(&tag.to_string());
+                    tagged.push('>');
+                }
+                Piece::Atom { tag, .. } => {
+                    tagged.push('<');
+                    tagged.push_str(&tag.to_string());
+                    tagged.push_str("/>");
+                }
+                Piece::Break { .. } => tagged.push('\n'),
+            }
+        }
+        self.runs.push(Segment {
+            id: String::new(),
+            line: self.lines.line(start),
+            kind: run.kind,
+            range: start..end,
+            pieces: run.pieces,
+            tagged,
+            translatable,
+        });
+    }
+
+    fn front_matter(&mut self, yaml: Range<usize>) {
+        for field in frontmatter::fields(self.text, yaml, &self.options.front_matter_fields) {
+            let mut tagged = String::new();
+            push_escaped(&mut tagged, &field.value);
+            let translatable = self.options.source.has_letters(&field.value);
+            self.runs.push(Segment {
+                id: String::new(),
+                line: self.lines.line(field.raw.start),
+                kind: BlockKind::FrontMatter(field.key),
+                range: field.raw.clone(),
+                pieces: vec![Piece::Text {
+                    raw: field.raw,
+                    text: field.value,
+                }],
+                tagged,
+                translatable,
+            });
+        }
+    }
+}
+
+fn inline_kind(tag: &MdTag<'_>) -> Option<TagKind> {
+    Some(match tag {
+        MdTag::Emphasis => TagKind::Emphasis,
+        MdTag::Strong => TagKind::Strong,
+        MdTag::Strikethrough => TagKind::Strikethrough,
+        MdTag::Link { .. } => TagKind::Link,
+        MdTag::Image { .. } => TagKind::Image,
+        _ => return None,
+    })
+}
+
+fn is_inline_end(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}

@@ -1,0 +1,558 @@
+//! Splicing: writing translated segments back into the original's byte ranges.
+//!
+//! The output is the original text with each translated segment's range replaced; every byte
+//! outside those ranges is copied unchanged. Inside a segment, the markup comes from the
+//! original too: each tag of the translation is replaced by the exact delimiter bytes it stood
+//! for (`**` stays `**`, `_` stays `_`, `](url "title")` stays as written, a hard break keeps
+//! the next line's `> ` prefix), and each line break by the original's line break and
+//! container prefix. Only the translated text is new, and it is escaped for the position it
+//! lands in, so that no translation can start a list, a heading, a quote or a code block, or
+//! open emphasis, a link or HTML.
+//!
+//! A run of text identical to a run of the source between the same neighbours keeps its
+//! original bytes (backslash escapes and entities included); this is what makes splicing a
+//! segment's own text give back the original byte for byte.
+//!
+//! Nothing is trusted: after splicing, the output is parsed again and must have the same block
+//! structure, and every spliced segment must parse back to exactly the text and markup that
+//! was meant. A segment that fails is rendered once more in a safe form (line breaks as
+//! spaces, `_` emphasis as `*`); if it still fails, the merge fails and names it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::frontmatter;
+use crate::segment::{BlockKind, Document, Piece, Segment};
+use crate::tag::{self, Item, Tag, TagProblem};
+
+/// One thing wrong with a set of translations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The segment id as given.
+    pub id: String,
+    /// The segment's line in the original, when the id is known.
+    pub line: Option<usize>,
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// No segment of the document has this id.
+    UnknownId,
+    /// The translation's tags differ from the source's.
+    Tags(TagProblem),
+    /// The translated text, once spliced, would change the document's structure.
+    Structure(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "segment {} (line {line}): ", self.id)?,
+            None => write!(f, "segment {}: ", self.id)?,
+        }
+        match &self.kind {
+            ProblemKind::UnknownId => {
+                write!(
+                    f,
+                    "no segment has this id (run `editions extract` to list them)"
+                )
+            }
+            ProblemKind::Tags(p) => write!(f, "{p}"),
+            ProblemKind::Structure(what) => write!(f, "{what}"),
+        }
+    }
+}
+
+/// The error of a merge: every problem found, with the file they concern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct MergeError {
+    pub path: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(
+            f,
+            "{n} problem{} in the translations for `{}`:",
+            if n == 1 { "" } else { "s" },
+            self.path.display()
+        )?;
+        for p in &self.problems {
+            writeln!(f, "  - {p}")?;
+        }
+        write!(
+            f,
+            "  hint: each translation must keep every tag of its source, once, properly nested"
+        )
+    }
+}
+
+/// Checks one translation against its segment, returning its items or every tag problem.
+pub fn check_translation(
+    segment: &Segment,
+    translation: &str,
+) -> Result<Vec<Item>, Vec<TagProblem>> {
+    let items = tag::parse(translation);
+    if matches!(segment.kind, BlockKind::FrontMatter(_)) {
+        // Front-matter values are plain strings: no tags at all.
+        let problems = tag::validate(translation, &items, &[]);
+        return if problems.is_empty() {
+            Ok(items)
+        } else {
+            Err(problems)
+        };
+    }
+    let problems = tag::validate(translation, &items, &segment.tags());
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Splices `translations` (segment id → tagged text) into the document. Segments the map does
+/// not name keep their source. Fails with every problem found.
+pub fn merge(
+    doc: &Document<'_>,
+    translations: &BTreeMap<String, String>,
+) -> Result<String, MergeError> {
+    let by_id: HashMap<&str, usize> = doc
+        .runs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.translatable)
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut problems = Vec::new();
+    let mut chosen: Vec<(usize, Vec<Item>)> = Vec::new();
+    for (id, translation) in translations {
+        let Some(&i) = by_id.get(id.as_str()) else {
+            problems.push(Problem {
+                id: id.clone(),
+                line: None,
+                kind: ProblemKind::UnknownId,
+            });
+            continue;
+        };
+        let seg = &doc.runs[i];
+        match check_translation(seg, translation) {
+            Ok(items) => chosen.push((i, items)),
+            Err(tag_problems) => problems.extend(tag_problems.into_iter().map(|p| Problem {
+                id: id.clone(),
+                line: Some(seg.line),
+                kind: ProblemKind::Tags(p),
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(MergeError {
+            path: doc.path.clone(),
+            problems,
+        });
+    }
+    chosen.sort_by_key(|(i, _)| *i);
+
+    let mut safe = vec![false; chosen.len()];
+    loop {
+        let rendered: Vec<(usize, Rendered)> = chosen
+            .iter()
+            .zip(&safe)
+            .map(|((i, items), &safe)| (*i, render(doc, &doc.runs[*i], items, safe)))
+            .collect();
+        let changed: Vec<&(usize, Rendered)> = rendered
+            .iter()
+            .filter(|(i, r)| r.markdown != doc.text[doc.runs[*i].range.clone()])
+            .collect();
+        let output = splice(doc, &changed);
+        if changed.is_empty() {
+            return Ok(output);
+        }
+        let failures = verify(doc, &output, &changed);
+        if failures.is_empty() {
+            return Ok(output);
+        }
+        let mut retry = false;
+        for (i, why) in &failures {
+            let k = chosen
+                .iter()
+                .position(|(j, _)| j == i)
+                .expect("a chosen run");
+            if !safe[k] {
+                safe[k] = true;
+                retry = true;
+            } else {
+                let seg = &doc.runs[*i];
+                problems.push(Problem {
+                    id: seg.id.clone(),
+                    line: Some(seg.line),
+                    kind: ProblemKind::Structure(why.clone()),
+                });
+            }
+        }
+        if !problems.is_empty() || !retry {
+            return Err(MergeError {
+                path: doc.path.clone(),
+                problems,
+            });
+        }
+    }
+}
+
+fn splice(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> String {
+    let extra: usize = changed.iter().map(|(_, r)| r.markdown.len()).sum();
+    let mut out = String::with_capacity(doc.text.len() + extra);
+    let mut pos = 0;
+    for (i, r) in changed {
+        let range = &doc.runs[*i].range;
+        out.push_str(&doc.text[pos..range.start]);
+        out.push_str(&r.markdown);
+        pos = range.end;
+    }
+    out.push_str(&doc.text[pos..]);
+    out
+}
+
+/// Parses the output again and returns the changed runs that did not come back as meant.
+fn verify(
+    doc: &Document<'_>,
+    output: &str,
+    changed: &[&(usize, Rendered)],
+) -> Vec<(usize, String)> {
+    let reparsed = Document::parse(output, &doc.options);
+    let starts: HashMap<usize, &Segment> =
+        reparsed.runs.iter().map(|s| (s.range.start, s)).collect();
+    let mut failures = Vec::new();
+    let mut shift: isize = 0;
+    for (i, r) in changed {
+        let seg = &doc.runs[*i];
+        let start = (seg.range.start as isize + shift) as usize;
+        shift += r.markdown.len() as isize - seg.range.len() as isize;
+        match starts.get(&start) {
+            Some(back) if back.range.len() == r.markdown.len() && signature(back, output) == r.expect => {}
+            Some(back) => failures.push((
+                *i,
+                format!(
+                    "the translated text does not survive as Markdown: it was written as {:?}, which reads back as {:?}",
+                    r.markdown,
+                    &output[back.range.clone()]
+                ),
+            )),
+            None => failures.push((
+                *i,
+                format!(
+                    "the translated text would change the document's structure: it was written as {:?}",
+                    r.markdown
+                ),
+            )),
+        }
+    }
+    if failures.is_empty() && reparsed.skeleton != doc.skeleton {
+        // The block structure changed but each run reads back: find the culprits one by one.
+        for (i, r) in changed {
+            let one = [(*i, (*r).clone())];
+            let refs: Vec<&(usize, Rendered)> = one.iter().collect();
+            let single = splice(doc, &refs);
+            if Document::parse(&single, &doc.options).skeleton != doc.skeleton {
+                failures.push((
+                    *i,
+                    format!(
+                        "the translated text would change the document's block structure: it was written as {:?}",
+                        r.markdown
+                    ),
+                ));
+            }
+        }
+    }
+    failures
+}
+
+/// One element of what a spliced segment must read back as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sig {
+    Text(String),
+    Open(String),
+    Close(String),
+    Atom(String),
+    Break,
+}
+
+fn push_text(sig: &mut Vec<Sig>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(Sig::Text(t)) = sig.last_mut() {
+        t.push_str(text);
+    } else {
+        sig.push(Sig::Text(text.to_string()));
+    }
+}
+
+fn signature(seg: &Segment, text: &str) -> Vec<Sig> {
+    let mut sig = Vec::new();
+    for p in &seg.pieces {
+        match p {
+            Piece::Text { text: t, .. } => push_text(&mut sig, t),
+            Piece::Open { raw, .. } => sig.push(Sig::Open(text[raw.clone()].to_string())),
+            Piece::Close { raw, .. } => sig.push(Sig::Close(text[raw.clone()].to_string())),
+            Piece::Atom { raw, .. } => sig.push(Sig::Atom(text[raw.clone()].to_string())),
+            Piece::Break { .. } => sig.push(Sig::Break),
+        }
+    }
+    sig
+}
+
+/// A segment written as Markdown, with what it must read back as.
+#[derive(Debug, Clone)]
+struct Rendered {
+    markdown: String,
+    expect: Vec<Sig>,
+}
+
+/// What stands on either side of a run of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Edge,
+    Open(Tag),
+    Close(Tag),
+    Atom(Tag),
+    Break,
+}
+
+fn bound_of_piece(p: Option<&Piece>) -> Bound {
+    match p {
+        None | Some(Piece::Text { .. }) => Bound::Edge,
+        Some(Piece::Open { tag, .. }) => Bound::Open(*tag),
+        Some(Piece::Close { tag, .. }) => Bound::Close(*tag),
+        Some(Piece::Atom { tag, .. }) => Bound::Atom(*tag),
+        Some(Piece::Break { .. }) => Bound::Break,
+    }
+}
+
+fn bound_of_item(i: Option<&Item>) -> Bound {
+    match i {
+        None | Some(Item::Text(_)) => Bound::Edge,
+        Some(Item::Open(tag)) => Bound::Open(*tag),
+        Some(Item::Close(tag)) => Bound::Close(*tag),
+        Some(Item::Atom(tag)) => Bound::Atom(*tag),
+        Some(Item::Newline) => Bound::Break,
+    }
+}
+
+fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rendered {
+    if let BlockKind::FrontMatter(_) = seg.kind {
+        return render_front_matter(doc, seg, items);
+    }
+    let src = doc.text;
+    // Where each tag's delimiters and each line break stand in the original.
+    let mut opens: HashMap<Tag, Range<usize>> = HashMap::new();
+    let mut closes: HashMap<Tag, Range<usize>> = HashMap::new();
+    let mut breaks: Vec<Range<usize>> = Vec::new();
+    let mut runs: Vec<(Bound, Bound, &str, Range<usize>)> = Vec::new();
+    for (k, p) in seg.pieces.iter().enumerate() {
+        match p {
+            Piece::Open { raw, tag } | Piece::Atom { raw, tag } => {
+                opens.insert(*tag, raw.clone());
+            }
+            Piece::Close { raw, tag } => {
+                closes.insert(*tag, raw.clone());
+            }
+            Piece::Break { raw } => breaks.push(raw.clone()),
+            Piece::Text { raw, text } => runs.push((
+                bound_of_piece(k.checked_sub(1).and_then(|j| seg.pieces.get(j))),
+                bound_of_piece(seg.pieces.get(k + 1)),
+                text.as_str(),
+                raw.clone(),
+            )),
+        }
+    }
+    let newlines_allowed = !safe && seg.kind.allows_newlines() && !breaks.is_empty();
+    // Drop line breaks at the edges and collapse repeats: they would end the paragraph.
+    let items: Vec<&Item> = {
+        let mut v: Vec<&Item> = Vec::with_capacity(items.len());
+        for item in items {
+            if *item == Item::Newline && (v.is_empty() || v.last() == Some(&&Item::Newline)) {
+                continue;
+            }
+            v.push(item);
+        }
+        while v.last() == Some(&&Item::Newline) {
+            v.pop();
+        }
+        v
+    };
+
+    let mut out = String::new();
+    let mut expect = Vec::new();
+    let mut line_start = true;
+    let mut next_break = 0;
+    for (k, item) in items.iter().enumerate() {
+        match item {
+            Item::Text(t) => {
+                let before = bound_of_item(k.checked_sub(1).map(|j| items[j]));
+                let after = bound_of_item(items.get(k + 1).copied());
+                let reused = runs
+                    .iter()
+                    .find(|(b, a, text, _)| *b == before && *a == after && text == t);
+                if let (Some((_, _, text, raw)), false) = (reused, safe) {
+                    out.push_str(&src[raw.clone()]);
+                    push_text(&mut expect, text);
+                } else {
+                    let mut t = t.as_str();
+                    if line_start {
+                        t = t.trim_start();
+                    }
+                    let at_end = k + 1 == items.len() || matches!(after, Bound::Break);
+                    if at_end {
+                        t = t.trim_end();
+                    }
+                    escape_into(&mut out, t, &seg.kind, line_start);
+                    push_text(&mut expect, t);
+                }
+                line_start = false;
+            }
+            Item::Open(tag) => {
+                let raw = &src[opens[tag].clone()];
+                let raw = if safe {
+                    star_for_underscore(raw)
+                } else {
+                    raw.to_string()
+                };
+                out.push_str(&raw);
+                expect.push(Sig::Open(raw));
+                line_start = false;
+            }
+            Item::Close(tag) => {
+                let raw = &src[closes[tag].clone()];
+                let raw = if safe {
+                    star_for_underscore(raw)
+                } else {
+                    raw.to_string()
+                };
+                out.push_str(&raw);
+                expect.push(Sig::Close(raw));
+                line_start = false;
+            }
+            Item::Atom(tag) => {
+                let raw = &src[opens[tag].clone()];
+                out.push_str(raw);
+                expect.push(Sig::Atom(raw.to_string()));
+                line_start = tag.kind == tag::TagKind::HardBreak;
+            }
+            Item::Newline if newlines_allowed => {
+                let raw = &breaks[next_break.min(breaks.len() - 1)];
+                next_break += 1;
+                trim_trailing_spaces(&mut out, &mut expect);
+                out.push_str(&src[raw.clone()]);
+                expect.push(Sig::Break);
+                line_start = true;
+            }
+            Item::Newline => {
+                if !out.ends_with(' ') && !line_start {
+                    out.push(' ');
+                    push_text(&mut expect, " ");
+                }
+            }
+        }
+    }
+    trim_trailing_spaces(&mut out, &mut expect);
+    Rendered {
+        markdown: out,
+        expect,
+    }
+}
+
+fn trim_trailing_spaces(out: &mut String, expect: &mut Vec<Sig>) {
+    if let Some(Sig::Text(t)) = expect.last_mut() {
+        let trimmed = t.trim_end_matches([' ', '\t']).len();
+        let cut = t.len() - trimmed;
+        if cut > 0 && out.ends_with(&t[trimmed..]) {
+            out.truncate(out.len() - cut);
+            t.truncate(trimmed);
+            if t.is_empty() {
+                expect.pop();
+            }
+        }
+    }
+}
+
+fn star_for_underscore(raw: &str) -> String {
+    if !raw.is_empty() && raw.bytes().all(|b| b == b'_') {
+        "*".repeat(raw.len())
+    } else {
+        raw.to_string()
+    }
+}
+
+fn render_front_matter(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Rendered {
+    let mut value = String::new();
+    for item in items {
+        match item {
+            Item::Text(t) => value.push_str(t),
+            Item::Newline => value.push(' '),
+            _ => {}
+        }
+    }
+    let written = &doc.text[seg.range.clone()];
+    let source = seg.plain_text();
+    if value == source {
+        return Rendered {
+            markdown: written.to_string(),
+            expect: vec![Sig::Text(source)],
+        };
+    }
+    let value = value.trim().to_string();
+    Rendered {
+        markdown: frontmatter::encode(&value, frontmatter::style(written)),
+        expect: vec![Sig::Text(value)],
+    }
+}
+
+/// Appends `text` to `out`, escaped so that it reads back as exactly this text at this place.
+fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool) {
+    let chars: Vec<char> = text.chars().collect();
+    // At the start of a line, a translation must not open a block.
+    let mut escape_at: Option<usize> = None;
+    if line_start {
+        match chars.first() {
+            Some('#' | '-' | '+' | '=' | '>') => escape_at = Some(0),
+            Some(c) if c.is_ascii_digit() => {
+                let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits <= 9 && matches!(chars.get(digits), Some('.' | ')')) {
+                    escape_at = Some(digits);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = Some(i) == escape_at
+            || match c {
+                '*' | '`' | '[' | ']' | '<' | '~' | '|' => true,
+                '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
+                '_' => {
+                    let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+                    !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))
+                }
+                '&' => looks_like_entity(&chars[i + 1..]),
+                '#' => matches!(kind, BlockKind::Heading(_)),
+                _ => false,
+            };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+fn looks_like_entity(rest: &[char]) -> bool {
+    let n = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .count();
+    n > 0 && rest.get(n) == Some(&';')
+}
