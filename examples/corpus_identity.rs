@@ -6,6 +6,11 @@
 //! Each file is segmented as Chinese and also in the language its folder names (`en/`, `ja/`),
 //! so that English and Japanese editions exercise their own segments too. Exits non-zero if any
 //! file does not come back identical.
+//!
+//! With `--pseudo`, every text of every segment is replaced by a hostile pseudo-translation
+//! (Markdown block markers at line starts, emphasis, brackets, backticks, HTML, entities,
+//! pipes) and the merge must succeed with the same block structure and the same link and image
+//! destinations, parsed independently of the engine. It prints `structure kept N/N`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,10 +19,15 @@ use std::process::ExitCode;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 fn main() -> ExitCode {
-    let Some(root) = std::env::args().nth(1) else {
-        eprintln!("usage: corpus_identity <folder of .md files>");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pseudo = args.iter().any(|a| a == "--pseudo");
+    let Some(root) = args.iter().find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: corpus_identity [--pseudo] <folder of .md files>");
         return ExitCode::from(2);
     };
+    if pseudo {
+        return pseudo_check(Path::new(root));
+    }
     let mut files = Vec::new();
     collect(Path::new(&root), &mut files);
     files.sort();
@@ -104,4 +114,100 @@ fn first_difference(a: &str, b: &str) -> String {
         &a[lo..a.ceil_char_boundary((at + 40).min(a.len()))],
         &b[b.floor_char_boundary(lo)..b.ceil_char_boundary((at + 40).min(b.len()))]
     )
+}
+
+const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` <b>&amp; | ~~s~~ \\ !";
+
+fn pseudo_check(root: &Path) -> ExitCode {
+    let mut files = Vec::new();
+    collect(root, &mut files);
+    files.sort();
+    let mut kept = 0;
+    for file in &files {
+        let source = SourceText::read(file).expect("readable UTF-8");
+        let doc = Document::parse(&source.text, &SegmentOptions::default()).with_path(file);
+        let map: BTreeMap<String, String> = doc
+            .segments()
+            .map(|s| (s.id.clone(), pseudo_translate(&s.tagged)))
+            .collect();
+        match editions::merge(&doc, &map) {
+            Ok(out) => {
+                let (a, b) = (outline(&source.text), outline(&out));
+                if a == b {
+                    kept += 1;
+                } else {
+                    println!("CHANGED {}: structure or links differ", file.display());
+                }
+            }
+            Err(e) => println!("FAILED {}: {e}", file.display()),
+        }
+    }
+    println!("structure kept {kept}/{}", files.len());
+    if kept == files.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Replaces each text between tags with hostile text, and each line break with a newline
+/// followed by hostile text.
+fn pseudo_translate(tagged: &str) -> String {
+    let mut out = String::new();
+    let mut rest = tagged;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        let text = &rest[..start];
+        if !text.trim().is_empty() {
+            out.push_str(&hostile(text));
+        }
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    if !rest.trim().is_empty() {
+        out.push_str(&hostile(rest));
+    }
+    out
+}
+
+fn hostile(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            format!("{HOSTILE} {}", line.chars().rev().collect::<String>())
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Block structure and link destinations, read with pulldown-cmark alone.
+fn outline(text: &str) -> (Vec<String>, Vec<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut blocks = Vec::new();
+    let mut links = Vec::new();
+    for event in Parser::new_ext(text, editions::segment::markdown_options()) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {}
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::Start(t) => blocks.push(format!("{t:?}")),
+            Event::End(t) => blocks.push(format!("{t:?}")),
+            Event::Code(c) => blocks.push(format!("code {c}")),
+            Event::Html(h) => blocks.push(format!("html {h}")),
+            _ => {}
+        }
+    }
+    links.sort();
+    (blocks, links)
 }

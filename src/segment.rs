@@ -295,6 +295,21 @@ struct RunBuilder {
     autolink_depth: usize,
 }
 
+impl RunBuilder {
+    /// Where a new piece whose event starts at `event_start` begins. The bytes between the
+    /// previous event and this one (a gap) belong to the piece before when it reaches forward
+    /// (an opening delimiter up to its content, a line break up to the next line's text),
+    /// and otherwise to the new piece (trailing spaces before a line break belong to the
+    /// break, so that no delimiter or text carries them).
+    fn piece_start(&self, event_start: usize) -> usize {
+        match self.pieces.last() {
+            None | Some(Piece::Open { .. } | Piece::Break { .. }) => event_start,
+            Some(Piece::Atom { tag, .. }) if tag.kind == TagKind::HardBreak => event_start,
+            Some(_) => self.last_end,
+        }
+    }
+}
+
 struct Builder<'a, 'o> {
     text: &'a str,
     options: &'o SegmentOptions,
@@ -345,11 +360,9 @@ impl Builder<'_, '_> {
                     self.literal_depth -= 1;
                     self.block_end(*end);
                 }
+                Event::Text(_) if self.front_matter_open() => self.front_matter(range),
                 Event::Text(t) | Event::Html(t) => {
                     self.skeleton.push(BlockMark::Literal(t.to_string()));
-                    if self.front_matter_open() {
-                        self.front_matter(range);
-                    }
                 }
                 _ => {}
             }
@@ -363,9 +376,8 @@ impl Builder<'_, '_> {
             Event::HardBreak => self.atom(TagKind::HardBreak, range),
             Event::SoftBreak => {
                 let run = self.ensure_run(range.start);
-                run.pieces.push(Piece::Break {
-                    raw: range.start..range.end,
-                });
+                let start = run.piece_start(range.start);
+                run.pieces.push(Piece::Break { raw: start..start });
                 run.last_end = range.end;
             }
             Event::Start(MdTag::Link {
@@ -385,8 +397,9 @@ impl Builder<'_, '_> {
                         kind,
                         n: run.next_tag,
                     };
+                    let start = run.piece_start(range.start);
                     run.pieces.push(Piece::Open {
-                        raw: range.start..range.start,
+                        raw: start..start,
                         tag,
                     });
                     run.stack.push(tag);
@@ -489,8 +502,9 @@ impl Builder<'_, '_> {
             kind,
             n: run.next_tag,
         };
+        let start = run.piece_start(range.start);
         run.pieces.push(Piece::Atom {
-            raw: range.start..range.start,
+            raw: start..start,
             tag,
         });
         run.last_end = range.end;
@@ -504,14 +518,16 @@ impl Builder<'_, '_> {
             run.last_end = range.end;
             return;
         }
-        // A gap before text is the backslash of an escape; it belongs to the text. Any other
-        // gap (a container prefix after a break, an opening delimiter) stays with the piece
-        // before.
-        let start = if run.last_end < range.start && src.as_bytes()[range.start - 1] == b'\\' {
-            range.start - 1
-        } else {
-            range.start
-        };
+        let mut start = run.piece_start(range.start);
+        // An escape's backslash stands right before its text and belongs to it, also where the
+        // gap before it belongs to an opening delimiter or a line prefix.
+        if start == range.start
+            && start > 0
+            && src.as_bytes()[start - 1] == b'\\'
+            && text.starts_with(|c: char| c.is_ascii_punctuation())
+        {
+            start -= 1;
+        }
         run.pieces.push(Piece::Text {
             raw: start..start,
             text: text.to_string(),
@@ -573,7 +589,18 @@ impl Builder<'_, '_> {
     }
 
     fn front_matter(&mut self, yaml: Range<usize>) {
-        for field in frontmatter::fields(self.text, yaml, &self.options.front_matter_fields) {
+        // The skeleton keeps the front matter with the translatable values blanked out.
+        let mut masked = String::new();
+        let mut pos = yaml.start;
+        let fields =
+            frontmatter::fields(self.text, yaml.clone(), &self.options.front_matter_fields);
+        for field in &fields {
+            masked.push_str(&self.text[pos..field.raw.start]);
+            pos = field.raw.end;
+        }
+        masked.push_str(&self.text[pos..yaml.end]);
+        self.skeleton.push(BlockMark::Literal(masked));
+        for field in fields {
             let mut tagged = String::new();
             push_escaped(&mut tagged, &field.value);
             let translatable = self.options.source.has_letters(&field.value);

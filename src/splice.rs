@@ -410,7 +410,11 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
                     if at_end {
                         t = t.trim_end();
                     }
-                    escape_into(&mut out, t, &seg.kind, line_start);
+                    let guard = Guard {
+                        before: safe && is_emphasis_delimiter(before, &opens, &closes, src),
+                        after: safe && is_emphasis_delimiter(after, &opens, &closes, src),
+                    };
+                    escape_into(&mut out, t, &seg.kind, line_start, guard);
                     push_text(&mut expect, t);
                 }
                 line_start = false;
@@ -512,8 +516,36 @@ fn render_front_matter(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Ren
     }
 }
 
+/// Which ends of a text touch an emphasis delimiter whose flanking must be protected.
+#[derive(Debug, Clone, Copy, Default)]
+struct Guard {
+    before: bool,
+    after: bool,
+}
+
+/// Whether `bound` is the delimiter of emphasis, strong or strikethrough (`*`, `_`, `~`): the
+/// delimiters whose meaning depends on the characters next to them.
+fn is_emphasis_delimiter(
+    bound: Bound,
+    opens: &HashMap<Tag, Range<usize>>,
+    closes: &HashMap<Tag, Range<usize>>,
+    src: &str,
+) -> bool {
+    let raw = match bound {
+        Bound::Open(t) => &opens[&t],
+        Bound::Close(t) => &closes[&t],
+        _ => return false,
+    };
+    src[raw.clone()].starts_with(['*', '_', '~'])
+}
+
 /// Appends `text` to `out`, escaped so that it reads back as exactly this text at this place.
-fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool) {
+///
+/// With a guard, a letter or digit touching an emphasis delimiter is written as a numeric
+/// character reference: the delimiter then stands next to punctuation (`;` or `&`) and opens
+/// or closes whatever the character on its other side is, which plain text cannot guarantee
+/// (`a**"b"**` is not strong emphasis in CommonMark; `&#97;**"b"**` is).
+fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool, guard: Guard) {
     let chars: Vec<char> = text.chars().collect();
     // At the start of a line, a translation must not open a block.
     let mut escape_at: Option<usize> = None;
@@ -542,6 +574,11 @@ fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool)
                 '#' => matches!(kind, BlockKind::Heading(_)),
                 _ => false,
             };
+        let touches = (guard.after && i + 1 == chars.len()) || (guard.before && i == 0);
+        if touches && c.is_alphanumeric() {
+            out.push_str(&format!("&#{};", c as u32));
+            continue;
+        }
         if escape {
             out.push('\\');
         }
