@@ -24,12 +24,9 @@ pub struct SourceText {
 /// Errors reading a source file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read `{path}`: {source}\n  hint: check that the file exists and is readable")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    // The io::Error is part of the message rather than a `source`, so that the hint stays last.
+    #[error("cannot read `{path}`: {error}\n  hint: check that the file exists and is readable")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error(
         "`{path}` is not valid UTF-8: invalid byte 0x{byte:02X} at byte offset {offset} (line {line})\n  hint: re-save the file as UTF-8"
     )]
@@ -44,9 +41,9 @@ pub enum ReadError {
 impl SourceText {
     /// Reads `path`, refusing bytes that are not UTF-8.
     pub fn read(path: &Path) -> Result<Self, ReadError> {
-        let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Self::from_bytes(path, bytes)
     }

@@ -36,7 +36,7 @@ pub fn run(
         .collect();
     match format {
         ExtractFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &records)?;
+            serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         ExtractFormat::Text => {

@@ -97,6 +97,7 @@ pub fn main() -> ExitCode {
     let mut out = stdout.lock();
     let code = match run(cli, &mut out) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = out.flush();
             eprintln!("error: {e:#}");
@@ -105,6 +106,14 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// A reader that stops early (`editions extract … | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// An error about the content of valid input (exit code 1 rather than 2).
