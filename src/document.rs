@@ -26,7 +26,10 @@ pub struct SourceText {
 pub enum ReadError {
     // The io::Error is part of the message rather than a `source`, so that the hint stays last.
     #[error("cannot read `{path}`: {error}\n  hint: check that the file exists and is readable")]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error(
         "`{path}` is not valid UTF-8: invalid byte 0x{byte:02X} at byte offset {offset} (line {line})\n  hint: re-save the file as UTF-8"
     )]

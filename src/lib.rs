@@ -12,15 +12,29 @@
 //! - [`frontmatter`]: the translatable string fields of YAML front matter.
 //! - [`segment`]: cutting a document into segments and verbatim bytes.
 //! - [`splice`]: writing translations back into the original's byte ranges.
+//! - [`glossary`]: the hand-edited term files.
+//! - [`memory`]: the translation memory.
+//! - [`validate`]: checking a model's translation of a segment.
+//! - [`batch`]: packing segments into requests.
+//! - [`prompt`]: the wire contract with the model.
+//! - [`model`]: the OpenAI-compatible client and its retry policy.
+//! - [`translate`]: the run: memory first, then batches, validation, repair and memory writes.
 //!
 //! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
 
+pub mod batch;
 pub mod document;
 pub mod frontmatter;
+pub mod glossary;
 pub mod lang;
+pub mod memory;
+pub mod model;
+pub mod prompt;
 pub mod segment;
 pub mod splice;
 pub mod tag;
+pub mod translate;
+pub mod validate;
 
 pub use document::SourceText;
 pub use lang::Lang;

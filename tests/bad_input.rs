@@ -19,7 +19,11 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 /// extract | merge with each segment's own source, through the binary.
 fn roundtrip(path: &Path) -> (usize, Vec<u8>) {
     let out = editions().arg("extract").arg(path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let records: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     let map: BTreeMap<String, String> = records
         .iter()
@@ -38,7 +42,11 @@ fn roundtrip(path: &Path) -> (usize, Vec<u8>) {
         .arg(&json)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (records.len(), out.stdout)
 }
 
@@ -107,7 +115,8 @@ fn crlf_line_endings_are_kept_in_translated_segments() {
 #[test]
 fn a_ten_megabyte_file_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    let item = "1、[文章标题](https://example.com/a_b)\n\n这是 **描述**，包含 `code` 与 *强调*。\n\n";
+    let item =
+        "1、[文章标题](https://example.com/a_b)\n\n这是 **描述**，包含 `code` 与 *强调*。\n\n";
     let text = item.repeat(10 * 1024 * 1024 / item.len() + 1);
     assert!(text.len() >= 10 * 1024 * 1024);
     let path = write(dir.path(), "big.md", text.as_bytes());

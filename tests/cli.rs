@@ -25,7 +25,11 @@ const FIXTURES: [&str; 3] = [
 /// Runs `extract` and returns its JSON records.
 fn extract(file: &Path) -> Vec<Value> {
     let out = editions().arg("extract").arg(file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("extract prints JSON")
 }
 
@@ -59,7 +63,11 @@ fn extract_then_merge_gives_back_every_fixture() {
     for name in FIXTURES {
         let file = fixture(name);
         let records = extract(&file);
-        assert!(records.len() > 20, "{name} has only {} segments", records.len());
+        assert!(
+            records.len() > 20,
+            "{name} has only {} segments",
+            records.len()
+        );
         let translations = write_json(dir.path(), &own_sources(&records));
         let out = editions()
             .args(["merge"])
@@ -67,7 +75,11 @@ fn extract_then_merge_gives_back_every_fixture() {
             .arg(&translations)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(out.stdout, std::fs::read(&file).unwrap(), "{name} changed");
     }
 }
@@ -89,7 +101,11 @@ fn segment_ids_survive_an_inserted_paragraph() {
         .collect();
     assert_eq!(after.len(), before.len() + 1);
     let new: Vec<&String> = after.iter().filter(|id| !before.contains(id)).collect();
-    assert_eq!(new.len(), 1, "only the inserted paragraph has a new id: {new:?}");
+    assert_eq!(
+        new.len(),
+        1,
+        "only the inserted paragraph has a new id: {new:?}"
+    );
 }
 
 const SMALL: &str = "\
@@ -159,7 +175,11 @@ fn merge_writes_translations_with_markdown_specials_escaped() {
         .arg(&translations)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let merged = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("merge_small_english", merged);
 }
@@ -227,7 +247,10 @@ fn merge_writes_the_output_file() {
         .success()
         .stdout("");
     let written = std::fs::read_to_string(&out_file).unwrap();
-    assert_eq!(written, SMALL.replace("## 🦄文章&教程", "## 🦄Articles & Tutorials"));
+    assert_eq!(
+        written,
+        SMALL.replace("## 🦄文章&教程", "## 🦄Articles & Tutorials")
+    );
 }
 
 #[test]

@@ -1,0 +1,420 @@
+//! The model: any OpenAI-compatible chat-completions server, reached with async-openai.
+//!
+//! async-openai builds and parses the requests; the HTTP exchange underneath is ours (a tower
+//! service given to the client), so that retries and timeouts follow one policy:
+//!
+//! - every attempt (headers and body) must finish within the timeout;
+//! - `429 Too Many Requests` waits for `Retry-After` (seconds or an HTTP date), or backs off;
+//! - `5xx`, connection resets and timeouts back off exponentially (0.5 s, 1 s, 2 s, … capped
+//!   at 8 s), at most `max_retries` times;
+//! - anything else is final and turned into one sentence that says what to set.
+//!
+//! The API key is held by async-openai's secret config and never formatted into any message.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_openai::config::OpenAIConfig;
+use async_openai::error::OpenAIError;
+use async_openai::middleware::HttpRequestFactory;
+use async_openai::types::chat::{
+    ChatCompletionRequestMessage, ChatCompletionRequestSystemMessageArgs,
+    ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs, FinishReason,
+    ResponseFormat,
+};
+use async_openai::Client;
+use futures::future::BoxFuture;
+
+/// How to reach the model.
+#[derive(Clone)]
+pub struct ModelSettings {
+    /// Base URL of the OpenAI-compatible API, such as `https://api.openai.com/v1`.
+    pub base_url: String,
+    /// The API key (from `OPENAI_API_KEY` only).
+    pub api_key: String,
+    pub model: String,
+    /// Limit for one attempt, headers and body.
+    pub timeout: Duration,
+    /// Retries of one request after 429, 5xx, resets and timeouts.
+    pub max_retries: u32,
+    /// First back-off delay; doubled at each retry, capped at 8 s.
+    pub backoff: Duration,
+}
+
+impl std::fmt::Debug for ModelSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelSettings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[hidden]")
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+/// The default API base when `OPENAI_BASE_URL` is not set.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// Why the model could not be used. Each message says what to set or do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("no API key: set OPENAI_API_KEY in the environment (and OPENAI_BASE_URL for a server other than OpenAI)")]
+    MissingKey,
+    #[error("{base_url} refused the API key (HTTP {status}): set OPENAI_API_KEY to a valid key for this server")]
+    Unauthorized { base_url: String, status: u16 },
+    #[error("{base_url} does not serve the model `{model}`: set `model` in editions.toml or pass --model with a model this server lists")]
+    UnknownModel { base_url: String, model: String },
+    #[error(
+        "cannot reach {base_url}: {detail}; check OPENAI_BASE_URL and that the server is running"
+    )]
+    Unreachable { base_url: String, detail: String },
+    #[error("{base_url} failed after {attempts} attempts: {last}; try again later, or raise `timeout` / `max_retries` in editions.toml")]
+    GaveUp {
+        base_url: String,
+        attempts: u32,
+        last: String,
+    },
+    #[error("{base_url} rejected the request (HTTP {status}): {message}")]
+    Rejected {
+        base_url: String,
+        status: u16,
+        message: String,
+    },
+}
+
+impl ModelError {
+    /// Whether the error concerns the whole run (stop everything) rather than one request.
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self,
+            ModelError::MissingKey
+                | ModelError::Unauthorized { .. }
+                | ModelError::UnknownModel { .. }
+                | ModelError::Unreachable { .. }
+        )
+    }
+}
+
+/// One answer of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub content: String,
+    /// `true` when the answer was cut off (`finish_reason: length`).
+    pub truncated: bool,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// Counters of the HTTP exchange, for the run's summary.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// HTTP requests sent, retries included.
+    pub requests: AtomicU64,
+    /// Retries after 429, 5xx, resets, timeouts and unreadable bodies.
+    pub retries: AtomicU64,
+}
+
+/// A chat-completions client with editions' retry policy.
+pub struct Model {
+    client: Client<OpenAIConfig>,
+    settings: ModelSettings,
+    counters: Arc<Counters>,
+    /// Cleared when the server rejects `response_format`.
+    json_mode: AtomicBool,
+}
+
+/// A timed-out attempt, as an error the client can carry.
+#[derive(Debug, thiserror::Error)]
+#[error("no complete answer within {0:?}")]
+struct TimedOut(Duration);
+
+#[derive(Clone)]
+struct RetryingService {
+    http: reqwest::Client,
+    timeout: Duration,
+    max_retries: u32,
+    backoff: Duration,
+    counters: Arc<Counters>,
+}
+
+impl tower::Service<HttpRequestFactory> for RetryingService {
+    type Response = reqwest::Response;
+    type Error = OpenAIError;
+    type Future = BoxFuture<'static, Result<reqwest::Response, OpenAIError>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, factory: HttpRequestFactory) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move { this.run(factory).await })
+    }
+}
+
+impl RetryingService {
+    async fn run(self, factory: HttpRequestFactory) -> Result<reqwest::Response, OpenAIError> {
+        let mut attempt = 0;
+        loop {
+            let request = factory.build().await?;
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = tokio::time::timeout(self.timeout, self.exchange(request)).await;
+            let (wait, last) = match outcome {
+                Ok(Ok(response)) => {
+                    let status = response.status();
+                    if status.as_u16() == 429 {
+                        let wait = retry_after(response.headers()).unwrap_or(self.delay(attempt));
+                        (wait, Ok(response))
+                    } else if status.is_server_error() {
+                        (self.delay(attempt), Ok(response))
+                    } else {
+                        return Ok(response);
+                    }
+                }
+                Ok(Err(e)) if e.is_connect() => return Err(OpenAIError::Reqwest(e)),
+                Ok(Err(e)) => (self.delay(attempt), Err(OpenAIError::Reqwest(e))),
+                Err(_) => (
+                    self.delay(attempt),
+                    Err(OpenAIError::Boxed(Box::new(TimedOut(self.timeout)))),
+                ),
+            };
+            if attempt >= self.max_retries {
+                return last;
+            }
+            attempt += 1;
+            self.counters.retries.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Sends one request and reads the whole body, so that the timeout covers both.
+    async fn exchange(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let response = self.http.execute(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
+    }
+
+    fn delay(&self, attempt: u32) -> Duration {
+        (self.backoff * 2u32.saturating_pow(attempt)).min(Duration::from_secs(8))
+    }
+}
+
+/// `Retry-After` as seconds (an HTTP date is honoured as "soon": one second).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    match value.parse::<f64>() {
+        Ok(secs) if secs >= 0.0 => Some(Duration::from_secs_f64(secs.min(120.0))),
+        _ => Some(Duration::from_secs(1)),
+    }
+}
+
+impl Model {
+    /// A client for `settings`. Fails only when there is no API key.
+    pub fn new(settings: ModelSettings) -> Result<Self, ModelError> {
+        if settings.api_key.trim().is_empty() {
+            return Err(ModelError::MissingKey);
+        }
+        let counters = Arc::new(Counters::default());
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| ModelError::Unreachable {
+                base_url: settings.base_url.clone(),
+                detail: e.to_string(),
+            })?;
+        let service = RetryingService {
+            http,
+            timeout: settings.timeout,
+            max_retries: settings.max_retries,
+            backoff: settings.backoff,
+            counters: counters.clone(),
+        };
+        let config = OpenAIConfig::new()
+            .with_api_base(settings.base_url.trim_end_matches('/'))
+            .with_api_key(settings.api_key.clone());
+        let client = Client::with_config(config).with_http_service(service);
+        Ok(Model {
+            client,
+            settings,
+            counters,
+            json_mode: AtomicBool::new(true),
+        })
+    }
+
+    pub fn settings(&self) -> &ModelSettings {
+        &self.settings
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Sends one system and one user message and returns the answer.
+    pub async fn complete(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        let mut unreadable = 0;
+        loop {
+            let json_mode = self.json_mode.load(Ordering::Relaxed);
+            let request = self.request(system, user, json_mode)?;
+            match self.client.chat().create(request).await {
+                Ok(response) => {
+                    let usage = response.usage.as_ref();
+                    let choice = response.choices.into_iter().next();
+                    let truncated = choice
+                        .as_ref()
+                        .is_some_and(|c| c.finish_reason == Some(FinishReason::Length));
+                    return Ok(Completion {
+                        content: choice.and_then(|c| c.message.content).unwrap_or_default(),
+                        truncated,
+                        prompt_tokens: usage.map_or(0, |u| u.prompt_tokens as u64),
+                        completion_tokens: usage.map_or(0, |u| u.completion_tokens as u64),
+                    });
+                }
+                Err(OpenAIError::ApiError(e))
+                    if json_mode
+                        && e.status_code.as_u16() == 400
+                        && format!("{} {:?}", e.api_error.message, e.api_error.param)
+                            .contains("response_format") =>
+                {
+                    // The server does not do JSON mode: ask without it from now on.
+                    self.json_mode.store(false, Ordering::Relaxed);
+                }
+                Err(OpenAIError::JSONDeserialize(e, _))
+                    if unreadable < self.settings.max_retries =>
+                {
+                    let _ = e;
+                    unreadable += 1;
+                    self.counters.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(self.settings.backoff).await;
+                }
+                Err(e) => return Err(self.explain(e, unreadable)),
+            }
+        }
+    }
+
+    fn request(
+        &self,
+        system: &str,
+        user: &str,
+        json_mode: bool,
+    ) -> Result<async_openai::types::chat::CreateChatCompletionRequest, ModelError> {
+        let invalid = |e: OpenAIError| ModelError::Rejected {
+            base_url: self.settings.base_url.clone(),
+            status: 0,
+            message: e.to_string(),
+        };
+        let messages: Vec<ChatCompletionRequestMessage> = vec![
+            ChatCompletionRequestSystemMessageArgs::default()
+                .content(system)
+                .build()
+                .map_err(invalid)?
+                .into(),
+            ChatCompletionRequestUserMessageArgs::default()
+                .content(user)
+                .build()
+                .map_err(invalid)?
+                .into(),
+        ];
+        let mut args = CreateChatCompletionRequestArgs::default();
+        args.model(self.settings.model.clone()).messages(messages);
+        if json_mode {
+            args.response_format(ResponseFormat::JsonObject);
+        }
+        args.build().map_err(invalid)
+    }
+
+    fn explain(&self, error: OpenAIError, unreadable: u32) -> ModelError {
+        let base_url = self.settings.base_url.clone();
+        let attempts = self.settings.max_retries + 1;
+        match error {
+            OpenAIError::ApiError(e) => {
+                let status = e.status_code.as_u16();
+                let message = e.api_error.message.clone();
+                let code = e.api_error.code.clone().unwrap_or_default();
+                match status {
+                    401 | 403 => ModelError::Unauthorized { base_url, status },
+                    404 if code.contains("model") || message.to_lowercase().contains("model") => {
+                        ModelError::UnknownModel {
+                            base_url,
+                            model: self.settings.model.clone(),
+                        }
+                    }
+                    400 if code == "model_not_found" => ModelError::UnknownModel {
+                        base_url,
+                        model: self.settings.model.clone(),
+                    },
+                    429 => ModelError::GaveUp {
+                        base_url,
+                        attempts,
+                        last: "HTTP 429 Too Many Requests".into(),
+                    },
+                    s if s >= 500 => ModelError::GaveUp {
+                        base_url,
+                        attempts,
+                        last: format!("HTTP {s} {}", first_line(&message)),
+                    },
+                    _ => ModelError::Rejected {
+                        base_url,
+                        status,
+                        message: first_line(&message),
+                    },
+                }
+            }
+            OpenAIError::Reqwest(e) if e.is_connect() => ModelError::Unreachable {
+                base_url,
+                detail: "connection refused or no route".into(),
+            },
+            OpenAIError::Reqwest(e) => ModelError::GaveUp {
+                base_url,
+                attempts,
+                last: if e.is_timeout() {
+                    "timed out".into()
+                } else {
+                    "the connection was closed before a complete answer".into()
+                },
+            },
+            OpenAIError::JSONDeserialize(_, _) => ModelError::GaveUp {
+                base_url,
+                attempts: unreadable + 1,
+                last: "the answer was not a JSON chat completion".into(),
+            },
+            OpenAIError::Boxed(e) => ModelError::GaveUp {
+                base_url,
+                attempts,
+                last: e.to_string(),
+            },
+            other => ModelError::Rejected {
+                base_url,
+                status: 0,
+                message: first_line(&other.to_string()),
+            },
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}

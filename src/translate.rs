@@ -1,0 +1,497 @@
+//! A translation run: from a document's segments to validated translations.
+//!
+//! 1. Every segment is looked up in the translation memory (an approved translation first,
+//!    then one with the same source, locale, glossary entries and prompt version). A rerun of
+//!    an unchanged issue stops here and sends nothing.
+//! 2. The rest, each distinct source once, are packed into batches ([`crate::batch`]) and sent
+//!    to the model, at most `concurrency` batches at a time.
+//! 3. Every answer is validated segment by segment ([`crate::validate`]). What passes is
+//!    written to the memory at once. A segment that fails is asked again alone, with the
+//!    reason in the request, at most `max_repairs` times; an answer cut off by the length
+//!    limit is split in two and asked again.
+//! 4. A segment that still fails makes the run fail with a report of every such segment, its
+//!    line and why; everything validated stays in the memory for the next run.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use crate::batch;
+use crate::glossary::Glossary;
+use crate::lang::Lang;
+use crate::memory::{Entry, Key, Memory, MemoryError, Origin};
+use crate::model::{Model, ModelError};
+use crate::prompt::{self, PROMPT_VERSION};
+use crate::segment::{Document, Segment};
+use crate::validate::validate;
+
+/// Price of a model, in currency units per million tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+}
+
+impl Price {
+    pub fn cost(&self, prompt_tokens: u64, completion_tokens: u64) -> f64 {
+        (prompt_tokens as f64 * self.input + completion_tokens as f64 * self.output) / 1e6
+    }
+}
+
+/// What a run needs besides the document.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub source: Lang,
+    pub target: Lang,
+    /// Character budget of a batch's tagged source.
+    pub batch_chars: usize,
+    /// Batches in flight at once.
+    pub concurrency: usize,
+    /// How often a rejected segment is asked again.
+    pub max_repairs: u32,
+    pub price: Price,
+    /// The model's name, recorded in the memory.
+    pub model_name: String,
+    /// Today, `YYYY-MM-DD`, recorded in the memory.
+    pub date: String,
+}
+
+/// Receives progress; the command line draws a bar with it.
+pub trait Progress: Send + Sync {
+    /// `total` segments, of which `from_memory` were found in the memory.
+    fn begin(&self, _total: usize, _from_memory: usize) {}
+    /// `n` more segments are translated and validated.
+    fn advance(&self, _n: usize) {}
+    /// Something worth a line in the log (a retry, a repair).
+    fn note(&self, _message: &str) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// The figures of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub segments: usize,
+    pub memory_hits: usize,
+    /// Chat requests made (batches, splits and repairs), not counting HTTP retries.
+    pub requests: u64,
+    /// HTTP retries after 429, 5xx, resets, timeouts and unreadable bodies.
+    pub retries: u64,
+    /// Segments asked again alone after a rejected answer.
+    pub repairs: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub cost: f64,
+    pub wall: Duration,
+}
+
+/// A segment that could not be translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentFailure {
+    pub id: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TranslateError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+    #[error("{missing} segment{s} of `{path}` {are} not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI) and `model` in editions.toml, or run with --dry-run to see what would be sent",
+        s = if *missing == 1 { "" } else { "s" }, are = if *missing == 1 { "is" } else { "are" })]
+    NeedsModel { path: PathBuf, missing: usize },
+    #[error("{} segment{} of `{path}` could not be translated:\n{}\n  hint: the validated translations are kept in the memory; rerun to retry only these, or translate them by hand in the edition",
+        failures.len(), if failures.len() == 1 { "" } else { "s" },
+        failures.iter().map(|f| format!("  - segment {} (line {}): {}", f.id, f.line, f.reason)).collect::<Vec<_>>().join("\n"))]
+    Segments {
+        path: PathBuf,
+        failures: Vec<SegmentFailure>,
+        summary: Box<Summary>,
+    },
+}
+
+/// The result of a run: a translation for every segment.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub translations: BTreeMap<String, String>,
+    pub summary: Summary,
+}
+
+/// What a run would send, without sending it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub segments: usize,
+    pub memory_hits: usize,
+    /// Each batch: the ids it holds and the characters of its two messages.
+    pub batches: Vec<PlannedBatch>,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub cost: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedBatch {
+    pub ids: Vec<String>,
+    pub line: usize,
+    pub system_chars: usize,
+    pub user_chars: usize,
+}
+
+/// The memory key of a segment.
+pub fn memory_key(segment: &Segment, glossary: &Glossary, target: Lang) -> Key {
+    let terms = glossary.terms_in(&segment.plain_text());
+    Key::new(target, &segment.tagged, &terms, PROMPT_VERSION)
+}
+
+struct Lookup<'d> {
+    translations: BTreeMap<String, String>,
+    hits: usize,
+    /// Distinct sources to translate, first occurrence of each, in document order.
+    pending: Vec<&'d Segment>,
+    /// Ids sharing each pending source.
+    same_source: HashMap<&'d str, Vec<&'d str>>,
+}
+
+fn look_up<'d>(
+    doc: &'d Document<'_>,
+    glossary: &Glossary,
+    memory: &Memory,
+    target: Lang,
+) -> Lookup<'d> {
+    let mut translations = BTreeMap::new();
+    let mut hits = 0;
+    let mut pending = Vec::new();
+    let mut same_source: HashMap<&str, Vec<&str>> = HashMap::new();
+    for seg in doc.segments() {
+        let found = memory
+            .approved(target, &seg.tagged)
+            .or_else(|| memory.get(&memory_key(seg, glossary, target)));
+        if let Some(entry) = found {
+            translations.insert(seg.id.clone(), entry.target.clone());
+            hits += 1;
+            continue;
+        }
+        let ids = same_source.entry(seg.tagged.as_str()).or_default();
+        if ids.is_empty() {
+            pending.push(seg);
+        }
+        ids.push(seg.id.as_str());
+    }
+    Lookup {
+        translations,
+        hits,
+        pending,
+        same_source,
+    }
+}
+
+fn batch_messages(
+    segs: &[&Segment],
+    glossary: &Glossary,
+    settings: &Settings,
+    rejected: &[(String, String)],
+) -> (String, String) {
+    let text: String = segs
+        .iter()
+        .map(|s| s.plain_text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let terms = glossary.terms_in(&text);
+    let keep = glossary.keep_in(&text);
+    let system = prompt::system_message(settings.source, settings.target, &terms, &keep, rejected);
+    let map: BTreeMap<String, String> = segs
+        .iter()
+        .map(|s| (s.id.clone(), s.tagged.clone()))
+        .collect();
+    (system, prompt::user_message(&map))
+}
+
+/// What a run would send: batches, a token estimate and a cost estimate.
+pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: &Settings) -> Plan {
+    let lookup = look_up(doc, glossary, memory, settings.target);
+    let mut batches = Vec::new();
+    let (mut prompt_tokens, mut completion_tokens) = (0, 0);
+    for ids in batch::pack(&lookup.pending, settings.batch_chars) {
+        let segs: Vec<&Segment> = ids.iter().map(|&i| lookup.pending[i]).collect();
+        let (system, user) = batch_messages(&segs, glossary, settings, &[]);
+        prompt_tokens += prompt::estimate_tokens(&system) + prompt::estimate_tokens(&user);
+        // Chinese to English: about as many tokens out as in; a little more for Japanese.
+        completion_tokens +=
+            prompt::estimate_tokens(&user) * if settings.target == Lang::Ja { 3 } else { 2 } / 2;
+        batches.push(PlannedBatch {
+            ids: segs.iter().map(|s| s.id.clone()).collect(),
+            line: segs[0].line,
+            system_chars: system.chars().count(),
+            user_chars: user.chars().count(),
+        });
+    }
+    Plan {
+        segments: doc.segments().count(),
+        memory_hits: lookup.hits,
+        batches,
+        prompt_tokens,
+        completion_tokens,
+        cost: settings.price.cost(prompt_tokens, completion_tokens),
+    }
+}
+
+/// One request's worth of work.
+struct Job<'d> {
+    segs: Vec<&'d Segment>,
+    rejected: Vec<(String, String)>,
+    attempt: u32,
+}
+
+#[derive(Default)]
+struct BatchResult {
+    accepted: Vec<(String, String)>,
+    failures: Vec<SegmentFailure>,
+    requests: u64,
+    repairs: u64,
+    prompt_tokens: u64,
+    completion_tokens: u64,
+}
+
+/// Translates every segment of `doc`, from the memory where it can, with `model` otherwise.
+pub async fn translate(
+    doc: &Document<'_>,
+    glossary: &Glossary,
+    memory: &Mutex<Memory>,
+    model: Option<&Model>,
+    settings: &Settings,
+    progress: &dyn Progress,
+) -> Result<Outcome, TranslateError> {
+    let started = Instant::now();
+    let lookup = {
+        let memory = memory.lock().expect("memory lock");
+        look_up(doc, glossary, &memory, settings.target)
+    };
+    let total = doc.segments().count();
+    progress.begin(total, lookup.hits);
+    let mut translations = lookup.translations;
+    let mut summary = Summary {
+        segments: total,
+        memory_hits: lookup.hits,
+        ..Summary::default()
+    };
+    if !lookup.pending.is_empty() {
+        let Some(model) = model else {
+            return Err(TranslateError::NeedsModel {
+                path: doc.path.clone(),
+                missing: lookup.pending.len(),
+            });
+        };
+        let retries_before = model
+            .counters()
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let jobs: Vec<Vec<&Segment>> = batch::pack(&lookup.pending, settings.batch_chars)
+            .into_iter()
+            .map(|ids| ids.into_iter().map(|i| lookup.pending[i]).collect())
+            .collect();
+        let results: Vec<BatchResult> = stream::iter(jobs)
+            .map(|segs| {
+                run_batch(
+                    segs,
+                    glossary,
+                    memory,
+                    model,
+                    settings,
+                    progress,
+                    &lookup.same_source,
+                )
+            })
+            .buffer_unordered(settings.concurrency.max(1))
+            .try_collect()
+            .await?;
+        summary.retries = model
+            .counters()
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed)
+            - retries_before;
+        let mut failures = Vec::new();
+        for r in results {
+            summary.requests += r.requests;
+            summary.repairs += r.repairs;
+            summary.prompt_tokens += r.prompt_tokens;
+            summary.completion_tokens += r.completion_tokens;
+            failures.extend(r.failures);
+            for (source, target) in r.accepted {
+                for id in &lookup.same_source[source.as_str()] {
+                    translations.insert(id.to_string(), target.clone());
+                }
+            }
+        }
+        summary.cost = settings
+            .price
+            .cost(summary.prompt_tokens, summary.completion_tokens);
+        summary.wall = started.elapsed();
+        if !failures.is_empty() {
+            failures.sort_by_key(|f| f.line);
+            return Err(TranslateError::Segments {
+                path: doc.path.clone(),
+                failures,
+                summary: Box::new(summary),
+            });
+        }
+    }
+    summary.wall = started.elapsed();
+    Ok(Outcome {
+        translations,
+        summary,
+    })
+}
+
+async fn run_batch<'d>(
+    segs: Vec<&'d Segment>,
+    glossary: &Glossary,
+    memory: &Mutex<Memory>,
+    model: &Model,
+    settings: &Settings,
+    progress: &dyn Progress,
+    same_source: &HashMap<&str, Vec<&str>>,
+) -> Result<BatchResult, TranslateError> {
+    let mut result = BatchResult::default();
+    let mut queue = VecDeque::from([Job {
+        segs,
+        rejected: Vec::new(),
+        attempt: 0,
+    }]);
+    while let Some(job) = queue.pop_front() {
+        let (system, user) = batch_messages(&job.segs, glossary, settings, &job.rejected);
+        result.requests += 1;
+        let completion = model.complete(&system, &user).await?;
+        result.prompt_tokens += completion.prompt_tokens;
+        result.completion_tokens += completion.completion_tokens;
+        if completion.truncated {
+            if job.segs.len() > 1 {
+                progress.note(&format!(
+                    "an answer was cut off at the length limit: splitting a batch of {} segments",
+                    job.segs.len()
+                ));
+                let mut first = job.segs;
+                let second = first.split_off(first.len() / 2);
+                for half in [first, second] {
+                    queue.push_back(Job {
+                        segs: half,
+                        rejected: Vec::new(),
+                        attempt: job.attempt,
+                    });
+                }
+            } else {
+                result.failures.extend(job.segs.iter().map(|s| SegmentFailure {
+                    id: s.id.clone(),
+                    line: s.line,
+                    reason: "the answer was cut off at the model's length limit even for this segment alone (finish_reason: length)".into(),
+                }));
+            }
+            continue;
+        }
+        let answer = match prompt::parse_answer(&completion.content) {
+            Ok(a) => a,
+            Err(e) => {
+                let reason = e.to_string();
+                retry_or_fail(
+                    &mut queue,
+                    &mut result,
+                    job.segs.clone(),
+                    &reason,
+                    job.attempt,
+                    settings,
+                    progress,
+                );
+                continue;
+            }
+        };
+        let mut accepted = Vec::new();
+        for seg in &job.segs {
+            let verdict = match answer.get(&seg.id) {
+                None => Err(format!("{} is missing from the answer", seg.id)),
+                Some(t) => validate(seg, t, settings.source, settings.target, glossary)
+                    .map(|()| t.clone())
+                    .map_err(|r| r.to_string()),
+            };
+            match verdict {
+                Ok(t) => accepted.push((*seg, t)),
+                Err(reason) => retry_or_fail(
+                    &mut queue,
+                    &mut result,
+                    vec![*seg],
+                    &reason,
+                    job.attempt,
+                    settings,
+                    progress,
+                ),
+            }
+        }
+        if !accepted.is_empty() {
+            let mut memory = memory.lock().expect("memory lock");
+            for (seg, t) in &accepted {
+                let terms = glossary.terms_in(&seg.plain_text());
+                memory.insert(Entry {
+                    locale: settings.target.code().to_string(),
+                    source: seg.tagged.clone(),
+                    target: t.clone(),
+                    glossary: crate::memory::fingerprint(&terms),
+                    prompt: PROMPT_VERSION,
+                    model: settings.model_name.clone(),
+                    date: settings.date.clone(),
+                    origin: Origin::Model,
+                });
+            }
+            memory.save()?;
+            drop(memory);
+            let done: usize = accepted
+                .iter()
+                .map(|(s, _)| same_source[s.tagged.as_str()].len())
+                .sum();
+            progress.advance(done);
+            result
+                .accepted
+                .extend(accepted.into_iter().map(|(s, t)| (s.tagged.clone(), t)));
+        }
+    }
+    Ok(result)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn retry_or_fail<'d>(
+    queue: &mut VecDeque<Job<'d>>,
+    result: &mut BatchResult,
+    segs: Vec<&'d Segment>,
+    reason: &str,
+    attempt: u32,
+    settings: &Settings,
+    progress: &dyn Progress,
+) {
+    if attempt < settings.max_repairs {
+        for seg in segs {
+            progress.note(&format!(
+                "segment {} (line {}) rejected: {reason}; asking again",
+                seg.id, seg.line
+            ));
+            result.repairs += 1;
+            queue.push_back(Job {
+                rejected: vec![(seg.id.clone(), reason.to_string())],
+                segs: vec![seg],
+                attempt: attempt + 1,
+            });
+        }
+    } else {
+        result
+            .failures
+            .extend(segs.into_iter().map(|s| SegmentFailure {
+                id: s.id.clone(),
+                line: s.line,
+                reason: reason.to_string(),
+            }));
+    }
+}
