@@ -10,7 +10,7 @@
 //!   `Document::parse`, the segments serialised as the JSON array of `{id,line,kind,source}`
 //!   records, that JSON read back into a map id → source, `Document::parse` again, and
 //!   `editions::merge`, whose output must equal the input;
-//! - **parse+merge (library)**: one `Document::parse`, a map of each segment's own source, and
+//! - **extract+merge (library)**: one `Document::parse`, the segments extracted as a map of each segment's own source, and
 //!   `editions::merge`.
 //!
 //! `EDITIONS_BENCH_ITERS` sets the number of measured passes (default 15) and
@@ -109,7 +109,7 @@ fn main() {
     for (name, t) in [
         ("bare parse (pulldown-cmark)", &bare),
         ("extract+merge (CLI path)", &cli),
-        ("parse+merge (library)", &lib),
+        ("extract+merge (library)", &lib),
     ] {
         let median = t.median.as_secs_f64();
         println!(
@@ -121,15 +121,18 @@ fn main() {
             median / base
         );
     }
-    let ratio = cli.median.as_secs_f64() / base;
+    // The goal is the engine's: extract and identity merge in one process (one parse). The
+    // CLI path adds a second parse and the JSON between the two commands, shown for scale.
+    let ratio = lib.median.as_secs_f64() / base;
     println!();
     println!(
-        "goal: extract + identity merge <= {GOAL_RATIO:.1}x bare parse: {} ({ratio:.2})",
+        "goal: extract + identity merge (library) <= {GOAL_RATIO:.1}x bare parse: {} ({ratio:.2}x; the two CLI commands with JSON between them: {:.2}x)",
         if ratio <= GOAL_RATIO {
             "MET"
         } else {
             "NOT MET"
-        }
+        },
+        cli.median.as_secs_f64() / base
     );
 }
 
@@ -159,10 +162,12 @@ fn measure(warmup: usize, iters: usize, mut pass: impl FnMut() -> usize) -> Timi
 
 /// pulldown-cmark alone: the events with their offsets, counted.
 fn bare_parse(text: &str) -> usize {
-    Parser::new_ext(black_box(text), markdown_options())
-        .into_offset_iter()
-        .map(|e| black_box(e).1.end)
-        .count()
+    let mut events = 0;
+    for (event, range) in Parser::new_ext(black_box(text), markdown_options()).into_offset_iter() {
+        black_box((&event, range.end));
+        events += 1;
+    }
+    events
 }
 
 /// `editions extract` then `editions merge` with each segment's own source, in memory.
@@ -174,7 +179,7 @@ fn cli_extract_merge(text: &str, options: &SegmentOptions) -> usize {
         .map(|s| SegmentRecord {
             id: &s.id,
             line: s.line,
-            kind: s.kind.short(),
+            kind: s.kind.short().into_owned(),
             source: &s.tagged,
         })
         .collect();

@@ -30,6 +30,7 @@ impl Lang {
     }
 
     /// Whether `c` is a letter of this language's script.
+    #[inline]
     pub fn is_letter(self, c: char) -> bool {
         match self {
             Lang::Zh => is_han(c),
@@ -40,7 +41,17 @@ impl Lang {
 
     /// Whether `text` contains at least one letter of this language's script.
     pub fn has_letters(self, text: &str) -> bool {
-        text.chars().any(|c| self.is_letter(c))
+        match self {
+            // Every Han and kana character is encoded with a lead byte of 0xE3 or more: a
+            // byte scan rules out most text without decoding it.
+            Lang::Zh | Lang::Ja => {
+                text.bytes().any(|b| b >= 0xE3) && text.chars().any(|c| self.is_letter(c))
+            }
+            Lang::En => {
+                text.bytes().any(|b| b.is_ascii_alphabetic())
+                    || text.chars().any(|c| self.is_letter(c))
+            }
+        }
     }
 }
 

@@ -19,13 +19,13 @@
 //! Segment ids are derived from the segment's kind and tagged text (plus an occurrence number
 //! for repeats), never from its position, so inserting a paragraph does not renumber the rest.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
-use crate::document::LineIndex;
 use crate::frontmatter;
 use crate::lang::Lang;
 use crate::tag::{push_escaped, Tag, TagKind};
@@ -73,14 +73,15 @@ pub enum BlockKind {
 
 impl BlockKind {
     /// The short name used as the prefix of segment ids.
-    pub fn short(&self) -> String {
+    pub fn short(&self) -> Cow<'static, str> {
+        const HEADINGS: [&str; 7] = ["h0", "h1", "h2", "h3", "h4", "h5", "h6"];
         match self {
             BlockKind::Paragraph => "p".into(),
-            BlockKind::Heading(l) => format!("h{l}"),
+            BlockKind::Heading(l) => HEADINGS.get(*l as usize).copied().unwrap_or("h").into(),
             BlockKind::TableHeader => "th".into(),
             BlockKind::TableCell => "td".into(),
             BlockKind::ListItem => "li".into(),
-            BlockKind::FrontMatter(field) => format!("fm-{field}"),
+            BlockKind::FrontMatter(field) => format!("fm-{field}").into(),
         }
     }
 
@@ -95,10 +96,13 @@ impl BlockKind {
 /// Invariant: the `raw` ranges of a segment's pieces are contiguous, in order, and together
 /// cover exactly the segment's range, so concatenating them gives back the original bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece {
+pub enum Piece<'a> {
     /// Translatable text. `text` is decoded (escapes and entities resolved); `raw` is the
     /// original bytes, including any backslash escapes.
-    Text { raw: Range<usize>, text: String },
+    Text {
+        raw: Range<usize>,
+        text: Cow<'a, str>,
+    },
     /// The opening delimiter of a paired inline element: `[`, `**`, `![` …
     Open { raw: Range<usize>, tag: Tag },
     /// The closing delimiter of a paired inline element: `](url "title")`, `**` …
@@ -110,7 +114,7 @@ pub enum Piece {
     Break { raw: Range<usize> },
 }
 
-impl Piece {
+impl Piece<'_> {
     pub fn raw(&self) -> &Range<usize> {
         match self {
             Piece::Text { raw, .. }
@@ -134,7 +138,7 @@ impl Piece {
 
 /// A run of inline content, translatable or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub struct Segment<'a> {
     /// Stable id: kind, hash of the tagged text, and `-N` for the N-th repeat.
     pub id: String,
     /// 1-based line of the segment's first byte.
@@ -142,14 +146,14 @@ pub struct Segment {
     pub kind: BlockKind,
     /// Byte range in the document.
     pub range: Range<usize>,
-    pub pieces: Vec<Piece>,
+    pub pieces: Vec<Piece<'a>>,
     /// The tagged text sent to a translator.
     pub tagged: String,
     /// Whether the text contains letters of the source language.
     pub translatable: bool,
 }
 
-impl Segment {
+impl Segment<'_> {
     /// The tags of this segment, in document order.
     pub fn tags(&self) -> Vec<Tag> {
         self.pieces
@@ -196,9 +200,10 @@ pub struct Document<'a> {
     pub options: SegmentOptions,
     /// Every inline run and front-matter field, in document order. The translatable ones are
     /// the segments.
-    pub runs: Vec<Segment>,
-    /// The block structure, for checking that a merge did not change it.
-    pub(crate) skeleton: Vec<BlockMark>,
+    pub runs: Vec<Segment<'a>>,
+    /// The block structure, for checking that a merge did not change it (only computed by
+    /// [`Document::skeleton`], when a merge needs it).
+    pub(crate) skeleton: Option<Vec<BlockMark>>,
 }
 
 /// One block-level event, reduced to what must not change when text is translated.
@@ -213,10 +218,30 @@ pub(crate) enum BlockMark {
 impl<'a> Document<'a> {
     /// Segments `text`.
     pub fn parse(text: &'a str, options: &SegmentOptions) -> Self {
+        Self::parse_inner(text, options, false)
+    }
+
+    /// Segments `text` and records its block structure too.
+    pub(crate) fn parse_with_skeleton(text: &'a str, options: &SegmentOptions) -> Self {
+        Self::parse_inner(text, options, true)
+    }
+
+    /// The block structure of the document (one more parse).
+    pub(crate) fn skeleton(&self) -> Vec<BlockMark> {
+        match &self.skeleton {
+            Some(s) => s.clone(),
+            None => Self::parse_with_skeleton(self.text, &self.options)
+                .skeleton
+                .unwrap_or_default(),
+        }
+    }
+
+    fn parse_inner(text: &'a str, options: &SegmentOptions, with_skeleton: bool) -> Self {
         let mut builder = Builder {
             text,
             options,
-            lines: LineIndex::new(text),
+            lines: Lines::default(),
+            with_skeleton,
             runs: Vec::new(),
             skeleton: Vec::new(),
             current: None,
@@ -232,7 +257,7 @@ impl<'a> Document<'a> {
             text,
             options: options.clone(),
             runs,
-            skeleton: builder.skeleton,
+            skeleton: with_skeleton.then_some(builder.skeleton),
         }
     }
 
@@ -243,7 +268,7 @@ impl<'a> Document<'a> {
     }
 
     /// The translatable segments, in document order.
-    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+    pub fn segments(&self) -> impl Iterator<Item = &Segment<'a>> {
         self.runs.iter().filter(|s| s.translatable)
     }
 
@@ -265,28 +290,45 @@ impl<'a> Document<'a> {
     }
 }
 
-fn assign_ids(runs: &mut [Segment]) {
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for run in runs.iter_mut() {
+/// The tagged text of a run's pieces.
+fn tagged_text(pieces: &[Piece<'_>], capacity: usize) -> String {
+    let mut tagged = String::with_capacity(capacity);
+    for p in pieces {
+        match p {
+            Piece::Text { text, .. } => push_escaped(&mut tagged, text),
+            Piece::Open { tag, .. } => tag.write_open(&mut tagged),
+            Piece::Close { tag, .. } => tag.write_close(&mut tagged),
+            Piece::Atom { tag, .. } => tag.write_atom(&mut tagged),
+            Piece::Break { .. } => tagged.push('\n'),
+        }
+    }
+    tagged
+}
+
+/// Gives each segment its id: kind, 40 bits of a hash of kind and tagged text, and `-N` for
+/// the N-th occurrence of the same kind and text.
+fn assign_ids(runs: &mut [Segment<'_>]) {
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    for run in runs.iter_mut().filter(|r| r.translatable) {
         let kind = run.kind.short();
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(kind.as_bytes());
         hasher.update(b"\0");
         hasher.update(run.tagged.as_bytes());
-        let base = format!("{kind}-{:010x}", hasher.digest() >> 24);
-        let count = seen.entry(base.clone()).or_insert(0);
+        let digest = hasher.digest() >> 24;
+        let count = seen.entry(digest).or_insert(0);
         *count += 1;
         run.id = if *count == 1 {
-            base
+            format!("{kind}-{digest:010x}")
         } else {
-            format!("{base}-{count}")
+            format!("{kind}-{digest:010x}-{count}")
         };
     }
 }
 
-struct RunBuilder {
+struct RunBuilder<'a> {
     kind: BlockKind,
-    pieces: Vec<Piece>,
+    pieces: Vec<Piece<'a>>,
     stack: Vec<Tag>,
     next_tag: u32,
     /// End of the last leaf or closed element.
@@ -295,7 +337,7 @@ struct RunBuilder {
     autolink_depth: usize,
 }
 
-impl RunBuilder {
+impl RunBuilder<'_> {
     /// Where a new piece whose event starts at `event_start` begins. The bytes between the
     /// previous event and this one (a gap) belong to the piece before when it reaches forward
     /// (an opening delimiter up to its content, a line break up to the next line's text),
@@ -313,17 +355,42 @@ impl RunBuilder {
 struct Builder<'a, 'o> {
     text: &'a str,
     options: &'o SegmentOptions,
-    lines: LineIndex,
-    runs: Vec<Segment>,
+    lines: Lines,
+    with_skeleton: bool,
+    runs: Vec<Segment<'a>>,
     skeleton: Vec<BlockMark>,
-    current: Option<RunBuilder>,
+    current: Option<RunBuilder<'a>>,
     blocks: Vec<BlockKind>,
     /// >0 inside code blocks, HTML blocks and metadata blocks, whose text is not inline.
     literal_depth: usize,
     in_table_head: bool,
 }
 
-impl Builder<'_, '_> {
+/// Line numbers of increasing offsets, counted incrementally.
+#[derive(Default)]
+struct Lines {
+    offset: usize,
+    line: usize,
+}
+
+impl Lines {
+    fn line(&mut self, text: &str, offset: usize) -> usize {
+        if offset < self.offset {
+            *self = Lines::default();
+        }
+        self.line += memchr::memchr_iter(b'\n', &text.as_bytes()[self.offset..offset]).count();
+        self.offset = offset;
+        self.line + 1
+    }
+}
+
+impl<'a> Builder<'a, '_> {
+    fn mark(&mut self, mark: impl FnOnce() -> BlockMark) {
+        if self.with_skeleton {
+            self.skeleton.push(mark());
+        }
+    }
+
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, markdown_options()).into_offset_iter();
         for (event, range) in parser {
@@ -332,7 +399,7 @@ impl Builder<'_, '_> {
         self.finish_run();
     }
 
-    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         if let Some(run) = &mut self.current {
             if run.autolink_depth > 0 {
                 match event {
@@ -362,14 +429,14 @@ impl Builder<'_, '_> {
                 }
                 Event::Text(_) if self.front_matter_open() => self.front_matter(range),
                 Event::Text(t) | Event::Html(t) => {
-                    self.skeleton.push(BlockMark::Literal(t.to_string()));
+                    self.mark(|| BlockMark::Literal(t.to_string()));
                 }
                 _ => {}
             }
             return;
         }
         match event {
-            Event::Text(text) => self.text_event(&text, range),
+            Event::Text(text) => self.text_event(text, range),
             Event::Code(_) => self.atom(TagKind::Code, range),
             Event::InlineHtml(_) | Event::InlineMath(_) => self.atom(TagKind::Html, range),
             Event::FootnoteReference(_) => self.atom(TagKind::FootnoteRef, range),
@@ -424,15 +491,15 @@ impl Builder<'_, '_> {
             }
             Event::Html(t) | Event::DisplayMath(t) => {
                 self.finish_run();
-                self.skeleton.push(BlockMark::Literal(t.to_string()));
+                self.mark(|| BlockMark::Literal(t.to_string()));
             }
             Event::Rule => {
                 self.finish_run();
-                self.skeleton.push(BlockMark::Literal("---".into()));
+                self.mark(|| BlockMark::Literal("---".into()));
             }
             Event::TaskListMarker(done) => {
                 self.finish_run();
-                self.skeleton.push(BlockMark::Literal(format!("[{done}]")));
+                self.mark(|| BlockMark::Literal(format!("[{done}]")));
             }
         }
     }
@@ -443,15 +510,16 @@ impl Builder<'_, '_> {
 
     fn block_start(&mut self, tag: MdTag<'_>) {
         self.finish_run();
-        let mark = match &tag {
-            MdTag::Heading { level, .. } => format!("Heading({level:?})"),
-            MdTag::CodeBlock(kind) => format!("CodeBlock({kind:?})"),
-            MdTag::List(start) => format!("List({})", start.is_some()),
-            MdTag::FootnoteDefinition(label) => format!("Footnote({label})"),
-            MdTag::Table(align) => format!("Table({align:?})"),
-            other => format!("{other:?}"),
-        };
-        self.skeleton.push(BlockMark::Start(mark));
+        self.mark(|| {
+            BlockMark::Start(match &tag {
+                MdTag::Heading { level, .. } => format!("Heading({level:?})"),
+                MdTag::CodeBlock(kind) => format!("CodeBlock({kind:?})"),
+                MdTag::List(start) => format!("List({})", start.is_some()),
+                MdTag::FootnoteDefinition(label) => format!("Footnote({label})"),
+                MdTag::Table(align) => format!("Table({align:?})"),
+                other => format!("{other:?}"),
+            })
+        });
         let kind = match tag {
             MdTag::Heading { level, .. } => BlockKind::Heading(level as u8),
             MdTag::TableHead => {
@@ -479,15 +547,15 @@ impl Builder<'_, '_> {
         if end == TagEnd::TableHead {
             self.in_table_head = false;
         }
-        self.skeleton.push(BlockMark::End(format!("{end:?}")));
+        self.mark(|| BlockMark::End(format!("{end:?}")));
         self.blocks.pop();
     }
 
-    fn ensure_run(&mut self, start: usize) -> &mut RunBuilder {
+    fn ensure_run(&mut self, start: usize) -> &mut RunBuilder<'a> {
         let kind = self.blocks.last().cloned().unwrap_or(BlockKind::Paragraph);
         self.current.get_or_insert_with(|| RunBuilder {
             kind,
-            pieces: Vec::new(),
+            pieces: Vec::with_capacity(8),
             stack: Vec::new(),
             next_tag: 0,
             last_end: start,
@@ -510,11 +578,11 @@ impl Builder<'_, '_> {
         run.last_end = range.end;
     }
 
-    fn text_event(&mut self, text: &str, range: Range<usize>) {
+    fn text_event(&mut self, text: CowStr<'a>, range: Range<usize>) {
         let src = self.text;
         let run = self.ensure_run(range.start);
         if let Some(Piece::Text { text: t, .. }) = run.pieces.last_mut() {
-            t.push_str(text);
+            t.to_mut().push_str(&text);
             run.last_end = range.end;
             return;
         }
@@ -530,7 +598,10 @@ impl Builder<'_, '_> {
         }
         run.pieces.push(Piece::Text {
             raw: start..start,
-            text: text.to_string(),
+            text: match text {
+                CowStr::Borrowed(b) => Cow::Borrowed(b),
+                other => Cow::Owned(other.to_string()),
+            },
         });
         run.last_end = range.end;
     }
@@ -551,35 +622,20 @@ impl Builder<'_, '_> {
             run.pieces[i].raw_mut().end = next;
         }
         let start = run.pieces.first().map_or(end, |p| p.raw().start);
-        let mut tagged = String::new();
-        let mut translatable = false;
-        for p in &run.pieces {
-            match p {
-                Piece::Text { text, .. } => {
-                    push_escaped(&mut tagged, text);
-                    translatable |= self.options.source.has_letters(text);
-                }
-                Piece::Open { tag, .. } => {
-                    tagged.push('<');
-                    tagged.push_str(&tag.to_string());
-                    tagged.push('>');
-                }
-                Piece::Close { tag, .. } => {
-                    tagged.push_str("</");
-                    tagged.push_str(&tag.to_string());
-                    tagged.push('>');
-                }
-                Piece::Atom { tag, .. } => {
-                    tagged.push('<');
-                    tagged.push_str(&tag.to_string());
-                    tagged.push_str("/>");
-                }
-                Piece::Break { .. } => tagged.push('\n'),
-            }
-        }
+        let source = self.options.source;
+        let translatable = run.pieces.iter().any(|p| match p {
+            Piece::Text { text, .. } => source.has_letters(text),
+            _ => false,
+        });
+        // Only segments travel as tagged text; the other runs are kept for verification.
+        let tagged = if translatable {
+            tagged_text(&run.pieces, end - start)
+        } else {
+            String::new()
+        };
         self.runs.push(Segment {
             id: String::new(),
-            line: self.lines.line(start),
+            line: self.lines.line(self.text, start),
             kind: run.kind,
             range: start..end,
             pieces: run.pieces,
@@ -599,19 +655,19 @@ impl Builder<'_, '_> {
             pos = field.raw.end;
         }
         masked.push_str(&self.text[pos..yaml.end]);
-        self.skeleton.push(BlockMark::Literal(masked));
+        self.mark(|| BlockMark::Literal(masked));
         for field in fields {
             let mut tagged = String::new();
             push_escaped(&mut tagged, &field.value);
             let translatable = self.options.source.has_letters(&field.value);
             self.runs.push(Segment {
                 id: String::new(),
-                line: self.lines.line(field.raw.start),
+                line: self.lines.line(self.text, field.raw.start),
                 kind: BlockKind::FrontMatter(field.key),
                 range: field.raw.clone(),
                 pieces: vec![Piece::Text {
                     raw: field.raw,
-                    text: field.value,
+                    text: Cow::Owned(field.value),
                 }],
                 tagged,
                 translatable,

@@ -121,33 +121,41 @@ pub fn merge(
     doc: &Document<'_>,
     translations: &BTreeMap<String, String>,
 ) -> Result<String, MergeError> {
-    let by_id: HashMap<&str, usize> = doc
-        .runs
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.translatable)
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     let mut problems = Vec::new();
     let mut chosen: Vec<(usize, Vec<Item>)> = Vec::new();
-    for (id, translation) in translations {
-        let Some(&i) = by_id.get(id.as_str()) else {
-            problems.push(Problem {
-                id: id.clone(),
-                line: None,
-                kind: ProblemKind::UnknownId,
-            });
+    let mut matched = 0;
+    // In document order, so that problems are listed by line.
+    for (i, seg) in doc.runs.iter().enumerate().filter(|(_, s)| s.translatable) {
+        let Some(translation) = translations.get(&seg.id) else {
             continue;
         };
-        let seg = &doc.runs[i];
+        matched += 1;
+        if *translation == seg.tagged {
+            // A segment's own text: its bytes stay as they are.
+            continue;
+        }
         match check_translation(seg, translation) {
             Ok(items) => chosen.push((i, items)),
             Err(tag_problems) => problems.extend(tag_problems.into_iter().map(|p| Problem {
-                id: id.clone(),
+                id: seg.id.clone(),
                 line: Some(seg.line),
                 kind: ProblemKind::Tags(p),
             })),
         }
+    }
+    if matched < translations.len() {
+        let known: std::collections::HashSet<&str> =
+            doc.segments().map(|s| s.id.as_str()).collect();
+        problems.extend(
+            translations
+                .keys()
+                .filter(|id| !known.contains(id.as_str()))
+                .map(|id| Problem {
+                    id: id.clone(),
+                    line: None,
+                    kind: ProblemKind::UnknownId,
+                }),
+        );
     }
     if !problems.is_empty() {
         return Err(MergeError {
@@ -223,7 +231,8 @@ fn verify(
     output: &str,
     changed: &[&(usize, Rendered)],
 ) -> Vec<(usize, String)> {
-    let reparsed = Document::parse(output, &doc.options);
+    let reparsed = Document::parse_with_skeleton(output, &doc.options);
+    let skeleton = doc.skeleton();
     let starts: HashMap<usize, &Segment> =
         reparsed.runs.iter().map(|s| (s.range.start, s)).collect();
     let mut failures = Vec::new();
@@ -251,13 +260,17 @@ fn verify(
             )),
         }
     }
-    if failures.is_empty() && reparsed.skeleton != doc.skeleton {
+    if failures.is_empty() && reparsed.skeleton.as_ref() != Some(&skeleton) {
         // The block structure changed but each run reads back: find the culprits one by one.
         for (i, r) in changed {
             let one = [(*i, (*r).clone())];
             let refs: Vec<&(usize, Rendered)> = one.iter().collect();
             let single = splice(doc, &refs);
-            if Document::parse(&single, &doc.options).skeleton != doc.skeleton {
+            if Document::parse_with_skeleton(&single, &doc.options)
+                .skeleton
+                .as_ref()
+                != Some(&skeleton)
+            {
                 failures.push((
                     *i,
                     format!(
@@ -365,7 +378,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
             Piece::Text { raw, text } => runs.push((
                 bound_of_piece(k.checked_sub(1).and_then(|j| seg.pieces.get(j))),
                 bound_of_piece(seg.pieces.get(k + 1)),
-                text.as_str(),
+                text.as_ref(),
                 raw.clone(),
             )),
         }

@@ -91,6 +91,45 @@ pub struct Tag {
     pub n: u32,
 }
 
+impl Tag {
+    fn write_name(&self, out: &mut String) {
+        out.push_str(self.kind.name());
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = self.n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    }
+
+    /// Appends `<name N>`.
+    pub fn write_open(&self, out: &mut String) {
+        out.push('<');
+        self.write_name(out);
+        out.push('>');
+    }
+
+    /// Appends `</name N>`.
+    pub fn write_close(&self, out: &mut String) {
+        out.push_str("</");
+        self.write_name(out);
+        out.push('>');
+    }
+
+    /// Appends `<name N/>`.
+    pub fn write_atom(&self, out: &mut String) {
+        out.push('<');
+        self.write_name(out);
+        out.push_str("/>");
+    }
+}
+
 impl fmt::Display for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.kind.name(), self.n)
@@ -111,14 +150,17 @@ pub enum Item {
 
 /// Appends `text` to `out` in tagged-text form (escaping `<`, `>` and `&`).
 pub fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
+    let mut rest = text;
+    while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&amp;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// Parses tagged text into items. Never fails: text that only looks like a tag (`a < b`) is

@@ -155,7 +155,7 @@ struct Lookup<'d> {
     translations: BTreeMap<String, String>,
     hits: usize,
     /// Distinct sources to translate, first occurrence of each, in document order.
-    pending: Vec<&'d Segment>,
+    pending: Vec<&'d Segment<'d>>,
     /// Ids sharing each pending source.
     same_source: HashMap<&'d str, Vec<&'d str>>,
 }
@@ -245,7 +245,7 @@ pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: 
 
 /// One request's worth of work.
 struct Job<'d> {
-    segs: Vec<&'d Segment>,
+    segs: Vec<&'d Segment<'d>>,
     rejected: Vec<(String, String)>,
     attempt: u32,
 }
@@ -351,7 +351,7 @@ pub async fn translate(
 }
 
 async fn run_batch<'d>(
-    segs: Vec<&'d Segment>,
+    segs: Vec<&'d Segment<'d>>,
     glossary: &Glossary,
     memory: &Mutex<Memory>,
     model: &Model,
@@ -466,7 +466,7 @@ async fn run_batch<'d>(
 fn retry_or_fail<'d>(
     queue: &mut VecDeque<Job<'d>>,
     result: &mut BatchResult,
-    segs: Vec<&'d Segment>,
+    segs: Vec<&'d Segment<'d>>,
     reason: &str,
     attempt: u32,
     settings: &Settings,

@@ -214,9 +214,9 @@ fn merge_lists_every_problem_verbatim() {
         stderr,
         format!(
             "error: 3 problems in the translations for `small.md`:
-  - segment p-0000000000: no segment has this id (run `editions extract` to list them)
   - segment {} (line 8): tag <a1>…</a1> is missing
   - segment {} (line 10): tag <code2> occurs more than once
+  - segment p-0000000000: no segment has this id (run `editions extract` to list them)
   hint: each translation must keep every tag of its source, once, properly nested
 ",
             ids[2].0, ids[3].0

@@ -30,7 +30,7 @@ pub fn run(
         .map(|s| SegmentRecord {
             id: &s.id,
             line: s.line,
-            kind: s.kind.short(),
+            kind: s.kind.short().into_owned(),
             source: &s.tagged,
         })
         .collect();

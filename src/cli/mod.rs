@@ -5,8 +5,13 @@
 //! - `1`: the input was read but the work failed on its content (problems in translations).
 //! - `2`: usage error, or an input that cannot be read or parsed.
 
+mod config;
 mod extract;
+mod issue;
+mod memory;
 mod merge;
+mod progress;
+mod translate;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +34,9 @@ pub const EXIT_USAGE: u8 = 2;
     about = "Localized editions of a Markdown newsletter, checked link for link"
 )]
 struct Cli {
+    /// The newsletter's root: where `editions.toml` is and paths are relative to.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,6 +53,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
         format: ExtractFormat,
     },
+    /// Translate an issue (by date) or a Markdown file into its editions.
+    Translate(translate::TranslateArgs),
+    /// Export or import the translation memory.
+    #[command(subcommand)]
+    Memory(MemoryCommand),
     /// Write translations (a JSON object of segment id → tagged text) into a Markdown file.
     Merge {
         /// The original Markdown file.
@@ -57,6 +70,34 @@ enum Command {
         #[arg(short, long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum MemoryCommand {
+    /// Write the memory in a format other translation tools read.
+    Export {
+        #[arg(long, value_enum, default_value_t = MemoryFormat::Tmx)]
+        format: MemoryFormat,
+        /// Where to write (default: standard output).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+    /// Add reviewed translations of a file (JSON object of id → tagged text) as approved.
+    Import {
+        /// The original Markdown file.
+        file: PathBuf,
+        /// The translations.
+        translations: PathBuf,
+        /// Their locale.
+        #[arg(long)]
+        to: Lang,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MemoryFormat {
+    /// TMX 1.4.
+    Tmx,
 }
 
 #[derive(Debug, clap::Args)]
@@ -122,7 +163,53 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub struct Failure(#[from] pub anyhow::Error);
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let root = cli.root;
     match cli.command {
+        Command::Translate(args) => {
+            let (config, _) = config::Config::load(&root)?;
+            translate::run(&root, config, &args, out)
+        }
+        Command::Memory(command) => {
+            let (config, _) = config::Config::load(&root)?;
+            let mut memory = editions::memory::Memory::load(&root.join(&config.memory))?;
+            match command {
+                MemoryCommand::Export {
+                    format: MemoryFormat::Tmx,
+                    out: target,
+                } => {
+                    let mut text = Vec::new();
+                    memory::export_tmx(&memory, config.source_lang()?, &mut text)?;
+                    memory::emit(text, target.as_deref(), out)?;
+                    Ok(EXIT_OK)
+                }
+                MemoryCommand::Import {
+                    file,
+                    translations,
+                    to,
+                } => {
+                    let glossary =
+                        editions::glossary::Glossary::load(&root.join(&config.glossary), to)?;
+                    let options = SegmentOptions {
+                        source: config.source_lang()?,
+                        front_matter_fields: config.front_matter_fields.clone(),
+                    };
+                    let date = jiff::Timestamp::now()
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .date()
+                        .to_string();
+                    memory::import(
+                        &file,
+                        &translations,
+                        &options,
+                        to,
+                        &glossary,
+                        &mut memory,
+                        &date,
+                        out,
+                    )
+                }
+            }
+        }
         Command::Extract {
             file,
             segmenting,

@@ -1,0 +1,201 @@
+//! `editions.toml`: one config struct, layered command line > file > defaults.
+//!
+//! The file is looked for in `--root` (default: the current directory). Every key is
+//! optional; the defaults match the newsletter's real layout. An unknown key is an error that
+//! names the file and line, so that a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use editions::translate::Price;
+use editions::Lang;
+use serde::Deserialize;
+
+/// The config file's name.
+pub const FILE_NAME: &str = "editions.toml";
+
+/// Everything editions reads from `editions.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where originals are, relative to the root; `{date}` is `YYYY-MM-DD`.
+    pub originals: String,
+    /// Where editions are written; `{locale}` and `{date}` are filled in.
+    pub editions: String,
+    /// Language of the originals.
+    pub source: String,
+    /// Locales translated when `--to` is not given.
+    pub targets: Vec<String>,
+    /// Folder of the glossary files (`{locale}.toml`).
+    pub glossary: String,
+    /// Folder of the Fluent locales (`{locale}/*.ftl`).
+    pub locales: String,
+    /// The translation memory file.
+    pub memory: String,
+    /// Front-matter fields whose values are translated.
+    pub front_matter_fields: Vec<String>,
+    pub model: ModelConfig,
+}
+
+/// The `[model]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModelConfig {
+    /// The model's name on the server.
+    pub name: String,
+    /// Batches in flight at once.
+    pub concurrency: usize,
+    /// Seconds allowed for one attempt.
+    pub timeout: f64,
+    /// Retries of one request after 429, 5xx, resets and timeouts.
+    pub max_retries: u32,
+    /// Character budget of one batch's source text.
+    pub batch_chars: usize,
+    /// How often a rejected segment is asked again.
+    pub max_repairs: u32,
+    /// Price per million prompt tokens.
+    pub price_input: f64,
+    /// Price per million completion tokens.
+    pub price_output: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            originals: "docs/{date}-weekly.md".into(),
+            editions: "docs/{locale}/{date}-weekly.md".into(),
+            source: "zh".into(),
+            targets: vec!["en".into()],
+            glossary: "glossary".into(),
+            locales: "locales".into(),
+            memory: "translation-memory.jsonl".into(),
+            front_matter_fields: vec!["title".into()],
+            model: ModelConfig::default(),
+        }
+    }
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            name: "gpt-4o-mini".into(),
+            concurrency: 4,
+            timeout: 120.0,
+            max_retries: 4,
+            batch_chars: 3000,
+            max_repairs: 2,
+            price_input: 0.15,
+            price_output: 0.60,
+        }
+    }
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}: {message}\n  hint: {hint}")]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Config {
+    /// Reads `editions.toml` from `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<(Self, Option<PathBuf>), ConfigError> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Config::default(), None))
+            }
+            Err(e) => {
+                return Err(ConfigError {
+                    path,
+                    line: 0,
+                    message: format!("cannot read the config: {e}"),
+                    hint: "check the file's permissions".into(),
+                })
+            }
+        };
+        let config = Self::parse(&text, &path)?;
+        Ok((config, Some(path)))
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| {
+                1 + text[..s.start.min(text.len())].matches('\n').count()
+            }),
+            message: e.message().trim().to_string(),
+            hint: "see the README's configuration section for the keys editions knows".into(),
+        })?;
+        config.source_lang().map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: line_of_key(text, "source"),
+            message: e.to_string(),
+            hint: "set `source` to the language of the originals".into(),
+        })?;
+        for t in &config.targets {
+            t.parse::<Lang>().map_err(|e| ConfigError {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "targets"),
+                message: e.to_string(),
+                hint: "list the locales to translate into, such as [\"en\", \"ja\"]".into(),
+            })?;
+        }
+        Ok(config)
+    }
+
+    pub fn source_lang(&self) -> Result<Lang, editions::lang::UnknownLang> {
+        self.source.parse()
+    }
+
+    pub fn price(&self) -> Price {
+        Price {
+            input: self.model.price_input,
+            output: self.model.price_output,
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.model.timeout.max(0.001))
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_names_file_and_line() {
+        let text = "originals = \"docs/{date}.md\"\n\n[model]\nname = \"m\"\nconcurency = 3\n";
+        let err = Config::parse(text, Path::new("editions.toml")).unwrap_err();
+        assert_eq!(err.line, 5);
+        assert!(
+            err.to_string()
+                .starts_with("editions.toml:5: unknown field `concurency`, expected one of"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn keys_override_defaults_one_by_one() {
+        let c = Config::parse(
+            "targets = [\"en\", \"ja\"]\n[model]\nconcurrency = 8\n",
+            Path::new("e.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.targets, vec!["en", "ja"]);
+        assert_eq!(c.model.concurrency, 8);
+        assert_eq!(c.model.name, ModelConfig::default().name);
+        assert_eq!(c.originals, Config::default().originals);
+    }
+}

@@ -1,0 +1,291 @@
+//! `editions translate`: an issue (by date) or any Markdown file into its editions.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use editions::glossary::Glossary;
+use editions::memory::Memory;
+use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
+use editions::translate::{self, Plan, Settings, Summary, TranslateError};
+use editions::{Document, Lang, SegmentOptions, SourceText};
+
+use super::config::Config;
+use super::issue::{self, Issue};
+use super::progress::Bar;
+use super::{write_atomically, Failure, EXIT_OK};
+
+/// Command-line settings of `translate`; each overrides its key in `editions.toml`.
+#[derive(Debug, clap::Args)]
+pub struct TranslateArgs {
+    /// An issue's date (`YYYY-MM-DD`) or the path of a Markdown file.
+    pub issue: String,
+    /// Locales to translate into (comma-separated; default: `targets` in editions.toml).
+    #[arg(long, value_delimiter = ',')]
+    pub to: Vec<Lang>,
+    /// Where to write the edition (only with a single locale).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Send nothing: print the batches, a token estimate and a cost estimate.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The model's name (overrides `[model] name`).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Batches in flight at once (overrides `[model] concurrency`).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Seconds allowed for one request attempt (overrides `[model] timeout`).
+    #[arg(long)]
+    pub timeout: Option<f64>,
+    /// Character budget of a batch (overrides `[model] batch_chars`).
+    #[arg(long)]
+    pub batch_chars: Option<usize>,
+}
+
+impl TranslateArgs {
+    fn apply(&self, config: &mut Config) {
+        if let Some(m) = &self.model {
+            config.model.name = m.clone();
+        }
+        if let Some(c) = self.concurrency {
+            config.model.concurrency = c;
+        }
+        if let Some(t) = self.timeout {
+            config.model.timeout = t;
+        }
+        if let Some(b) = self.batch_chars {
+            config.model.batch_chars = b;
+        }
+    }
+}
+
+pub fn run(
+    root: &Path,
+    mut config: Config,
+    args: &TranslateArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    args.apply(&mut config);
+    let source_lang = config.source_lang()?;
+    let targets: Vec<Lang> = if args.to.is_empty() {
+        config
+            .targets
+            .iter()
+            .map(|t| t.parse())
+            .collect::<Result<_, _>>()?
+    } else {
+        args.to.clone()
+    };
+    if args.out.is_some() && targets.len() > 1 {
+        anyhow::bail!("-o names one file but {} locales were asked for\n  hint: drop -o to write each edition alongside the original, or pass a single --to", targets.len());
+    }
+    let issue = issue::resolve(root, &config, &args.issue)?;
+    let source = SourceText::read(&issue.original)?;
+    let options = SegmentOptions {
+        source: source_lang,
+        front_matter_fields: config.front_matter_fields.clone(),
+    };
+    let doc = Document::parse(&source.text, &options).with_path(&issue.original);
+    let memory_path = root.join(&config.memory);
+    let memory = Mutex::new(Memory::load(&memory_path)?);
+    let model = model_from_env(&config)?;
+
+    for target in targets {
+        let glossary = Glossary::load(&root.join(&config.glossary), target)?;
+        let settings = Settings {
+            source: source_lang,
+            target,
+            batch_chars: config.model.batch_chars,
+            concurrency: config.model.concurrency,
+            max_repairs: config.model.max_repairs,
+            price: config.price(),
+            model_name: config.model.name.clone(),
+            date: today(),
+        };
+        let edition = match &args.out {
+            Some(p) => p.clone(),
+            None => issue.edition(root, &config, target),
+        };
+        if args.dry_run {
+            let plan = translate::plan(
+                &doc,
+                &glossary,
+                &memory.lock().expect("memory lock"),
+                &settings,
+            );
+            print_plan(out, &issue.original, target, &plan, &config)?;
+            continue;
+        }
+        let bar = Bar::new(&format!("{target}"));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let result = runtime.block_on(async {
+            tokio::select! {
+                r = translate::translate(&doc, &glossary, &memory, model.as_ref(), &settings, &bar) => Some(r),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        bar.finish();
+        let outcome = match result {
+            None => anyhow::bail!(
+                "interrupted: the translations validated so far are kept in `{}`; rerun to continue",
+                memory_path.display()
+            ),
+            Some(Ok(outcome)) => outcome,
+            Some(Err(e @ TranslateError::Segments { .. })) => {
+                if let TranslateError::Segments { summary, .. } = &e {
+                    print_summary(out, &issue.original, None, target, summary)?;
+                }
+                return Err(Failure(e.into()).into());
+            }
+            Some(Err(e)) => return Err(e.into()),
+        };
+        let merged = editions::merge(&doc, &outcome.translations).map_err(|e| Failure(e.into()))?;
+        if let Some(dir) = edition.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        }
+        write_atomically(&edition, &source.restore(merged))?;
+        print_summary(
+            out,
+            &issue.original,
+            Some(&edition),
+            target,
+            &outcome.summary,
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// The model, when the environment has an API key.
+fn model_from_env(config: &Config) -> anyhow::Result<Option<Model>> {
+    let Some(key) = std::env::var("OPENAI_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let base_url = std::env::var("OPENAI_BASE_URL")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+    let settings = ModelSettings {
+        base_url,
+        api_key: key,
+        model: config.model.name.clone(),
+        timeout: config.timeout(),
+        max_retries: config.model.max_retries,
+        backoff: std::time::Duration::from_millis(500),
+    };
+    Ok(Some(Model::new(settings)?))
+}
+
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
+}
+
+fn print_summary(
+    out: &mut dyn Write,
+    original: &Path,
+    edition: Option<&Path>,
+    target: Lang,
+    s: &Summary,
+) -> anyhow::Result<()> {
+    match edition {
+        Some(e) => writeln!(out, "{} → {} ({target})", original.display(), e.display())?,
+        None => writeln!(out, "{} ({target}): not written", original.display())?,
+    }
+    writeln!(
+        out,
+        "  segments        {} ({} from memory)",
+        s.segments, s.memory_hits
+    )?;
+    writeln!(
+        out,
+        "  requests        {} ({} retries, {} repairs)",
+        s.requests, s.retries, s.repairs
+    )?;
+    writeln!(
+        out,
+        "  tokens          {} prompt + {} completion",
+        s.prompt_tokens, s.completion_tokens
+    )?;
+    writeln!(out, "  estimated cost  ${:.4}", s.cost)?;
+    writeln!(out, "  wall time       {:.2} s", s.wall.as_secs_f64())?;
+    Ok(())
+}
+
+fn print_plan(
+    out: &mut dyn Write,
+    original: &Path,
+    target: Lang,
+    plan: &Plan,
+    config: &Config,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} ({target}): dry run, nothing sent",
+        original.display()
+    )?;
+    writeln!(
+        out,
+        "  segments        {} ({} from memory, {} to translate)",
+        plan.segments,
+        plan.memory_hits,
+        plan.batches.iter().map(|b| b.ids.len()).sum::<usize>()
+    )?;
+    for (i, b) in plan.batches.iter().enumerate() {
+        writeln!(
+            out,
+            "  batch {:<3} line {:<5} {:>3} segments  {:>6} chars of instructions + {:>6} chars of segments",
+            i + 1,
+            b.line,
+            b.ids.len(),
+            b.system_chars,
+            b.user_chars
+        )?;
+    }
+    writeln!(out, "  requests        {}", plan.batches.len())?;
+    writeln!(
+        out,
+        "  tokens (est.)   {} prompt + {} completion",
+        plan.prompt_tokens, plan.completion_tokens
+    )?;
+    writeln!(
+        out,
+        "  cost (est.)     ${:.4} with {} at ${}/${} per million tokens",
+        plan.cost, config.model.name, config.model.price_input, config.model.price_output
+    )?;
+    Ok(())
+}
+
+/// An issue resolved to files.
+impl Issue {
+    /// Where the edition of `target` goes.
+    pub fn edition(&self, root: &Path, config: &Config, target: Lang) -> PathBuf {
+        match &self.date {
+            Some(date) => root.join(
+                config
+                    .editions
+                    .replace("{locale}", target.code())
+                    .replace("{date}", date),
+            ),
+            None => {
+                let file = self.original.file_name().unwrap_or_default();
+                self.original
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join(target.code())
+                    .join(file)
+            }
+        }
+    }
+}
