@@ -246,8 +246,7 @@ fn verify(
             Some(back) => failures.push((
                 *i,
                 format!(
-                    "the translated text does not survive as Markdown: it was written as {:?}, which reads back as {:?}",
-                    r.markdown,
+                    "the translated text would not keep its markup: written as {:?}, it reads back with different text, tags or line breaks",
                     &output[back.range.clone()]
                 ),
             )),
@@ -384,20 +383,13 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
         }
     }
     let newlines_allowed = !safe && seg.kind.allows_newlines() && !breaks.is_empty();
-    // Drop line breaks at the edges and collapse repeats: they would end the paragraph.
-    let items: Vec<&Item> = {
-        let mut v: Vec<&Item> = Vec::with_capacity(items.len());
-        for item in items {
-            if *item == Item::Newline && (v.is_empty() || v.last() == Some(&&Item::Newline)) {
-                continue;
-            }
-            v.push(item);
-        }
-        while v.last() == Some(&&Item::Newline) {
-            v.pop();
-        }
-        v
+    let emphasis = |tag: &Tag| {
+        opens
+            .get(tag)
+            .is_some_and(|r| src[r.clone()].starts_with(['*', '_', '~']))
     };
+    let items = tidy(items, emphasis);
+    let items: Vec<&Item> = items.iter().collect();
 
     let mut out = String::new();
     let mut expect = Vec::new();
@@ -481,6 +473,61 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
         markdown: out,
         expect,
     }
+}
+
+/// Puts a translation's items into a form that can be written: line breaks at the edges
+/// dropped and repeats collapsed (they would end the paragraph), and spaces just inside an
+/// emphasis, strong or strikethrough pair moved outside it (`<b1> bold </b1>` cannot be
+/// written as `** bold **`, which is not strong emphasis; ` **bold** ` is what was meant).
+fn tidy(items: &[Item], emphasis: impl Fn(&Tag) -> bool) -> Vec<Item> {
+    let mut v: Vec<Item> = Vec::with_capacity(items.len() + 2);
+    for item in items {
+        if *item == Item::Newline && matches!(v.last(), None | Some(Item::Newline)) {
+            continue;
+        }
+        v.push(item.clone());
+    }
+    while v.last() == Some(&Item::Newline) {
+        v.pop();
+    }
+    let mut k = 0;
+    while k < v.len() {
+        match v[k].clone() {
+            Item::Open(tag) if emphasis(&tag) => {
+                if let Some(Item::Text(inner)) = v.get(k + 1) {
+                    let trimmed = inner.trim_start();
+                    let moved = inner[..inner.len() - trimmed.len()].to_string();
+                    if !moved.is_empty() {
+                        v[k + 1] = Item::Text(trimmed.to_string());
+                        match k.checked_sub(1).map(|j| &mut v[j]) {
+                            Some(Item::Text(before)) => before.push_str(&moved),
+                            _ => {
+                                v.insert(k, Item::Text(moved));
+                                k += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Item::Close(tag) if emphasis(&tag) => {
+                if let Some(Item::Text(inner)) = k.checked_sub(1).map(|j| &v[j]) {
+                    let trimmed = inner.trim_end();
+                    let moved = inner[trimmed.len()..].to_string();
+                    if !moved.is_empty() {
+                        v[k - 1] = Item::Text(trimmed.to_string());
+                        match v.get_mut(k + 1) {
+                            Some(Item::Text(after)) => after.insert_str(0, &moved),
+                            _ => v.insert(k + 1, Item::Text(moved)),
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    v.retain(|i| !matches!(i, Item::Text(t) if t.is_empty()));
+    v
 }
 
 fn trim_trailing_spaces(out: &mut String, expect: &mut Vec<Sig>) {

@@ -49,6 +49,8 @@ pub struct ModelConfig {
     pub timeout: f64,
     /// Retries of one request after 429, 5xx, resets and timeouts.
     pub max_retries: u32,
+    /// Seconds before the first retry; doubled at each retry, at most 8 s.
+    pub backoff: f64,
     /// Character budget of one batch's source text.
     pub batch_chars: usize,
     /// How often a rejected segment is asked again.
@@ -82,6 +84,7 @@ impl Default for ModelConfig {
             concurrency: 4,
             timeout: 120.0,
             max_retries: 4,
+            backoff: 0.5,
             batch_chars: 3000,
             max_repairs: 2,
             price_input: 0.15,
@@ -157,6 +160,10 @@ impl Config {
             input: self.model.price_input,
             output: self.model.price_output,
         }
+    }
+
+    pub fn backoff(&self) -> Duration {
+        Duration::from_secs_f64(self.model.backoff.clamp(0.0, 8.0))
     }
 
     pub fn timeout(&self) -> Duration {

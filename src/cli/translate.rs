@@ -180,7 +180,7 @@ fn model_from_env(config: &Config) -> anyhow::Result<Option<Model>> {
         model: config.model.name.clone(),
         timeout: config.timeout(),
         max_retries: config.model.max_retries,
-        backoff: std::time::Duration::from_millis(500),
+        backoff: config.backoff(),
     };
     Ok(Some(Model::new(settings)?))
 }

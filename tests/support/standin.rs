@@ -1,0 +1,407 @@
+//! A stand-in OpenAI-compatible server on 127.0.0.1, for tests and benchmarks.
+//!
+//! It serves `POST /chat/completions` over real HTTP (axum). Each request's user message is
+//! the JSON object of segment id → tagged source that editions sends; the stand-in answers
+//! with a deterministic pseudo-English translation of every segment that keeps the tags and
+//! applies the glossary lines of the system message. A script of [`Fault`]s makes the next
+//! requests misbehave on purpose (one fault per request, in order); after the script, it
+//! behaves. Every request is recorded for assertions.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+
+/// A way to misbehave, for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// `429` with `Retry-After: N` seconds.
+    TooMany { retry_after: u64 },
+    /// `500` with a plain-text body.
+    ServerError,
+    /// The connection is cut while the body is being sent.
+    Reset,
+    /// No answer for this long (then a normal one).
+    Hang(Duration),
+    /// A `200` whose body is not JSON.
+    NotJson,
+    /// The answer's JSON wrapped in a Markdown code fence.
+    Fenced,
+    /// Chatter before the JSON.
+    Chatter,
+    /// The first segment left out of the answer.
+    MissingId,
+    /// The first tag of the first segment dropped.
+    DropTag,
+    /// A link the source does not have added to the first segment.
+    InventLink,
+    /// Chinese left untranslated in the first segment.
+    LeaveChinese,
+    /// `finish_reason: length` and a cut answer, when the batch has more than one segment.
+    Length,
+    /// `400` saying `response_format` is not supported (only when it was sent).
+    RejectResponseFormat,
+}
+
+/// One request as received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub model: String,
+    pub system: String,
+    pub user: String,
+    pub authorization: String,
+    pub response_format: bool,
+}
+
+#[derive(Clone)]
+struct Shared {
+    script: Arc<Mutex<VecDeque<Fault>>>,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    /// Added delay: fixed part and per character of the answer.
+    latency: (Duration, Duration),
+    /// Serves only this key; any other gets 401.
+    key: String,
+    /// Serves only these models; any other gets 404 model_not_found.
+    models: Vec<String>,
+}
+
+/// A running stand-in server.
+pub struct StandIn {
+    pub addr: SocketAddr,
+    shared: Shared,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+pub const KEY: &str = "sk-test-standin-0123456789abcdef";
+pub const MODEL: &str = "standin-1";
+
+impl StandIn {
+    /// Starts a server with its own runtime on a background thread.
+    pub fn start(script: Vec<Fault>) -> Self {
+        Self::start_with_latency(script, Duration::ZERO, Duration::ZERO)
+    }
+
+    pub fn start_with_latency(script: Vec<Fault>, fixed: Duration, per_char: Duration) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let shared = Shared {
+            script: Arc::new(Mutex::new(script.into())),
+            requests: Arc::new(Mutex::new(Vec::new())),
+            latency: (fixed, per_char),
+            key: KEY.to_string(),
+            models: vec![MODEL.to_string()],
+        };
+        let router = Router::new()
+            .route("/v1/chat/completions", post(chat))
+            .with_state(shared.clone());
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("a port on 127.0.0.1");
+        let addr = listener.local_addr().expect("an address");
+        runtime.spawn(async move {
+            axum::serve(listener, router)
+                .await
+                .expect("the stand-in serves");
+        });
+        StandIn {
+            addr,
+            shared,
+            runtime: Some(runtime),
+        }
+    }
+
+    /// The base URL to give as `OPENAI_BASE_URL`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Queues more faults.
+    pub fn script(&self, faults: Vec<Fault>) {
+        self.shared.script.lock().unwrap().extend(faults);
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn error(status: StatusCode, message: &str, code: &str) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": code}})
+            .to_string(),
+    )
+        .into_response()
+}
+
+async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    let request: Value = match serde_json::from_str(&body) {
+        Ok(v) => v,
+        Err(_) => return error(StatusCode::BAD_REQUEST, "body is not JSON", "bad_request"),
+    };
+    let messages = request["messages"].as_array().cloned().unwrap_or_default();
+    let text_of = |m: &Value| -> String {
+        match &m["content"] {
+            Value::String(s) => s.clone(),
+            Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect(),
+            _ => String::new(),
+        }
+    };
+    let recorded = Recorded {
+        model: request["model"].as_str().unwrap_or_default().to_string(),
+        system: messages.first().map(text_of).unwrap_or_default(),
+        user: messages.get(1).map(text_of).unwrap_or_default(),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        response_format: !request["response_format"].is_null(),
+    };
+    shared.requests.lock().unwrap().push(recorded.clone());
+
+    if recorded.authorization != format!("Bearer {}", shared.key) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Incorrect API key provided.",
+            "invalid_api_key",
+        );
+    }
+    if !shared.models.contains(&recorded.model) {
+        return error(
+            StatusCode::NOT_FOUND,
+            &format!(
+                "The model `{}` does not exist or you do not have access to it.",
+                recorded.model
+            ),
+            "model_not_found",
+        );
+    }
+    let fault = shared.script.lock().unwrap().pop_front();
+    match fault {
+        Some(Fault::TooMany { retry_after }) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", retry_after.to_string())],
+                json!({"error": {"message": "Rate limit reached", "type": "rate_limit_error", "param": null, "code": "rate_limit_exceeded"}}).to_string(),
+            )
+                .into_response()
+        }
+        Some(Fault::ServerError) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response()
+        }
+        Some(Fault::Reset) => {
+            let stream = futures::stream::iter(vec![
+                Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"id\":")),
+                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset")),
+            ]);
+            return Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .header("content-length", "400")
+                .body(Body::from_stream(stream))
+                .unwrap();
+        }
+        Some(Fault::Hang(d)) => tokio::time::sleep(d).await,
+        Some(Fault::NotJson) => {
+            return (StatusCode::OK, [("content-type", "application/json")], "<html>Bad Gateway</html>").into_response()
+        }
+        Some(Fault::RejectResponseFormat) if recorded.response_format => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Invalid parameter: 'response_format' of type 'json_object' is not supported with this model.",
+                "invalid_parameter",
+            );
+        }
+        _ => {}
+    }
+
+    let batch: BTreeMap<String, String> = serde_json::from_str(&recorded.user).unwrap_or_default();
+    let glossary = glossary_lines(&recorded.system);
+    let mut answer: BTreeMap<String, String> = batch
+        .iter()
+        .map(|(id, source)| (id.clone(), pseudo_english(source, &glossary)))
+        .collect();
+    let first = answer.keys().next().cloned();
+    let mut finish = "stop";
+    match (&fault, first) {
+        (Some(Fault::MissingId), Some(id)) => {
+            answer.remove(&id);
+        }
+        (Some(Fault::DropTag), Some(_)) => {
+            if let Some((id, t)) = answer.iter().find(|(_, t)| t.contains('<')) {
+                let (id, t) = (id.clone(), drop_first_tag(t));
+                answer.insert(id, t);
+            }
+        }
+        (Some(Fault::InventLink), Some(id)) => {
+            let t = answer[&id].clone();
+            answer.insert(id, format!("{t} See https://invented.example/more."));
+        }
+        (Some(Fault::LeaveChinese), Some(id)) => {
+            let t = answer[&id].clone();
+            answer.insert(id, format!("{t} 未翻译"));
+        }
+        _ => {}
+    }
+    let mut content = serde_json::to_string(&answer).unwrap();
+    match fault {
+        Some(Fault::Fenced) => content = format!("```json\n{content}\n```"),
+        Some(Fault::Chatter) => {
+            content = format!("Sure! Here are the translations you asked for:\n\n{content}")
+        }
+        Some(Fault::Length) if batch.len() > 1 => {
+            content.truncate(content.len() / 2);
+            finish = "length";
+        }
+        _ => {}
+    }
+    let (fixed, per_char) = shared.latency;
+    let delay = fixed + per_char * content.chars().count() as u32;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let prompt_tokens = (recorded.system.chars().count() + recorded.user.chars().count()) / 3;
+    let completion_tokens = content.chars().count() / 4;
+    let body = json!({
+        "id": "chatcmpl-standin",
+        "object": "chat.completion",
+        "created": 1_700_000_000u32,
+        "model": recorded.model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": finish,
+        }],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    });
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `source → target` lines after `Glossary:` in the system message.
+fn glossary_lines(system: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in system.lines() {
+        if line == "Glossary:" {
+            inside = true;
+            continue;
+        }
+        if inside {
+            match line.split_once(" → ") {
+                Some((s, t)) => {
+                    let t = t.split(" (").next().unwrap_or(t);
+                    out.push((s.to_string(), t.to_string()));
+                }
+                None => inside = false,
+            }
+        }
+    }
+    out.sort_by_key(|(s, _)| std::cmp::Reverse(s.chars().count()));
+    out
+}
+
+const WORDS: [&str; 8] = [
+    "clear", "quick", "python", "guide", "tool", "fast", "notes", "deep",
+];
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// A deterministic "translation": glossary terms replaced by their targets, every other run of
+/// Chinese replaced by English-looking words, full-width punctuation made ASCII; tags, entities
+/// and line breaks kept.
+pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
+    let mut text = source.to_string();
+    for (s, t) in glossary {
+        text = text.replace(s.as_str(), &format!(" {t} "));
+    }
+    let mut out = String::new();
+    let mut run = 0usize;
+    for c in text.chars() {
+        if is_cjk(c)
+            && !matches!(
+                c,
+                '，' | '。' | '：' | '（' | '）' | '、' | '！' | '？' | '“' | '”' | '；'
+            )
+        {
+            run += 1;
+            continue;
+        }
+        if run > 0 {
+            out.push(' ');
+            out.push_str(WORDS[run % WORDS.len()]);
+            out.push(' ');
+            run = 0;
+        }
+        match c {
+            '，' | '、' => out.push_str(", "),
+            '。' => out.push_str(". "),
+            '：' => out.push_str(": "),
+            '（' => out.push_str(" ("),
+            '）' => out.push_str(") "),
+            '！' => out.push_str("! "),
+            '？' => out.push_str("? "),
+            '；' => out.push_str("; "),
+            '“' | '”' => out.push('"'),
+            c => out.push(c),
+        }
+    }
+    if run > 0 {
+        out.push(' ');
+        out.push_str(WORDS[run % WORDS.len()]);
+    }
+    // Tidy spaces, but never across a line break.
+    out.split('\n')
+        .map(|l| {
+            l.split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn drop_first_tag(t: &str) -> String {
+    let Some(start) = t.find('<') else {
+        return t.to_string();
+    };
+    let Some(len) = t[start..].find('>') else {
+        return t.to_string();
+    };
+    format!("{}{}", &t[..start], &t[start + len + 1..])
+}

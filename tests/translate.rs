@@ -1,0 +1,524 @@
+//! `editions translate` against a stand-in OpenAI-compatible server on 127.0.0.1, over real
+//! HTTP: one test per fault, each ending in a correct edition or a clear error with the
+//! previous edition untouched and the validated work kept in the memory.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use support::standin::{Fault, StandIn, KEY, MODEL};
+
+/// A newsletter root in a temporary folder: the fixtures, the glossary, a config.
+struct Root {
+    dir: tempfile::TempDir,
+}
+
+impl Root {
+    fn new(model: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(&docs).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+        for entry in std::fs::read_dir(&fixtures).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
+            }
+        }
+        let glossary = dir.path().join("glossary");
+        std::fs::create_dir_all(&glossary).unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("glossary/en.toml"),
+            glossary.join("en.toml"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("editions.toml"),
+            format!(
+                "memory = \"memory.jsonl\"\n\n[model]\nname = \"{model}\"\nconcurrency = 1\ntimeout = 1.0\nmax_retries = 3\nbackoff = 0.01\nbatch_chars = 1500\n"
+            ),
+        )
+        .unwrap();
+        Root { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn edition(&self) -> PathBuf {
+        self.path().join("docs/en/2024-01-06-weekly.md")
+    }
+
+    fn memory(&self) -> String {
+        std::fs::read_to_string(self.path().join("memory.jsonl")).unwrap_or_default()
+    }
+
+    fn translate(&self, server: &StandIn, key: &str) -> std::process::Output {
+        Command::cargo_bin("editions")
+            .unwrap()
+            .arg("--root")
+            .arg(self.path())
+            .args(["translate", "2024-01-06"])
+            .env("OPENAI_API_KEY", key)
+            .env("OPENAI_BASE_URL", server.base_url())
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Link and image destinations of a Markdown text, in order.
+fn destinations(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(md, editions::segment::markdown_options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn code_blocks(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => current = Some(String::new()),
+            Event::Text(t) if current.is_some() => current.as_mut().unwrap().push_str(&t),
+            Event::End(TagEnd::CodeBlock) => blocks.push(current.take().unwrap()),
+            Event::Code(c) => blocks.push(c.to_string()),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// Text of the edition that still has Han characters: text and image descriptions outside
+/// code, HTML blocks (which the engine does not translate) and front-matter fields other than
+/// the title. Link titles are not text and are not checked.
+fn untranslated(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut found = Vec::new();
+    let mut in_code = false;
+    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::MetadataBlock(_)) => in_code = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_code = false,
+            Event::Text(t) if !in_code && t.chars().any(editions::lang::is_han) => {
+                found.push(t.to_string())
+            }
+            _ => {}
+        }
+    }
+    found.extend(
+        md.lines()
+            .filter(|l| l.starts_with("title:") && l.chars().any(editions::lang::is_han))
+            .map(String::from),
+    );
+    found
+}
+
+/// The edition keeps every link, image and code block, and has no Chinese text left.
+fn assert_complete(root: &Root) {
+    let original = std::fs::read_to_string(root.path().join("docs/2024-01-06-weekly.md")).unwrap();
+    let edition = std::fs::read_to_string(root.edition()).expect("the edition is written");
+    assert_eq!(destinations(&edition), destinations(&original));
+    assert_eq!(code_blocks(&edition), code_blocks(&original));
+    let han = untranslated(&edition);
+    assert!(han.is_empty(), "untranslated text: {han:#?}");
+    assert!(!edition.contains(KEY) && !root.memory().contains(KEY));
+}
+
+fn assert_success(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains(KEY) && !text(&out.stderr).contains(KEY));
+}
+
+fn summary_line<'a>(stdout: &'a str, label: &str) -> &'a str {
+    stdout
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no `{label}` line in:\n{stdout}"))
+}
+
+#[test]
+fn translates_then_reruns_from_memory_alone() {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(vec![]);
+    let out = root.translate(&server, KEY);
+    assert_success(&out);
+    assert_complete(&root);
+    let first = server.requests().len();
+    assert!(first >= 2, "the issue is sent in batches: {first}");
+    let stdout = text(&out.stdout);
+    assert!(
+        summary_line(&stdout, "requests").contains(&format!("{first} (0 retries, 0 repairs)")),
+        "{stdout}"
+    );
+    // Every request: one system message with the glossary of its batch, one JSON object.
+    for r in server.requests() {
+        let batch: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&r.user).unwrap();
+        assert!(!batch.is_empty());
+        assert!(r
+            .system
+            .starts_with("Translate a Markdown newsletter about Python"));
+        assert!(r.response_format);
+    }
+    assert!(server
+        .requests()
+        .iter()
+        .any(|r| r.system.contains("\n周刊 → Weekly")));
+
+    let before = std::fs::read(root.edition()).unwrap();
+    let again = root.translate(&server, KEY);
+    assert_success(&again);
+    assert_eq!(server.requests().len(), first, "a rerun sends nothing");
+    assert_eq!(
+        std::fs::read(root.edition()).unwrap(),
+        before,
+        "a rerun changes nothing"
+    );
+    assert!(summary_line(&text(&again.stdout), "requests").starts_with("requests        0"));
+}
+
+#[test]
+fn editing_one_paragraph_sends_only_that_paragraph() {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(vec![]);
+    assert_success(&root.translate(&server, KEY));
+    let n = server.requests().len();
+    let path = root.path().join("docs/2024-01-06-weekly.md");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let edited = original.replacen("峰值内存下降了约 80%", "峰值内存下降了约 85%", 1);
+    assert_ne!(edited, original);
+    std::fs::write(&path, edited).unwrap();
+    assert_success(&root.translate(&server, KEY));
+    let requests = server.requests();
+    assert_eq!(requests.len(), n + 1);
+    let batch: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&requests[n].user).unwrap();
+    assert_eq!(batch.len(), 1);
+    assert!(batch
+        .values()
+        .next()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .contains("85%"));
+}
+
+/// Runs with `faults` scripted and expects a complete edition anyway.
+fn recovers_from(faults: Vec<Fault>) -> (Root, StandIn, String) {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(faults);
+    let out = root.translate(&server, KEY);
+    assert_success(&out);
+    assert_complete(&root);
+    (root, server, text(&out.stdout))
+}
+
+#[test]
+fn too_many_requests_waits_for_retry_after() {
+    let started = std::time::Instant::now();
+    let (_root, _server, stdout) = recovers_from(vec![Fault::TooMany { retry_after: 1 }]);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was honoured"
+    );
+    assert!(
+        summary_line(&stdout, "requests").contains("(1 retries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn server_errors_back_off_and_retry() {
+    let (_root, _server, stdout) = recovers_from(vec![Fault::ServerError, Fault::ServerError]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(2 retries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_connection_reset_is_retried() {
+    let (_root, _server, stdout) = recovers_from(vec![Fault::Reset]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(1 retries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_request_that_hangs_past_the_timeout_is_retried() {
+    let (_root, _server, stdout) = recovers_from(vec![Fault::Hang(Duration::from_secs(3))]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(1 retries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_json_is_retried() {
+    let (_root, _server, stdout) = recovers_from(vec![Fault::NotJson]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(1 retries"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_in_code_fences_is_read() {
+    recovers_from(vec![Fault::Fenced]);
+}
+
+#[test]
+fn chatter_before_the_json_is_skipped() {
+    recovers_from(vec![Fault::Chatter]);
+}
+
+#[test]
+fn a_missing_id_is_asked_again_alone() {
+    let (_root, server, stdout) = recovers_from(vec![Fault::MissingId]);
+    assert!(
+        summary_line(&stdout, "requests").contains("1 repairs"),
+        "{stdout}"
+    );
+    let repair = &server.requests()[1];
+    assert!(
+        repair.system.contains("is missing from the answer"),
+        "{}",
+        repair.system
+    );
+}
+
+#[test]
+fn a_dropped_tag_is_repaired_with_the_reason_in_the_request() {
+    let (_root, server, stdout) = recovers_from(vec![Fault::DropTag]);
+    assert!(
+        summary_line(&stdout, "requests").contains("1 repairs"),
+        "{stdout}"
+    );
+    let repair = &server.requests()[1];
+    let batch: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&repair.user).unwrap();
+    assert_eq!(batch.len(), 1, "the rejected segment is asked again alone");
+    assert!(
+        repair
+            .system
+            .contains("> closes a tag that is not open. Translate it again"),
+        "{}",
+        repair.system
+    );
+}
+
+#[test]
+fn an_invented_link_is_repaired() {
+    let (_root, server, _) = recovers_from(vec![Fault::InventLink]);
+    assert!(server.requests()[1]
+        .system
+        .contains("it adds the URL https://invented.example/more, which the source does not have"));
+}
+
+#[test]
+fn untranslated_chinese_is_repaired() {
+    let (_root, server, _) = recovers_from(vec![Fault::LeaveChinese]);
+    assert!(server.requests()[1]
+        .system
+        .contains("it leaves untranslated text: 未翻译"));
+}
+
+#[test]
+fn an_answer_cut_at_the_length_limit_splits_the_batch() {
+    let (_root, server, _) = recovers_from(vec![Fault::Length]);
+    let sizes: Vec<usize> = server
+        .requests()
+        .iter()
+        .take(3)
+        .map(|r| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&r.user)
+                .unwrap()
+                .len()
+        })
+        .collect();
+    assert_eq!(
+        sizes[1] + sizes[2],
+        sizes[0],
+        "the cut batch is sent again in two halves: {sizes:?}"
+    );
+}
+
+#[test]
+fn a_server_without_json_mode_is_asked_again_without_it() {
+    let (_root, server, _) = recovers_from(vec![Fault::RejectResponseFormat]);
+    let requests = server.requests();
+    assert!(requests[0].response_format);
+    assert!(requests[1..].iter().all(|r| !r.response_format));
+}
+
+#[test]
+fn a_segment_that_keeps_failing_fails_the_run_and_keeps_the_rest() {
+    let root = Root::new(MODEL);
+    std::fs::create_dir_all(root.edition().parent().unwrap()).unwrap();
+    std::fs::write(root.edition(), "previous edition\n").unwrap();
+    let server = StandIn::start(vec![
+        Fault::LeaveChinese,
+        Fault::LeaveChinese,
+        Fault::LeaveChinese,
+    ]);
+    let out = root.translate(&server, KEY);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("1 segment of `")
+            && stderr.contains("could not be translated:\n  - segment fm-title-"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("it leaves untranslated text: 未翻译"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.edition()).unwrap(),
+        "previous edition\n"
+    );
+    let kept = root.memory().lines().count();
+    assert!(
+        kept > 50,
+        "validated work is kept in the memory: {kept} entries"
+    );
+    // The next run asks only for the segment that failed.
+    let n = server.requests().len();
+    assert_success(&root.translate(&server, KEY));
+    assert_eq!(server.requests().len(), n + 1);
+    assert_complete(&root);
+}
+
+#[test]
+fn a_wrong_key_is_one_clear_sentence_and_never_printed() {
+    let root = Root::new(MODEL);
+    std::fs::create_dir_all(root.edition().parent().unwrap()).unwrap();
+    std::fs::write(root.edition(), "previous edition\n").unwrap();
+    let server = StandIn::start(vec![]);
+    let wrong = "sk-wrong-key-that-must-not-leak";
+    let out = root.translate(&server, wrong);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {} refused the API key (HTTP 401): set OPENAI_API_KEY to a valid key for this server\n",
+            server.base_url()
+        )
+    );
+    assert!(!text(&out.stdout).contains(wrong));
+    assert_eq!(
+        std::fs::read_to_string(root.edition()).unwrap(),
+        "previous edition\n"
+    );
+    assert_eq!(server.requests().len(), 1, "a refused key is not retried");
+}
+
+#[test]
+fn an_unknown_model_says_what_to_set() {
+    let root = Root::new("no-such-model");
+    let server = StandIn::start(vec![]);
+    let out = root.translate(&server, KEY);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {} does not serve the model `no-such-model`: set `model` in editions.toml or pass --model with a model this server lists\n",
+            server.base_url()
+        )
+    );
+}
+
+#[test]
+fn an_unreachable_server_says_what_to_check() {
+    let root = Root::new(MODEL);
+    // A port that nothing listens on: bind, note it, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", "2024-01-06"])
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", format!("http://127.0.0.1:{port}/v1"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: cannot reach http://127.0.0.1:{port}/v1: connection refused or no route; check OPENAI_BASE_URL and that the server is running\n")
+    );
+}
+
+#[test]
+fn without_a_key_the_error_counts_what_needs_a_model() {
+    let root = Root::new(MODEL);
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", "2024-01-06"])
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: 88 segments of `") && stderr.contains("are not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dry_run_sends_nothing_and_estimates() {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(vec![]);
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", "2024-01-06", "--dry-run"])
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(server.requests().is_empty());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("dry run, nothing sent"), "{stdout}");
+    assert!(
+        summary_line(&stdout, "segments").contains("(0 from memory, 88 to translate)"),
+        "{stdout}"
+    );
+    assert!(
+        summary_line(&stdout, "cost (est.)").contains(MODEL),
+        "{stdout}"
+    );
+    assert!(!root.edition().exists());
+}
