@@ -18,15 +18,19 @@
 //! - [`batch`]: packing segments into requests.
 //! - [`prompt`]: the wire contract with the model.
 //! - [`model`]: the OpenAI-compatible client and its retry policy.
+//! - [`locale`]: the Fluent messages of a locale.
+//! - [`edition`]: boilerplate rules and the locale's deterministic rules.
 //! - [`translate`]: the run: memory first, then batches, validation, repair and memory writes.
 //!
 //! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
 
 pub mod batch;
 pub mod document;
+pub mod edition;
 pub mod frontmatter;
 pub mod glossary;
 pub mod lang;
+pub mod locale;
 pub mod memory;
 pub mod model;
 pub mod prompt;

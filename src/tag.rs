@@ -163,6 +163,21 @@ pub fn push_escaped(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// Writes items back as tagged text.
+pub fn render(items: &[Item]) -> String {
+    let mut out = String::new();
+    for item in items {
+        match item {
+            Item::Text(t) => push_escaped(&mut out, t),
+            Item::Open(t) => t.write_open(&mut out),
+            Item::Close(t) => t.write_close(&mut out),
+            Item::Atom(t) => t.write_atom(&mut out),
+            Item::Newline => out.push('\n'),
+        }
+    }
+    out
+}
+
 /// Parses tagged text into items. Never fails: text that only looks like a tag (`a < b`) is
 /// text; a tag-shaped element with an unknown name is reported by [`validate`] as unknown.
 pub fn parse(tagged: &str) -> Vec<Item> {

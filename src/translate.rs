@@ -12,7 +12,7 @@
 //! 4. A segment that still fails makes the run fail with a report of every such segment, its
 //!    line and why; everything validated stays in the memory for the next run.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -57,6 +57,8 @@ pub struct Settings {
     pub model_name: String,
     /// Today, `YYYY-MM-DD`, recorded in the memory.
     pub date: String,
+    /// Segments not to translate (those in blocks the locale replaces or drops).
+    pub skip: HashSet<String>,
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -165,12 +167,13 @@ fn look_up<'d>(
     glossary: &Glossary,
     memory: &Memory,
     target: Lang,
+    skip: &HashSet<String>,
 ) -> Lookup<'d> {
     let mut translations = BTreeMap::new();
     let mut hits = 0;
     let mut pending = Vec::new();
     let mut same_source: HashMap<&str, Vec<&str>> = HashMap::new();
-    for seg in doc.segments() {
+    for seg in doc.segments().filter(|s| !skip.contains(&s.id)) {
         let found = memory
             .approved(target, &seg.tagged)
             .or_else(|| memory.get(&memory_key(seg, glossary, target)));
@@ -216,7 +219,7 @@ fn batch_messages(
 
 /// What a run would send: batches, a token estimate and a cost estimate.
 pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: &Settings) -> Plan {
-    let lookup = look_up(doc, glossary, memory, settings.target);
+    let lookup = look_up(doc, glossary, memory, settings.target, &settings.skip);
     let mut batches = Vec::new();
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
     for ids in batch::pack(&lookup.pending, settings.batch_chars) {
@@ -234,7 +237,10 @@ pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: 
         });
     }
     Plan {
-        segments: doc.segments().count(),
+        segments: doc
+            .segments()
+            .filter(|s| !settings.skip.contains(&s.id))
+            .count(),
         memory_hits: lookup.hits,
         batches,
         prompt_tokens,
@@ -272,9 +278,12 @@ pub async fn translate(
     let started = Instant::now();
     let lookup = {
         let memory = memory.lock().expect("memory lock");
-        look_up(doc, glossary, &memory, settings.target)
+        look_up(doc, glossary, &memory, settings.target, &settings.skip)
     };
-    let total = doc.segments().count();
+    let total = doc
+        .segments()
+        .filter(|s| !settings.skip.contains(&s.id))
+        .count();
     progress.begin(total, lookup.hits);
     let mut translations = lookup.translations;
     let mut summary = Summary {

@@ -34,6 +34,12 @@ pub struct Config {
     pub memory: String,
     /// Front-matter fields whose values are translated.
     pub front_matter_fields: Vec<String>,
+    /// The original's address, for the `$url` of locale messages.
+    pub original_url: String,
+    /// Fixed blocks of the original and what replaces them in each locale.
+    pub boilerplate: Vec<editions::edition::Rule>,
+    /// URL rewrites made in editions' link destinations.
+    pub url_rewrite: Vec<editions::edition::UrlRewrite>,
     pub model: ModelConfig,
 }
 
@@ -72,6 +78,9 @@ impl Default for Config {
             locales: "locales".into(),
             memory: "translation-memory.jsonl".into(),
             front_matter_fields: vec!["title".into()],
+            original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
+            boilerplate: Vec::new(),
+            url_rewrite: Vec::new(),
             model: ModelConfig::default(),
         }
     }

@@ -164,7 +164,11 @@ pub struct Failure(#[from] pub anyhow::Error);
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     // `--root .` (the default) keeps paths relative: `docs/x.md`, not `./docs/x.md`.
-    let root = if cli.root == Path::new(".") { PathBuf::new() } else { cli.root };
+    let root = if cli.root == Path::new(".") {
+        PathBuf::new()
+    } else {
+        cli.root
+    };
     match cli.command {
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;

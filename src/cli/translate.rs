@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Context;
+use std::collections::BTreeMap;
+
+use editions::edition;
 use editions::glossary::Glossary;
+use editions::locale::Locale;
 use editions::memory::Memory;
 use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
 use editions::translate::{self, Plan, Settings, Summary, TranslateError};
@@ -103,6 +107,15 @@ pub fn run(
             price: config.price(),
             model_name: config.model.name.clone(),
             date: today(),
+            skip: Default::default(),
+        };
+        let locales_dir = root.join(&config.locales);
+        let locale = Locale::load(&locales_dir, target.code())?;
+        // The original's fixed blocks are not translated: the locale's messages replace them.
+        let fixed = edition::find(&source.text, &config.boilerplate, target.code());
+        let settings = Settings {
+            skip: edition::fixed_segments(&doc, &fixed),
+            ..settings
         };
         let edition = match &args.out {
             Some(p) => p.clone(),
@@ -145,12 +158,25 @@ pub fn run(
             }
             Some(Err(e)) => return Err(e.into()),
         };
-        let merged = editions::merge(&doc, &outcome.translations).map_err(|e| Failure(e.into()))?;
+        let localized: BTreeMap<String, String> = outcome
+            .translations
+            .iter()
+            .map(|(id, t)| (id.clone(), edition::localize_translation(t, target)))
+            .collect();
+        let merged = editions::merge(&doc, &localized).map_err(|e| Failure(e.into()))?;
+        let vars = edition::variables(
+            &doc,
+            issue.date.as_deref().unwrap_or(&settings.date),
+            &config.original_url,
+        );
+        let fixed = edition::find(&merged, &config.boilerplate, target.code());
+        let assembled = edition::apply(&merged, &fixed, &locale, &vars, &locales_dir)?;
+        let assembled = edition::rewrite_urls(&assembled, &config.url_rewrite, target.code());
         if let Some(dir) = edition.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create `{}`", dir.display()))?;
         }
-        write_atomically(&edition, &source.restore(merged))?;
+        write_atomically(&edition, &source.restore(assembled))?;
         print_summary(
             out,
             &issue.original,

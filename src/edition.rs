@@ -1,0 +1,460 @@
+//! Assembling an edition: the translated body, the target locale's own boilerplate, and the
+//! locale's deterministic rules.
+//!
+//! An edition is not a bare translation. Config rules name the original's fixed blocks (the
+//! intro, the section headings, the season promotion, the subscription list) and the Fluent
+//! message that replaces each in a locale, or that a block is dropped in a locale (Chinese-only
+//! paid-column links). A block no rule names is translated. After translation, the locale's
+//! rules apply without a model: full-width punctuation becomes ASCII with English spacing, item
+//! numbers `1、` take the English editions' `1.` style (escaped, so a paragraph stays a
+//! paragraph), and declared URL rewrites are made in link destinations.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Event, Parser, Tag as MdTag};
+use serde::Deserialize;
+
+use crate::lang::Lang;
+use crate::locale::{Locale, LocaleError};
+use crate::segment::{markdown_options, Document};
+use crate::tag::{self, Item};
+
+/// A rule naming a fixed block of the original.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// A block whose text starts with this (its Markdown, after any heading marker).
+    pub starts: Option<String>,
+    /// A heading whose text starts with this, and everything under it up to the next heading
+    /// of the same or a higher level.
+    pub section: Option<String>,
+    /// The Fluent message that replaces it.
+    pub message: Option<String>,
+    /// Locales in which the block is dropped instead.
+    #[serde(default)]
+    pub drop: Vec<String>,
+}
+
+/// A URL rewrite made in link and image destinations of an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlRewrite {
+    pub from: String,
+    pub to: String,
+    /// Locales it applies to (all when empty).
+    #[serde(default)]
+    pub locales: Vec<String>,
+}
+
+impl UrlRewrite {
+    pub fn applies_to(&self, locale: &str) -> bool {
+        self.locales.is_empty() || self.locales.iter().any(|l| l == locale)
+    }
+}
+
+/// What becomes of a fixed block in one locale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Replace(String),
+    Drop,
+}
+
+/// A fixed block found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The bytes to replace or drop.
+    pub range: Range<usize>,
+    /// The rule's index in the config.
+    pub rule: usize,
+    pub action: Action,
+}
+
+/// A top-level block: its range (without trailing blank lines) and, for headings, its level
+/// and the range of its inline text.
+#[derive(Debug, Clone)]
+struct Block {
+    range: Range<usize>,
+    heading: Option<u8>,
+    inline: Option<Range<usize>>,
+}
+
+fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let heading = match &tag {
+                        MdTag::Heading { level, .. } => Some(*level as u8),
+                        _ => None,
+                    };
+                    out.push(Block {
+                        range,
+                        heading,
+                        inline: None,
+                    });
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth -= 1,
+            Event::Html(_) | Event::Rule if depth == 0 => out.push(Block {
+                range,
+                heading: None,
+                inline: None,
+            }),
+            _ => {}
+        }
+    }
+    for b in &mut out {
+        let raw = &text[b.range.clone()];
+        let trimmed = raw.trim_end_matches(['\n', '\r', ' ', '\t']).len();
+        b.range.end = b.range.start + trimmed;
+        if b.heading.is_some() && raw.starts_with('#') {
+            // An ATX heading's text starts after its marker.
+            let marker = raw.len()
+                - raw
+                    .trim_start_matches('#')
+                    .trim_start_matches([' ', '\t'])
+                    .len();
+            b.inline = Some(b.range.start + marker..b.range.end);
+        }
+    }
+    out
+}
+
+/// The text a rule's `starts` is compared with: a block's Markdown after any heading marker.
+fn block_text<'t>(text: &'t str, b: &Block) -> &'t str {
+    let raw = &text[b.range.clone()];
+    if b.heading.is_some() {
+        raw.trim_start_matches('#').trim_start()
+    } else {
+        raw.trim_start()
+    }
+}
+
+/// Finds the fixed blocks of `text` for `locale`.
+pub fn find(text: &str, rules: &[Rule], locale: &str) -> Vec<Found> {
+    let blocks = blocks(text);
+    let mut found: Vec<Found> = Vec::new();
+    let mut covered_until = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.range.start < covered_until {
+            continue;
+        }
+        let body = block_text(text, b);
+        for (r, rule) in rules.iter().enumerate() {
+            let action = if rule.drop.iter().any(|l| l == locale) {
+                Action::Drop
+            } else if let Some(m) = &rule.message {
+                Action::Replace(m.clone())
+            } else {
+                continue;
+            };
+            if let (Some(section), Some(level)) = (&rule.section, b.heading) {
+                if body.starts_with(section.as_str()) {
+                    let end = blocks[i + 1..]
+                        .iter()
+                        .find(|n| n.heading.is_some_and(|l| l <= level))
+                        .map_or(text.len(), |n| n.range.start);
+                    let end = text[..end].trim_end_matches(['\n', '\r', ' ', '\t']).len();
+                    found.push(Found {
+                        range: b.range.start..end,
+                        rule: r,
+                        action,
+                    });
+                    covered_until = end;
+                    break;
+                }
+            }
+            if let Some(starts) = &rule.starts {
+                if body.starts_with(starts.as_str()) {
+                    let range = match (&action, b.heading, &b.inline) {
+                        (Action::Replace(_), Some(_), Some(inline)) => inline.clone(),
+                        _ => b.range.clone(),
+                    };
+                    found.push(Found {
+                        range,
+                        rule: r,
+                        action,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The ids of the segments of `doc` that lie in fixed blocks: they are not translated.
+pub fn fixed_segments(doc: &Document<'_>, found: &[Found]) -> HashSet<String> {
+    doc.segments()
+        .filter(|s| {
+            found
+                .iter()
+                .any(|f| f.range.start <= s.range.start && s.range.end <= f.range.end)
+        })
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// Replaces or drops the fixed blocks of `text`, formatting messages with `vars`.
+pub fn apply(
+    text: &str,
+    found: &[Found],
+    locale: &Locale,
+    vars: &BTreeMap<String, String>,
+    locales_dir: &Path,
+) -> Result<String, LocaleError> {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for f in found {
+        match &f.action {
+            Action::Replace(id) => {
+                out.push_str(&text[pos..f.range.start]);
+                out.push_str(&locale.format(id, vars, locales_dir)?);
+                pos = f.range.end;
+            }
+            Action::Drop => {
+                out.push_str(&text[pos..f.range.start]);
+                // The blank lines after a dropped block go with it.
+                let rest = &text[f.range.end..];
+                let skip = rest.len() - rest.trim_start_matches(['\n', '\r']).len();
+                pos = f.range.end
+                    + if f.range.end + skip < text.len() {
+                        skip
+                    } else {
+                        0
+                    };
+            }
+        }
+    }
+    out.push_str(&text[pos..]);
+    Ok(out)
+}
+
+/// The variables of an issue's messages: `number` (from the title), `date`, `url`, `title`.
+pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<String, String> {
+    let title = doc
+        .runs
+        .iter()
+        .find(|s| {
+            matches!(s.kind, crate::segment::BlockKind::FrontMatter(ref k) if k == "title")
+                || matches!(s.kind, crate::segment::BlockKind::Heading(1))
+        })
+        .map(|s| s.plain_text())
+        .unwrap_or_default();
+    let number: String = title
+        .split('#')
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    BTreeMap::from([
+        ("number".to_string(), number),
+        ("date".to_string(), date.to_string()),
+        ("url".to_string(), url_pattern.replace("{date}", date)),
+        ("title".to_string(), title),
+    ])
+}
+
+/// The locale's deterministic rules on one translation (tagged text): full-width punctuation
+/// to ASCII with English spacing and item numbers `N、` to `N. `, for Latin-script targets.
+pub fn localize_translation(tagged: &str, target: Lang) -> String {
+    if target != Lang::En {
+        return tagged.to_string();
+    }
+    let mut items = tag::parse(tagged);
+    let mut line_start = true;
+    for item in &mut items {
+        match item {
+            Item::Text(t) => {
+                let numbered = if line_start {
+                    item_number(t)
+                } else {
+                    t.clone()
+                };
+                *t = punctuation(&numbered);
+                line_start = false;
+            }
+            Item::Newline => line_start = true,
+            _ => line_start = false,
+        }
+    }
+    tag::render(&items)
+}
+
+fn item_number(s: &str) -> String {
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    match s[digits..].strip_prefix('、') {
+        Some(rest) if digits > 0 => format!("{}. {}", &s[..digits], rest.trim_start()),
+        _ => s.to_string(),
+    }
+}
+
+/// Full-width punctuation to ASCII, with the space English puts after it.
+fn punctuation(s: &str) -> String {
+    const FULL_WIDTH: [char; 16] = [
+        '，', '、', '。', '：', '；', '！', '？', '（', '）', '“', '”', '「', '」', '‘', '’', '《',
+    ];
+    if !s.contains(FULL_WIDTH) && !s.contains('》') {
+        return s.to_string();
+    }
+    let s = s.replace("（附：", "（");
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let piece = match c {
+            '，' | '、' => ", ",
+            '。' => ". ",
+            '：' => ": ",
+            '；' => "; ",
+            '！' => "! ",
+            '？' => "? ",
+            '（' => " (",
+            '）' => ") ",
+            '“' | '”' | '「' | '」' | '《' | '》' => "\"",
+            '‘' | '’' => "'",
+            _ => {
+                // No space before closing punctuation, none after an opening parenthesis,
+                // never two in a row.
+                if matches!(c, ',' | '.' | ')' | ':' | ';' | '!' | '?')
+                    && out.ends_with(' ')
+                    && out.len() > 1
+                {
+                    let kept = out.trim_end_matches(' ').len();
+                    out.truncate(kept);
+                }
+                if c == ' ' && (out.ends_with(' ') || out.ends_with('(')) {
+                    continue;
+                }
+                out.push(c);
+                continue;
+            }
+        };
+        for p in piece.chars() {
+            if p == ' '
+                && (out.ends_with(' ') || out.ends_with('(') || out.is_empty() && piece != " (")
+            {
+                continue;
+            }
+            if matches!(p, ',' | '.' | ')' | ':' | ';' | '!' | '?') && out.ends_with(' ') {
+                let kept = out.trim_end_matches(' ').len();
+                out.truncate(kept);
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Makes the declared URL rewrites in the link and image destinations of `text`.
+pub fn rewrite_urls(text: &str, rewrites: &[UrlRewrite], locale: &str) -> String {
+    let rewrites: Vec<&UrlRewrite> = rewrites.iter().filter(|r| r.applies_to(locale)).collect();
+    if rewrites.is_empty() {
+        return text.to_string();
+    }
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        if let Event::Start(MdTag::Link { dest_url, .. } | MdTag::Image { dest_url, .. }) = event {
+            for r in &rewrites {
+                if dest_url.contains(r.from.as_str()) {
+                    // The destination as written, inside this link's bytes.
+                    let src = &text[range.clone()];
+                    if let Some(at) = src.rfind(dest_url.as_ref()) {
+                        let start = range.start + at;
+                        edits.push((
+                            start..start + dest_url.len(),
+                            dest_url.replace(r.from.as_str(), &r.to),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    edits.sort_by_key(|(r, _)| r.start);
+    for (range, new) in edits {
+        if range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..range.start]);
+        out.push_str(&new);
+        pos = range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(
+        starts: Option<&str>,
+        section: Option<&str>,
+        message: Option<&str>,
+        drop: &[&str],
+    ) -> Rule {
+        Rule {
+            starts: starts.map(String::from),
+            section: section.map(String::from),
+            message: message.map(String::from),
+            drop: drop.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    const ISSUE: &str = "你好，我是猫哥。欢迎。\n\n## 🦄文章&教程\n\n1、[标题](https://a.b)\n\n描述。\n\n**温馨提示：** 微信优惠。\n\n## 🐼欢迎订阅\n\n- [博客](https://c.d)：介绍\n- [邮件](https://e.f)\n";
+
+    #[test]
+    fn replaces_and_drops_fixed_blocks() {
+        let rules = vec![
+            rule(Some("你好，我是猫哥"), None, Some("intro"), &[]),
+            rule(Some("🦄文章&教程"), None, Some("heading-articles"), &[]),
+            rule(Some("**温馨提示："), None, None, &["en"]),
+            rule(None, Some("🐼欢迎订阅"), Some("subscribe"), &[]),
+        ];
+        let found = find(ISSUE, &rules, "en");
+        assert_eq!(found.len(), 4);
+        let ftl = "intro = Hello, [original]({ $url }).\nheading-articles = 🦄Articles & Tutorials\nsubscribe =\n    ## 🐼Subscribe\n\n    - [Blog](https://c.d)\n".to_string();
+        let locale = Locale::from_sources("en", &[("en.ftl".into(), ftl)]).unwrap();
+        let vars = BTreeMap::from([("url".to_string(), "https://o/1".to_string())]);
+        let out = apply(ISSUE, &found, &locale, &vars, Path::new("locales")).unwrap();
+        assert_eq!(
+            out,
+            "Hello, [original](https://o/1).\n\n## 🦄Articles & Tutorials\n\n1、[标题](https://a.b)\n\n描述。\n\n## 🐼Subscribe\n\n- [Blog](https://c.d)\n"
+        );
+        let doc = Document::parse(ISSUE, &Default::default());
+        let fixed = fixed_segments(&doc, &found);
+        assert_eq!(fixed.len(), 6, "{fixed:?}");
+    }
+
+    #[test]
+    fn punctuation_and_item_numbers_follow_english() {
+        assert_eq!(
+            localize_translation("1、<a1>Title</a1>", Lang::En),
+            "1. <a1>Title</a1>"
+        );
+        assert_eq!(
+            localize_translation("It works（附：<a1>guide</a1>）。Next，more", Lang::En),
+            "It works (<a1>guide</a1>). Next, more"
+        );
+        assert_eq!(localize_translation("1、题", Lang::Ja), "1、题");
+    }
+
+    #[test]
+    fn rewrites_urls_in_destinations_only() {
+        let rewrites = vec![UrlRewrite {
+            from: "docs.python.org/zh-cn/3/".into(),
+            to: "docs.python.org/3/".into(),
+            locales: vec![],
+        }];
+        let md = "See [docs](https://docs.python.org/zh-cn/3/library/) and docs.python.org/zh-cn/3/ as text.\n";
+        assert_eq!(
+            rewrite_urls(md, &rewrites, "en"),
+            "See [docs](https://docs.python.org/3/library/) and docs.python.org/zh-cn/3/ as text.\n"
+        );
+    }
+}
