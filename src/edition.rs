@@ -200,6 +200,77 @@ pub fn fixed_segments(doc: &Document<'_>, found: &[Found]) -> HashSet<String> {
         .collect()
 }
 
+/// A replacement of some bytes of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub with: String,
+}
+
+/// Applies non-overlapping `edits` (sorted by position) to `text`.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.with);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Where `range` of a text lands once `edits` are applied; `None` when an edit touches it.
+pub fn map_range(range: &Range<usize>, edits: &[Edit]) -> Option<Range<usize>> {
+    let mut shift: isize = 0;
+    for e in edits {
+        if e.range.end <= range.start && !(e.range.is_empty() && e.range.start == range.start) {
+            shift += e.with.len() as isize - e.range.len() as isize;
+        } else if e.range.start >= range.end {
+            break;
+        } else {
+            return None;
+        }
+    }
+    let start = (range.start as isize + shift) as usize;
+    Some(start..start + range.len())
+}
+
+/// The edits that replace or drop the fixed blocks of `text`, formatting messages with `vars`.
+pub fn boilerplate_edits(
+    text: &str,
+    found: &[Found],
+    locale: &Locale,
+    vars: &BTreeMap<String, String>,
+    locales_dir: &Path,
+) -> Result<Vec<Edit>, LocaleError> {
+    let mut edits = Vec::with_capacity(found.len());
+    for f in found {
+        match &f.action {
+            Action::Replace(id) => edits.push(Edit {
+                range: f.range.clone(),
+                with: locale.format(id, vars, locales_dir)?,
+            }),
+            Action::Drop => {
+                // The blank lines after a dropped block go with it.
+                let rest = &text[f.range.end..];
+                let skip = rest.len() - rest.trim_start_matches(['\n', '\r']).len();
+                let end = f.range.end
+                    + if f.range.end + skip < text.len() {
+                        skip
+                    } else {
+                        0
+                    };
+                edits.push(Edit {
+                    range: f.range.start..end,
+                    with: String::new(),
+                });
+            }
+        }
+    }
+    Ok(edits)
+}
+
 /// Replaces or drops the fixed blocks of `text`, formatting messages with `vars`.
 pub fn apply(
     text: &str,
@@ -208,31 +279,10 @@ pub fn apply(
     vars: &BTreeMap<String, String>,
     locales_dir: &Path,
 ) -> Result<String, LocaleError> {
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for f in found {
-        match &f.action {
-            Action::Replace(id) => {
-                out.push_str(&text[pos..f.range.start]);
-                out.push_str(&locale.format(id, vars, locales_dir)?);
-                pos = f.range.end;
-            }
-            Action::Drop => {
-                out.push_str(&text[pos..f.range.start]);
-                // The blank lines after a dropped block go with it.
-                let rest = &text[f.range.end..];
-                let skip = rest.len() - rest.trim_start_matches(['\n', '\r']).len();
-                pos = f.range.end
-                    + if f.range.end + skip < text.len() {
-                        skip
-                    } else {
-                        0
-                    };
-            }
-        }
-    }
-    out.push_str(&text[pos..]);
-    Ok(out)
+    Ok(apply_edits(
+        text,
+        &boilerplate_edits(text, found, locale, vars, locales_dir)?,
+    ))
 }
 
 /// The variables of an issue's messages: `number` (from the title), `date`, `url`, `title`.
@@ -350,42 +400,45 @@ fn punctuation(s: &str) -> String {
 
 /// Makes the declared URL rewrites in the link and image destinations of `text`.
 pub fn rewrite_urls(text: &str, rewrites: &[UrlRewrite], locale: &str) -> String {
+    apply_edits(text, &url_edits(text, rewrites, locale))
+}
+
+/// The edits of [`rewrite_urls`].
+pub fn url_edits(text: &str, rewrites: &[UrlRewrite], locale: &str) -> Vec<Edit> {
     let rewrites: Vec<&UrlRewrite> = rewrites.iter().filter(|r| r.applies_to(locale)).collect();
+    let mut edits: Vec<Edit> = Vec::new();
     if rewrites.is_empty() {
-        return text.to_string();
+        return edits;
     }
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         if let Event::Start(MdTag::Link { dest_url, .. } | MdTag::Image { dest_url, .. }) = event {
-            for r in &rewrites {
-                if dest_url.contains(r.from.as_str()) {
-                    // The destination as written, inside this link's bytes.
-                    let src = &text[range.clone()];
-                    if let Some(at) = src.rfind(dest_url.as_ref()) {
-                        let start = range.start + at;
-                        edits.push((
-                            start..start + dest_url.len(),
-                            dest_url.replace(r.from.as_str(), &r.to),
-                        ));
-                    }
-                    break;
+            if let Some(r) = rewrites.iter().find(|r| dest_url.contains(r.from.as_str())) {
+                // The destination as written, inside this link's bytes.
+                let src = &text[range.clone()];
+                if let Some(at) = src.rfind(dest_url.as_ref()) {
+                    let start = range.start + at;
+                    edits.push(Edit {
+                        range: start..start + dest_url.len(),
+                        with: dest_url.replace(r.from.as_str(), &r.to),
+                    });
                 }
             }
         }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    edits.sort_by_key(|(r, _)| r.start);
-    for (range, new) in edits {
-        if range.start < pos {
-            continue;
-        }
-        out.push_str(&text[pos..range.start]);
-        out.push_str(&new);
-        pos = range.end;
+    edits.sort_by_key(|e| e.range.start);
+    edits.dedup_by(|b, a| b.range.start < a.range.end);
+    edits
+}
+
+/// Applies the URL rewrites for `locale` to one URL.
+pub fn rewrite_url(url: &str, rewrites: &[UrlRewrite], locale: &str) -> String {
+    match rewrites
+        .iter()
+        .find(|r| r.applies_to(locale) && url.contains(r.from.as_str()))
+    {
+        Some(r) => url.replace(r.from.as_str(), &r.to),
+        None => url.to_string(),
     }
-    out.push_str(&text[pos..]);
-    out
 }
 
 #[cfg(test)]

@@ -20,13 +20,17 @@
 //! - [`model`]: the OpenAI-compatible client and its retry policy.
 //! - [`locale`]: the Fluent messages of a locale.
 //! - [`edition`]: boilerplate rules and the locale's deterministic rules.
+//! - [`existing`]: comparing with the existing edition: hand edits and structure.
+//! - [`diff`]: differences between versions of an edition, by words or characters.
 //! - [`translate`]: the run: memory first, then batches, validation, repair and memory writes.
 //!
 //! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
 
 pub mod batch;
+pub mod diff;
 pub mod document;
 pub mod edition;
+pub mod existing;
 pub mod frontmatter;
 pub mod glossary;
 pub mod lang;

@@ -121,6 +121,44 @@ pub fn merge(
     doc: &Document<'_>,
     translations: &BTreeMap<String, String>,
 ) -> Result<String, MergeError> {
+    merge_placed(doc, translations).map(|m| m.text)
+}
+
+/// A merged document, with where each segment landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub text: String,
+    /// For each segment (by index in [`Document::runs`]), its byte range in `text`.
+    pub placed: Vec<(usize, Range<usize>)>,
+}
+
+/// Where every segment lands once `changed` runs are replaced.
+fn placements(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> Vec<(usize, Range<usize>)> {
+    let mut shift: isize = 0;
+    let mut next = changed.iter().peekable();
+    let mut placed = Vec::new();
+    for (i, run) in doc.runs.iter().enumerate() {
+        let start = (run.range.start as isize + shift) as usize;
+        let len = match next.peek() {
+            Some((j, r)) if *j == i => {
+                next.next();
+                shift += r.markdown.len() as isize - run.range.len() as isize;
+                r.markdown.len()
+            }
+            _ => run.range.len(),
+        };
+        if run.translatable {
+            placed.push((i, start..start + len));
+        }
+    }
+    placed
+}
+
+/// Like [`merge`], and also says where each segment landed in the output.
+pub fn merge_placed(
+    doc: &Document<'_>,
+    translations: &BTreeMap<String, String>,
+) -> Result<Merged, MergeError> {
     let mut problems = Vec::new();
     let mut chosen: Vec<(usize, Vec<Item>)> = Vec::new();
     let mut matched = 0;
@@ -177,12 +215,16 @@ pub fn merge(
             .filter(|(i, r)| r.markdown != doc.text[doc.runs[*i].range.clone()])
             .collect();
         let output = splice(doc, &changed);
+        let done = |text: String| Merged {
+            placed: placements(doc, &changed),
+            text,
+        };
         if changed.is_empty() {
-            return Ok(output);
+            return Ok(done(output));
         }
         let failures = verify(doc, &output, &changed);
         if failures.is_empty() {
-            return Ok(output);
+            return Ok(done(output));
         }
         let mut retry = false;
         for (i, why) in &failures {

@@ -8,9 +8,11 @@ use anyhow::Context;
 use std::collections::BTreeMap;
 
 use editions::edition;
+use editions::existing;
 use editions::glossary::Glossary;
 use editions::locale::Locale;
 use editions::memory::Memory;
+use editions::memory::{Entry, Origin};
 use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
 use editions::translate::{self, Plan, Settings, Summary, TranslateError};
 use editions::{Document, Lang, SegmentOptions, SourceText};
@@ -46,6 +48,9 @@ pub struct TranslateArgs {
     /// Character budget of a batch (overrides `[model] batch_chars`).
     #[arg(long)]
     pub batch_chars: Option<usize>,
+    /// Replace the existing edition without keeping its hand edits.
+    #[arg(long)]
+    pub retranslate: bool,
 }
 
 impl TranslateArgs {
@@ -158,23 +163,103 @@ pub fn run(
             }
             Some(Err(e)) => return Err(e.into()),
         };
-        let localized: BTreeMap<String, String> = outcome
-            .translations
-            .iter()
-            .map(|(id, t)| (id.clone(), edition::localize_translation(t, target)))
-            .collect();
-        let merged = editions::merge(&doc, &localized).map_err(|e| Failure(e.into()))?;
         let vars = edition::variables(
             &doc,
             issue.date.as_deref().unwrap_or(&settings.date),
             &config.original_url,
         );
-        let fixed = edition::find(&merged, &config.boilerplate, target.code());
-        let assembled = edition::apply(&merged, &fixed, &locale, &vars, &locales_dir)?;
-        let assembled = edition::rewrite_urls(&assembled, &config.url_rewrite, target.code());
+        let assembly = Assembly {
+            doc: &doc,
+            config: &config,
+            locale: &locale,
+            locales_dir: &locales_dir,
+            vars: &vars,
+            target,
+        };
+        let mut translations = outcome.translations;
+        let (mut assembled, placed) = assembly.build(&translations)?;
+        let previous = match std::fs::read(&edition) {
+            Ok(bytes) => Some(SourceText::from_bytes(&edition, bytes)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(anyhow::anyhow!(
+                    "cannot read the existing edition `{}`: {e}",
+                    edition.display()
+                ))
+            }
+        };
+        if let Some(previous) = &previous {
+            if previous.text != assembled && !args.retranslate {
+                let rewrite =
+                    |url: &str| edition::rewrite_url(url, &config.url_rewrite, target.code());
+                let edits = existing::hand_edits(
+                    &doc,
+                    &assembled,
+                    &placed,
+                    &previous.text,
+                    &edition.display().to_string(),
+                    &rewrite,
+                )
+                .map_err(|e| Failure(e.into()))?;
+                if !edits.is_empty() {
+                    let mut memory = memory.lock().expect("memory lock");
+                    for e in &edits {
+                        let seg = doc
+                            .segments()
+                            .find(|s| s.id == e.id)
+                            .expect("a segment of the original");
+                        memory.insert(Entry {
+                            locale: target.code().to_string(),
+                            source: seg.tagged.clone(),
+                            target: e.tagged.clone(),
+                            glossary: String::new(),
+                            prompt: editions::prompt::PROMPT_VERSION,
+                            model: "hand-edited".into(),
+                            date: settings.date.clone(),
+                            origin: Origin::Approved,
+                        });
+                        translations.insert(e.id.clone(), e.tagged.clone());
+                    }
+                    memory.save()?;
+                    writeln!(out, "kept {} hand-edited segment{} of `{}` (recorded as approved in the memory):", edits.len(), if edits.len() == 1 { "" } else { "s" }, edition.display())?;
+                    for e in &edits {
+                        writeln!(out, "  - segment {} (line {})", e.id, e.line)?;
+                    }
+                    assembled = assembly.build(&translations)?.0;
+                }
+            }
+            let diff = editions::diff::unified(
+                &previous.text,
+                &assembled,
+                target,
+                (
+                    &format!("{} (before)", edition.display()),
+                    &format!("{} (after)", edition.display()),
+                ),
+                editions::diff::Style {
+                    color: color(),
+                    context: 1,
+                },
+            );
+            if diff.is_empty() {
+                writeln!(out, "{}: unchanged", edition.display())?;
+            } else {
+                out.write_all(diff.as_bytes())?;
+            }
+        }
         if let Some(dir) = edition.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        }
+        if previous.as_ref().is_some_and(|p| p.text == assembled) {
+            print_summary(
+                out,
+                &issue.original,
+                Some(&edition),
+                target,
+                &outcome.summary,
+            )?;
+            continue;
         }
         write_atomically(&edition, &source.restore(assembled))?;
         print_summary(
@@ -186,6 +271,65 @@ pub fn run(
         )?;
     }
     Ok(EXIT_OK)
+}
+
+/// How an edition is put together from translations: localized, merged, boilerplate replaced,
+/// URLs rewritten.
+struct Assembly<'a> {
+    doc: &'a Document<'a>,
+    config: &'a Config,
+    locale: &'a Locale,
+    locales_dir: &'a Path,
+    vars: &'a BTreeMap<String, String>,
+    target: Lang,
+}
+
+impl Assembly<'_> {
+    /// The edition's text and where each translated segment is in it.
+    fn build(
+        &self,
+        translations: &BTreeMap<String, String>,
+    ) -> anyhow::Result<(String, Vec<(usize, std::ops::Range<usize>)>)> {
+        let localized: BTreeMap<String, String> = translations
+            .iter()
+            .map(|(id, t)| (id.clone(), edition::localize_translation(t, self.target)))
+            .collect();
+        let merged =
+            editions::splice::merge_placed(self.doc, &localized).map_err(|e| Failure(e.into()))?;
+        let code = self.target.code();
+        let fixed = edition::find(&merged.text, &self.config.boilerplate, code);
+        let edits = edition::boilerplate_edits(
+            &merged.text,
+            &fixed,
+            self.locale,
+            self.vars,
+            self.locales_dir,
+        )?;
+        let text = edition::apply_edits(&merged.text, &edits);
+        let placed: Vec<_> = merged
+            .placed
+            .iter()
+            .filter_map(|(i, r)| edition::map_range(r, &edits).map(|r| (*i, r)))
+            .collect();
+        let urls = edition::url_edits(&text, &self.config.url_rewrite, code);
+        let placed = placed
+            .iter()
+            .map(|(i, r)| {
+                // A rewritten URL lies inside a segment's range: the range grows or shrinks.
+                let start =
+                    edition::map_range(&(r.start..r.start), &urls).map_or(r.start, |m| m.start);
+                let end = edition::map_range(&(r.end..r.end), &urls).map_or(r.end, |m| m.end);
+                (*i, start..end)
+            })
+            .collect();
+        Ok((edition::apply_edits(&text, &urls), placed))
+    }
+}
+
+/// Colour on a terminal, never with `NO_COLOR`.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
 /// The model, when the environment has an API key.
