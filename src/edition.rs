@@ -30,6 +30,8 @@ pub struct Rule {
     /// A heading whose text starts with this, and everything under it up to the next heading
     /// of the same or a higher level.
     pub section: Option<String>,
+    /// With `starts` or `section`: the block must also contain this.
+    pub contains: Option<String>,
     /// The Fluent message that replaces it.
     pub message: Option<String>,
     /// Locales in which the block is dropped instead.
@@ -146,6 +148,13 @@ pub fn find(text: &str, rules: &[Rule], locale: &str) -> Vec<Found> {
         }
         let body = block_text(text, b);
         for (r, rule) in rules.iter().enumerate() {
+            if rule
+                .contains
+                .as_ref()
+                .is_some_and(|c| !text[b.range.clone()].contains(c.as_str()))
+            {
+                continue;
+            }
             let action = if rule.drop.iter().any(|l| l == locale) {
                 Action::Drop
             } else if let Some(m) = &rule.message {
@@ -454,6 +463,7 @@ mod tests {
         Rule {
             starts: starts.map(String::from),
             section: section.map(String::from),
+            contains: None,
             message: message.map(String::from),
             drop: drop.iter().map(|s| s.to_string()).collect(),
         }

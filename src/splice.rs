@@ -673,7 +673,13 @@ fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool,
                     !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))
                 }
                 '&' => looks_like_entity(&chars[i + 1..]),
-                '#' => matches!(kind, BlockKind::Heading(_)),
+                // A heading's text must not end in what reads as a closing sequence.
+                '#' => {
+                    matches!(kind, BlockKind::Heading(_))
+                        && chars[i + 1..]
+                            .iter()
+                            .all(|c| *c == '#' || c.is_whitespace())
+                }
                 _ => false,
             };
         let touches = (guard.after && i + 1 == chars.len()) || (guard.before && i == 0);

@@ -142,7 +142,7 @@ mod tests {
     use crate::segment::{Document, SegmentOptions};
     use std::path::Path;
 
-    fn segment(md: &str) -> Segment {
+    fn segment(md: &str) -> Segment<'_> {
         let doc = Document::parse(md, &SegmentOptions::default());
         let first = doc.segments().next().unwrap().clone();
         first

@@ -78,18 +78,12 @@ pub fn all_dates(root: &Path, config: &Config) -> Vec<String> {
     let Some((prefix, suffix)) = pattern.split_once("{date}") else {
         return Vec::new();
     };
-    let dir = Path::new(prefix)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let file_prefix = Path::new(prefix)
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let file_prefix = if prefix.ends_with('/') {
-        String::new()
-    } else {
-        file_prefix
+    let (dir, file_prefix) = match prefix.rfind('/') {
+        Some(i) => (
+            PathBuf::from(&prefix[..i.max(1)]),
+            prefix[i + 1..].to_string(),
+        ),
+        None => (PathBuf::from("."), prefix.to_string()),
     };
     let mut dates: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
@@ -120,14 +114,13 @@ fn nearest(root: &Path, config: &Config, name: Option<&str>) -> Vec<String> {
     let lo = pos.saturating_sub(2);
     let hi = (pos + 2).min(dates.len());
     let mut near: Vec<String> = dates[lo..hi].to_vec();
-    // Keep the three closest by distance in the sorted list.
-    while near.len() > 3 {
+    // Keep the three closest by position in the sorted list.
+    if near.len() > 3 {
         if pos - lo > hi - pos {
             near.remove(0);
         } else {
             near.pop();
         }
-        break;
     }
     near
 }

@@ -273,6 +273,9 @@ pub fn run(
     Ok(EXIT_OK)
 }
 
+/// Where each segment (by index in the original's runs) is in an edition.
+type Placed = Vec<(usize, std::ops::Range<usize>)>;
+
 /// How an edition is put together from translations: localized, merged, boilerplate replaced,
 /// URLs rewritten.
 struct Assembly<'a> {
@@ -286,10 +289,7 @@ struct Assembly<'a> {
 
 impl Assembly<'_> {
     /// The edition's text and where each translated segment is in it.
-    fn build(
-        &self,
-        translations: &BTreeMap<String, String>,
-    ) -> anyhow::Result<(String, Vec<(usize, std::ops::Range<usize>)>)> {
+    fn build(&self, translations: &BTreeMap<String, String>) -> anyhow::Result<(String, Placed)> {
         let localized: BTreeMap<String, String> = translations
             .iter()
             .map(|(id, t)| (id.clone(), edition::localize_translation(t, self.target)))

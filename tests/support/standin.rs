@@ -3,9 +3,11 @@
 //! It serves `POST /chat/completions` over real HTTP (axum). Each request's user message is
 //! the JSON object of segment id → tagged source that editions sends; the stand-in answers
 //! with a deterministic pseudo-English translation of every segment that keeps the tags and
-//! applies the glossary lines of the system message. A script of [`Fault`]s makes the next
-//! requests misbehave on purpose (one fault per request, in order); after the script, it
-//! behaves. Every request is recorded for assertions.
+//! applies the glossary lines of the system message. A user message that is not a JSON object
+//! (plain Markdown, as a simple script would send) is answered with its pseudo-English
+//! translation as plain text. A script of [`Fault`]s makes the next requests misbehave on
+//! purpose (one fault per request, in order); after the script, it behaves. Every request is
+//! recorded for assertions, and the size and added latency of every answer.
 
 #![allow(dead_code)]
 
@@ -63,10 +65,21 @@ pub struct Recorded {
     pub response_format: bool,
 }
 
+/// One answer as sent (in the order the answers were sent, which under concurrency is not
+/// necessarily the order of [`StandIn::requests`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    /// Characters of the answer's content.
+    pub chars: usize,
+    /// The latency added before sending it.
+    pub delay: Duration,
+}
+
 #[derive(Clone)]
 struct Shared {
     script: Arc<Mutex<VecDeque<Fault>>>,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    answers: Arc<Mutex<Vec<Answered>>>,
     /// Added delay: fixed part and per character of the answer.
     latency: (Duration, Duration),
     /// Serves only this key; any other gets 401.
@@ -100,6 +113,7 @@ impl StandIn {
         let shared = Shared {
             script: Arc::new(Mutex::new(script.into())),
             requests: Arc::new(Mutex::new(Vec::new())),
+            answers: Arc::new(Mutex::new(Vec::new())),
             latency: (fixed, per_char),
             key: KEY.to_string(),
             models: vec![MODEL.to_string()],
@@ -131,6 +145,11 @@ impl StandIn {
     /// The requests received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// The chat completions answered so far (not the error faults), in the order they were sent.
+    pub fn answers(&self) -> Vec<Answered> {
+        self.shared.answers.lock().unwrap().clone()
     }
 
     /// Queues more faults.
@@ -239,11 +258,28 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         _ => {}
     }
 
-    let batch: BTreeMap<String, String> = serde_json::from_str(&recorded.user).unwrap_or_default();
+    // A user message that is not a JSON object is plain text to translate as a whole.
+    let plain = !matches!(
+        serde_json::from_str::<Value>(&recorded.user),
+        Ok(Value::Object(_))
+    );
+    let batch: BTreeMap<String, String> = if plain {
+        BTreeMap::new()
+    } else {
+        serde_json::from_str(&recorded.user).unwrap_or_default()
+    };
     let glossary = glossary_lines(&recorded.system);
+    let japanese = recorded.system.contains("into Japanese");
     let mut answer: BTreeMap<String, String> = batch
         .iter()
-        .map(|(id, source)| (id.clone(), pseudo_english(source, &glossary)))
+        .map(|(id, source)| {
+            let t = if japanese {
+                pseudo_japanese(source, &glossary)
+            } else {
+                pseudo_english(source, &glossary)
+            };
+            (id.clone(), t)
+        })
         .collect();
     let first = answer.keys().next().cloned();
     let mut finish = "stop";
@@ -267,7 +303,11 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         }
         _ => {}
     }
-    let mut content = serde_json::to_string(&answer).unwrap();
+    let mut content = if plain {
+        pseudo_english(&recorded.user, &glossary)
+    } else {
+        serde_json::to_string(&answer).unwrap()
+    };
     match fault {
         Some(Fault::Fenced) => content = format!("```json\n{content}\n```"),
         Some(Fault::Chatter) => {
@@ -284,6 +324,10 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
+    shared.answers.lock().unwrap().push(Answered {
+        chars: content.chars().count(),
+        delay,
+    });
     let prompt_tokens = (recorded.system.chars().count() + recorded.user.chars().count()) / 3;
     let completion_tokens = content.chars().count() / 4;
     let body = json!({
@@ -368,6 +412,8 @@ pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
             run = 0;
         }
         match c {
+            // Item numbers `1、` are left as in the source, as models often do.
+            '、' if out.ends_with(|d: char| d.is_ascii_digit()) => out.push('、'),
             '，' | '、' => out.push_str(", "),
             '。' => out.push_str(". "),
             '：' => out.push_str(": "),
@@ -394,6 +440,16 @@ pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A "translation" into Japanese: the glossary applied, the rest kept (Han characters are
+/// Japanese letters too).
+pub fn pseudo_japanese(source: &str, glossary: &[(String, String)]) -> String {
+    let mut text = source.to_string();
+    for (s, t) in glossary {
+        text = text.replace(s.as_str(), t);
+    }
+    text
 }
 
 fn drop_first_tag(t: &str) -> String {

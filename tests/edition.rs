@@ -1,0 +1,416 @@
+//! `editions translate DATE` end to end: the edition assembled from the translated body and
+//! the locale's own boilerplate, written alongside, safely, on temporary copies of the
+//! fixtures with the stand-in server.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use editions::edition::{self, Rule};
+use support::standin::{StandIn, KEY, MODEL};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A newsletter root with the fixtures, glossaries, locales and the repository's boilerplate
+/// rules.
+struct Root {
+    dir: tempfile::TempDir,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// The `[[boilerplate]]` and `[[url_rewrite]]` tables of the repository's editions.toml.
+fn rules_toml() -> String {
+    let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
+    let at = config
+        .find("[[boilerplate]]")
+        .expect("rules in editions.toml");
+    config[at..].to_string()
+}
+
+fn rules() -> Vec<Rule> {
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<Rule>,
+    }
+    let parsed: Rules =
+        toml::from_str(rules_toml().split("[[url_rewrite]]").next().unwrap()).unwrap();
+    parsed.boilerplate
+}
+
+impl Root {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(&docs).unwrap();
+        for entry in std::fs::read_dir(Path::new(REPO).join("fixtures/docs"))
+            .unwrap()
+            .flatten()
+        {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
+            }
+        }
+        copy_dir(
+            &Path::new(REPO).join("glossary"),
+            &dir.path().join("glossary"),
+        );
+        copy_dir(
+            &Path::new(REPO).join("locales"),
+            &dir.path().join("locales"),
+        );
+        std::fs::write(
+            dir.path().join("editions.toml"),
+            format!(
+                "memory = \"memory.jsonl\"\n\n[model]\nname = \"{MODEL}\"\nconcurrency = 2\ntimeout = 5.0\nbackoff = 0.01\n\n{}",
+                rules_toml()
+            ),
+        )
+        .unwrap();
+        Root { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn original(&self, date: &str) -> String {
+        std::fs::read_to_string(self.path().join(format!("docs/{date}-weekly.md"))).unwrap()
+    }
+
+    fn edition_path(&self, locale: &str, date: &str) -> PathBuf {
+        self.path().join(format!("docs/{locale}/{date}-weekly.md"))
+    }
+
+    fn edition(&self, locale: &str, date: &str) -> String {
+        std::fs::read_to_string(self.edition_path(locale, date)).expect("the edition is written")
+    }
+
+    fn run(&self, server: &StandIn, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("editions")
+            .unwrap()
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .env("OPENAI_API_KEY", KEY)
+            .env("OPENAI_BASE_URL", server.base_url())
+            .env("NO_COLOR", "1")
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Link and image destinations, as a sorted multiset.
+fn links(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut v: Vec<String> = Parser::new_ext(md, editions::segment::markdown_options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn code(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser};
+    Parser::new_ext(md, editions::segment::markdown_options())
+        .filter_map(|e| match e {
+            Event::Code(c) => Some(c.to_string()),
+            Event::Start(pulldown_cmark::Tag::CodeBlock(_)) => Some("<block>".into()),
+            Event::Text(t) if t.contains('\n') => Some(t.to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.chars().any(editions::lang::is_han))
+        .collect()
+}
+
+/// Text events with Han characters (code, HTML blocks, link titles and front matter other
+/// than the title are not text).
+fn han_text(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut skip = false;
+    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+        match e {
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => skip = true,
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => skip = false,
+            Event::Text(t) if !skip && t.chars().any(editions::lang::is_han) => {
+                out.push(t.to_string())
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the edition's links must be: the original's, minus those of blocks the locale
+/// replaces or drops, plus those of the locale's messages.
+fn expected_links(original: &str, edition_text: &str, locale: &str) -> (Vec<String>, Vec<String>) {
+    let found = edition::find(original, &rules(), locale);
+    let mut kept = String::new();
+    let mut pos = 0;
+    for f in &found {
+        kept.push_str(&original[pos..f.range.start]);
+        pos = f.range.end;
+    }
+    kept.push_str(&original[pos..]);
+    let from_body = links(&kept);
+    let mut all = links(edition_text);
+    // Remove the body's links from the edition's: what is left came from the locale.
+    for l in &from_body {
+        let at = all
+            .iter()
+            .position(|x| x == l)
+            .unwrap_or_else(|| panic!("the edition lost {l}"));
+        all.remove(at);
+    }
+    (from_body, all)
+}
+
+#[test]
+fn the_edition_keeps_the_body_and_takes_the_locale_boilerplate() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    let stdout = ok(&root.run(&server, &["translate", "2024-01-06"]));
+    assert!(stdout.contains("→"), "{stdout}");
+    let original = root.original("2024-01-06");
+    let en = root.edition("en", "2024-01-06");
+    let (_, added) = expected_links(&original, &en, "en");
+    // Every added link is one of the English locale's own.
+    let ftl = std::fs::read_to_string(Path::new(REPO).join("locales/en/newsletter.ftl")).unwrap();
+    for l in &added {
+        assert!(
+            ftl.contains(l.as_str()) || l.starts_with("https://pythoncat.top/posts/2024-01-06"),
+            "{l} comes from nowhere"
+        );
+    }
+    assert_eq!(code(&en), code(&original));
+    assert!(han_text(&en).is_empty(), "{:#?}", han_text(&en));
+    // The locale's boilerplate, and the translated front matter.
+    assert!(en.contains("## 🦄Articles & Tutorials\n"));
+    assert!(en.contains("## 🐼Subscribe\n"));
+    assert!(en.contains("The [original edition](https://pythoncat.top/posts/2024-01-06-weekly)"));
+    let title = en.lines().nth(1).unwrap();
+    assert!(
+        title.starts_with("title: 'Python Trending Weekly"),
+        "{title}"
+    );
+    assert!(
+        en.contains("\npubDate: 2024-01-06\nauthor: '豌豆花下猫'\n---\n"),
+        "other fields stay byte for byte"
+    );
+    // Items keep their numbers in the English style, as paragraphs.
+    assert!(en.contains("\n1\\. ["), "{en}");
+    // The Chinese-only parts were not sent to the model.
+    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
+    assert!(!sent.contains("你好，我是猫哥") && !sent.contains("欢迎订阅"));
+
+    // A second run changes nothing and sends nothing.
+    let n = server.requests().len();
+    let again = ok(&root.run(&server, &["translate", "2024-01-06"]));
+    assert_eq!(server.requests().len(), n);
+    assert!(
+        again.contains("docs/en/2024-01-06-weekly.md: unchanged"),
+        "{again}"
+    );
+    assert_eq!(root.edition("en", "2024-01-06"), en);
+}
+
+#[test]
+fn the_newer_format_drops_the_chinese_paid_column() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2025-12-06"]));
+    let original = root.original("2025-12-06");
+    let en = root.edition("en", "2025-12-06");
+    let (_, added) = expected_links(&original, &en, "en");
+    assert!(
+        added
+            .iter()
+            .all(|l| l.contains("patreon.com") || l.contains("weekly.pythoncat.top")),
+        "{added:?}"
+    );
+    assert!(
+        !en.contains("xiaobot.net"),
+        "the Chinese paid column's links are dropped"
+    );
+    assert!(
+        en.starts_with("# Python Trending Weekly #130"),
+        "the heading style is kept: {}",
+        en.lines().next().unwrap()
+    );
+    assert!(en.contains("**[🦄Articles & Tutorials](https://weekly.pythoncat.top)**"));
+    assert!(han_text(&en).is_empty(), "{:#?}", han_text(&en));
+}
+
+#[test]
+fn a_hand_edited_segment_survives_a_rerun() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2024-01-06"]));
+    let path = root.edition_path("en", "2024-01-06");
+    let en = std::fs::read_to_string(&path).unwrap();
+    // A reviewer rewrites one description, keeping its markup.
+    let line = en
+        .lines()
+        .find(|l| l.contains("`asyncio.gather()`"))
+        .unwrap()
+        .to_string();
+    let edited_line = "Hand-written: how does **TaskGroup** differ from `asyncio.gather()`?";
+    std::fs::write(&path, en.replace(&line, edited_line)).unwrap();
+    let stdout = ok(&root.run(&server, &["translate", "2024-01-06"]));
+    assert!(stdout.contains("kept 1 hand-edited segment of"), "{stdout}");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(edited_line));
+    let memory = std::fs::read_to_string(root.path().join("memory.jsonl")).unwrap();
+    assert!(memory
+        .lines()
+        .any(|l| l.contains("Hand-written: how does <b1>TaskGroup</b1>")
+            && l.contains("\"origin\":\"approved\"")));
+    // Even with the edition gone, the approved translation comes back from the memory.
+    std::fs::remove_file(&path).unwrap();
+    ok(&root.run(&server, &["translate", "2024-01-06"]));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(edited_line));
+}
+
+#[test]
+fn a_changed_original_shows_a_word_diff_of_the_edition() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2024-01-06"]));
+    let original = root.path().join("docs/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    std::fs::write(&original, text.replacen("11.2 GB", "12.5 GB", 1)).unwrap();
+    let stdout = ok(&root.run(&server, &["translate", "2024-01-06"]));
+    assert!(
+        stdout.contains("-| Pandas | 142 s | [-11.2-] GB |") || stdout.contains("[-11.2-]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("{+12.5+}"), "{stdout}");
+}
+
+#[test]
+fn a_restructured_edition_is_not_overwritten() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2024-01-06"]));
+    let path = root.edition_path("en", "2024-01-06");
+    let restructured = std::fs::read_to_string(&path).unwrap().replacen(
+        "## 🦄Articles & Tutorials",
+        "## 🦄Articles & Tutorials\n\nA paragraph a person added.",
+        1,
+    );
+    std::fs::write(&path, &restructured).unwrap();
+    let out = root.run(&server, &["translate", "2024-01-06"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no longer has the original's structure"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--retranslate"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        restructured,
+        "not overwritten"
+    );
+    ok(&root.run(&server, &["translate", "2024-01-06", "--retranslate"]));
+    assert!(!std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("A paragraph a person added."));
+}
+
+#[test]
+fn several_locales_in_one_run() {
+    let root = Root::new();
+    std::fs::copy(
+        Path::new(REPO).join("glossary/ja.toml"),
+        root.path().join("glossary/ja.toml"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2023-12-30", "--to", "en,ja"]));
+    assert!(root
+        .edition("en", "2023-12-30")
+        .contains("🦄Articles & Tutorials"));
+    assert!(root
+        .edition("ja", "2023-12-30")
+        .contains("🦄記事＆チュートリアル"));
+}
+
+#[test]
+fn dates_that_name_no_issue_get_the_nearest_ones() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    let err = |args: &[&str]| {
+        let out = root.run(&server, args);
+        assert_eq!(out.status.code(), Some(2));
+        text(&out.stderr)
+    };
+    let missing = err(&["translate", "2024-01-07"]);
+    assert!(
+        missing.starts_with("error: there is no issue dated 2024-01-07 (looked for `")
+            && missing
+                .ends_with("hint: the nearest issues are 2023-12-30, 2024-01-06 and 2025-12-06\n"),
+        "{missing}"
+    );
+    let unreal = err(&["translate", "2024-02-30"]);
+    assert!(
+        unreal
+            .starts_with("error: `2024-02-30` is not a real date\n  hint: the nearest issues are"),
+        "{unreal}"
+    );
+    let malformed = err(&["translate", "2024-1-6"]);
+    assert_eq!(malformed, "error: `2024-1-6` is neither a date nor a Markdown file\n  hint: name an issue by its date, such as 2025-12-06\n");
+}
+
+#[test]
+fn a_broken_locale_file_names_file_and_line() {
+    let root = Root::new();
+    let ftl = root.path().join("locales/en/newsletter.ftl");
+    let text_before = std::fs::read_to_string(&ftl).unwrap();
+    std::fs::write(&ftl, format!("{text_before}\nbroken =\n= oops\n")).unwrap();
+    let server = StandIn::start(vec![]);
+    let out = root.run(&server, &["translate", "2024-01-06"]);
+    assert_eq!(out.status.code(), Some(2));
+    let line = text_before.lines().count() + 2;
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("newsletter.ftl:{line}: ")),
+        "{stderr}"
+    );
+}
