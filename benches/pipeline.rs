@@ -1,0 +1,637 @@
+//! Editions' translation run against the way the newsletter used to translate an issue, over
+//! the same HTTP client stack and the same stand-in model, in one run.
+//!
+//! Usage: `cargo bench --bench pipeline [-- <issue.md>]` (default: the fixture
+//! `fixtures/docs/2024-01-06-weekly.md`; no corpus needed).
+//!
+//! The stand-in OpenAI-compatible server (`tests/support/standin.rs`) runs in this process on
+//! 127.0.0.1 and answers after 300 ms plus 2 ms per character of its answer, a rough model of
+//! a hosted LLM (time to first token, then generation speed). The issue is translated into
+//! English two ways:
+//!
+//! 1. **baseline**, the old Python script's way: the issue is cut with regexes into one chunk
+//!    per item (the `N、[title](url)` paragraph and its description, up to the next item or
+//!    heading), plus the front matter, the intro, each heading and other blocks as their own
+//!    chunks; each chunk is sent **sequentially** as Markdown, one request each, with the
+//!    script's full instructions and the whole glossary every time. It goes through
+//!    `editions::model::Model::complete`, so transport and retries are the same.
+//! 2. **editions**: `translate::translate` with a fresh, empty translation memory.
+//!
+//! For each: requests, prompt characters (system + user, summed over the requests the
+//! stand-in received) split into instructions+glossary (system) and source (user), wall time
+//! and peak heap (a counting global allocator over `std::alloc::System`, whole process, so the
+//! in-process stand-in is included in both; its peak is reset before each phase). Then editions
+//! is run again on the unchanged issue with the same memory, and once more after one
+//! description paragraph was reworded.
+//!
+//! `EDITIONS_BENCH_BATCH_CHARS` (default 3000) and `EDITIONS_BENCH_CONCURRENCY` (default 4)
+//! change editions' settings, to measure alternatives.
+
+#[path = "../tests/support/standin.rs"]
+mod standin;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use editions::glossary::Glossary;
+use editions::memory::Memory;
+use editions::model::{Model, ModelError, ModelSettings};
+use editions::translate::{self, Settings, Silent};
+use editions::{Document, Lang, SegmentOptions, SourceText};
+use standin::{StandIn, KEY, MODEL};
+
+// ---------------------------------------------------------------------------------------------
+// Heap accounting
+
+/// `System`, counting the bytes currently allocated and the peak since the last reset.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+fn shrank(bytes: usize) {
+    CURRENT.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; only counters are updated besides.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                shrank(layout.size() - new_size);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Starts a new peak at the current heap size; returns that size.
+fn reset_peak() -> usize {
+    let now = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+fn peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: the old script
+
+/// The old script's instructions, sent in full with every chunk, glossary included.
+fn script_prompt(glossary: &Glossary) -> String {
+    let mut s = String::from(
+        "Translate this section of the Markdown newsletter \"Python 潮流周刊\" from Simplified \
+         Chinese into natural, fluent English for Python developers.\n\
+         Rules:\n\
+         1. Keep the Markdown formatting exactly: headings, lists, emphasis, tables, images, \
+         footnotes, code.\n\
+         2. Keep every link and URL unchanged; translate only the link text.\n\
+         3. Never translate code or names of projects, libraries and people.\n\
+         4. Do not add, drop, summarise or explain anything.\n\
+         5. Follow the glossary.\n\
+         Glossary:",
+    );
+    for t in &glossary.terms {
+        s.push('\n');
+        s.push_str(&t.source);
+        s.push_str(" → ");
+        s.push_str(&t.target);
+    }
+    if !glossary.keep.is_empty() {
+        s.push_str("\nKeep as is: ");
+        s.push_str(&glossary.keep.join(", "));
+    }
+    s.push_str("\nOutput only the translated Markdown.");
+    s
+}
+
+/// `^#{1,6}\s`
+fn is_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t'])
+}
+
+/// `^\d+、\[`
+fn is_item_title(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && line[digits..].starts_with("、[")
+}
+
+/// `^\[\^[^\]]+\]:`
+fn is_footnote_definition(line: &str) -> bool {
+    line.strip_prefix("[^")
+        .and_then(|rest| rest.split_once(']'))
+        .is_some_and(|(label, rest)| !label.is_empty() && rest.starts_with(':'))
+}
+
+/// The script's cut: the front matter, then a new chunk at every heading (a chunk of its own),
+/// item title or footnote definition outside code fences; empty chunks are dropped.
+fn split_like_the_script(text: &str) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut body = text;
+    if let Some(rest) = text.strip_prefix("---\n") {
+        if let Some(end) = rest.find("\n---\n") {
+            chunks.push(text[..4 + end + 4].to_string());
+            body = &rest[end + 5..];
+        }
+    }
+    let mut current = String::new();
+    let mut in_fence = false;
+    let flush = |current: &mut String, chunks: &mut Vec<String>| {
+        let chunk = current.trim();
+        if !chunk.is_empty() {
+            chunks.push(chunk.to_string());
+        }
+        current.clear();
+    };
+    for line in body.split_inclusive('\n') {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && is_heading(line) {
+            flush(&mut current, &mut chunks);
+            current.push_str(line);
+            flush(&mut current, &mut chunks);
+            continue;
+        }
+        if !in_fence && (is_item_title(line) || is_footnote_definition(line)) {
+            flush(&mut current, &mut chunks);
+        }
+        current.push_str(line);
+    }
+    flush(&mut current, &mut chunks);
+    chunks
+}
+
+/// The script: every chunk in turn, one request each, then the answers joined.
+async fn run_script(model: &Model, prompt: &str, text: &str) -> Result<String, ModelError> {
+    let mut out = Vec::new();
+    for chunk in split_like_the_script(text) {
+        out.push(model.complete(prompt, &chunk).await?.content);
+    }
+    Ok(out.join("\n\n"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+/// What one phase cost, as the stand-in saw it.
+#[derive(Debug, Clone, Default)]
+struct Figures {
+    requests: usize,
+    system_chars: usize,
+    user_chars: usize,
+    /// Characters of the user messages that are not text: JSON keys (segment ids), quotes,
+    /// separators and escapes; 0 for a plain-text message.
+    user_envelope_chars: usize,
+    answer_chars: usize,
+    /// Added latency of the answers, summed.
+    latency: Duration,
+    /// Added latency of the slowest answer.
+    slowest: Duration,
+    wall: Duration,
+    /// Heap at the start of the phase, and its peak during it.
+    heap_start: usize,
+    heap_peak: usize,
+}
+
+impl Figures {
+    fn prompt_chars(&self) -> usize {
+        self.system_chars + self.user_chars
+    }
+}
+
+/// Runs `phase` on `runtime` and reads what it cost from `server`.
+fn measure<T>(
+    server: &StandIn,
+    runtime: &tokio::runtime::Runtime,
+    phase: impl std::future::Future<Output = T>,
+) -> (T, Figures) {
+    let (requests_before, answers_before) = (server.requests().len(), server.answers().len());
+    let heap_start = reset_peak();
+    let started = Instant::now();
+    let out = runtime.block_on(phase);
+    let wall = started.elapsed();
+    let heap_peak = peak();
+    let requests = server.requests();
+    let requests = &requests[requests_before..];
+    let answers = server.answers();
+    let answers = &answers[answers_before..];
+    let figures = Figures {
+        requests: requests.len(),
+        system_chars: requests.iter().map(|r| r.system.chars().count()).sum(),
+        user_chars: requests.iter().map(|r| r.user.chars().count()).sum(),
+        user_envelope_chars: requests.iter().map(|r| envelope_chars(&r.user)).sum(),
+        answer_chars: answers.iter().map(|a| a.chars).sum(),
+        latency: answers.iter().map(|a| a.delay).sum(),
+        slowest: answers.iter().map(|a| a.delay).max().unwrap_or_default(),
+        wall,
+        heap_start,
+        heap_peak,
+    };
+    (out, figures)
+}
+
+/// Characters of `user` outside the string values of its JSON object (0 when it is not one).
+fn envelope_chars(user: &str) -> usize {
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(user) {
+        Ok(map) => {
+            let values: usize = map
+                .values()
+                .filter_map(|v| v.as_str())
+                .map(|v| v.chars().count())
+                .sum();
+            user.chars().count() - values
+        }
+        Err(_) => 0,
+    }
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// How a row of the table shows its values.
+type Unit = dyn Fn(f64) -> String;
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    if b == 0.0 {
+        "-".into()
+    } else {
+        format!("{:.3}", a / b)
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "MET"
+    } else {
+        "NOT MET"
+    }
+}
+
+/// The issue with one description reworded: the paragraph after the first item title gets a
+/// few words in front. `None` when the issue has no item with a description.
+fn reword_one_description(text: &str) -> Option<String> {
+    let mut offset = 0;
+    let mut after_title = false;
+    for line in text.split_inclusive('\n') {
+        if is_item_title(line) {
+            after_title = true;
+        } else if after_title && !line.trim().is_empty() {
+            let starts_like_prose = line
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || editions::lang::is_han(c));
+            if !starts_like_prose {
+                return None;
+            }
+            let mut edited = text.to_string();
+            edited.insert_str(offset, "简单来说，");
+            return Some(edited);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; an issue path may follow `--`.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("fixtures/docs/2024-01-06-weekly.md"));
+    let batch_chars = env_usize("EDITIONS_BENCH_BATCH_CHARS", 3000);
+    let concurrency = env_usize("EDITIONS_BENCH_CONCURRENCY", 4);
+    let (fixed, per_char) = (Duration::from_millis(300), Duration::from_millis(2));
+
+    let source = SourceText::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let text = source.text;
+    let glossary =
+        Glossary::load(&manifest.join("glossary"), Lang::En).unwrap_or_else(|e| panic!("{e}"));
+    let options = SegmentOptions::default();
+    let prompt = script_prompt(&glossary);
+    let chunks = split_like_the_script(&text);
+    let items = text.lines().filter(|l| is_item_title(l)).count();
+    let (segments, tagged_chars) = {
+        let doc = Document::parse(&text, &options);
+        let chars: usize = doc.segments().map(|s| s.tagged.chars().count()).sum();
+        (doc.segments().count(), chars)
+    };
+
+    let server = StandIn::start_with_latency(vec![], fixed, per_char);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let model_settings = ModelSettings {
+        base_url: server.base_url(),
+        api_key: KEY.to_string(),
+        model: MODEL.to_string(),
+        timeout: Duration::from_secs(120),
+        max_retries: 3,
+        backoff: Duration::from_millis(500),
+    };
+    let settings = Settings {
+        source: Lang::Zh,
+        target: Lang::En,
+        batch_chars,
+        concurrency,
+        max_repairs: 2,
+        price: Default::default(),
+        model_name: MODEL.to_string(),
+        date: "2024-01-06".to_string(),
+        skip: Default::default(),
+    };
+
+    println!(
+        "issue: {} ({} characters, {items} items, {segments} segments)",
+        path.display(),
+        text.chars().count()
+    );
+    println!(
+        "stand-in latency: {} ms + {} ms per answer character",
+        fixed.as_millis(),
+        per_char.as_millis()
+    );
+    println!(
+        "baseline: {} chunks sent one after another, each with the script's {}-character prompt",
+        chunks.len(),
+        prompt.chars().count()
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let memory = Mutex::new(Memory::empty(&dir.path().join("memory.jsonl")));
+    let plan = {
+        let doc = Document::parse(&text, &options);
+        translate::plan(&doc, &glossary, &memory.lock().unwrap(), &settings)
+    };
+    println!(
+        "editions: {tagged_chars} characters of tagged source; batch_chars {batch_chars}, \
+         concurrency {concurrency}: {} batches of {:?} segments",
+        plan.batches.len(),
+        plan.batches.iter().map(|b| b.ids.len()).collect::<Vec<_>>()
+    );
+    for (i, b) in plan.batches.iter().enumerate() {
+        println!(
+            "  batch {}: line {:>3}, {:>2} segments, system {:>4} chars, user {:>5} chars",
+            i + 1,
+            b.line,
+            b.ids.len(),
+            b.system_chars,
+            b.user_chars
+        );
+    }
+    println!();
+
+    // 1. The old script.
+    let (script_out, base) = measure(&server, &runtime, async {
+        let model = Model::new(model_settings.clone())?;
+        run_script(&model, &prompt, &text).await
+    });
+    let script_out = script_out.unwrap_or_else(|e| panic!("baseline: {e}"));
+    black_box(&script_out);
+
+    // 2. editions, from an empty memory.
+    let (edition, ed) = measure(&server, &runtime, async {
+        let model = Model::new(model_settings.clone()).map_err(|e| e.to_string())?;
+        let doc = Document::parse(&text, &options).with_path(&path);
+        let outcome =
+            translate::translate(&doc, &glossary, &memory, Some(&model), &settings, &Silent)
+                .await
+                .map_err(|e| e.to_string())?;
+        editions::merge(&doc, &outcome.translations).map_err(|e| e.to_string())
+    });
+    let edition = edition.unwrap_or_else(|e| panic!("editions: {e}"));
+    black_box(&edition);
+
+    let count = |v: f64| format!("{v:.0}");
+    let secs = |v: f64| format!("{v:.2} s");
+    let megabytes = |v: f64| format!("{v:.2} MB");
+    let rows: [(&str, f64, f64, &Unit); 9] = [
+        ("requests", base.requests as f64, ed.requests as f64, &count),
+        (
+            "prompt characters",
+            base.prompt_chars() as f64,
+            ed.prompt_chars() as f64,
+            &count,
+        ),
+        (
+            "  instructions+glossary",
+            base.system_chars as f64,
+            ed.system_chars as f64,
+            &count,
+        ),
+        (
+            "  source",
+            base.user_chars as f64,
+            ed.user_chars as f64,
+            &count,
+        ),
+        (
+            "    of which ids and JSON",
+            base.user_envelope_chars as f64,
+            ed.user_envelope_chars as f64,
+            &count,
+        ),
+        (
+            "answer characters",
+            base.answer_chars as f64,
+            ed.answer_chars as f64,
+            &count,
+        ),
+        (
+            "wall time",
+            base.wall.as_secs_f64(),
+            ed.wall.as_secs_f64(),
+            &secs,
+        ),
+        (
+            "  slowest answer's latency",
+            base.slowest.as_secs_f64(),
+            ed.slowest.as_secs_f64(),
+            &secs,
+        ),
+        (
+            "peak heap",
+            mb(base.heap_peak),
+            mb(ed.heap_peak),
+            &megabytes,
+        ),
+    ];
+    println!(
+        "{:<28} {:>14} {:>14} {:>18}",
+        "", "baseline", "editions", "editions/baseline"
+    );
+    for (name, b, e, show) in rows {
+        println!(
+            "{name:<28} {:>14} {:>14} {:>18}",
+            show(b),
+            show(e),
+            ratio(e, b)
+        );
+    }
+    println!(
+        "{:<28} {:>14} {:>14}",
+        "  heap at start of phase",
+        format!("{:.2} MB", mb(base.heap_start)),
+        format!("{:.2} MB", mb(ed.heap_start)),
+    );
+    println!(
+        "{:<28} {:>14} {:>14}",
+        "  added latency, summed",
+        format!("{:.2} s", base.latency.as_secs_f64()),
+        format!("{:.2} s", ed.latency.as_secs_f64()),
+    );
+    println!();
+
+    // 3. A rerun of the unchanged issue, with the same memory.
+    let rerun = measure(&server, &runtime, async {
+        let model = Model::new(model_settings.clone()).map_err(|e| e.to_string())?;
+        let doc = Document::parse(&text, &options);
+        translate::translate(&doc, &glossary, &memory, Some(&model), &settings, &Silent)
+            .await
+            .map(|o| o.summary.memory_hits)
+            .map_err(|e| e.to_string())
+    });
+    let rerun_hits = rerun.0.unwrap_or_else(|e| panic!("rerun: {e}"));
+    let rerun = rerun.1;
+
+    // 4. One description reworded.
+    let edited_text = reword_one_description(&text).expect("an item with a description");
+    let edited = measure(&server, &runtime, async {
+        let model = Model::new(model_settings.clone()).map_err(|e| e.to_string())?;
+        let doc = Document::parse(&edited_text, &options);
+        translate::translate(&doc, &glossary, &memory, Some(&model), &settings, &Silent)
+            .await
+            .map(|o| o.summary.memory_hits)
+            .map_err(|e| e.to_string())
+    });
+    let edited_hits = edited.0.unwrap_or_else(|e| panic!("edited rerun: {e}"));
+    let edited = edited.1;
+    println!(
+        "rerun, unchanged issue:      {} request(s) ({rerun_hits} of {segments} segments from memory, {:.3} s)",
+        rerun.requests,
+        rerun.wall.as_secs_f64()
+    );
+    println!(
+        "rerun, one paragraph edited: {} request(s) ({edited_hits} of {segments} segments from memory, {:.2} s)",
+        edited.requests,
+        edited.wall.as_secs_f64()
+    );
+    println!();
+
+    let goals = [
+        (
+            format!(
+                "requests <= 1/4 of baseline: {} <= {:.2}",
+                ed.requests,
+                base.requests as f64 / 4.0
+            ),
+            ed.requests * 4 <= base.requests,
+        ),
+        (
+            format!(
+                "wall time <= 1/4 of baseline: {:.2} s <= {:.2} s",
+                ed.wall.as_secs_f64(),
+                base.wall.as_secs_f64() / 4.0
+            ),
+            ed.wall * 4 <= base.wall,
+        ),
+        (
+            format!(
+                "instructions+glossary <= 1/2 of source: {} <= {:.1}",
+                ed.system_chars,
+                ed.user_chars as f64 / 2.0
+            ),
+            ed.system_chars * 2 <= ed.user_chars,
+        ),
+        (
+            format!("peak heap < 50 MB: {:.2} MB", mb(ed.heap_peak)),
+            ed.heap_peak < 50_000_000,
+        ),
+        (
+            format!(
+                "rerun of the unchanged issue sends 0 requests: {}",
+                rerun.requests
+            ),
+            rerun.requests == 0,
+        ),
+        (
+            format!("one paragraph edited sends 1 request: {}", edited.requests),
+            edited.requests == 1,
+        ),
+    ];
+    println!("goals:");
+    for (goal, met) in &goals {
+        println!("  {:<8} {goal}", verdict(*met));
+    }
+    if !goals[1].1 {
+        // The stand-in's latency grows with the answer, so editions waits for its largest
+        // batch: the run is as slow as its slowest answer once every batch has a slot.
+        let per_request = ed.system_chars / ed.requests.max(1);
+        println!();
+        println!(
+            "why: editions' wall time is its slowest answer ({:.2} s of {:.2} s): {} batch(es) \
+             for {concurrency} concurrent slots, the largest a {}-character user message. A \
+             smaller EDITIONS_BENCH_BATCH_CHARS spreads the answers over more slots, but every \
+             request pays about {per_request} characters of instructions again (goal 3).",
+            ed.slowest.as_secs_f64(),
+            ed.wall.as_secs_f64(),
+            ed.requests,
+            plan.batches.iter().map(|b| b.user_chars).max().unwrap_or(0),
+        );
+    }
+}
