@@ -290,7 +290,10 @@ fn a_hand_edited_segment_survives_a_rerun() {
     let edited_line = "Hand-written: how does **TaskGroup** differ from `asyncio.gather()`?";
     std::fs::write(&path, en.replace(&line, edited_line)).unwrap();
     let stdout = ok(&root.run(&server, &["translate", "2024-01-06"]));
-    assert!(stdout.contains("kept 1 hand-edited segment of"), "{stdout}");
+    assert!(
+        stdout.contains("kept 1 hand-edited segment(s) of"),
+        "{stdout}"
+    );
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains(edited_line));
@@ -412,5 +415,30 @@ fn a_broken_locale_file_names_file_and_line() {
     assert!(
         stderr.contains(&format!("newsletter.ftl:{line}: ")),
         "{stderr}"
+    );
+}
+
+#[test]
+fn the_command_line_speaks_chinese_when_asked() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "2024-01-06"]));
+    let zh = ok(&root.run(&server, &["--lang", "zh-CN", "translate", "2024-01-06"]));
+    assert!(
+        zh.contains("：没有变化\n") && zh.contains("  片段            "),
+        "{zh}"
+    );
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", "1999-01-01"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).starts_with("错误: there is no issue dated 1999-01-01"),
+        "{}",
+        text(&out.stderr)
     );
 }

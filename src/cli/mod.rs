@@ -10,6 +10,7 @@ mod extract;
 mod issue;
 mod memory;
 mod merge;
+mod messages;
 mod progress;
 mod translate;
 
@@ -37,6 +38,9 @@ struct Cli {
     /// The newsletter's root: where `editions.toml` is and paths are relative to.
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// Language of editions' own messages: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true)]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -134,6 +138,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
+    messages::init(messages::choose(cli.lang.as_deref()));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match run(cli, &mut out) {
@@ -141,7 +146,7 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = out.flush();
-            eprintln!("error: {e:#}");
+            eprintln!("{}: {e:#}", messages::msg("cli-error", &[]));
             e.downcast_ref::<Failure>()
                 .map_or(EXIT_USAGE, |_| EXIT_FAILED)
         }

@@ -19,6 +19,7 @@ use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
 use super::issue::{self, Issue};
+use super::messages::msg;
 use super::progress::Bar;
 use super::{write_atomically, Failure, EXIT_OK};
 
@@ -150,10 +151,10 @@ pub fn run(
         });
         bar.finish();
         let outcome = match result {
-            None => anyhow::bail!(
-                "interrupted: the translations validated so far are kept in `{}`; rerun to continue",
-                memory_path.display()
-            ),
+            None => anyhow::bail!(msg(
+                "cli-interrupted",
+                &[("memory", memory_path.display().to_string())]
+            )),
             Some(Ok(outcome)) => outcome,
             Some(Err(e @ TranslateError::Segments { .. })) => {
                 if let TranslateError::Segments { summary, .. } = &e {
@@ -221,7 +222,17 @@ pub fn run(
                         translations.insert(e.id.clone(), e.tagged.clone());
                     }
                     memory.save()?;
-                    writeln!(out, "kept {} hand-edited segment{} of `{}` (recorded as approved in the memory):", edits.len(), if edits.len() == 1 { "" } else { "s" }, edition.display())?;
+                    writeln!(
+                        out,
+                        "{}",
+                        msg(
+                            "cli-kept-hand-edits",
+                            &[
+                                ("count", edits.len().to_string()),
+                                ("edition", edition.display().to_string())
+                            ]
+                        )
+                    )?;
                     for e in &edits {
                         writeln!(out, "  - segment {} (line {})", e.id, e.line)?;
                     }
@@ -242,7 +253,14 @@ pub fn run(
                 },
             );
             if diff.is_empty() {
-                writeln!(out, "{}: unchanged", edition.display())?;
+                writeln!(
+                    out,
+                    "{}",
+                    msg(
+                        "cli-unchanged",
+                        &[("edition", edition.display().to_string())]
+                    )
+                )?;
             } else {
                 out.write_all(diff.as_bytes())?;
             }
@@ -369,27 +387,61 @@ fn print_summary(
     target: Lang,
     s: &Summary,
 ) -> anyhow::Result<()> {
+    let original = original.display().to_string();
+    let locale = target.code().to_string();
     match edition {
-        Some(e) => writeln!(out, "{} → {} ({target})", original.display(), e.display())?,
-        None => writeln!(out, "{} ({target}): not written", original.display())?,
+        Some(e) => writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-written",
+                &[
+                    ("original", original),
+                    ("edition", e.display().to_string()),
+                    ("locale", locale)
+                ]
+            )
+        )?,
+        None => writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-not-written",
+                &[("original", original), ("locale", locale)]
+            )
+        )?,
     }
-    writeln!(
-        out,
-        "  segments        {} ({} from memory)",
-        s.segments, s.memory_hits
-    )?;
-    writeln!(
-        out,
-        "  requests        {} ({} retries, {} repairs)",
-        s.requests, s.retries, s.repairs
-    )?;
-    writeln!(
-        out,
-        "  tokens          {} prompt + {} completion",
-        s.prompt_tokens, s.completion_tokens
-    )?;
-    writeln!(out, "  estimated cost  ${:.4}", s.cost)?;
-    writeln!(out, "  wall time       {:.2} s", s.wall.as_secs_f64())?;
+    for line in [
+        msg(
+            "cli-segments",
+            &[
+                ("total", s.segments.to_string()),
+                ("hits", s.memory_hits.to_string()),
+            ],
+        ),
+        msg(
+            "cli-requests",
+            &[
+                ("requests", s.requests.to_string()),
+                ("retries", s.retries.to_string()),
+                ("repairs", s.repairs.to_string()),
+            ],
+        ),
+        msg(
+            "cli-tokens",
+            &[
+                ("prompt", s.prompt_tokens.to_string()),
+                ("completion", s.completion_tokens.to_string()),
+            ],
+        ),
+        msg("cli-cost", &[("cost", format!("{:.4}", s.cost))]),
+        msg(
+            "cli-wall",
+            &[("seconds", format!("{:.2}", s.wall.as_secs_f64()))],
+        ),
+    ] {
+        writeln!(out, "  {line}")?;
+    }
     Ok(())
 }
 
@@ -402,37 +454,75 @@ fn print_plan(
 ) -> anyhow::Result<()> {
     writeln!(
         out,
-        "{} ({target}): dry run, nothing sent",
-        original.display()
+        "{}",
+        msg(
+            "cli-dry-run",
+            &[
+                ("original", original.display().to_string()),
+                ("locale", target.code().to_string())
+            ]
+        )
     )?;
+    let pending: usize = plan.batches.iter().map(|b| b.ids.len()).sum();
     writeln!(
         out,
-        "  segments        {} ({} from memory, {} to translate)",
-        plan.segments,
-        plan.memory_hits,
-        plan.batches.iter().map(|b| b.ids.len()).sum::<usize>()
+        "  {}",
+        msg(
+            "cli-plan-segments",
+            &[
+                ("total", plan.segments.to_string()),
+                ("hits", plan.memory_hits.to_string()),
+                ("pending", pending.to_string())
+            ]
+        )
     )?;
     for (i, b) in plan.batches.iter().enumerate() {
         writeln!(
             out,
-            "  batch {:<3} line {:<5} {:>3} segments  {:>6} chars of instructions + {:>6} chars of segments",
-            i + 1,
-            b.line,
-            b.ids.len(),
-            b.system_chars,
-            b.user_chars
+            "  {}",
+            msg(
+                "cli-plan-batch",
+                &[
+                    ("n", format!("{:<3}", i + 1)),
+                    ("line", format!("{:<5}", b.line)),
+                    ("segments", format!("{:>3}", b.ids.len())),
+                    ("system", format!("{:>6}", b.system_chars)),
+                    ("user", format!("{:>6}", b.user_chars)),
+                ]
+            )
         )?;
     }
-    writeln!(out, "  requests        {}", plan.batches.len())?;
     writeln!(
         out,
-        "  tokens (est.)   {} prompt + {} completion",
-        plan.prompt_tokens, plan.completion_tokens
+        "  {}",
+        msg(
+            "cli-plan-requests",
+            &[("requests", plan.batches.len().to_string())]
+        )
     )?;
     writeln!(
         out,
-        "  cost (est.)     ${:.4} with {} at ${}/${} per million tokens",
-        plan.cost, config.model.name, config.model.price_input, config.model.price_output
+        "  {}",
+        msg(
+            "cli-plan-tokens",
+            &[
+                ("prompt", plan.prompt_tokens.to_string()),
+                ("completion", plan.completion_tokens.to_string())
+            ]
+        )
+    )?;
+    writeln!(
+        out,
+        "  {}",
+        msg(
+            "cli-plan-cost",
+            &[
+                ("cost", format!("{:.4}", plan.cost)),
+                ("model", config.model.name.clone()),
+                ("input", config.model.price_input.to_string()),
+                ("output", config.model.price_output.to_string()),
+            ]
+        )
     )?;
     Ok(())
 }
