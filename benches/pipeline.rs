@@ -353,7 +353,8 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest.join("fixtures/docs/2024-01-06-weekly.md"));
-    let batch_chars = env_usize("EDITIONS_BENCH_BATCH_CHARS", 3000);
+    // The default of `[model] batch_chars` in editions.toml.
+    let batch_chars = env_usize("EDITIONS_BENCH_BATCH_CHARS", 1500);
     let concurrency = env_usize("EDITIONS_BENCH_CONCURRENCY", 4);
     let (fixed, per_char) = (Duration::from_millis(300), Duration::from_millis(2));
 

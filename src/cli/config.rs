@@ -94,7 +94,7 @@ impl Default for ModelConfig {
             timeout: 120.0,
             max_retries: 4,
             backoff: 0.5,
-            batch_chars: 3000,
+            batch_chars: 1500,
             max_repairs: 2,
             price_input: 0.15,
             price_output: 0.60,
