@@ -121,7 +121,7 @@ pub fn decode(written: &str) -> Option<(String, usize)> {
             let end = written.find(" #").unwrap_or(written.len());
             let value = written[..end].trim_end();
             if value.is_empty()
-                || value.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`'])
+                || value.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`', '#'])
             {
                 return None;
             }

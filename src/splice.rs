@@ -424,7 +424,8 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
             )),
         }
     }
-    let newlines_allowed = !safe && seg.kind.allows_newlines() && !breaks.is_empty();
+    // A line break goes where the source had some (paragraphs, list items, setext headings).
+    let newlines_allowed = !safe && !breaks.is_empty();
     let emphasis = |tag: &Tag| {
         opens
             .get(tag)
@@ -435,6 +436,8 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
 
     let mut out = String::new();
     let mut expect = Vec::new();
+    // Whether the text just written is the translator's (trimmable) or the original's bytes.
+    let mut fresh = false;
     let mut line_start = true;
     let mut next_break = 0;
     for (k, item) in items.iter().enumerate() {
@@ -448,25 +451,29 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
                 if let (Some((_, _, text, raw)), false) = (reused, safe) {
                     out.push_str(&src[raw.clone()]);
                     push_text(&mut expect, text);
+                    fresh = false;
                 } else {
                     let mut t = t.as_str();
                     if line_start {
-                        t = t.trim_start();
+                        t = t.trim_start_matches([' ', '\t']);
                     }
                     let at_end = k + 1 == items.len() || matches!(after, Bound::Break);
                     if at_end {
-                        t = t.trim_end();
+                        t = t.trim_end_matches([' ', '\t']);
                     }
                     let guard = Guard {
                         before: safe && is_emphasis_delimiter(before, &opens, &closes, src),
                         after: safe && is_emphasis_delimiter(after, &opens, &closes, src),
+                        link_after: matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link),
                     };
                     escape_into(&mut out, t, &seg.kind, line_start, guard);
                     push_text(&mut expect, t);
+                    fresh = true;
                 }
                 line_start = false;
             }
             Item::Open(tag) => {
+                fresh = false;
                 let raw = &src[opens[tag].clone()];
                 let raw = if safe {
                     star_for_underscore(raw)
@@ -478,6 +485,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
                 line_start = false;
             }
             Item::Close(tag) => {
+                fresh = false;
                 let raw = &src[closes[tag].clone()];
                 let raw = if safe {
                     star_for_underscore(raw)
@@ -489,6 +497,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
                 line_start = false;
             }
             Item::Atom(tag) => {
+                fresh = false;
                 let raw = &src[opens[tag].clone()];
                 out.push_str(raw);
                 expect.push(Sig::Atom(raw.to_string()));
@@ -497,7 +506,9 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
             Item::Newline if newlines_allowed => {
                 let raw = &breaks[next_break.min(breaks.len() - 1)];
                 next_break += 1;
-                trim_trailing_spaces(&mut out, &mut expect);
+                if fresh {
+                    trim_trailing_spaces(&mut out, &mut expect);
+                }
                 out.push_str(&src[raw.clone()]);
                 expect.push(Sig::Break);
                 line_start = true;
@@ -510,7 +521,9 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
             }
         }
     }
-    trim_trailing_spaces(&mut out, &mut expect);
+    if fresh {
+        trim_trailing_spaces(&mut out, &mut expect);
+    }
     Rendered {
         markdown: out,
         expect,
@@ -537,7 +550,7 @@ fn tidy(items: &[Item], emphasis: impl Fn(&Tag) -> bool) -> Vec<Item> {
         match v[k].clone() {
             Item::Open(tag) if emphasis(&tag) => {
                 if let Some(Item::Text(inner)) = v.get(k + 1) {
-                    let trimmed = inner.trim_start();
+                    let trimmed = inner.trim_start_matches([' ', '\t']);
                     let moved = inner[..inner.len() - trimmed.len()].to_string();
                     if !moved.is_empty() {
                         v[k + 1] = Item::Text(trimmed.to_string());
@@ -553,7 +566,7 @@ fn tidy(items: &[Item], emphasis: impl Fn(&Tag) -> bool) -> Vec<Item> {
             }
             Item::Close(tag) if emphasis(&tag) => {
                 if let Some(Item::Text(inner)) = k.checked_sub(1).map(|j| &v[j]) {
-                    let trimmed = inner.trim_end();
+                    let trimmed = inner.trim_end_matches([' ', '\t']);
                     let moved = inner[trimmed.len()..].to_string();
                     if !moved.is_empty() {
                         v[k - 1] = Item::Text(trimmed.to_string());
@@ -623,6 +636,8 @@ fn render_front_matter(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Ren
 struct Guard {
     before: bool,
     after: bool,
+    /// The text is followed by a link: a final `!` would make it an image.
+    link_after: bool,
 }
 
 /// Whether `bound` is the delimiter of emphasis, strong or strikethrough (`*`, `_`, `~`): the
@@ -665,6 +680,7 @@ fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool,
     }
     for (i, &c) in chars.iter().enumerate() {
         let escape = Some(i) == escape_at
+            || (c == '!' && guard.link_after && i + 1 == chars.len())
             || match c {
                 '*' | '`' | '[' | ']' | '<' | '~' | '|' => true,
                 '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
@@ -683,7 +699,7 @@ fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool,
                 _ => false,
             };
         let touches = (guard.after && i + 1 == chars.len()) || (guard.before && i == 0);
-        if touches && c.is_alphanumeric() {
+        if touches && (c.is_alphanumeric() || (c.is_whitespace() && !c.is_ascii())) {
             out.push_str(&format!("&#{};", c as u32));
             continue;
         }

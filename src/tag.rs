@@ -198,12 +198,13 @@ pub fn parse(tagged: &str) -> Vec<Item> {
                 rest = &rest[len..];
                 continue;
             }
-        } else if c == '\n' || c == '\r' {
+        } else if c == '\n' || rest.starts_with("\r\n") {
+            // A line break; a lone carriage return is text (pulldown-cmark keeps it so).
             flush(&mut items, &mut text);
             if items.last() != Some(&Item::Newline) {
                 items.push(Item::Newline);
             }
-            rest = &rest[c.len_utf8()..];
+            rest = &rest[if c == '\r' { 2 } else { 1 }..];
             continue;
         }
         text.push(c);
