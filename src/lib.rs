@@ -22,11 +22,13 @@
 //! - [`edition`]: boilerplate rules and the locale's deterministic rules.
 //! - [`existing`]: comparing with the existing edition: hand edits and structure.
 //! - [`diff`]: differences between versions of an edition, by words or characters.
+//! - [`check`]: an edition against its original, for CI.
 //! - [`translate`]: the run: memory first, then batches, validation, repair and memory writes.
 //!
 //! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
 
 pub mod batch;
+pub mod check;
 pub mod diff;
 pub mod document;
 pub mod edition;

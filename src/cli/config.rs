@@ -41,6 +41,17 @@ pub struct Config {
     /// URL rewrites made in editions' link destinations.
     pub url_rewrite: Vec<editions::edition::UrlRewrite>,
     pub model: ModelConfig,
+    pub check: CheckConfig,
+}
+
+/// The `[check]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Text an edition may keep in the source script (names), besides the glossary's `keep`.
+    pub allow: Vec<String>,
+    /// A URL found in at least this many originals is boilerplate on both sides (0: off).
+    pub common_urls: usize,
 }
 
 /// The `[model]` table.
@@ -82,6 +93,7 @@ impl Default for Config {
             boilerplate: Vec::new(),
             url_rewrite: Vec::new(),
             model: ModelConfig::default(),
+            check: CheckConfig::default(),
         }
     }
 }

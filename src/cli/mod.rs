@@ -5,8 +5,10 @@
 //! - `1`: the input was read but the work failed on its content (problems in translations).
 //! - `2`: usage error, or an input that cannot be read or parsed.
 
+mod check;
 mod config;
 mod extract;
+mod format;
 mod issue;
 mod memory;
 mod merge;
@@ -59,6 +61,9 @@ enum Command {
     },
     /// Translate an issue (by date) or a Markdown file into its editions.
     Translate(translate::TranslateArgs),
+    /// Check editions against their originals: links, images, code, structure, residue,
+    /// glossary, freshness. Exit code 1 when anything is at error level.
+    Check(check::CheckArgs),
     /// Export or import the translation memory.
     #[command(subcommand)]
     Memory(MemoryCommand),
@@ -178,6 +183,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;
             translate::run(&root, config, &args, out)
+        }
+        Command::Check(args) => {
+            let (config, _) = config::Config::load(&root)?;
+            check::run(&root, &config, &args, out)
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;

@@ -1,0 +1,644 @@
+//! Checking an edition against its original: what CI runs.
+//!
+//! Both files are read as CommonMark. The original's body is the original without the blocks
+//! that locale rules replace or drop; the edition's body is the edition without the blocks
+//! that come from its locale's messages. The two bodies must carry the same links and images
+//! (as multisets, after the declared URL rewrites), the same code (blocks byte for byte, spans
+//! as a multiset), the same headings, items per section and table shapes. The edition must
+//! hold no leftover tags or placeholders, no letters of the source script when its own script
+//! differs (outside declared exceptions), no mojibake, and the glossary's target wherever the
+//! original's segment has the source term. Every finding has a file, line and column, a rule
+//! id and a message that says what to do.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag as MdTag, TagEnd};
+use serde::Serialize;
+
+use crate::document::LineIndex;
+use crate::edition::{self, Rule, UrlRewrite};
+use crate::glossary::Glossary;
+use crate::lang::Lang;
+use crate::memory::Memory;
+use crate::segment::{markdown_options, Document, SegmentOptions};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// One thing wrong with an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Stable rule id, such as `links/missing`.
+    pub rule: &'static str,
+    pub level: Level,
+    pub message: String,
+}
+
+/// Everything a check needs besides the two texts.
+pub struct Context<'a> {
+    pub source: Lang,
+    pub target: Lang,
+    pub rules: &'a [Rule],
+    pub rewrites: &'a [UrlRewrite],
+    /// The locale's messages as formatted for this issue: blocks of the edition found in them
+    /// are the locale's, not the body.
+    pub locale_texts: &'a [String],
+    pub glossary: &'a Glossary,
+    /// Text that may keep letters of the source script in an edition (names).
+    pub allow: &'a [String],
+    pub memory: Option<&'a Memory>,
+    pub options: &'a SegmentOptions,
+    /// Staleness is an error rather than a warning.
+    pub strict: bool,
+    /// URLs treated as boilerplate wherever they are (see `--common-urls`).
+    pub common_urls: &'a std::collections::HashSet<String>,
+}
+
+/// A text with where it came from.
+pub struct File<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+/// What one body holds, with positions.
+#[derive(Debug, Default)]
+struct Inventory {
+    links: Vec<(String, usize)>,
+    images: Vec<(String, usize)>,
+    code_blocks: Vec<(String, usize)>,
+    code_spans: Vec<(String, usize)>,
+    headings: Vec<(u8, usize)>,
+    /// For each section (before the first heading, then after each), its item count.
+    items: Vec<(usize, usize)>,
+    /// Rows and columns of each table.
+    tables: Vec<((usize, usize), usize)>,
+    /// Texts, for script and mojibake checks: (text, offset).
+    texts: Vec<(String, usize)>,
+    /// Anchors that headings define, and `#fragment` links.
+    anchors: Vec<String>,
+    fragments: Vec<(String, usize)>,
+}
+
+fn in_body(offset: usize, excluded: &[Range<usize>]) -> bool {
+    !excluded
+        .iter()
+        .any(|r| r.start <= offset && offset < r.end.max(r.start + 1))
+}
+
+/// GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens.
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_item_start(text: &str) -> bool {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && (t[digits..].starts_with('、') || t[digits..].starts_with(". ")))
+        || t.chars()
+            .next()
+            .is_some_and(|c| ('\u{2460}'..='\u{2473}').contains(&c))
+}
+
+fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> String) -> Inventory {
+    let mut inv = Inventory {
+        items: vec![(0, 0)],
+        ..Inventory::default()
+    };
+    let mut code: Option<(String, usize)> = None;
+    let mut heading: Option<(String, Option<String>)> = None;
+    // The leading text of the paragraph being read, until its first non-text event.
+    let mut leading: Option<String> = None;
+    let mut ordered_depth = 0usize;
+    let mut table: Option<(usize, usize, usize, usize)> = None; // rows, cols of the first row, cells of this row, offset
+    let mut in_meta = false;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        let body = in_body(range.start, excluded);
+        if !matches!(event, Event::Text(_) | Event::Start(MdTag::Paragraph)) {
+            if let Some(l) = leading.take() {
+                if body && is_item_start(&l) {
+                    if let Some(last) = inv.items.last_mut() {
+                        last.1 += 1;
+                    }
+                }
+            }
+        }
+        match event {
+            Event::Start(MdTag::MetadataBlock(_)) => in_meta = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_meta = false,
+            Event::Start(MdTag::Link { dest_url, .. }) if body => {
+                if let Some(fragment) = dest_url.strip_prefix('#') {
+                    inv.fragments.push((fragment.to_string(), range.start));
+                }
+                inv.links.push((rewrite(&dest_url), range.start));
+            }
+            Event::Start(MdTag::Image { dest_url, .. }) if body => {
+                inv.images.push((rewrite(&dest_url), range.start))
+            }
+            Event::Start(MdTag::CodeBlock(_)) => code = Some((String::new(), range.start)),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(c) = code.take() {
+                    if in_body(c.1, excluded) {
+                        inv.code_blocks.push(c);
+                    }
+                }
+            }
+            Event::Code(c) if body => inv.code_spans.push((c.to_string(), range.start)),
+            Event::Start(MdTag::Heading { level, id, .. }) => {
+                heading = Some((String::new(), id.map(|i| i.to_string())));
+                if body {
+                    inv.headings.push((level as u8, range.start));
+                    inv.items.push((range.start, 0));
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((t, id)) = heading.take() {
+                    inv.anchors.push(id.unwrap_or_else(|| slug(&t)));
+                }
+            }
+            Event::Start(MdTag::Paragraph) => leading = Some(String::new()),
+            Event::Start(MdTag::List(Some(_))) => ordered_depth += 1,
+            Event::End(TagEnd::List(true)) => ordered_depth -= 1,
+            Event::Start(MdTag::Item) if ordered_depth == 1 && body => {
+                // Published editions often write `1. [title](url)`: an ordered list item.
+                if let Some(last) = inv.items.last_mut() {
+                    last.1 += 1;
+                }
+            }
+            Event::Start(MdTag::Table(_)) => table = Some((0, 0, 0, range.start)),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some(t) = &mut table {
+                    t.0 += 1;
+                    if t.1 == 0 {
+                        t.1 = t.2;
+                    }
+                    t.2 = 0;
+                }
+            }
+            Event::Start(MdTag::TableCell) => {
+                if let Some(t) = &mut table {
+                    t.2 += 1;
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some((rows, cols, _, at)) = table.take() {
+                    if in_body(at, excluded) {
+                        inv.tables.push(((rows, cols), at));
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some((c, _)) = &mut code {
+                    c.push_str(&t);
+                    continue;
+                }
+                if let Some((h, _)) = &mut heading {
+                    h.push_str(&t);
+                }
+                if let Some(l) = &mut leading {
+                    l.push_str(&t);
+                }
+                if body && !in_meta {
+                    inv.texts.push((t.to_string(), range.start));
+                }
+            }
+            Event::InlineHtml(h) | Event::Html(h) if body => {
+                inv.texts.push((h.to_string(), range.start))
+            }
+            _ => {}
+        }
+    }
+    inv
+}
+
+/// Top-level blocks of `text` that come from the locale's messages.
+fn locale_blocks(text: &str, locale_texts: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    let raw = text[range.clone()].trim();
+                    if !raw.is_empty() && locale_texts.iter().any(|m| m.contains(raw)) {
+                        out.push(range.clone());
+                    }
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Mojibake: a run of characters that are the bytes of UTF-8 text read as Latin-1 or Mac Roman
+/// (`ü¶Ñ` for 🦄, `„ÄÅ` for `、`, `Ã©` for `é`). Returns the run and what it was meant to be.
+pub fn mojibake(text: &str) -> Option<(String, String)> {
+    const MAC_ROMAN: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u{a0}ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\u{f8ff}ÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
+    let mac: Vec<char> = MAC_ROMAN.chars().collect();
+    let decoders: [&dyn Fn(char) -> Option<u8>; 2] = [
+        &|c: char| {
+            (0x80..=0xFF)
+                .contains(&(c as u32))
+                .then_some(c as u32 as u8)
+        },
+        &|c: char| mac.iter().position(|&m| m == c).map(|i| 0x80 + i as u8),
+    ];
+    for decode in decoders {
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let mut bytes = Vec::new();
+            let mut j = i;
+            while j < chars.len() {
+                match decode(chars[j]) {
+                    Some(b) => bytes.push(b),
+                    None => break,
+                }
+                j += 1;
+            }
+            if bytes.len() >= 3 && bytes.iter().all(|b| (0x80..=0xBF).contains(b)) {
+                // Continuation bytes whose lead byte was lost (often the invisible U+F8FF that
+                // Mac Roman makes of 0xF0): an emoji, most likely.
+                for lead in 0xF0..=0xF4u8 {
+                    let mut with = vec![lead];
+                    with.extend_from_slice(&bytes[..3]);
+                    if let Ok(s) = std::str::from_utf8(&with) {
+                        return Some((chars[i..i + 3].iter().collect(), s.to_string()));
+                    }
+                }
+            }
+            if bytes.len() >= 2 {
+                if let Ok(s) = std::str::from_utf8(&bytes) {
+                    if s.chars().any(|c| c as u32 >= 0x80) {
+                        return Some((chars[i..j].iter().collect(), s.to_string()));
+                    }
+                }
+                // A run may hold mojibake after a genuine accented letter.
+                for start in 1..bytes.len() {
+                    if let Ok(s) = std::str::from_utf8(&bytes[start..]) {
+                        if s.chars().count() >= 1
+                            && s.chars().all(|c| c as u32 >= 0x80)
+                            && bytes.len() - start >= 2
+                        {
+                            return Some((chars[i + start..j].iter().collect(), s.to_string()));
+                        }
+                    }
+                }
+            }
+            i = j.max(i + 1);
+        }
+    }
+    None
+}
+
+fn is_tag_residue(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        let candidate = &rest[at..];
+        let end = candidate.find('>').map(|e| e + 1);
+        if let Some(end) = end {
+            let inner = candidate[1..end - 1]
+                .trim_start_matches('/')
+                .trim_end_matches('/');
+            let name = inner.trim_end_matches(|c: char| c.is_ascii_digit());
+            let digits = inner.len() - name.len();
+            if digits > 0
+                && matches!(
+                    name,
+                    "a" | "b" | "i" | "s" | "img" | "code" | "html" | "link" | "fn" | "br"
+                )
+            {
+                return Some(candidate[..end].to_string());
+            }
+        }
+        rest = &rest[at + 1..];
+    }
+    None
+}
+
+/// Multiset difference: the items of `a` not matched in `b`.
+fn missing<'x>(a: &'x [(String, usize)], b: &[(String, usize)]) -> Vec<&'x (String, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (x, _) in b {
+        *counts.entry(x.as_str()).or_default() += 1;
+    }
+    a.iter()
+        .filter(|(x, _)| match counts.get_mut(x.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+/// The findings of one pair, and what was compared.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Links and images in the original's body.
+    pub body_links: usize,
+}
+
+/// Checks `edition` against `original`.
+pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>) -> Outcome {
+    let code = cx.target.code();
+    let found = edition::find(original.text, cx.rules, code);
+    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
+    let excluded_e = locale_blocks(edition_file.text, cx.locale_texts);
+    let rewrite = |u: &str| edition::rewrite_url(u, cx.rewrites, code);
+    let same = |u: &str| u.to_string();
+    let mut o = inventory(original.text, &excluded_o, &rewrite);
+    let mut e = inventory(edition_file.text, &excluded_e, &same);
+    for inv in [&mut o, &mut e] {
+        inv.links.retain(|(u, _)| !cx.common_urls.contains(u));
+        inv.images.retain(|(u, _)| !cx.common_urls.contains(u));
+    }
+    let lines_o = LineIndex::new(original.text);
+    let lines_e = LineIndex::new(edition_file.text);
+    let mut out = Vec::new();
+    let at_o = |offset: usize| (lines_o.line(offset), lines_o.column(original.text, offset));
+    let at_e = |offset: usize| {
+        (
+            lines_e.line(offset),
+            lines_e.column(edition_file.text, offset),
+        )
+    };
+    let mut push =
+        |in_edition: bool, offset: usize, rule: &'static str, level: Level, message: String| {
+            let (line, column) = if in_edition {
+                at_e(offset)
+            } else {
+                at_o(offset)
+            };
+            out.push(Finding {
+                file: if in_edition {
+                    edition_file.path
+                } else {
+                    original.path
+                }
+                .to_path_buf(),
+                line,
+                column,
+                rule,
+                level,
+                message,
+            });
+        };
+    let edition_name = edition_file.path.display().to_string();
+
+    for (what, a, b) in [
+        ("link", &o.links, &e.links),
+        ("image", &o.images, &e.images),
+    ] {
+        for (url, at) in missing(a, b) {
+            push(false, *at, if what == "link" { "links/missing" } else { "images/missing" }, Level::Error,
+                format!("{what} {url} is missing from {edition_name}: put it back around the translated text it belongs to"));
+        }
+        for (url, at) in missing(b, a) {
+            push(true, *at, if what == "link" { "links/added" } else { "images/added" }, Level::Error,
+                format!("{what} {url} is not in the original: remove it, or add it to the original or to the locale's messages"));
+        }
+    }
+    for (i, (block, at)) in e.code_blocks.iter().enumerate() {
+        match o.code_blocks.get(i) {
+            Some((orig, oat)) if orig != block => push(true, *at, "code/block", Level::Error, format!(
+                "this code block differs from the original's (line {}): code is never translated; copy it back byte for byte", lines_o.line(*oat))),
+            None => push(true, *at, "code/block", Level::Error, "this code block is not in the original: remove it".into()),
+            _ => {}
+        }
+    }
+    for (_, at) in o.code_blocks.iter().skip(e.code_blocks.len()) {
+        push(
+            false,
+            *at,
+            "code/block",
+            Level::Error,
+            format!("this code block is missing from {edition_name}: copy it over"),
+        );
+    }
+    for (span, at) in missing(&o.code_spans, &e.code_spans) {
+        push(false, *at, "code/inline", Level::Error, format!("inline code `{span}` is missing from {edition_name}: code spans are kept as they are"));
+    }
+    for (span, at) in missing(&e.code_spans, &o.code_spans) {
+        push(
+            true,
+            *at,
+            "code/inline",
+            Level::Error,
+            format!("inline code `{span}` is not in the original: code spans are kept as they are"),
+        );
+    }
+    let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
+    if levels(&o.headings) != levels(&e.headings) {
+        let k = o
+            .headings
+            .iter()
+            .zip(&e.headings)
+            .take_while(|(a, b)| a.0 == b.0)
+            .count();
+        let at = e.headings.get(k).or(e.headings.last()).map_or(0, |h| h.1);
+        push(true, at, "structure/headings", Level::Error, format!(
+            "the headings differ from the original's from heading {} on ({} headings there, {} here): keep one heading per original heading, at the same level",
+            k + 1, o.headings.len(), e.headings.len()));
+    }
+    if o.items.len() == e.items.len() {
+        for ((oat, on), (eat, en)) in o.items.iter().zip(&e.items) {
+            if on != en {
+                push(true, *eat, "structure/items", Level::Error, format!(
+                    "this section has {en} items where the original's (line {}) has {on}: translate every item, as its own paragraph", lines_o.line(*oat)));
+            }
+        }
+    }
+    for (i, (shape, at)) in e.tables.iter().enumerate() {
+        if let Some((oshape, _)) = o.tables.get(i) {
+            if oshape != shape {
+                push(true, *at, "structure/table", Level::Error, format!(
+                    "this table is {}×{} where the original's is {}×{}: keep every row and cell", shape.0, shape.1, oshape.0, oshape.1));
+            }
+        }
+    }
+    let mut allowed: Vec<&str> = cx.allow.iter().map(String::as_str).collect();
+    allowed.extend(cx.glossary.keep.iter().map(String::as_str));
+    let script_must_go = matches!((cx.source, cx.target), (Lang::Zh | Lang::Ja, Lang::En));
+    for (text, at) in &e.texts {
+        if let Some(tag) = is_tag_residue(text) {
+            push(
+                true,
+                *at,
+                "residue/tag",
+                Level::Error,
+                format!("{tag} is a translation tag left in the text: remove it"),
+            );
+        }
+        if let Some((bad, meant)) = mojibake(text) {
+            push(true, *at, "residue/mojibake", Level::Error, format!("`{bad}` is mojibake for `{meant}`: the text was decoded with the wrong encoding; write it as UTF-8"));
+        }
+        if script_must_go && !text.starts_with('<') {
+            let mut rest = text.clone();
+            for a in &allowed {
+                rest = rest.replace(a, " ");
+            }
+            if let Some(p) = rest.find(|c: char| cx.source.is_letter(c)) {
+                let run: String = rest[p..]
+                    .chars()
+                    .take_while(|c| cx.source.is_letter(*c) || *c == ' ')
+                    .take(20)
+                    .collect();
+                push(true, *at, "residue/script", Level::Error, format!(
+                    "untranslated text `{}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name", run.trim()));
+            }
+        }
+    }
+    for (fragment, at) in &e.fragments {
+        if !e.anchors.iter().any(|a| a == fragment) {
+            push(true, *at, "anchors/unresolved", Level::Error, format!("#{fragment} names no heading of this edition: point it at the translated heading's anchor"));
+        }
+    }
+    glossary_and_freshness(
+        original,
+        edition_file,
+        cx,
+        &excluded_o,
+        &excluded_e,
+        &mut out,
+    );
+    Outcome {
+        findings: out,
+        body_links: o.links.len() + o.images.len(),
+    }
+}
+
+fn glossary_and_freshness(
+    original: &File<'_>,
+    edition_file: &File<'_>,
+    cx: &Context<'_>,
+    excluded_o: &[Range<usize>],
+    excluded_e: &[Range<usize>],
+    out: &mut Vec<Finding>,
+) {
+    let od = Document::parse(original.text, cx.options);
+    let target_options = SegmentOptions {
+        source: cx.target,
+        ..cx.options.clone()
+    };
+    let ed = Document::parse(edition_file.text, &target_options);
+    let body = |runs: &[crate::segment::Segment<'_>], excluded: &[Range<usize>]| -> Vec<usize> {
+        runs.iter()
+            .enumerate()
+            .filter(|(_, r)| in_body(r.range.start, excluded))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let ob = body(&od.runs, excluded_o);
+    let eb = body(&ed.runs, excluded_e);
+    let lines_e = LineIndex::new(edition_file.text);
+    if ob.len() == eb.len() && !cx.glossary.terms.is_empty() {
+        for (&i, &j) in ob.iter().zip(&eb) {
+            let (src, tgt) = (
+                od.runs[i].plain_text(),
+                ed.runs[j].plain_text().to_lowercase(),
+            );
+            for term in cx.glossary.terms_in(&src) {
+                if !tgt.contains(&term.target.to_lowercase()) {
+                    let at = ed.runs[j].range.start;
+                    out.push(Finding {
+                        file: edition_file.path.to_path_buf(),
+                        line: lines_e.line(at),
+                        column: lines_e.column(edition_file.text, at),
+                        rule: "glossary/term",
+                        level: Level::Error,
+                        message: format!(
+                            "the original (line {}) has `{}`, which the glossary translates as `{}`: use it here",
+                            od.runs[i].line, term.source, term.target
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(memory) = cx.memory {
+        if memory.entries().any(|e| e.locale == cx.target.code()) {
+            let stale: Vec<&crate::segment::Segment<'_>> = ob
+                .iter()
+                .map(|&i| &od.runs[i])
+                .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())
+                .collect();
+            if let Some(first) = stale.first() {
+                out.push(Finding {
+                    file: original.path.to_path_buf(),
+                    line: first.line,
+                    column: 1,
+                    rule: "freshness/stale",
+                    level: if cx.strict { Level::Error } else { Level::Warning },
+                    message: format!(
+                        "{} segment{} changed since {} was translated (first here): run `editions translate` to bring it up to date",
+                        stale.len(),
+                        if stale.len() == 1 { "" } else { "s" },
+                        edition_file.path.display()
+                    ),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_mojibake_from_mac_roman_and_latin1() {
+        assert_eq!(mojibake("ü¶ÑArticles").map(|m| m.1), Some("🦄".to_string()));
+        assert_eq!(
+            mojibake("\u{f8ff}ü¶ÑArticles").map(|m| m.1),
+            Some("🦄".to_string())
+        );
+        assert_eq!(mojibake("1„ÄÅtitle").map(|m| m.1), Some("、".to_string()));
+        assert_eq!(mojibake("cafÃ©").map(|m| m.1), Some("é".to_string()));
+        assert_eq!(mojibake("café, naïve, Ärger"), None);
+    }
+
+    #[test]
+    fn finds_tag_residue() {
+        assert_eq!(is_tag_residue("see <a1>this"), Some("<a1>".into()));
+        assert_eq!(is_tag_residue("a <code3/> b"), Some("<code3/>".into()));
+        assert_eq!(is_tag_residue("<kbd>Ctrl</kbd> and <h1>"), None);
+    }
+
+    #[test]
+    fn slugs_like_github() {
+        assert_eq!(slug("Python 3.13: JIT!"), "python-313-jit");
+    }
+}

@@ -1,0 +1,193 @@
+//! `editions check`: every edition against its original, for CI.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use editions::check::{self, Context, File, Finding, Level};
+use editions::edition;
+use editions::glossary::Glossary;
+use editions::locale::Locale;
+use editions::memory::Memory;
+use editions::{Document, Lang, SegmentOptions, SourceText};
+
+use super::config::Config;
+use super::format::{self, Format, Summary};
+use super::issue::{self, Issue};
+use super::{EXIT_FAILED, EXIT_OK};
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Issues to check, by date (default: all).
+    pub dates: Vec<String>,
+    /// Check every issue.
+    #[arg(long)]
+    pub all: bool,
+    /// Locales of the editions to check (comma-separated; default: `targets`).
+    #[arg(long, value_delimiter = ',')]
+    pub to: Vec<Lang>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Stale and missing editions are errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Treat a URL found in at least N originals as boilerplate on both sides (0: off; default:
+    /// `common_urls` in [check]). For archives whose editions were not made with locale rules.
+    #[arg(long)]
+    pub common_urls: Option<usize>,
+}
+
+pub fn run(
+    root: &Path,
+    config: &Config,
+    args: &CheckArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let source = config.source_lang()?;
+    let targets: Vec<Lang> = if args.to.is_empty() {
+        config
+            .targets
+            .iter()
+            .map(|t| t.parse())
+            .collect::<Result<_, _>>()?
+    } else {
+        args.to.clone()
+    };
+    let dates = if args.all || args.dates.is_empty() {
+        issue::all_dates(root, config)
+    } else {
+        args.dates.clone()
+    };
+    let options = SegmentOptions {
+        source,
+        front_matter_fields: config.front_matter_fields.clone(),
+    };
+    let memory_path = root.join(&config.memory);
+    let memory = if memory_path.is_file() {
+        Some(Memory::load(&memory_path)?)
+    } else {
+        None
+    };
+    let locales_dir = root.join(&config.locales);
+    let messages: BTreeSet<&str> = config
+        .boilerplate
+        .iter()
+        .filter_map(|r| r.message.as_deref())
+        .collect();
+    let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
+        0 => HashSet::new(),
+        n => common(root, config, &dates, n)?,
+    };
+    let mut report = format::report(args.format);
+    let mut summary = Summary::default();
+    for target in targets {
+        let glossary = Glossary::load(&root.join(&config.glossary), target)?;
+        let locale = Locale::load(&locales_dir, target.code())?;
+        for date in &dates {
+            let Issue { original, .. } = issue::resolve(root, config, date)?;
+            let edition_path = root.join(
+                config
+                    .editions
+                    .replace("{locale}", target.code())
+                    .replace("{date}", date),
+            );
+            let original_text = SourceText::read(&original)?;
+            let mut findings: Vec<Finding> = Vec::new();
+            match std::fs::read(&edition_path) {
+                Err(_) => {
+                    summary.missing_editions += 1;
+                    findings.push(Finding {
+                        file: original.clone(),
+                        line: 1,
+                        column: 1,
+                        rule: "freshness/missing",
+                        level: if args.strict { Level::Error } else { Level::Warning },
+                        message: format!("there is no {target} edition (`{}`): run `editions translate {date} --to {target}`", edition_path.display()),
+                    });
+                }
+                Ok(bytes) => {
+                    summary.pairs += 1;
+                    let edition_text = SourceText::from_bytes(&edition_path, bytes)?;
+                    let doc = Document::parse(&original_text.text, &options);
+                    let vars = edition::variables(&doc, date, &config.original_url);
+                    let locale_texts: Vec<String> = messages
+                        .iter()
+                        .filter(|m| locale.has(m))
+                        .filter_map(|m| locale.format(m, &vars, &locales_dir).ok())
+                        .collect();
+                    let cx = Context {
+                        source,
+                        target,
+                        rules: &config.boilerplate,
+                        rewrites: &config.url_rewrite,
+                        locale_texts: &locale_texts,
+                        glossary: &glossary,
+                        allow: &config.check.allow,
+                        memory: memory.as_ref(),
+                        options: &options,
+                        strict: args.strict,
+                        common_urls: &common_urls,
+                    };
+                    let outcome = check::check_pair(
+                        &File {
+                            path: &original,
+                            text: &original_text.text,
+                        },
+                        &File {
+                            path: &edition_path,
+                            text: &edition_text.text,
+                        },
+                        &cx,
+                    );
+                    summary.body_links += outcome.body_links;
+                    findings = outcome.findings;
+                }
+            }
+            for f in &findings {
+                summary.add(f);
+                report.finding(out, f)?;
+            }
+        }
+    }
+    summary.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+    report.summary(out, &summary)?;
+    Ok(if summary.errors > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The link and image URLs that occur in at least `n` of the originals.
+fn common(
+    root: &Path,
+    config: &Config,
+    dates: &[String],
+    n: usize,
+) -> anyhow::Result<HashSet<String>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for date in dates {
+        let issue = issue::resolve(root, config, date)?;
+        let text = SourceText::read(&issue.original)?;
+        let urls: HashSet<String> =
+            Parser::new_ext(&text.text, editions::segment::markdown_options())
+                .filter_map(|e| match e {
+                    Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                        Some(dest_url.to_string())
+                    }
+                    _ => None,
+                })
+                .collect();
+        for u in urls {
+            *counts.entry(u).or_default() += 1;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .filter(|(_, c)| *c >= n)
+        .map(|(u, _)| u)
+        .collect())
+}
