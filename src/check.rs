@@ -433,9 +433,30 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     }
     for (i, (block, at)) in e.code_blocks.iter().enumerate() {
         match o.code_blocks.get(i) {
-            Some((orig, oat)) if orig != block => push(true, *at, "code/block", Level::Error, format!(
-                "this code block differs from the original's (line {}): code is never translated; copy it back byte for byte", lines_o.line(*oat))),
-            None => push(true, *at, "code/block", Level::Error, "this code block is not in the original: remove it".into()),
+            Some((orig, oat)) if orig != block => {
+                // Point at the first line that differs, inside the block.
+                let k = orig
+                    .lines()
+                    .zip(block.lines())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let fence = edition_file.text[*at..].find('\n').map_or(0, |n| n + 1);
+                let fenced = edition_file.text[*at..].starts_with("```")
+                    || edition_file.text[*at..].starts_with("~~~");
+                let mut offset = *at + if fenced { fence } else { 0 };
+                for _ in 0..k {
+                    offset += edition_file.text[offset..].find('\n').map_or(0, |n| n + 1);
+                }
+                push(true, offset, "code/block", Level::Error, format!(
+                    "this code differs from the original's (line {}): code is never translated; copy it back byte for byte", lines_o.line(*oat) + k + usize::from(fenced)))
+            }
+            None => push(
+                true,
+                *at,
+                "code/block",
+                Level::Error,
+                "this code block is not in the original: remove it".into(),
+            ),
             _ => {}
         }
     }
@@ -564,8 +585,29 @@ fn glossary_and_freshness(
     let ob = body(&od.runs, excluded_o);
     let eb = body(&ed.runs, excluded_e);
     let lines_e = LineIndex::new(edition_file.text);
-    if ob.len() == eb.len() && !cx.glossary.terms.is_empty() {
-        for (&i, &j) in ob.iter().zip(&eb) {
+    // Runs are paired by their shape (block kind and markup), so that a run added or lost on
+    // one side does not shift the pairs after it.
+    let shape = |r: &crate::segment::Segment<'_>| -> String {
+        let tags: Vec<&str> = r.tags().iter().map(|t| t.kind.name()).collect();
+        format!("{}:{}", r.kind.short(), tags.join(","))
+    };
+    let keys_o: Vec<String> = ob.iter().map(|&i| shape(&od.runs[i])).collect();
+    let keys_e: Vec<String> = eb.iter().map(|&j| shape(&ed.runs[j])).collect();
+    let mut pairs = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, &keys_o, &keys_e) {
+        if let similar::DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                pairs.push((ob[old_index + k], eb[new_index + k]));
+            }
+        }
+    }
+    if !cx.glossary.terms.is_empty() {
+        for (i, j) in pairs {
             let (src, tgt) = (
                 od.runs[i].plain_text(),
                 ed.runs[j].plain_text().to_lowercase(),

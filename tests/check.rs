@@ -1,0 +1,401 @@
+//! `editions check` on pairs built to pass and pairs built to break each rule.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use support::standin::{StandIn, KEY, MODEL};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A root whose three fixtures have English editions made by `translate` (stand-in model).
+struct Root {
+    dir: tempfile::TempDir,
+}
+
+impl Root {
+    fn translated() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(&docs).unwrap();
+        for entry in std::fs::read_dir(Path::new(REPO).join("fixtures/docs"))
+            .unwrap()
+            .flatten()
+        {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
+            }
+        }
+        copy_dir(
+            &Path::new(REPO).join("glossary"),
+            &dir.path().join("glossary"),
+        );
+        copy_dir(
+            &Path::new(REPO).join("locales"),
+            &dir.path().join("locales"),
+        );
+        let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
+        let rules = &config[config.find("[[boilerplate]]").unwrap()..];
+        std::fs::write(
+            dir.path().join("editions.toml"),
+            format!("memory = \"memory.jsonl\"\n\n[model]\nname = \"{MODEL}\"\nbackoff = 0.01\n\n{rules}"),
+        )
+        .unwrap();
+        let root = Root { dir };
+        let server = StandIn::start(vec![]);
+        for date in ["2023-12-30", "2024-01-06", "2025-12-06"] {
+            let out = root
+                .cmd()
+                .args(["translate", date])
+                .env("OPENAI_API_KEY", KEY)
+                .env("OPENAI_BASE_URL", server.base_url())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        root
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("editions").unwrap();
+        c.arg("--root").arg(self.dir.path()).env("NO_COLOR", "1");
+        c
+    }
+
+    fn edition(&self, date: &str) -> PathBuf {
+        self.dir.path().join(format!("docs/en/{date}-weekly.md"))
+    }
+
+    fn original(&self, date: &str) -> PathBuf {
+        self.dir.path().join(format!("docs/{date}-weekly.md"))
+    }
+
+    /// Replaces `from` with `to` (once) in `path` and returns the 1-based line where it was.
+    fn edit(&self, path: &Path, from: &str, to: &str) -> usize {
+        let text = std::fs::read_to_string(path).unwrap();
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("{from:?} not in {}", path.display()));
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+        1 + text[..at].matches('\n').count()
+    }
+
+    /// `check --format json` findings and exit code.
+    fn check(&self, extra: &[&str]) -> (Vec<Value>, Option<i32>) {
+        let out = self
+            .cmd()
+            .args(["check", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let lines: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect();
+        (lines, out.status.code())
+    }
+}
+
+fn findings(lines: &[Value]) -> Vec<&Value> {
+    lines.iter().filter(|v| v.get("rule").is_some()).collect()
+}
+
+/// Asserts that `rule` fires at `line` of the file ending in `file`.
+fn fires(lines: &[Value], rule: &str, file: &str, line: usize) {
+    let all = findings(lines);
+    assert!(
+        all.iter().any(|f| f["rule"] == rule
+            && f["file"].as_str().unwrap().ends_with(file)
+            && f["line"] == line),
+        "no {rule} at {file}:{line} in {all:#?}"
+    );
+}
+
+#[test]
+fn editions_made_by_translate_pass() {
+    let root = Root::translated();
+    let (lines, code) = root.check(&[]);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert!(findings(&lines).is_empty(), "{lines:#?}");
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["pairs"], 3);
+    assert!(summary["body_links"].as_u64().unwrap() > 30);
+}
+
+#[test]
+fn each_rule_fires_at_the_right_line() {
+    let root = Root::translated();
+    let en = root.edition("2024-01-06");
+    let original = root.original("2024-01-06");
+    let text = std::fs::read_to_string(&en).unwrap();
+
+    // A link dropped: reported where it is in the original.
+    let link_line =
+        1 + std::fs::read_to_string(&original).unwrap()[..std::fs::read_to_string(&original)
+            .unwrap()
+            .find("(https://data-notes.example.com/duckdb-vs-pandas-logs)")
+            .unwrap()]
+            .matches('\n')
+            .count();
+    let title = text
+        .lines()
+        .find(|l| l.contains("(https://data-notes.example.com/duckdb-vs-pandas-logs)"))
+        .unwrap()
+        .to_string();
+    root.edit(
+        &en,
+        &title,
+        &title
+            .replace(
+                "(https://data-notes.example.com/duckdb-vs-pandas-logs)",
+                "(https://elsewhere.example/x)",
+            )
+            .replacen('[', "", 1)
+            .replacen(
+                "](https://elsewhere.example/x)",
+                " [more](https://elsewhere.example/x)",
+                1,
+            ),
+    );
+    let added_line = 1 + std::fs::read_to_string(&en).unwrap()[..std::fs::read_to_string(&en)
+        .unwrap()
+        .find("https://elsewhere.example/x")
+        .unwrap()]
+        .matches('\n')
+        .count();
+    // An image dropped, code changed, a table row removed.
+    let current = std::fs::read_to_string(&en).unwrap();
+    let image = current
+        .lines()
+        .find(|l| l.starts_with("!["))
+        .unwrap()
+        .to_string();
+    let image_line = root.edit(&en, &image, "An image that lost its markup");
+    root.edit(&en, "`asyncio.gather()`", "`asyncio.gather`");
+    let row = current
+        .lines()
+        .find(|l| l.starts_with("| Polars |"))
+        .unwrap()
+        .to_string();
+    let table_line = root.edit(&en, &format!("{row}\n"), "");
+    let code_line = root.edit(&en, "Monitor('./data/raw'", "Monitor(\"./data/raw\"");
+    // Residue: a tag, Chinese, mojibake; and a glossary term lost.
+    let current = std::fs::read_to_string(&en).unwrap();
+    let with_breakpoint = current
+        .lines()
+        .find(|l| l.contains("`breakpoint()`"))
+        .unwrap()
+        .to_string();
+    let tag_line = root.edit(
+        &en,
+        &with_breakpoint,
+        &format!("{with_breakpoint} <i9>six</i9>"),
+    );
+    let with_display = current
+        .lines()
+        .find(|l| l.contains("`__set_name__`"))
+        .unwrap()
+        .to_string();
+    let script_line = root.edit(&en, &with_display, &format!("{with_display} 作者写道"));
+    root.edit(
+        &en,
+        "## 🐿️Projects & Resources",
+        "## ü¶ÑProjects & Resources",
+    );
+    std::fs::write(
+        &en,
+        std::fs::read_to_string(&en).unwrap().replacen(
+            "Python Trending Weekly #34",
+            "Python Trending Newsletter #34",
+            1,
+        ),
+    )
+    .unwrap();
+
+    let (lines, code) = root.check(&["2024-01-06"]);
+    assert_eq!(code, Some(1));
+    fires(
+        &lines,
+        "links/missing",
+        "docs/2024-01-06-weekly.md",
+        link_line,
+    );
+    fires(&lines, "links/added", "en/2024-01-06-weekly.md", added_line);
+    assert!(findings(&lines)
+        .iter()
+        .any(|f| f["rule"] == "images/missing"));
+    let _ = image_line;
+
+    fires(&lines, "code/block", "en/2024-01-06-weekly.md", code_line);
+    fires(&lines, "code/inline", "docs/2024-01-06-weekly.md", 13);
+    fires(
+        &lines,
+        "structure/table",
+        "en/2024-01-06-weekly.md",
+        table_line - 3,
+    );
+    fires(&lines, "residue/tag", "en/2024-01-06-weekly.md", tag_line);
+    fires(
+        &lines,
+        "residue/script",
+        "en/2024-01-06-weekly.md",
+        script_line,
+    );
+    fires(&lines, "glossary/term", "en/2024-01-06-weekly.md", 2);
+    let glossary: Vec<_> = findings(&lines)
+        .into_iter()
+        .filter(|f| f["rule"] == "glossary/term")
+        .collect();
+    assert_eq!(
+        glossary.len(),
+        1,
+        "only the title lost its term: {glossary:#?}"
+    );
+    let messages: Vec<&str> = findings(&lines)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`ü¶Ñ` is mojibake for `🦄`")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn structure_and_anchor_rules_fire() {
+    let root = Root::translated();
+    let en = root.edition("2023-12-30");
+    let text = std::fs::read_to_string(&en).unwrap();
+    // An item merged into the one before it, a heading turned into a paragraph, an anchor
+    // renamed.
+    let item = text
+        .lines()
+        .find(|l| l.starts_with("3\\. ["))
+        .unwrap()
+        .to_string();
+    let item_line = root.edit(&en, &format!("\n\n{item}"), &format!(" {item}"));
+    let _ = item_line;
+    let anchor_line = root.edit(&en, "{#summary}", "{#wrap-up}");
+    let (lines, code) = root.check(&["2023-12-30"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        findings(&lines)
+            .iter()
+            .any(|f| f["rule"] == "structure/items"),
+        "{lines:#?}"
+    );
+    assert!(
+        findings(&lines)
+            .iter()
+            .any(|f| f["rule"] == "anchors/unresolved"),
+        "{lines:#?}"
+    );
+    let _ = anchor_line;
+    let heading = text
+        .lines()
+        .find(|l| l.starts_with("## 🐿️"))
+        .unwrap()
+        .to_string();
+    root.edit(&en, &heading, heading.trim_start_matches("## "));
+    let (lines, _) = root.check(&["2023-12-30"]);
+    assert!(
+        findings(&lines)
+            .iter()
+            .any(|f| f["rule"] == "structure/headings"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn stale_and_missing_editions_are_warnings_unless_strict() {
+    let root = Root::translated();
+    root.edit(
+        &root.original("2024-01-06"),
+        "峰值内存下降了约 80%",
+        "峰值内存下降了约 85%",
+    );
+    std::fs::remove_file(root.edition("2025-12-06")).unwrap();
+    let (lines, code) = root.check(&[]);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    fires(&lines, "freshness/stale", "docs/2024-01-06-weekly.md", 17);
+    fires(&lines, "freshness/missing", "docs/2025-12-06-weekly.md", 1);
+    let (lines, code) = root.check(&["--strict"]);
+    assert_eq!(code, Some(1));
+    assert!(findings(&lines).iter().all(|f| f["level"] == "error"));
+}
+
+#[test]
+fn github_annotations_and_text_output() {
+    let root = Root::translated();
+    let en = root.edition("2024-01-06");
+    let line = std::fs::read_to_string(&en)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("`breakpoint()`"))
+        .unwrap()
+        .to_string();
+    root.edit(&en, &line, &format!("{line} <i9>six</i9>"));
+    let out = root
+        .cmd()
+        .args(["check", "2024-01-06", "--format", "github"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().any(|l| l.starts_with("::error file=")
+            && l.contains(
+                ",title=residue/tag::<i9> is a translation tag left in the text: remove it"
+            )),
+        "{stdout}"
+    );
+    let out = root.cmd().args(["check", "2024-01-06"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(": error[residue/tag]: <i9> is a translation tag"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "checked 1 edition (0 missing): 2 errors, 0 warnings\n  residue/tag          2\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_config_error_exits_with_2() {
+    let root = Root::translated();
+    std::fs::write(
+        root.dir.path().join("editions.toml"),
+        "[check]\nalow = []\n",
+    )
+    .unwrap();
+    let out = root.cmd().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("editions.toml:2: unknown field `alow`"),
+        "{stderr}"
+    );
+}
