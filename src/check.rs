@@ -346,14 +346,37 @@ fn is_tag_residue(text: &str) -> Option<String> {
     None
 }
 
+/// A URL as compared: percent-escapes decoded, so that `%E6%95%B0` and `数` are the same link
+/// (as a browser treats them).
+pub fn normalize_url(url: &str) -> String {
+    if !url.contains('%') {
+        return url.to_string();
+    }
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && url.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&url[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Multiset difference: the items of `a` not matched in `b`.
 fn missing<'x>(a: &'x [(String, usize)], b: &[(String, usize)]) -> Vec<&'x (String, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for (x, _) in b {
-        *counts.entry(x.as_str()).or_default() += 1;
+        *counts.entry(normalize_url(x)).or_default() += 1;
     }
     a.iter()
-        .filter(|(x, _)| match counts.get_mut(x.as_str()) {
+        .filter(|(x, _)| match counts.get_mut(&normalize_url(x)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 false
