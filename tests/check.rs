@@ -287,43 +287,57 @@ fn structure_and_anchor_rules_fire() {
     let root = Root::translated();
     let en = root.edition("2023-12-30");
     let text = std::fs::read_to_string(&en).unwrap();
-    // An item merged into the one before it, a heading turned into a paragraph, an anchor
-    // renamed.
+    let line_of =
+        |text: &str, needle: &str| 1 + text[..text.find(needle).unwrap()].matches('\n').count();
+    // An item merged into the one before it: reported at its section's heading.
+    let section = line_of(&text, "## 🦄Articles & Tutorials");
     let item = text
         .lines()
         .find(|l| l.starts_with("3\\. ["))
         .unwrap()
         .to_string();
-    let item_line = root.edit(&en, &format!("\n\n{item}"), &format!(" {item}"));
-    let _ = item_line;
-    let anchor_line = root.edit(&en, "{#summary}", "{#wrap-up}");
+    root.edit(&en, &format!("\n\n{item}"), &format!(" {item}"));
+    // A heading's anchor renamed: the link to it is reported.
+    root.edit(&en, "{#summary}", "{#wrap-up}");
+    let text = std::fs::read_to_string(&en).unwrap();
+    let link = line_of(&text, "(#summary)");
     let (lines, code) = root.check(&["2023-12-30"]);
     assert_eq!(code, Some(1));
-    assert!(
-        findings(&lines)
-            .iter()
-            .any(|f| f["rule"] == "structure/items"),
-        "{lines:#?}"
+    fires(
+        &lines,
+        "structure/items",
+        "en/2023-12-30-weekly.md",
+        section,
     );
-    assert!(
-        findings(&lines)
-            .iter()
-            .any(|f| f["rule"] == "anchors/unresolved"),
-        "{lines:#?}"
+    fires(
+        &lines,
+        "anchors/unresolved",
+        "en/2023-12-30-weekly.md",
+        link,
     );
-    let _ = anchor_line;
+    // A heading turned into a paragraph: reported at the first heading where the sequence of
+    // levels stops matching the original's (levels alone cannot say which one went).
     let heading = text
         .lines()
         .find(|l| l.starts_with("## 🐿️"))
         .unwrap()
         .to_string();
     root.edit(&en, &heading, heading.trim_start_matches("## "));
+    let text = std::fs::read_to_string(&en).unwrap();
+    let next = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with('#'))
+        .nth(2)
+        .unwrap()
+        .0
+        + 1;
     let (lines, _) = root.check(&["2023-12-30"]);
-    assert!(
-        findings(&lines)
-            .iter()
-            .any(|f| f["rule"] == "structure/headings"),
-        "{lines:#?}"
+    fires(
+        &lines,
+        "structure/headings",
+        "en/2023-12-30-weekly.md",
+        next,
     );
 }
 

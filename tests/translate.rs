@@ -528,3 +528,69 @@ fn dry_run_sends_nothing_and_estimates() {
     );
     assert!(!root.edition().exists());
 }
+
+#[test]
+fn any_markdown_file_can_be_translated_to_a_named_output() {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(vec![]);
+    let file = root.path().join("notes.md");
+    std::fs::write(
+        &file,
+        "# 笔记\n\n这是一段 **重要** 的说明，见 [文档](https://docs.example.com)。\n",
+    )
+    .unwrap();
+    let out_file = root.path().join("out/notes.en.md");
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .arg("translate")
+        .arg(&file)
+        .args(["--to", "en", "-o"])
+        .arg(&out_file)
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        written.starts_with("# ")
+            && written.contains("**")
+            && written.contains("](https://docs.example.com)"),
+        "{written}"
+    );
+    assert!(untranslated(&written).is_empty(), "{written}");
+}
+
+#[test]
+fn the_memory_exports_as_tmx() {
+    let root = Root::new(MODEL);
+    let server = StandIn::start(vec![]);
+    assert_success(&root.translate(&server, KEY));
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["memory", "export", "--format", "tmx"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let tmx = text(&out.stdout);
+    assert!(tmx.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"editions\""), "{tmx}");
+    assert!(tmx.trim_end().ends_with("</body>\n</tmx>"));
+    assert_eq!(tmx.matches("<tu ").count(), root.memory().lines().count());
+    assert_eq!(tmx.matches("<tu ").count(), tmx.matches("</tu>").count());
+    assert!(tmx.contains("<tuv xml:lang=\"zh-CN\"><seg>"));
+    assert!(
+        tmx.contains("<bpt i=\"1\" type=\"a\">&lt;a1&gt;</bpt>"),
+        "paired tags become bpt/ept"
+    );
+    assert!(
+        tmx.contains("<ph x=\"") && tmx.contains("type=\"code\">&lt;code"),
+        "placeholders become ph"
+    );
+    // Every opening element has its closing one, and no raw tag of ours leaks as markup.
+    assert_eq!(tmx.matches("<bpt ").count(), tmx.matches("</bpt>").count());
+    assert!(!tmx.contains("<a1>") && !tmx.contains("<b1>"));
+}
