@@ -23,6 +23,7 @@
 //! - [`existing`]: comparing with the existing edition: hand edits and structure.
 //! - [`diff`]: differences between versions of an edition, by words or characters.
 //! - [`check`]: an edition against its original, for CI.
+//! - [`review`]: the reviewer's side-by-side view.
 //! - [`translate`]: the run: memory first, then batches, validation, repair and memory writes.
 //!
 //! The binary (`src/main.rs` and `src/cli/`) holds the command line and output formats.
@@ -40,6 +41,7 @@ pub mod locale;
 pub mod memory;
 pub mod model;
 pub mod prompt;
+pub mod review;
 pub mod segment;
 pub mod splice;
 pub mod tag;

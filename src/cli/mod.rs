@@ -14,6 +14,7 @@ mod memory;
 mod merge;
 mod messages;
 mod progress;
+mod review;
 mod translate;
 
 use std::io::Write;
@@ -64,6 +65,8 @@ enum Command {
     /// Check editions against their originals: links, images, code, structure, residue,
     /// glossary, freshness. Exit code 1 when anything is at error level.
     Check(check::CheckArgs),
+    /// Read an original and its edition side by side, with changes, glossary and findings.
+    Review(review::ReviewArgs),
     /// Export or import the translation memory.
     #[command(subcommand)]
     Memory(MemoryCommand),
@@ -187,6 +190,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Check(args) => {
             let (config, _) = config::Config::load(&root)?;
             check::run(&root, &config, &args, out)
+        }
+        Command::Review(args) => {
+            let (config, _) = config::Config::load(&root)?;
+            review::run(&root, &config, &args, out)
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;

@@ -1,0 +1,198 @@
+//! `editions review`: original and edition side by side, in the terminal, as JSON or as an
+//! HTML page.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context as _;
+use editions::check::{self, Context, File};
+use editions::edition;
+use editions::glossary::Glossary;
+use editions::locale::Locale;
+use editions::memory::Memory;
+use editions::review;
+use editions::{Document, Lang, SegmentOptions, SourceText};
+
+use super::config::Config;
+use super::issue;
+use super::{write_atomically, EXIT_OK};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    /// Two columns for a terminal (colour only on a terminal, never with NO_COLOR).
+    Text,
+    /// The aligned rows with their findings.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// The issue's date.
+    pub date: String,
+    /// The edition's locale (default: the first of `targets`).
+    #[arg(long)]
+    pub to: Option<Lang>,
+    /// Compare with the edition as of this git revision (default: the last commit that
+    /// touched it).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Also write a self-contained HTML page here.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+    /// Width of the terminal view (default: $COLUMNS, else 100).
+    #[arg(long)]
+    pub width: Option<usize>,
+}
+
+pub fn run(
+    root: &Path,
+    config: &Config,
+    args: &ReviewArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let source = config.source_lang()?;
+    let target = match args.to {
+        Some(t) => t,
+        None => config
+            .targets
+            .first()
+            .map(|t| t.parse())
+            .transpose()?
+            .unwrap_or(Lang::En),
+    };
+    let issue = issue::resolve(root, config, &args.date)?;
+    let edition_path = root.join(
+        config
+            .editions
+            .replace("{locale}", target.code())
+            .replace("{date}", &args.date),
+    );
+    let original = SourceText::read(&issue.original)?;
+    let edition = SourceText::read(&edition_path).with_context(|| {
+        format!("there is no {target} edition yet\n  hint: run `editions translate {} --to {target}` first", args.date)
+    })?;
+    let options = SegmentOptions {
+        source,
+        front_matter_fields: config.front_matter_fields.clone(),
+    };
+    let glossary = Glossary::load(&root.join(&config.glossary), target)?;
+    let locales_dir = root.join(&config.locales);
+    let locale = Locale::load(&locales_dir, target.code())?;
+    let doc = Document::parse(&original.text, &options);
+    let vars = edition::variables(&doc, &args.date, &config.original_url);
+    let messages: BTreeSet<&str> = config
+        .boilerplate
+        .iter()
+        .filter_map(|r| r.message.as_deref())
+        .collect();
+    let locale_texts: Vec<String> = messages
+        .iter()
+        .filter(|m| locale.has(m))
+        .filter_map(|m| locale.format(m, &vars, &locales_dir).ok())
+        .collect();
+    let memory_path = root.join(&config.memory);
+    let memory = if memory_path.is_file() {
+        Some(Memory::load(&memory_path)?)
+    } else {
+        None
+    };
+    let common = std::collections::HashSet::new();
+    let cx = Context {
+        source,
+        target,
+        rules: &config.boilerplate,
+        rewrites: &config.url_rewrite,
+        locale_texts: &locale_texts,
+        glossary: &glossary,
+        allow: &config.check.allow,
+        memory: memory.as_ref(),
+        options: &options,
+        strict: false,
+        common_urls: &common,
+    };
+    let findings = check::check_pair(
+        &File {
+            path: &issue.original,
+            text: &original.text,
+        },
+        &File {
+            path: &edition_path,
+            text: &edition.text,
+        },
+        &cx,
+    )
+    .findings;
+    let previous = previous_edition(root, &edition_path, args.since.as_deref());
+    let review = review::build(
+        &issue.original.display().to_string(),
+        &original.text,
+        &edition_path.display().to_string(),
+        &edition.text,
+        previous
+            .as_ref()
+            .map(|(text, rev)| (text.as_str(), rev.clone())),
+        &findings,
+        &cx,
+    );
+    if let Some(html) = &args.html {
+        write_atomically(html, &review::render_html(&review))?;
+    }
+    match args.format {
+        ReviewFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &review).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ReviewFormat::Text => {
+            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+            let width = args
+                .width
+                .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+                .unwrap_or(100);
+            out.write_all(review::render_terminal(&review, width, color).as_bytes())?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// The edition as of `since`, or as of the last commit that touched it, with the revision's
+/// short name; `None` outside git or when the file has no history.
+fn previous_edition(root: &Path, edition: &Path, since: Option<&str>) -> Option<(String, String)> {
+    let dir = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let absolute = std::fs::canonicalize(edition).ok()?;
+    let relative = absolute
+        .strip_prefix(Path::new(top.trim()))
+        .ok()?
+        .to_string_lossy()
+        .to_string();
+    let rev = match since {
+        Some(r) => r.to_string(),
+        None => git(&["log", "-1", "--format=%h", "--", &relative])?
+            .trim()
+            .to_string(),
+    };
+    if rev.is_empty() {
+        return None;
+    }
+    let text = git(&["show", &format!("{rev}:{relative}")])?;
+    Some((text, rev))
+}
