@@ -1,0 +1,193 @@
+//! `editions review`: the terminal view at two widths (snapshots), JSON rows, and the HTML
+//! page read back from real headless Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+/// A small newsletter in a git repository: the edition committed and tagged `v1`, then
+/// changed in one paragraph.
+struct Root {
+    dir: tempfile::TempDir,
+}
+
+const ORIGINAL: &str = "---\ntitle: 'Python 潮流周刊#1：你好 🦄'\n---\n\n## 🦄文章&教程\n\n1、[用 Rust 写 Python 扩展](https://example.com/pyo3)\n\n这篇文章介绍 **PyO3** 的基本用法，以及如何用 `maturin` 打包发布。作者还比较了 🐍 与 🦀 的性能。\n\n一段包含 <script>document.body.setAttribute('data-pwned','yes')</script> 的文字，用来检查转义。\n\n| 名称 | 说明 |\n| --- | --- |\n| PyO3 | 绑定库 |\n";
+
+const EDITION_V1: &str = "---\ntitle: 'Python Trending Weekly #1: Hello 🦄'\n---\n\n## 🦄Articles & Tutorials\n\n1\\. [Writing Python extensions in Rust](https://example.com/pyo3)\n\nThis article introduces the basics of **PyO3** and how to package and publish with `maturin`. The author also compares 🐍 and 🦀.\n\nA paragraph holding <script>document.body.setAttribute('data-pwned','yes')</script> to check escaping.\n\n| Name | Description |\n| --- | --- |\n| PyO3 | Binding library |\n";
+
+impl Root {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(docs.join("en")).unwrap();
+        std::fs::write(docs.join("2024-02-03-weekly.md"), ORIGINAL).unwrap();
+        std::fs::write(docs.join("en/2024-02-03-weekly.md"), EDITION_V1).unwrap();
+        std::fs::create_dir_all(dir.path().join("glossary")).unwrap();
+        std::fs::write(
+            dir.path().join("glossary/en.toml"),
+            "[[term]]\nsource = \"Python 潮流周刊\"\ntarget = \"Python Trending Weekly\"\n",
+        )
+        .unwrap();
+        let git = |args: &[&str]| {
+            let ok = Process::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(args)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .output()
+                .unwrap()
+                .status
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "v1"]);
+        git(&["tag", "v1"]);
+        // The next edition rewords one sentence.
+        std::fs::write(
+            docs.join("en/2024-02-03-weekly.md"),
+            EDITION_V1.replace(
+                "The author also compares 🐍 and 🦀.",
+                "The author also benchmarks 🐍 against 🦀.",
+            ),
+        )
+        .unwrap();
+        Root { dir }
+    }
+
+    fn review(&self, args: &[&str]) -> String {
+        let out = Command::cargo_bin("editions")
+            .unwrap()
+            .arg("--root")
+            .arg(self.dir.path())
+            .args(["review", "2024-02-03", "--since", "v1"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .replace(&self.dir.path().display().to_string(), "ROOT")
+    }
+}
+
+#[test]
+fn the_terminal_view_at_80_columns() {
+    insta::assert_snapshot!("review_80", Root::new().review(&["--width", "80"]));
+}
+
+#[test]
+fn the_terminal_view_at_160_columns() {
+    let view = Root::new().review(&["--width", "160"]);
+    for line in view.lines() {
+        assert!(editions::review::width(line) <= 160, "too wide: {line}");
+    }
+    insta::assert_snapshot!("review_160", view);
+}
+
+#[test]
+fn json_rows_carry_changes_terms_and_findings() {
+    let root = Root::new();
+    let json: serde_json::Value =
+        serde_json::from_str(&root.review(&["--format", "json"])).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert!(rows.len() >= 6, "{json:#}");
+    let changed: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| !r["previous"].is_null()).collect();
+    assert_eq!(changed.len(), 1, "one paragraph changed since v1");
+    assert!(changed[0]["edition"]
+        .as_str()
+        .unwrap()
+        .contains("benchmarks"));
+    assert!(rows
+        .iter()
+        .any(|r| r["terms"][0][1] == "Python Trending Weekly"));
+    assert_eq!(json["since"], "v1");
+}
+
+fn chromium() -> PathBuf {
+    let path = PathBuf::from("/usr/bin/chromium");
+    assert!(
+        path.exists(),
+        "headless Chromium is needed: apt-get install chromium (.ci/run does)"
+    );
+    path
+}
+
+/// Loads `page` in headless Chromium and returns the DOM after scripts (if any) ran.
+fn rendered_dom(page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Process::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_page_renders_every_row_in_chromium_and_shows_a_script_as_text() {
+    let root = Root::new();
+    let page = root.dir.path().join("review.html");
+    let json: serde_json::Value =
+        serde_json::from_str(&root.review(&["--format", "json", "--html", page.to_str().unwrap()]))
+            .unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Self-contained: no external styles, fonts, scripts or images, and no script at all.
+    for outside in ["<link", "<script", "src=", "@import", "url("] {
+        assert!(!html.contains(outside), "the page holds {outside}");
+    }
+    let dom = rendered_dom(&page);
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(
+        dom.matches("<tr class=\"row\"").count(),
+        rows.len(),
+        "every row is in the DOM"
+    );
+    for row in rows {
+        let id = row["id"].as_str().unwrap_or("");
+        if !id.is_empty() {
+            assert!(
+                dom.contains(&format!("data-id=\"{id}\"")),
+                "row {id} is rendered"
+            );
+        }
+    }
+    assert!(
+        dom.contains("&lt;script&gt;document.body.setAttribute"),
+        "the planted script shows as text"
+    );
+    assert!(!dom.contains("data-pwned=\"yes\""), "and did not run");
+    assert!(dom.contains("<ins>"), "the change since v1 is marked");
+    assert!(
+        dom.contains("<mark>Python Trending Weekly</mark>"),
+        "glossary terms are marked"
+    );
+}
