@@ -263,24 +263,33 @@ fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
-/// Marks what changed between `old` and `new` in `new`: `{+…+}` or, with colour, green.
-fn mark_changes(old: &str, new: &str, lang: Lang, color: bool) -> String {
+/// The changes from `old` to `new`, by words for English and by characters for Chinese and
+/// Japanese, each piece written by `write`.
+fn changes(
+    old: &str,
+    new: &str,
+    lang: Lang,
+    mut write: impl FnMut(&mut String, ChangeTag, &str),
+) -> String {
     let diff = match lang {
         Lang::En => TextDiff::from_words(old, new),
         Lang::Zh | Lang::Ja => TextDiff::from_chars(old, new),
     };
     let mut out = String::new();
     for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Equal => out.push_str(change.value()),
-            ChangeTag::Insert if color => {
-                write!(out, "\x1b[32;1m{}\x1b[0m", change.value()).unwrap()
-            }
-            ChangeTag::Insert => write!(out, "{{+{}+}}", change.value()).unwrap(),
-            ChangeTag::Delete => {}
-        }
+        write(&mut out, change.tag(), change.value());
     }
     out
+}
+
+/// Marks what changed between `old` and `new` in `new`: `{+…+}` (coloured later on a
+/// terminal).
+fn mark_changes(old: &str, new: &str, lang: Lang) -> String {
+    changes(old, new, lang, |out, tag, v| match tag {
+        ChangeTag::Equal => out.push_str(v),
+        ChangeTag::Insert => write!(out, "{{+{v}+}}").unwrap(),
+        ChangeTag::Delete => {}
+    })
 }
 
 /// Marks glossary terms in place: `«term»`, or with colour, underlined.
@@ -341,7 +350,7 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
         let targets: Vec<&str> = row.terms.iter().map(|(_, t)| t.as_str()).collect();
         let left = mark_terms(&row.original, &sources, false);
         let right = match &row.previous {
-            Some(prev) => mark_changes(prev, &row.edition, target, false),
+            Some(prev) => mark_changes(prev, &row.edition, target),
             None => row.edition.clone(),
         };
         let right = mark_terms(&right, &targets, false);
@@ -440,20 +449,14 @@ pub fn escape_html(s: &str) -> String {
 }
 
 fn html_changes(old: &str, new: &str, lang: Lang) -> String {
-    let diff = match lang {
-        Lang::En => TextDiff::from_words(old, new),
-        Lang::Zh | Lang::Ja => TextDiff::from_chars(old, new),
-    };
-    let mut out = String::new();
-    for change in diff.iter_all_changes() {
-        let v = escape_html(change.value());
-        match change.tag() {
+    changes(old, new, lang, |out, tag, v| {
+        let v = escape_html(v);
+        match tag {
             ChangeTag::Equal => out.push_str(&v),
             ChangeTag::Insert => write!(out, "<ins>{v}</ins>").unwrap(),
             ChangeTag::Delete => write!(out, "<del>{v}</del>").unwrap(),
         }
-    }
-    out
+    })
 }
 
 fn html_terms(escaped: &str, terms: &[&str]) -> String {

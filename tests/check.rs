@@ -6,21 +6,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
+use support::copy_dir;
 use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
-}
 
 /// A root whose three fixtures have English editions made by `translate` (stand-in model).
 struct Root {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use editions::edition::{self, Rule};
+use support::copy_dir;
 use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -17,18 +18,6 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// rules.
 struct Root {
     dir: tempfile::TempDir,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 /// The `[[boilerplate]]` and `[[url_rewrite]]` tables of the repository's editions.toml.

@@ -1,6 +1,6 @@
 //! `editions check`: every edition against its original, for CI.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -9,7 +9,6 @@ use editions::check::{self, Context, File, Finding, Level};
 use editions::edition;
 use editions::glossary::Glossary;
 use editions::locale::Locale;
-use editions::memory::Memory;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
@@ -46,15 +45,7 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
     let source = config.source_lang()?;
-    let targets: Vec<Lang> = if args.to.is_empty() {
-        config
-            .targets
-            .iter()
-            .map(|t| t.parse())
-            .collect::<Result<_, _>>()?
-    } else {
-        args.to.clone()
-    };
+    let targets = config.targets(&args.to)?;
     let dates = if args.all || args.dates.is_empty() {
         issue::all_dates(root, config)
     } else {
@@ -64,18 +55,8 @@ pub fn run(
         source,
         front_matter_fields: config.front_matter_fields.clone(),
     };
-    let memory_path = root.join(&config.memory);
-    let memory = if memory_path.is_file() {
-        Some(Memory::load(&memory_path)?)
-    } else {
-        None
-    };
+    let memory = config.memory(root)?;
     let locales_dir = root.join(&config.locales);
-    let messages: BTreeSet<&str> = config
-        .boilerplate
-        .iter()
-        .filter_map(|r| r.message.as_deref())
-        .collect();
     let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
         0 => HashSet::new(),
         n => common(root, config, &dates, n)?,
@@ -112,11 +93,7 @@ pub fn run(
                     let edition_text = SourceText::from_bytes(&edition_path, bytes)?;
                     let doc = Document::parse(&original_text.text, &options);
                     let vars = edition::variables(&doc, date, &config.original_url);
-                    let locale_texts: Vec<String> = messages
-                        .iter()
-                        .filter(|m| locale.has(m))
-                        .filter_map(|m| locale.format(m, &vars, &locales_dir).ok())
-                        .collect();
+                    let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
                     let cx = Context {
                         source,
                         target,

@@ -176,6 +176,48 @@ impl Config {
         self.source.parse()
     }
 
+    /// The locales asked for with `--to`, else the config's `targets`.
+    pub fn targets(&self, to: &[Lang]) -> Result<Vec<Lang>, editions::lang::UnknownLang> {
+        if to.is_empty() {
+            self.targets.iter().map(|t| t.parse()).collect()
+        } else {
+            Ok(to.to_vec())
+        }
+    }
+
+    /// The translation memory, when its file exists.
+    pub fn memory(
+        &self,
+        root: &Path,
+    ) -> Result<Option<editions::memory::Memory>, editions::memory::MemoryError> {
+        let path = root.join(&self.memory);
+        if path.is_file() {
+            editions::memory::Memory::load(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The boilerplate messages of `locale` as formatted for an issue: what the locale's own
+    /// blocks of its edition hold.
+    pub fn locale_texts(
+        &self,
+        locale: &editions::locale::Locale,
+        locales_dir: &Path,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let messages: std::collections::BTreeSet<&str> = self
+            .boilerplate
+            .iter()
+            .filter_map(|r| r.message.as_deref())
+            .collect();
+        messages
+            .iter()
+            .filter(|m| locale.has(m))
+            .filter_map(|m| locale.format(m, vars, locales_dir).ok())
+            .collect()
+    }
+
     pub fn price(&self) -> Price {
         Price {
             input: self.model.price_input,

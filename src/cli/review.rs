@@ -1,7 +1,6 @@
 //! `editions review`: original and edition side by side, in the terminal, as JSON or as an
 //! HTML page.
 
-use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +10,6 @@ use editions::check::{self, Context, File};
 use editions::edition;
 use editions::glossary::Glossary;
 use editions::locale::Locale;
-use editions::memory::Memory;
 use editions::review;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
@@ -84,22 +82,8 @@ pub fn run(
     let locale = Locale::load(&locales_dir, target.code())?;
     let doc = Document::parse(&original.text, &options);
     let vars = edition::variables(&doc, &args.date, &config.original_url);
-    let messages: BTreeSet<&str> = config
-        .boilerplate
-        .iter()
-        .filter_map(|r| r.message.as_deref())
-        .collect();
-    let locale_texts: Vec<String> = messages
-        .iter()
-        .filter(|m| locale.has(m))
-        .filter_map(|m| locale.format(m, &vars, &locales_dir).ok())
-        .collect();
-    let memory_path = root.join(&config.memory);
-    let memory = if memory_path.is_file() {
-        Some(Memory::load(&memory_path)?)
-    } else {
-        None
-    };
+    let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
+    let memory = config.memory(root)?;
     let common = std::collections::HashSet::new();
     let cx = Context {
         source,

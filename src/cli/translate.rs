@@ -79,15 +79,7 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     args.apply(&mut config);
     let source_lang = config.source_lang()?;
-    let targets: Vec<Lang> = if args.to.is_empty() {
-        config
-            .targets
-            .iter()
-            .map(|t| t.parse())
-            .collect::<Result<_, _>>()?
-    } else {
-        args.to.clone()
-    };
+    let targets = config.targets(&args.to)?;
     if args.out.is_some() && targets.len() > 1 {
         anyhow::bail!("-o names one file but {} locales were asked for\n  hint: drop -o to write each edition alongside the original, or pass a single --to", targets.len());
     }
