@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use support::copy_dir;
-use support::standin::{StandIn, KEY, MODEL};
-
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+use support::standin::{StandIn, KEY};
 
 /// A root whose three fixtures have English editions made by `translate` (stand-in model).
 struct Root {
@@ -18,32 +15,7 @@ struct Root {
 
 impl Root {
     fn translated() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        std::fs::create_dir_all(&docs).unwrap();
-        for entry in std::fs::read_dir(Path::new(REPO).join("fixtures/docs"))
-            .unwrap()
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "md") {
-                std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
-            }
-        }
-        copy_dir(
-            &Path::new(REPO).join("glossary"),
-            &dir.path().join("glossary"),
-        );
-        copy_dir(
-            &Path::new(REPO).join("locales"),
-            &dir.path().join("locales"),
-        );
-        let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
-        let rules = &config[config.find("[[boilerplate]]").unwrap()..];
-        std::fs::write(
-            dir.path().join("editions.toml"),
-            format!("memory = \"memory.jsonl\"\n\n[model]\nname = \"{MODEL}\"\nbackoff = 0.01\n\n{rules}"),
-        )
-        .unwrap();
+        let dir = support::newsletter_root();
         let root = Root { dir };
         let server = StandIn::start(vec![]);
         for date in ["2023-12-30", "2024-01-06", "2025-12-06"] {

@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use editions::edition::{self, Rule};
-use support::copy_dir;
-use support::standin::{StandIn, KEY, MODEL};
+use support::standin::{StandIn, KEY};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -20,54 +19,24 @@ struct Root {
     dir: tempfile::TempDir,
 }
 
-/// The `[[boilerplate]]` and `[[url_rewrite]]` tables of the repository's editions.toml.
-fn rules_toml() -> String {
-    let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
-    let at = config
-        .find("[[boilerplate]]")
-        .expect("rules in editions.toml");
-    config[at..].to_string()
-}
-
 fn rules() -> Vec<Rule> {
     #[derive(serde::Deserialize)]
     struct Rules {
         boilerplate: Vec<Rule>,
     }
-    let parsed: Rules =
-        toml::from_str(rules_toml().split("[[url_rewrite]]").next().unwrap()).unwrap();
+    let parsed: Rules = toml::from_str(
+        support::rules_toml()
+            .split("[[url_rewrite]]")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     parsed.boilerplate
 }
 
 impl Root {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        std::fs::create_dir_all(&docs).unwrap();
-        for entry in std::fs::read_dir(Path::new(REPO).join("fixtures/docs"))
-            .unwrap()
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "md") {
-                std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
-            }
-        }
-        copy_dir(
-            &Path::new(REPO).join("glossary"),
-            &dir.path().join("glossary"),
-        );
-        copy_dir(
-            &Path::new(REPO).join("locales"),
-            &dir.path().join("locales"),
-        );
-        std::fs::write(
-            dir.path().join("editions.toml"),
-            format!(
-                "memory = \"memory.jsonl\"\n\n[model]\nname = \"{MODEL}\"\nconcurrency = 2\ntimeout = 5.0\nbackoff = 0.01\n\n{}",
-                rules_toml()
-            ),
-        )
-        .unwrap();
+        let dir = support::newsletter_root();
         Root { dir }
     }
 

@@ -17,3 +17,46 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The `[[boilerplate]]` and `[[url_rewrite]]` tables of the repository's editions.toml.
+#[allow(dead_code)]
+pub fn rules_toml() -> String {
+    let config =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("editions.toml"))
+            .unwrap();
+    let at = config
+        .find("[[boilerplate]]")
+        .expect("rules in editions.toml");
+    config[at..].to_string()
+}
+
+/// A newsletter root in a temporary folder: the fixtures under `docs/`, the repository's
+/// glossaries and locales, and an editions.toml with its rules, the memory `memory.jsonl` and
+/// the stand-in's model.
+#[allow(dead_code)]
+pub fn newsletter_root() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    for entry in std::fs::read_dir(repo.join("fixtures/docs"))
+        .unwrap()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            std::fs::copy(entry.path(), docs.join(entry.file_name())).unwrap();
+        }
+    }
+    copy_dir(&repo.join("glossary"), &dir.path().join("glossary"));
+    copy_dir(&repo.join("locales"), &dir.path().join("locales"));
+    std::fs::write(
+        dir.path().join("editions.toml"),
+        format!(
+            "memory = \"memory.jsonl\"\n\n[model]\nname = \"{}\"\nconcurrency = 2\ntimeout = 5.0\nbackoff = 0.01\n\n{}",
+            standin::MODEL,
+            rules_toml()
+        ),
+    )
+    .unwrap();
+    dir
+}
