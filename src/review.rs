@@ -366,16 +366,7 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             writeln!(out, "{} │ {}", pad_colored(&lt, half), rt).unwrap();
         }
         for f in &row.findings {
-            writeln!(
-                out,
-                "{red}  ! {}[{}] {}:{}: {}{reset}",
-                f.level,
-                f.rule,
-                short(&f.file),
-                f.line,
-                f.message
-            )
-            .unwrap();
+            write_finding(&mut out, f, red, reset);
         }
         if !row.terms.is_empty() {
             let list: Vec<String> = row
@@ -389,19 +380,24 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
     if !review.other_findings.is_empty() {
         writeln!(out, "{bold}other findings{reset}").unwrap();
         for f in &review.other_findings {
-            writeln!(
-                out,
-                "{red}  ! {}[{}] {}:{}: {}{reset}",
-                f.level,
-                f.rule,
-                short(&f.file),
-                f.line,
-                f.message
-            )
-            .unwrap();
+            write_finding(&mut out, f, red, reset);
         }
     }
     out
+}
+
+/// One finding under its row: `! level[rule] file:line: message`.
+fn write_finding(out: &mut String, f: &Finding, red: &str, reset: &str) {
+    writeln!(
+        out,
+        "{red}  ! {}[{}] {}:{}: {}{reset}",
+        f.level,
+        f.rule,
+        short(&f.file),
+        f.line,
+        f.message
+    )
+    .unwrap();
 }
 
 fn short(path: &std::path::Path) -> String {
