@@ -61,8 +61,8 @@ fn main() {
         pairs
             .iter()
             .map(|p| {
-                Parser::new_ext(&p.1, editions::segment::markdown_options()).count()
-                    + Parser::new_ext(&p.3, editions::segment::markdown_options()).count()
+                Parser::new_ext(&p.1, editions::markdown::segment::markdown_options()).count()
+                    + Parser::new_ext(&p.3, editions::markdown::segment::markdown_options()).count()
             })
             .sum()
     });
@@ -78,7 +78,7 @@ fn main() {
         let mut counts: HashMap<String, usize> = HashMap::new();
         for p in &pairs {
             let urls: HashSet<String> =
-                Parser::new_ext(&p.1, editions::segment::markdown_options())
+                Parser::new_ext(&p.1, editions::markdown::segment::markdown_options())
                     .filter_map(|e| match e {
                         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                             Some(dest_url.to_string())

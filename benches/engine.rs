@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use editions::segment::markdown_options;
+use editions::markdown::segment::markdown_options;
 use editions::{Document, SegmentOptions, SourceText};
 use pulldown_cmark::Parser;
 use serde::{Deserialize, Serialize};

@@ -14,7 +14,7 @@
 //!    heading), plus the front matter, the intro, each heading and other blocks as their own
 //!    chunks; each chunk is sent **sequentially** as Markdown, one request each, with the
 //!    script's full instructions and the whole glossary every time. It goes through
-//!    `editions::model::Model::complete`, so transport and retries are the same.
+//!    `editions::model::client::Model::complete`, so transport and retries are the same.
 //! 2. **editions**: `translate::translate` with a fresh, empty translation memory.
 //!
 //! For each: requests, prompt characters (system + user, summed over the requests the
@@ -39,8 +39,8 @@ use std::time::{Duration, Instant};
 
 use editions::glossary::Glossary;
 use editions::memory::Memory;
-use editions::model::{Model, ModelError, ModelSettings};
-use editions::translate::{self, Settings, Silent};
+use editions::model::client::{Model, ModelError, ModelSettings};
+use editions::model::run::{self as translate, Settings, Silent};
 use editions::{Document, Lang, SegmentOptions, SourceText};
 use standin::{StandIn, KEY, MODEL};
 

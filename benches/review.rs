@@ -68,7 +68,8 @@ fn main() {
         [&original, &edition, &previous]
             .iter()
             .map(|t| {
-                pulldown_cmark::Parser::new_ext(t, editions::segment::markdown_options()).count()
+                pulldown_cmark::Parser::new_ext(t, editions::markdown::segment::markdown_options())
+                    .count()
             })
             .sum()
     });

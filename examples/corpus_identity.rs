@@ -189,7 +189,7 @@ fn outline(text: &str) -> (Vec<String>, Vec<String>) {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
     let mut links = Vec::new();
-    for event in Parser::new_ext(text, editions::segment::markdown_options()) {
+    for event in Parser::new_ext(text, editions::markdown::segment::markdown_options()) {
         match event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => links.push(dest_url.to_string()),

@@ -13,7 +13,7 @@ mod standin;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use editions::edition::{self, Rule, UrlRewrite};
+use editions::edition::rules::{self as edition, Rule, UrlRewrite};
 use pulldown_cmark::{Event, Parser, Tag};
 
 #[derive(serde::Deserialize)]
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
 fn inventory(md: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut links, mut images, mut code) = (Vec::new(), Vec::new(), Vec::new());
     let mut in_code = false;
-    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+    for e in Parser::new_ext(md, editions::markdown::segment::markdown_options()) {
         match e {
             Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
             Event::Start(Tag::Image { dest_url, .. }) => images.push(dest_url.to_string()),

@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag as MdTag, TagEnd};
 use serde::Serialize;
 
-use crate::document::LineIndex;
-use crate::edition::{self, Rule, UrlRewrite};
+use crate::edition::rules::{self as edition, Rule, UrlRewrite};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
+use crate::markdown::document::LineIndex;
+use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
 use crate::memory::Memory;
-use crate::segment::{markdown_options, Document, Segment, SegmentOptions};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -702,13 +702,14 @@ fn glossary_and_freshness(
         ..cx.options.clone()
     };
     let ed = Document::parse(edition_file.text, &target_options);
-    let body = |runs: &[crate::segment::Segment<'_>], excluded: &[Range<usize>]| -> Vec<usize> {
-        runs.iter()
-            .enumerate()
-            .filter(|(_, r)| in_body(r.range.start, excluded))
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let body =
+        |runs: &[crate::markdown::segment::Segment<'_>], excluded: &[Range<usize>]| -> Vec<usize> {
+            runs.iter()
+                .enumerate()
+                .filter(|(_, r)| in_body(r.range.start, excluded))
+                .map(|(i, _)| i)
+                .collect()
+        };
     let ob = body(&od.runs, excluded_o);
     let eb = body(&ed.runs, excluded_e);
     let lines_e = LineIndex::new(edition_file.text);
@@ -747,7 +748,7 @@ fn glossary_and_freshness(
     }
     if let Some(memory) = cx.memory {
         if memory.entries().any(|e| e.locale == cx.target.code()) {
-            let stale: Vec<&crate::segment::Segment<'_>> = ob
+            let stale: Vec<&crate::markdown::segment::Segment<'_>> = ob
                 .iter()
                 .map(|&i| &od.runs[i])
                 .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())

@@ -15,8 +15,8 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::check::{pair_by_shape, pair_runs, Context, Finding};
 use crate::lang::Lang;
-use crate::segment::{Document, Piece, Segment, SegmentOptions};
-use crate::tag::TagKind;
+use crate::markdown::segment::{Document, Piece, Segment, SegmentOptions};
+use crate::markdown::tag::TagKind;
 
 /// One row: a segment of the original and its counterpart in the edition.
 #[derive(Debug, Clone, Serialize)]
@@ -169,7 +169,7 @@ pub fn build(
         .collect();
     let links_of = |text: &str| -> Vec<String> {
         use pulldown_cmark::{Event, Parser, Tag};
-        Parser::new_ext(text, crate::segment::markdown_options())
+        Parser::new_ext(text, crate::markdown::segment::markdown_options())
             .filter_map(|ev| match ev {
                 Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                     Some(dest_url.to_string())

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use editions::edition::{self, Rule};
+use editions::edition::rules::{self as edition, Rule};
 use support::standin::{StandIn, KEY};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -88,7 +88,7 @@ fn ok(out: &std::process::Output) -> String {
 /// Link and image destinations, as a sorted multiset.
 fn links(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag};
-    let mut v: Vec<String> = Parser::new_ext(md, editions::segment::markdown_options())
+    let mut v: Vec<String> = Parser::new_ext(md, editions::markdown::segment::markdown_options())
         .filter_map(|e| match e {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 Some(dest_url.to_string())
@@ -102,7 +102,7 @@ fn links(md: &str) -> Vec<String> {
 
 fn code(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser};
-    Parser::new_ext(md, editions::segment::markdown_options())
+    Parser::new_ext(md, editions::markdown::segment::markdown_options())
         .filter_map(|e| match e {
             Event::Code(c) => Some(c.to_string()),
             Event::Start(pulldown_cmark::Tag::CodeBlock(_)) => Some("<block>".into()),
@@ -119,7 +119,7 @@ fn han_text(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut out = Vec::new();
     let mut skip = false;
-    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+    for e in Parser::new_ext(md, editions::markdown::segment::markdown_options()) {
         match e {
             Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => skip = true,
             Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => skip = false,

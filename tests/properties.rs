@@ -38,9 +38,9 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use editions::segment::{markdown_options, BlockKind, Chunk, Piece, Segment};
-use editions::splice::ProblemKind;
-use editions::tag::{self, Item, TagKind};
+use editions::markdown::segment::{markdown_options, BlockKind, Chunk, Piece, Segment};
+use editions::markdown::splice::ProblemKind;
+use editions::markdown::tag::{self, Item, TagKind};
 use editions::{Document, SegmentOptions};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -613,7 +613,7 @@ fn check_chunks(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(ids.insert(run.id.clone()), "id {} is repeated", run.id);
             prop_assert_eq!(&run.tagged, &tagged_of(run), "tagged text of {}", run.id);
             prop_assert!(
-                editions::splice::check_translation(run, &run.tagged).is_ok(),
+                editions::markdown::splice::check_translation(run, &run.tagged).is_ok(),
                 "the own tagged text of {} does not validate: {:?}",
                 run.id,
                 run.tagged

@@ -81,7 +81,7 @@ fn text(bytes: &[u8]) -> String {
 /// Link and image destinations of a Markdown text, in order.
 fn destinations(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag};
-    Parser::new_ext(md, editions::segment::markdown_options())
+    Parser::new_ext(md, editions::markdown::segment::markdown_options())
         .filter_map(|e| match e {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 Some(dest_url.to_string())
@@ -95,7 +95,7 @@ fn code_blocks(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
-    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+    for e in Parser::new_ext(md, editions::markdown::segment::markdown_options()) {
         match e {
             Event::Start(Tag::CodeBlock(_)) => current = Some(String::new()),
             Event::Text(t) if current.is_some() => current.as_mut().unwrap().push_str(&t),
@@ -114,7 +114,7 @@ fn untranslated(md: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut found = Vec::new();
     let mut in_code = false;
-    for e in Parser::new_ext(md, editions::segment::markdown_options()) {
+    for e in Parser::new_ext(md, editions::markdown::segment::markdown_options()) {
         match e {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,

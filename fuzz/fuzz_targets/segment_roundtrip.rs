@@ -16,8 +16,8 @@
 
 use std::collections::BTreeMap;
 
-use editions::segment::{markdown_options, BlockKind, Chunk};
-use editions::splice::ProblemKind;
+use editions::markdown::segment::{markdown_options, BlockKind, Chunk};
+use editions::markdown::splice::ProblemKind;
 use editions::{Document, SegmentOptions};
 use libfuzzer_sys::fuzz_target;
 

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use editions::check::{self, Context, File, Finding, Level};
-use editions::edition;
+use editions::edition::locale::Locale;
+use editions::edition::rules as edition;
 use editions::glossary::Glossary;
-use editions::locale::Locale;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
@@ -150,7 +150,7 @@ fn common(
         let issue = issue::resolve(root, config, date)?;
         let text = SourceText::read(&issue.original)?;
         let urls: HashSet<String> =
-            Parser::new_ext(&text.text, editions::segment::markdown_options())
+            Parser::new_ext(&text.text, editions::markdown::segment::markdown_options())
                 .filter_map(|e| match e {
                     Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                         Some(dest_url.to_string())

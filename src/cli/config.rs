@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use editions::translate::Price;
+use editions::model::run::Price;
 use editions::Lang;
 use serde::Deserialize;
 
@@ -37,9 +37,9 @@ pub struct Config {
     /// The original's address, for the `$url` of locale messages.
     pub original_url: String,
     /// Fixed blocks of the original and what replaces them in each locale.
-    pub boilerplate: Vec<editions::edition::Rule>,
+    pub boilerplate: Vec<editions::edition::rules::Rule>,
     /// URL rewrites made in editions' link destinations.
-    pub url_rewrite: Vec<editions::edition::UrlRewrite>,
+    pub url_rewrite: Vec<editions::edition::rules::UrlRewrite>,
     pub model: ModelConfig,
     pub check: CheckConfig,
 }
@@ -202,7 +202,7 @@ impl Config {
     /// blocks of its edition hold.
     pub fn locale_texts(
         &self,
-        locale: &editions::locale::Locale,
+        locale: &editions::edition::locale::Locale,
         locales_dir: &Path,
         vars: &std::collections::BTreeMap<String, String>,
     ) -> Vec<String> {

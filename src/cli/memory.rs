@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::Path;
 
 use editions::glossary::Glossary;
+use editions::markdown::tag::{self, Item};
 use editions::memory::{Entry, Memory, Origin};
-use editions::prompt::PROMPT_VERSION;
-use editions::tag::{self, Item};
-use editions::validate::validate;
+use editions::model::prompt::PROMPT_VERSION;
+use editions::model::validate::validate;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::{write_atomically, Failure, EXIT_OK};

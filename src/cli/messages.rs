@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use editions::locale::Locale;
+use editions::edition::locale::Locale;
 
 const EN: &str = include_str!("../../locales/en/cli.ftl");
 const ZH_CN: &str = include_str!("../../locales/zh-CN/cli.ftl");

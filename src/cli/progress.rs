@@ -38,7 +38,7 @@ impl Bar {
     }
 }
 
-impl editions::translate::Progress for Bar {
+impl editions::model::run::Progress for Bar {
     fn begin(&self, total: usize, from_memory: usize) {
         self.bar.set_length(total as u64);
         self.bar.set_position(from_memory as u64);

@@ -7,9 +7,9 @@ use std::process::Command;
 
 use anyhow::Context as _;
 use editions::check::{self, Context, File};
-use editions::edition;
+use editions::edition::locale::Locale;
+use editions::edition::rules as edition;
 use editions::glossary::Glossary;
-use editions::locale::Locale;
 use editions::review;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 

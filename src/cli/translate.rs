@@ -7,14 +7,14 @@ use std::sync::Mutex;
 use anyhow::Context;
 use std::collections::BTreeMap;
 
-use editions::edition;
-use editions::existing;
+use editions::edition::existing;
+use editions::edition::locale::Locale;
+use editions::edition::rules as edition;
 use editions::glossary::Glossary;
-use editions::locale::Locale;
 use editions::memory::Memory;
 use editions::memory::{Entry, Origin};
-use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
-use editions::translate::{self, Plan, Settings, Summary, TranslateError};
+use editions::model::client::{Model, ModelSettings, DEFAULT_BASE_URL};
+use editions::model::run::{self as translate, Plan, Settings, Summary, TranslateError};
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
@@ -206,7 +206,7 @@ pub fn run(
                             source: seg.tagged.clone(),
                             target: e.tagged.clone(),
                             glossary: String::new(),
-                            prompt: editions::prompt::PROMPT_VERSION,
+                            prompt: editions::model::prompt::PROMPT_VERSION,
                             model: "hand-edited".into(),
                             date: settings.date.clone(),
                             origin: Origin::Approved,
@@ -231,7 +231,7 @@ pub fn run(
                     assembled = assembly.build(&translations)?.0;
                 }
             }
-            let diff = editions::diff::unified(
+            let diff = editions::edition::diff::unified(
                 &previous.text,
                 &assembled,
                 target,
@@ -239,7 +239,7 @@ pub fn run(
                     &format!("{} (before)", edition.display()),
                     &format!("{} (after)", edition.display()),
                 ),
-                editions::diff::Style {
+                editions::edition::diff::Style {
                     color: color(),
                     context: 1,
                 },
@@ -304,8 +304,8 @@ impl Assembly<'_> {
             .iter()
             .map(|(id, t)| (id.clone(), edition::localize_translation(t, self.target)))
             .collect();
-        let merged =
-            editions::splice::merge_placed(self.doc, &localized).map_err(|e| Failure(e.into()))?;
+        let merged = editions::markdown::splice::merge_placed(self.doc, &localized)
+            .map_err(|e| Failure(e.into()))?;
         let code = self.target.code();
         let fixed = edition::find(&merged.text, &self.config.boilerplate, code);
         let edits = edition::boilerplate_edits(

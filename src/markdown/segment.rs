@@ -14,7 +14,7 @@
 //! 1. **Concatenating the raw bytes of a segment's pieces gives back the segment's bytes**, and
 //!    concatenating the [`Chunk`]s of a document gives back the whole document.
 //! 2. **Splicing a segment's own tagged text back gives back the original bytes** (see
-//!    [`crate::splice`]).
+//!    [`crate::markdown::splice`]).
 //!
 //! Segment ids are derived from the segment's kind and tagged text (plus an occurrence number
 //! for repeats), never from its position, so inserting a paragraph does not renumber the rest.
@@ -26,9 +26,9 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
-use crate::frontmatter;
 use crate::lang::Lang;
-use crate::tag::{push_escaped, Tag, TagKind};
+use crate::markdown::frontmatter;
+use crate::markdown::tag::{push_escaped, Tag, TagKind};
 
 /// The pulldown-cmark extensions the newsletter uses.
 pub fn markdown_options() -> Options {

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::segment::{Document, Piece, Segment, SegmentOptions};
-use crate::splice::check_translation;
-use crate::tag::{push_escaped, Tag, TagKind};
+use crate::markdown::segment::{Document, Piece, Segment, SegmentOptions};
+use crate::markdown::splice::check_translation;
+use crate::markdown::tag::{push_escaped, Tag, TagKind};
 
 /// A segment edited by hand in the existing edition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,7 +175,7 @@ mod tests {
                 "Text <b1>bold</b1> and <a2>link</a2>.".to_string(),
             ),
         ]);
-        let merged = crate::splice::merge_placed(&doc, &map).unwrap();
+        let merged = crate::markdown::splice::merge_placed(&doc, &map).unwrap();
         assert_eq!(
             merged.text,
             "# Title\n\nText **bold** and [link](https://a.b).\n"

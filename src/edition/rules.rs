@@ -16,10 +16,10 @@ use std::path::Path;
 use pulldown_cmark::{Event, Parser, Tag as MdTag};
 use serde::Deserialize;
 
+use crate::edition::locale::{Locale, LocaleError};
 use crate::lang::Lang;
-use crate::locale::{Locale, LocaleError};
-use crate::segment::{markdown_options, Document};
-use crate::tag::{self, Item};
+use crate::markdown::segment::{markdown_options, Document};
+use crate::markdown::tag::{self, Item};
 
 /// A rule naming a fixed block of the original.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -300,8 +300,8 @@ pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<
         .runs
         .iter()
         .find(|s| {
-            matches!(s.kind, crate::segment::BlockKind::FrontMatter(ref k) if k == "title")
-                || matches!(s.kind, crate::segment::BlockKind::Heading(1))
+            matches!(s.kind, crate::markdown::segment::BlockKind::FrontMatter(ref k) if k == "title")
+                || matches!(s.kind, crate::markdown::segment::BlockKind::Heading(1))
         })
         .map(|s| s.plain_text())
         .unwrap_or_default();

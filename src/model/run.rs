@@ -3,9 +3,9 @@
 //! 1. Every segment is looked up in the translation memory (an approved translation first,
 //!    then one with the same source, locale, glossary entries and prompt version). A rerun of
 //!    an unchanged issue stops here and sends nothing.
-//! 2. The rest, each distinct source once, are packed into batches ([`crate::batch`]) and sent
+//! 2. The rest, each distinct source once, are packed into batches ([`crate::model::batch`]) and sent
 //!    to the model, at most `concurrency` batches at a time.
-//! 3. Every answer is validated segment by segment ([`crate::validate`]). What passes is
+//! 3. Every answer is validated segment by segment ([`crate::model::validate`]). What passes is
 //!    written to the memory at once. A segment that fails is asked again alone, with the
 //!    reason in the request, at most `max_repairs` times; an answer cut off by the length
 //!    limit is split in two and asked again.
@@ -19,14 +19,14 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use crate::batch;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
+use crate::markdown::segment::{Document, Segment};
 use crate::memory::{Entry, Key, Memory, MemoryError, Origin};
-use crate::model::{Model, ModelError};
-use crate::prompt::{self, PROMPT_VERSION};
-use crate::segment::{Document, Segment};
-use crate::validate::validate;
+use crate::model::batch;
+use crate::model::client::{Model, ModelError};
+use crate::model::prompt::{self, PROMPT_VERSION};
+use crate::model::validate::validate;
 
 /// Price of a model, in currency units per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -10,9 +10,9 @@ use std::fmt;
 
 use crate::glossary::Glossary;
 use crate::lang::Lang;
-use crate::segment::Segment;
-use crate::splice::check_translation;
-use crate::tag::{Item, TagProblem};
+use crate::markdown::segment::Segment;
+use crate::markdown::splice::check_translation;
+use crate::markdown::tag::{Item, TagProblem};
 
 /// Why a translation was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ fn first_run(text: &str, letter: impl Fn(char) -> bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::{Document, SegmentOptions};
+    use crate::markdown::segment::{Document, SegmentOptions};
     use std::path::Path;
 
     fn segment(md: &str) -> Segment<'_> {

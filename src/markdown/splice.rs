@@ -23,9 +23,9 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::frontmatter;
-use crate::segment::{BlockKind, Document, Piece, Segment};
-use crate::tag::{self, Item, Tag, TagProblem};
+use crate::markdown::frontmatter;
+use crate::markdown::segment::{BlockKind, Document, Piece, Segment};
+use crate::markdown::tag::{self, Item, Tag, TagProblem};
 
 /// One thing wrong with a set of translations.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! item title (`1、…`, `①…`) or at a front-matter field, and every following segment joins it
 //! until the next such start. A group is split only when it alone exceeds the budget.
 
-use crate::segment::{BlockKind, Segment};
+use crate::markdown::segment::{BlockKind, Segment};
 
 /// Whether `segment` starts a new group (heading, item title, front matter).
 pub fn starts_group(segment: &Segment) -> bool {
@@ -68,7 +68,7 @@ pub fn pack(segments: &[&Segment], budget: usize) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::{Document, SegmentOptions};
+    use crate::markdown::segment::{Document, SegmentOptions};
 
     #[test]
     fn keeps_titles_with_their_descriptions() {

@@ -1,0 +1,15 @@
+//! The edition stage: an edition assembled from translations and locale messages, and kept in
+//! step with its original on every later run.
+//!
+//! - [`locale`]: the Fluent messages of a locale.
+//! - [`rules`]: boilerplate rules and the locale's deterministic rules.
+//! - [`existing`]: reading an existing edition's runs back as tagged text.
+//! - [`diff`]: differences between versions of an edition, by words or characters.
+//! - [`provenance`]: the record of what editions wrote into each edition.
+//! - [`lifecycle`]: the three-way update of an edition from its original, its record and the
+//!   edition as a person left it.
+
+pub mod diff;
+pub mod existing;
+pub mod locale;
+pub mod rules;

@@ -1,0 +1,13 @@
+//! The Markdown stage: a source file read, cut into segments, and translations spliced back.
+//!
+//! - [`document`]: reading a source file (UTF-8, byte-order mark, line numbers).
+//! - [`tag`]: the tagged-text form in which a segment's inline markup travels.
+//! - [`frontmatter`]: the translatable string fields of YAML front matter.
+//! - [`segment`]: cutting a document into segments and verbatim bytes.
+//! - [`splice`]: writing translations back into the original's byte ranges.
+
+pub mod document;
+pub mod frontmatter;
+pub mod segment;
+pub mod splice;
+pub mod tag;

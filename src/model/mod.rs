@@ -1,0 +1,16 @@
+//! The model stage: from segments to validated translations.
+//!
+//! - [`prompt`]: the wire contract with the model.
+//! - [`validate`]: checking a model's translation of a segment.
+//! - [`batch`]: packing segments into requests.
+//! - [`client`]: the OpenAI-compatible client and its retry policy.
+//! - [`run`]: the translation run: memory first, then batches, validation, repair and memory
+//!   writes.
+
+pub mod batch;
+pub mod client;
+pub mod prompt;
+pub mod run;
+pub mod validate;
+
+pub use client::{Model, ModelError, ModelSettings, DEFAULT_BASE_URL};
