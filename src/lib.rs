@@ -11,6 +11,7 @@
 //! - [`markdown`]: reading a source file, cutting it into tagged segments and splicing
 //!   translations back into the original's byte ranges (document, tag, front matter, segment,
 //!   splice).
+//! - [`file`]: writing files atomically.
 //! - [`glossary`]: the hand-edited term files.
 //! - [`memory`]: the translation memory.
 //! - [`model`]: the wire contract with the model, validation, batching, the OpenAI-compatible
@@ -24,6 +25,7 @@
 
 pub mod check;
 pub mod edition;
+pub mod file;
 pub mod glossary;
 pub mod lang;
 pub mod markdown;

@@ -298,12 +298,19 @@ fn a_restructured_edition_is_not_overwritten() {
     std::fs::write(&path, &restructured).unwrap();
     let out = root.run(&server, &["translate", "2024-01-06"]);
     assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("no longer has the original's structure"),
-        "{stderr}"
+    let line = restructured
+        .lines()
+        .position(|l| l == "A paragraph a person added.")
+        .unwrap()
+        + 1;
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {}:{line}: this paragraph was added to the edition by hand and translates no paragraph of the original, so the edition can no longer be laid over what editions wrote (`{}`)\n  hint: add it to the original instead (it is then translated), or remove it from the edition; --retranslate replaces the edition\n",
+            path.display(),
+            root.path().join("provenance/en/2024-01-06-weekly.jsonl").display()
+        )
     );
-    assert!(stderr.contains("--retranslate"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         restructured,

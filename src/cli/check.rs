@@ -13,8 +13,8 @@ use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
 use super::format::{self, Format, Summary};
-use super::issue::{self, Issue};
 use super::{EXIT_FAILED, EXIT_OK};
+use editions::edition::issue::{self, Issue};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -47,7 +47,7 @@ pub fn run(
     let source = config.source_lang()?;
     let targets = config.targets(&args.to)?;
     let dates = if args.all || args.dates.is_empty() {
-        issue::all_dates(root, config)
+        issue::all_dates(&config.layout(root))
     } else {
         args.dates.clone()
     };
@@ -67,7 +67,7 @@ pub fn run(
         let glossary = Glossary::load(&root.join(&config.glossary), target)?;
         let locale = Locale::load(&locales_dir, target.code())?;
         for date in &dates {
-            let Issue { original, .. } = issue::resolve(root, config, date)?;
+            let Issue { original, .. } = issue::resolve(&config.layout(root), date)?;
             let edition_path = root.join(
                 config
                     .editions
@@ -147,7 +147,7 @@ fn common(
     use pulldown_cmark::{Event, Parser, Tag};
     let mut counts: HashMap<String, usize> = HashMap::new();
     for date in dates {
-        let issue = issue::resolve(root, config, date)?;
+        let issue = issue::resolve(&config.layout(root), date)?;
         let text = SourceText::read(&issue.original)?;
         let urls: HashSet<String> =
             Parser::new_ext(&text.text, editions::markdown::segment::markdown_options())

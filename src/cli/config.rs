@@ -7,8 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use editions::edition::issue::Layout;
+use editions::edition::lifecycle::Project;
 use editions::model::run::Price;
-use editions::Lang;
+use editions::{Lang, SegmentOptions};
 use serde::Deserialize;
 
 /// The config file's name.
@@ -32,6 +34,8 @@ pub struct Config {
     pub locales: String,
     /// The translation memory file.
     pub memory: String,
+    /// The folder of provenance records: what editions wrote into each edition.
+    pub provenance: String,
     /// Front-matter fields whose values are translated.
     pub front_matter_fields: Vec<String>,
     /// The original's address, for the `$url` of locale messages.
@@ -88,6 +92,7 @@ impl Default for Config {
             glossary: "glossary".into(),
             locales: "locales".into(),
             memory: "translation-memory.jsonl".into(),
+            provenance: "provenance".into(),
             front_matter_fields: vec!["title".into()],
             original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
             boilerplate: Vec::new(),
@@ -216,6 +221,33 @@ impl Config {
             .filter(|m| locale.has(m))
             .filter_map(|m| locale.format(m, vars, locales_dir).ok())
             .collect()
+    }
+
+    /// Where originals and editions are.
+    pub fn layout(&self, root: &Path) -> Layout {
+        Layout {
+            root: root.to_path_buf(),
+            originals: self.originals.clone(),
+            editions: self.editions.clone(),
+        }
+    }
+
+    /// The newsletter as the library's lifecycle sees it.
+    pub fn project(&self, root: &Path) -> Result<Project, editions::lang::UnknownLang> {
+        Ok(Project {
+            layout: self.layout(root),
+            memory: root.join(&self.memory),
+            provenance: root.join(&self.provenance),
+            glossary: root.join(&self.glossary),
+            locales: root.join(&self.locales),
+            options: SegmentOptions {
+                source: self.source_lang()?,
+                front_matter_fields: self.front_matter_fields.clone(),
+            },
+            original_url: self.original_url.clone(),
+            boilerplate: self.boilerplate.clone(),
+            url_rewrite: self.url_rewrite.clone(),
+        })
     }
 
     pub fn price(&self) -> Price {

@@ -9,7 +9,6 @@ mod check;
 mod config;
 mod extract;
 mod format;
-mod issue;
 mod memory;
 mod merge;
 mod messages;

@@ -14,8 +14,8 @@ use editions::review;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
-use super::issue;
 use super::{write_atomically, EXIT_OK};
+use editions::edition::issue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
@@ -62,7 +62,7 @@ pub fn run(
             .transpose()?
             .unwrap_or(Lang::En),
     };
-    let issue = issue::resolve(root, config, &args.date)?;
+    let issue = issue::resolve(&config.layout(root), &args.date)?;
     let edition_path = root.join(
         config
             .editions

@@ -5,23 +5,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Context;
-use std::collections::BTreeMap;
 
-use editions::edition::existing;
-use editions::edition::locale::Locale;
-use editions::edition::rules as edition;
-use editions::glossary::Glossary;
+use editions::edition::issue;
+use editions::edition::lifecycle::{self, Job, LifecycleError, Outcome, Result_, State};
 use editions::memory::Memory;
-use editions::memory::{Entry, Origin};
-use editions::model::client::{Model, ModelSettings, DEFAULT_BASE_URL};
-use editions::model::run::{self as translate, Plan, Settings, Summary, TranslateError};
-use editions::{Document, Lang, SegmentOptions, SourceText};
+use editions::model::run::{Plan, Settings, Summary, TranslateError};
+use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
+use editions::Lang;
 
 use super::config::Config;
-use super::issue::{self, Issue};
 use super::messages::msg;
 use super::progress::Bar;
-use super::{write_atomically, Failure, EXIT_OK};
+use super::{Failure, EXIT_OK};
 
 /// Command-line settings of `translate`; each overrides its key in `editions.toml`.
 #[derive(Debug, clap::Args)]
@@ -78,66 +73,57 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     args.apply(&mut config);
-    let source_lang = config.source_lang()?;
+    let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     if args.out.is_some() && targets.len() > 1 {
         anyhow::bail!("-o names one file but {} locales were asked for\n  hint: drop -o to write each edition alongside the original, or pass a single --to", targets.len());
     }
-    let issue = issue::resolve(root, &config, &args.issue)?;
-    let source = SourceText::read(&issue.original)?;
-    let options = SegmentOptions {
-        source: source_lang,
-        front_matter_fields: config.front_matter_fields.clone(),
-    };
-    let doc = Document::parse(&source.text, &options).with_path(&issue.original);
-    let memory_path = root.join(&config.memory);
-    let memory = Mutex::new(Memory::load(&memory_path)?);
+    let issue = issue::resolve(&project.layout, &args.issue)?;
+    let memory = Mutex::new(Memory::load(&project.memory)?);
     let model = model_from_env(&config)?;
-
+    let today = today();
+    if issue.date.is_none() {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-date-today",
+                &[
+                    ("original", issue.original.display().to_string()),
+                    ("date", today.clone())
+                ]
+            )
+        )?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     for target in targets {
-        let glossary = Glossary::load(&root.join(&config.glossary), target)?;
-        let settings = Settings {
-            source: source_lang,
+        let job = Job {
+            issue: &issue,
             target,
-            batch_chars: config.model.batch_chars,
-            concurrency: config.model.concurrency,
-            max_repairs: config.model.max_repairs,
-            price: config.price(),
-            model_name: config.model.name.clone(),
-            date: today(),
-            skip: Default::default(),
+            out: args.out.clone(),
+            dry_run: args.dry_run,
+            retranslate: args.retranslate,
+            settings: Settings {
+                source: project.options.source,
+                target,
+                batch_chars: config.model.batch_chars,
+                concurrency: config.model.concurrency,
+                max_repairs: config.model.max_repairs,
+                price: config.price(),
+                model_name: config.model.name.clone(),
+                date: today.clone(),
+                skip: Default::default(),
+            },
+            today: today.clone(),
         };
-        let locales_dir = root.join(&config.locales);
-        let locale = Locale::load(&locales_dir, target.code())?;
-        // The original's fixed blocks are not translated: the locale's messages replace them.
-        let fixed = edition::find(&source.text, &config.boilerplate, target.code());
-        let settings = Settings {
-            skip: edition::fixed_segments(&doc, &fixed),
-            ..settings
-        };
-        let edition = match &args.out {
-            Some(p) => p.clone(),
-            None => issue.edition(root, &config, target),
-        };
-        if args.dry_run {
-            let plan = translate::plan(
-                &doc,
-                &glossary,
-                &memory.lock().expect("memory lock"),
-                &settings,
-            );
-            print_plan(out, &issue.original, target, &plan, &config)?;
-            continue;
-        }
         let bar = Bar::new(&format!("{target}"));
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
         let result = runtime.block_on(async {
             tokio::select! {
-                r = translate::translate(&doc, &glossary, &memory, model.as_ref(), &settings, &bar) => Some(r),
+                r = lifecycle::update(&project, &job, &memory, model.as_ref(), &bar) => Some(r),
                 _ = tokio::signal::ctrl_c() => None,
             }
         });
@@ -145,195 +131,132 @@ pub fn run(
         let outcome = match result {
             None => anyhow::bail!(msg(
                 "cli-interrupted",
-                &[("memory", memory_path.display().to_string())]
+                &[("memory", project.memory.display().to_string())]
             )),
             Some(Ok(outcome)) => outcome,
-            Some(Err(e @ TranslateError::Segments { .. })) => {
+            Some(Err(LifecycleError::Translate(e @ TranslateError::Segments { .. }))) => {
                 if let TranslateError::Segments { summary, .. } = &e {
                     print_summary(out, &issue.original, None, target, summary)?;
                 }
                 return Err(Failure(e.into()).into());
             }
+            Some(Err(
+                e @ (LifecycleError::Unplaceable { .. }
+                | LifecycleError::UnreadableEdit { .. }
+                | LifecycleError::NoRecord { .. }
+                | LifecycleError::Merge(_)),
+            )) => return Err(Failure(e.into()).into()),
             Some(Err(e)) => return Err(e.into()),
         };
-        let vars = edition::variables(
-            &doc,
-            issue.date.as_deref().unwrap_or(&settings.date),
-            &config.original_url,
-        );
-        let assembly = Assembly {
-            doc: &doc,
-            config: &config,
-            locale: &locale,
-            locales_dir: &locales_dir,
-            vars: &vars,
-            target,
-        };
-        let mut translations = outcome.translations;
-        let (mut assembled, placed) = assembly.build(&translations)?;
-        let previous = match std::fs::read(&edition) {
-            Ok(bytes) => Some(SourceText::from_bytes(&edition, bytes)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(anyhow::anyhow!(
-                    "cannot read the existing edition `{}`: {e}",
-                    edition.display()
-                ))
-            }
-        };
-        if let Some(previous) = &previous {
-            if previous.text != assembled && !args.retranslate {
-                let rewrite =
-                    |url: &str| edition::rewrite_url(url, &config.url_rewrite, target.code());
-                let edits = existing::hand_edits(
-                    &doc,
-                    &assembled,
-                    &placed,
-                    &previous.text,
-                    &edition.display().to_string(),
-                    &rewrite,
-                )
-                .map_err(|e| Failure(e.into()))?;
-                if !edits.is_empty() {
-                    let mut memory = memory.lock().expect("memory lock");
-                    for e in &edits {
-                        let seg = doc
-                            .segments()
-                            .find(|s| s.id == e.id)
-                            .expect("a segment of the original");
-                        memory.insert(Entry {
-                            locale: target.code().to_string(),
-                            source: seg.tagged.clone(),
-                            target: e.tagged.clone(),
-                            glossary: String::new(),
-                            prompt: editions::model::prompt::PROMPT_VERSION,
-                            model: "hand-edited".into(),
-                            date: settings.date.clone(),
-                            origin: Origin::Approved,
-                        });
-                        translations.insert(e.id.clone(), e.tagged.clone());
-                    }
-                    memory.save()?;
-                    writeln!(
-                        out,
-                        "{}",
-                        msg(
-                            "cli-kept-hand-edits",
-                            &[
-                                ("count", edits.len().to_string()),
-                                ("edition", edition.display().to_string())
-                            ]
-                        )
-                    )?;
-                    for e in &edits {
-                        writeln!(out, "  - segment {} (line {})", e.id, e.line)?;
-                    }
-                    assembled = assembly.build(&translations)?.0;
-                }
-            }
-            let diff = editions::edition::diff::unified(
-                &previous.text,
-                &assembled,
-                target,
-                (
-                    &format!("{} (before)", edition.display()),
-                    &format!("{} (after)", edition.display()),
-                ),
-                editions::edition::diff::Style {
-                    color: color(),
-                    context: 1,
-                },
-            );
-            if diff.is_empty() {
-                writeln!(
-                    out,
-                    "{}",
-                    msg(
-                        "cli-unchanged",
-                        &[("edition", edition.display().to_string())]
-                    )
-                )?;
-            } else {
-                out.write_all(diff.as_bytes())?;
-            }
-        }
-        if let Some(dir) = edition.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create `{}`", dir.display()))?;
-        }
-        if previous.as_ref().is_some_and(|p| p.text == assembled) {
-            print_summary(
-                out,
-                &issue.original,
-                Some(&edition),
-                target,
-                &outcome.summary,
-            )?;
-            continue;
-        }
-        write_atomically(&edition, &source.restore(assembled))?;
-        print_summary(
-            out,
-            &issue.original,
-            Some(&edition),
-            target,
-            &outcome.summary,
-        )?;
+        present(out, &outcome, &config)?;
     }
     Ok(EXIT_OK)
 }
 
-/// Where each segment (by index in the original's runs) is in an edition.
-type Placed = Vec<(usize, std::ops::Range<usize>)>;
-
-/// How an edition is put together from translations: localized, merged, boilerplate replaced,
-/// URLs rewritten.
-struct Assembly<'a> {
-    doc: &'a Document<'a>,
-    config: &'a Config,
-    locale: &'a Locale,
-    locales_dir: &'a Path,
-    vars: &'a BTreeMap<String, String>,
-    target: Lang,
-}
-
-impl Assembly<'_> {
-    /// The edition's text and where each translated segment is in it.
-    fn build(&self, translations: &BTreeMap<String, String>) -> anyhow::Result<(String, Placed)> {
-        let localized: BTreeMap<String, String> = translations
-            .iter()
-            .map(|(id, t)| (id.clone(), edition::localize_translation(t, self.target)))
-            .collect();
-        let merged = editions::markdown::splice::merge_placed(self.doc, &localized)
-            .map_err(|e| Failure(e.into()))?;
-        let code = self.target.code();
-        let fixed = edition::find(&merged.text, &self.config.boilerplate, code);
-        let edits = edition::boilerplate_edits(
-            &merged.text,
-            &fixed,
-            self.locale,
-            self.vars,
-            self.locales_dir,
-        )?;
-        let text = edition::apply_edits(&merged.text, &edits);
-        let placed: Vec<_> = merged
-            .placed
-            .iter()
-            .filter_map(|(i, r)| edition::map_range(r, &edits).map(|r| (*i, r)))
-            .collect();
-        let urls = edition::url_edits(&text, &self.config.url_rewrite, code);
-        let placed = placed
-            .iter()
-            .map(|(i, r)| {
-                // A rewritten URL lies inside a segment's range: the range grows or shrinks.
-                let start =
-                    edition::map_range(&(r.start..r.start), &urls).map_or(r.start, |m| m.start);
-                let end = edition::map_range(&(r.end..r.end), &urls).map_or(r.end, |m| m.end);
-                (*i, start..end)
-            })
-            .collect();
-        Ok((edition::apply_edits(&text, &urls), placed))
+/// Prints what a run did to one edition: its plan, or the update's lists, diff and figures.
+fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<()> {
+    let edition = o.edition.display().to_string();
+    if let Result_::Planned(plan) = &o.result {
+        return print_plan(out, &o.original, o.target, plan, config);
     }
+    if !o.hand_edits.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-kept-hand-edits",
+                &[
+                    ("count", o.hand_edits.len().to_string()),
+                    ("edition", edition.clone())
+                ]
+            )
+        )?;
+        for e in &o.hand_edits {
+            writeln!(
+                out,
+                "  - {}",
+                msg(
+                    "cli-segment-at",
+                    &[("id", e.id.clone()), ("line", e.edition_line.to_string())]
+                )
+            )?;
+        }
+    }
+    let changed = o.count(State::Changed);
+    if changed > 0 {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-updated",
+                &[("count", changed.to_string()), ("edition", edition.clone())]
+            )
+        )?;
+    }
+    if !o.conflicts.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-conflicts",
+                &[
+                    ("count", o.conflicts.len().to_string()),
+                    ("edition", edition.clone())
+                ]
+            )
+        )?;
+        for c in &o.conflicts {
+            let key = match (&c.id, &c.hand_edit) {
+                (Some(_), Some(_)) => "cli-conflict",
+                (Some(_), None) => "cli-conflict-lost-markup",
+                (None, Some(_)) => "cli-conflict-removed",
+                (None, None) => "cli-conflict-removed-lost-markup",
+            };
+            writeln!(
+                out,
+                "  - {}",
+                msg(
+                    key,
+                    &[
+                        ("id", c.id.clone().unwrap_or_default()),
+                        ("line", c.edition_line.to_string()),
+                        ("memory", config.memory.clone()),
+                    ]
+                )
+            )?;
+        }
+    }
+    let summary = match &o.result {
+        Result_::Written { text, summary } => {
+            if let Some(previous) = &o.previous {
+                let diff = editions::edition::diff::unified(
+                    previous,
+                    text,
+                    o.target,
+                    (
+                        &format!("{edition} (before)"),
+                        &format!("{edition} (after)"),
+                    ),
+                    editions::edition::diff::Style {
+                        color: color(),
+                        context: 1,
+                    },
+                );
+                out.write_all(diff.as_bytes())?;
+            }
+            summary
+        }
+        Result_::Unchanged { summary } => {
+            writeln!(
+                out,
+                "{}",
+                msg("cli-unchanged", &[("edition", edition.clone())])
+            )?;
+            summary
+        }
+        Result_::Planned(_) => unreachable!("handled above"),
+    };
+    print_summary(out, &o.original, Some(&o.edition), o.target, summary)
 }
 
 /// Colour on a terminal, never with `NO_COLOR`.
@@ -517,27 +440,4 @@ fn print_plan(
         )
     )?;
     Ok(())
-}
-
-/// An issue resolved to files.
-impl Issue {
-    /// Where the edition of `target` goes.
-    pub fn edition(&self, root: &Path, config: &Config, target: Lang) -> PathBuf {
-        match &self.date {
-            Some(date) => root.join(
-                config
-                    .editions
-                    .replace("{locale}", target.code())
-                    .replace("{date}", date),
-            ),
-            None => {
-                let file = self.original.file_name().unwrap_or_default();
-                self.original
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join(target.code())
-                    .join(file)
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! The edition stage: an edition assembled from translations and locale messages, and kept in
 //! step with its original on every later run.
 //!
+//! - [`issue`]: resolving the issue a command names, and where its editions go.
 //! - [`locale`]: the Fluent messages of a locale.
 //! - [`rules`]: boilerplate rules and the locale's deterministic rules.
 //! - [`existing`]: reading an existing edition's runs back as tagged text.
@@ -11,5 +12,8 @@
 
 pub mod diff;
 pub mod existing;
+pub mod issue;
+pub mod lifecycle;
 pub mod locale;
+pub mod provenance;
 pub mod rules;

@@ -1,0 +1,244 @@
+//! Resolving the issue a command names: a date, or a path to a Markdown file.
+//!
+//! An issue named by date is found through the `originals` pattern and its editions through
+//! the `editions` pattern. A file named by path has its editions beside it, in a folder named
+//! after the locale, and takes its date (for the `$date` and `$url` of locale messages) from
+//! its file name or its front matter's `pubDate`.
+
+use std::path::{Path, PathBuf};
+
+use crate::lang::Lang;
+
+/// Where a newsletter keeps its originals and editions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The newsletter's root: patterns are relative to it.
+    pub root: PathBuf,
+    /// Where originals are; `{date}` is `YYYY-MM-DD`.
+    pub originals: String,
+    /// Where editions are; `{locale}` and `{date}` are filled in.
+    pub editions: String,
+}
+
+/// An original, found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// `YYYY-MM-DD`: the date it was named by, or the one its file name or front matter gives.
+    pub date: Option<String>,
+    /// Whether it was named by date (its editions follow the `editions` pattern).
+    pub by_date: bool,
+    pub original: PathBuf,
+}
+
+/// A name that does not resolve to an original.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}\n  hint: {hint}")]
+pub struct IssueError {
+    pub message: String,
+    pub hint: String,
+}
+
+fn fail(message: String, hint: String) -> IssueError {
+    IssueError { message, hint }
+}
+
+impl Issue {
+    /// Where the edition of `target` goes.
+    pub fn edition(&self, layout: &Layout, target: Lang) -> PathBuf {
+        match (&self.date, self.by_date) {
+            (Some(date), true) => layout.root.join(
+                layout
+                    .editions
+                    .replace("{locale}", target.code())
+                    .replace("{date}", date),
+            ),
+            _ => {
+                let file = self.original.file_name().unwrap_or_default();
+                self.original
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join(target.code())
+                    .join(file)
+            }
+        }
+    }
+}
+
+/// The date of a file named by path: a `YYYY-MM-DD` prefix of its name, or else its front
+/// matter's `pubDate`.
+pub fn date_of_file(path: &Path, text: &str) -> Option<String> {
+    let valid =
+        |s: &str| (s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()).then(|| s.to_string());
+    let name = path.file_name()?.to_string_lossy();
+    if let Some(d) = name.get(..10).and_then(valid) {
+        return Some(d);
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = body.strip_prefix("---")?;
+    let end = rest.find("\n---")?;
+    rest[..end].lines().find_map(|l| {
+        let value = l.trim().strip_prefix("pubDate:")?.trim();
+        let value = value.trim_matches(|c| c == '\'' || c == '"');
+        value.get(..10).and_then(valid)
+    })
+}
+
+/// Resolves `name`: a path to an existing file, or a date filled into `originals`.
+pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
+    let root = layout.root.as_path();
+    let as_path = Path::new(name);
+    if name.ends_with(".md") || as_path.is_file() {
+        if !as_path.is_file() {
+            return Err(fail(
+                format!("cannot read `{name}`: no such file"),
+                "give the path of a Markdown file, or an issue's date as YYYY-MM-DD".into(),
+            ));
+        }
+        let text = std::fs::read(as_path).unwrap_or_default();
+        return Ok(Issue {
+            date: date_of_file(as_path, &String::from_utf8_lossy(&text)),
+            by_date: false,
+            original: as_path.to_path_buf(),
+        });
+    }
+    let shaped = name.len() == 10
+        && name.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(fail(
+            format!("`{name}` is neither a date nor a Markdown file"),
+            format!(
+                "name an issue by its date, such as {}",
+                nearest(layout, None)
+                    .first()
+                    .map_or("2024-01-06".to_string(), Clone::clone)
+            ),
+        ));
+    }
+    if name.parse::<jiff::civil::Date>().is_err() {
+        return Err(fail(
+            format!("`{name}` is not a real date"),
+            format!(
+                "the nearest issues are {}",
+                list(&nearest(layout, Some(name)))
+            ),
+        ));
+    }
+    let original = root.join(layout.originals.replace("{date}", name));
+    if !original.is_file() {
+        let near = nearest(layout, Some(name));
+        return Err(fail(
+            format!(
+                "there is no issue dated {name} (looked for `{}`)",
+                original.display()
+            ),
+            if near.is_empty() {
+                format!(
+                    "no issue matches `{}` under `{}`; check `originals` in editions.toml and --root",
+                    layout.originals,
+                    root.display()
+                )
+            } else {
+                format!("the nearest issues are {}", list(&near))
+            },
+        ));
+    }
+    Ok(Issue {
+        date: Some(name.to_string()),
+        by_date: true,
+        original,
+    })
+}
+
+fn list(dates: &[String]) -> String {
+    match dates {
+        [] => "none".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Every issue date under the originals' folder, sorted.
+pub fn all_dates(layout: &Layout) -> Vec<String> {
+    let pattern = layout.root.join(&layout.originals);
+    let pattern = pattern.to_string_lossy();
+    let Some((prefix, suffix)) = pattern.split_once("{date}") else {
+        return Vec::new();
+    };
+    let (dir, file_prefix) = match prefix.rfind('/') {
+        Some(i) => (
+            PathBuf::from(&prefix[..i.max(1)]),
+            prefix[i + 1..].to_string(),
+        ),
+        None => (PathBuf::from("."), prefix.to_string()),
+    };
+    let mut dates: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().to_string();
+                    let rest = name.strip_prefix(&file_prefix)?;
+                    let date = rest.strip_suffix(suffix)?;
+                    date.parse::<jiff::civil::Date>()
+                        .ok()
+                        .map(|_| date.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    dates.sort();
+    dates
+}
+
+/// Up to three existing issue dates nearest to `name`, in date order.
+fn nearest(layout: &Layout, name: Option<&str>) -> Vec<String> {
+    let dates = all_dates(layout);
+    let Some(name) = name else {
+        return dates.last().cloned().into_iter().collect();
+    };
+    let pos = dates.partition_point(|d| d.as_str() < name);
+    let lo = pos.saturating_sub(2);
+    let hi = (pos + 2).min(dates.len());
+    let mut near: Vec<String> = dates[lo..hi].to_vec();
+    // Keep the three closest by position in the sorted list.
+    if near.len() > 3 {
+        if pos - lo > hi - pos {
+            near.remove(0);
+        } else {
+            near.pop();
+        }
+    }
+    near
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_takes_its_date_from_its_name_or_its_front_matter() {
+        assert_eq!(
+            date_of_file(Path::new("docs/2023-12-11-sweekly.md"), ""),
+            Some("2023-12-11".into())
+        );
+        assert_eq!(
+            date_of_file(
+                Path::new("special.md"),
+                "---\ntitle: x\npubDate: 2024-07-17\n---\n\ntext\n"
+            ),
+            Some("2024-07-17".into())
+        );
+        assert_eq!(
+            date_of_file(Path::new("special.md"), "---\npubDate: '2024-07-17'\n---\n"),
+            Some("2024-07-17".into())
+        );
+        assert_eq!(date_of_file(Path::new("notes.md"), "# notes\n"), None);
+        assert_eq!(date_of_file(Path::new("2024-13-99-x.md"), ""), None);
+    }
+}

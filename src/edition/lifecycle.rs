@@ -1,0 +1,730 @@
+//! The lifecycle of an edition: written once, then kept in step with its original.
+//!
+//! [`update`] is the whole of `editions translate` for one issue and one locale, as a library
+//! call whose [`Outcome`] the command line only presents:
+//!
+//! 1. The original is read and segmented; the blocks the locale's messages replace are set
+//!    apart ([`crate::edition::rules`]).
+//! 2. When an edition exists, its provenance record ([`crate::edition::provenance`]) is laid
+//!    over it, and every segment of the original is sorted into one of five states
+//!    ([`State`]) by comparing three versions: the record's source (the original when editions
+//!    last wrote), today's original, and the edition as a person left it. Segments are matched
+//!    by id, never by position, so inserted, deleted, moved and duplicated paragraphs only add
+//!    or remove their own segments.
+//! 3. Hand edits are kept and stored in the memory as approved before anything is sent; the
+//!    rest comes from the memory or the model ([`crate::model::run`]).
+//! 4. The edition is assembled (translations spliced into the original's bytes, boilerplate
+//!    from the locale's messages, URLs rewritten), and written together with its new record:
+//!    both staged in full, then renamed into place.
+//!
+//! What counts as a hand edit: a run of the edition whose bytes differ from what the record
+//! says editions wrote there. Differing from today's assembly is not enough: that is what a
+//! changed original, a changed message or an imported translation look like.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::edition::existing::retag;
+use crate::edition::issue::{Issue, Layout};
+use crate::edition::locale::{Locale, LocaleError};
+use crate::edition::provenance::{self, Header, Placed, ProvenanceError, Record};
+use crate::edition::rules::{self, Rule, UrlRewrite};
+use crate::glossary::{Glossary, GlossaryError};
+use crate::lang::Lang;
+use crate::markdown::document::{ReadError, SourceText};
+use crate::markdown::segment::{Document, SegmentOptions};
+use crate::markdown::splice::{check_translation, merge_placed, MergeError};
+use crate::markdown::tag::{self, Item};
+use crate::memory::{Entry, Memory, MemoryError, Origin};
+use crate::model::prompt::PROMPT_VERSION;
+use crate::model::run::{self, Plan, Progress, Settings, Summary, TranslateError};
+use crate::model::Model;
+
+/// Everything about a newsletter that the lifecycle reads, resolved from its configuration.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub layout: Layout,
+    /// The translation memory file.
+    pub memory: PathBuf,
+    /// The folder of provenance records.
+    pub provenance: PathBuf,
+    /// The folder of glossary files.
+    pub glossary: PathBuf,
+    /// The folder of Fluent locales.
+    pub locales: PathBuf,
+    /// How originals are segmented (their language, the translated front-matter fields).
+    pub options: SegmentOptions,
+    /// The original's address, for the `$url` of locale messages; `{date}` is filled in.
+    pub original_url: String,
+    pub boilerplate: Vec<Rule>,
+    pub url_rewrite: Vec<UrlRewrite>,
+}
+
+/// One edition to bring up to date.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    pub issue: &'a Issue,
+    pub target: Lang,
+    /// Where to write the edition instead of beside the original.
+    pub out: Option<PathBuf>,
+    /// Send nothing: only plan.
+    pub dry_run: bool,
+    /// Replace the existing edition without keeping its hand edits.
+    pub retranslate: bool,
+    /// The translation run's settings (`skip` is filled in here).
+    pub settings: Settings,
+    /// The run's date, used for `$date` and `$url` when the issue has none.
+    pub today: String,
+}
+
+/// What happened to one segment of the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Same source, edition text as editions wrote it.
+    Unchanged,
+    /// Its source changed and the edition's text was editions': translated anew.
+    Changed,
+    /// Same source, edition text edited by a person: kept, recorded as approved.
+    HandEdited,
+    /// Its source changed and a person had edited its text: translated anew, the hand edit
+    /// kept in the memory under the old source and listed.
+    Conflict,
+    /// Not in the previous edition (or there was none).
+    New,
+}
+
+/// A segment kept as a person edited it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandEdit {
+    pub id: String,
+    /// Line of the segment in the original.
+    pub line: usize,
+    /// Line of the edited text in the edition.
+    pub edition_line: usize,
+}
+
+/// A hand edit whose source changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The segment of today's original (`None`: the paragraph was removed from it).
+    pub id: Option<String>,
+    /// Line in the original (of the new segment, when there is one).
+    pub line: usize,
+    /// Line of the hand edit in the previous edition.
+    pub edition_line: usize,
+    /// The source the hand edit translated.
+    pub old_source: String,
+    /// The hand edit, as tagged text (`None` when its markup no longer matches any source, so
+    /// the memory could not keep it; the diff shows it).
+    pub hand_edit: Option<String>,
+}
+
+/// The result of bringing one edition up to date.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub original: PathBuf,
+    pub edition: PathBuf,
+    pub record: PathBuf,
+    pub target: Lang,
+    /// The date used for `$date` and `$url`, and whether it is the run's date because the
+    /// original has none.
+    pub date: String,
+    pub date_is_today: bool,
+    /// The edition before, when there was one.
+    pub previous: Option<String>,
+    /// What the run did.
+    pub result: Result_,
+    /// Each segment's state, by id.
+    pub states: BTreeMap<String, State>,
+    pub hand_edits: Vec<HandEdit>,
+    pub conflicts: Vec<Conflict>,
+    /// Segments of the previous edition whose paragraphs left the original.
+    pub removed: usize,
+}
+
+/// What a run did to the edition.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Result_ {
+    /// Dry run: what would be sent.
+    Planned(Plan),
+    /// The edition (and its record) was written.
+    Written { text: String, summary: Summary },
+    /// The edition already was what this run would write.
+    Unchanged { summary: Summary },
+}
+
+impl Outcome {
+    /// How many segments are in `state`.
+    pub fn count(&self, state: State) -> usize {
+        self.states.values().filter(|s| **s == state).count()
+    }
+}
+
+/// Why an edition could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum LifecycleError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Glossary(#[from] GlossaryError),
+    #[error(transparent)]
+    Locale(#[from] LocaleError),
+    #[error(transparent)]
+    Provenance(#[from] ProvenanceError),
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    #[error(transparent)]
+    Translate(#[from] TranslateError),
+    #[error("{edition}:{line}: {what}, so the edition can no longer be laid over what editions wrote (`{record}`)\n  hint: {hint}")]
+    Unplaceable {
+        edition: PathBuf,
+        record: PathBuf,
+        line: usize,
+        what: String,
+        hint: String,
+    },
+    #[error("{edition}:{line}: the hand edit of segment {id} cannot be kept: {why}\n  hint: keep the segment's links, code and emphasis as in the original (a changed link belongs in the original), or rerun with --retranslate to replace the edition")]
+    UnreadableEdit {
+        edition: PathBuf,
+        line: usize,
+        id: String,
+        why: String,
+    },
+    #[error("`{edition}` exists but editions has no record of writing it (`{record}`), so its hand edits cannot be told from a changed original\n  hint: run `editions adopt` on it to take its text as approved translations, or rerun with --retranslate to replace it")]
+    NoRecord { edition: PathBuf, record: PathBuf },
+    #[error("cannot write `{path}`: {error}\n  hint: check that the folder exists and is writable; the validated translations are kept in the memory")]
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// The path of `path` relative to the root, with `/` separators, for records.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where the edition of `job` goes and where its record is.
+pub fn paths(project: &Project, job: &Job<'_>) -> (PathBuf, PathBuf) {
+    let edition = match &job.out {
+        Some(p) => p.clone(),
+        None => job.issue.edition(&project.layout, job.target),
+    };
+    let record = provenance::path(&project.provenance, job.target.code(), &edition);
+    (edition, record)
+}
+
+/// Brings the edition of `job` up to date: see the module's documentation.
+pub async fn update(
+    project: &Project,
+    job: &Job<'_>,
+    memory: &Mutex<Memory>,
+    model: Option<&Model>,
+    progress: &dyn Progress,
+) -> Result<Outcome, LifecycleError> {
+    let target = job.target;
+    let code = target.code();
+    let source = SourceText::read(&job.issue.original)?;
+    let doc = Document::parse(&source.text, &project.options).with_path(&job.issue.original);
+    let glossary = Glossary::load(&project.glossary, target)?;
+    let locale = Locale::load(&project.locales, code)?;
+    let fixed = rules::find(&source.text, &project.boilerplate, code);
+    let fixed_ids = rules::fixed_segments(&doc, &fixed);
+    let (edition_path, record_path) = paths(project, job);
+    let previous = match std::fs::read(&edition_path) {
+        Ok(bytes) => Some(SourceText::from_bytes(&edition_path, bytes)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(ReadError::Io {
+                path: edition_path,
+                error,
+            }
+            .into())
+        }
+    };
+    let record = Record::load(&record_path)?;
+    let (date, date_is_today) = match &job.issue.date {
+        Some(d) => (d.clone(), false),
+        None => (job.today.clone(), true),
+    };
+
+    // The three-way comparison, before anything is sent.
+    let mut reconciled = Reconciled::default();
+    let mut states: BTreeMap<String, State> = doc
+        .segments()
+        .filter(|s| !fixed_ids.contains(&s.id))
+        .map(|s| (s.id.clone(), State::New))
+        .collect();
+    match (&previous, &record, job.retranslate) {
+        (Some(prev), Some(record), false) => {
+            let cx = Reconcile {
+                doc: &doc,
+                fixed: &fixed_ids,
+                record,
+                edition: &prev.text,
+                edition_path: &edition_path,
+                record_path: &record_path,
+                rewrite: &|url: &str| rules::rewrite_url(url, &project.url_rewrite, code),
+            };
+            reconciled = cx.run()?;
+            for (id, state) in &reconciled.states {
+                states.insert(id.clone(), *state);
+            }
+        }
+        (Some(_), None, false) => {
+            // Without a record, only an edition that is exactly today's assembly is safe to
+            // take over; anything else needs `adopt` first. Nothing may be paid for before.
+            let m = memory.lock().expect("memory lock");
+            let settings = Settings {
+                skip: fixed_ids.clone(),
+                ..job.settings.clone()
+            };
+            if !run::plan(&doc, &glossary, &m, &settings).batches.is_empty() {
+                return Err(LifecycleError::NoRecord {
+                    edition: edition_path,
+                    record: record_path,
+                });
+            }
+        }
+        _ => {}
+    }
+    if !reconciled.approved.is_empty() {
+        let mut m = memory.lock().expect("memory lock");
+        for (source, target_text) in &reconciled.approved {
+            m.insert(Entry {
+                locale: code.to_string(),
+                source: source.clone(),
+                target: target_text.clone(),
+                glossary: String::new(),
+                prompt: PROMPT_VERSION,
+                model: "hand-edited".into(),
+                date: job.today.clone(),
+                origin: Origin::Approved,
+            });
+        }
+        m.save()?;
+    }
+    let mut skip = fixed_ids.clone();
+    skip.extend(reconciled.given.keys().cloned());
+    let settings = Settings {
+        skip,
+        ..job.settings.clone()
+    };
+    let outcome = |result: Result_, previous: Option<String>| Outcome {
+        original: job.issue.original.clone(),
+        edition: edition_path.clone(),
+        record: record_path.clone(),
+        target,
+        date: date.clone(),
+        date_is_today,
+        previous,
+        result,
+        states: states.clone(),
+        hand_edits: reconciled.hand_edits.clone(),
+        conflicts: reconciled.conflicts.clone(),
+        removed: reconciled.removed,
+    };
+    if job.dry_run {
+        let plan = run::plan(
+            &doc,
+            &glossary,
+            &memory.lock().expect("memory lock"),
+            &settings,
+        );
+        return Ok(outcome(Result_::Planned(plan), previous.map(|p| p.text)));
+    }
+    let translated = run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
+    let mut translations = translated.translations;
+    translations.extend(reconciled.given.clone());
+
+    let vars = rules::variables(&doc, &date, &project.original_url);
+    let assembly = Assembly {
+        doc: &doc,
+        rules: &project.boilerplate,
+        url_rewrite: &project.url_rewrite,
+        locale: &locale,
+        locales_dir: &project.locales,
+        vars: &vars,
+        target,
+    };
+    let built = assembly.build(&translations)?;
+    if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
+        if prev.text != built.text {
+            return Err(LifecycleError::NoRecord {
+                edition: edition_path,
+                record: record_path,
+            });
+        }
+    }
+    let header = Header {
+        provenance: provenance::FORMAT,
+        original: relative(&project.layout.root, &job.issue.original),
+        edition: relative(&project.layout.root, &edition_path),
+        locale: code.to_string(),
+    };
+    let placed: Vec<Placed> = built
+        .placed
+        .iter()
+        .map(|(i, range)| {
+            let seg = &doc.runs[*i];
+            Placed {
+                id: seg.id.clone(),
+                source: seg.tagged.clone(),
+                translation: built.localized.get(&seg.id).cloned().unwrap_or_default(),
+                range: range.clone(),
+            }
+        })
+        .collect();
+    let new_record = Record::of(header, &built.text, &project.options, &placed);
+    let unchanged = previous.as_ref().is_some_and(|p| p.text == built.text)
+        && record.as_ref() == Some(&new_record);
+    let previous_text = previous.map(|p| p.text);
+    if unchanged {
+        return Ok(outcome(
+            Result_::Unchanged {
+                summary: translated.summary,
+            },
+            previous_text,
+        ));
+    }
+    write_pair(
+        (&edition_path, source.restore(built.text.clone()).as_bytes()),
+        (&record_path, new_record.to_text().as_bytes()),
+    )?;
+    Ok(outcome(
+        Result_::Written {
+            text: built.text,
+            summary: translated.summary,
+        },
+        previous_text,
+    ))
+}
+
+/// Writes an edition and its record: both staged in full before either replaces its old
+/// version, so that a failure while staging leaves both as they were.
+pub fn write_pair(edition: (&Path, &[u8]), record: (&Path, &[u8])) -> Result<(), LifecycleError> {
+    let stage = |(path, bytes): (&Path, &[u8])| {
+        crate::file::stage(path, bytes).map_err(|error| LifecycleError::Write {
+            path: path.to_path_buf(),
+            error,
+        })
+    };
+    let e = stage(edition)?;
+    let r = stage(record)?;
+    e.persist(edition.0).map_err(|err| LifecycleError::Write {
+        path: edition.0.to_path_buf(),
+        error: err.error,
+    })?;
+    r.persist(record.0).map_err(|err| LifecycleError::Write {
+        path: record.0.to_path_buf(),
+        error: err.error,
+    })?;
+    Ok(())
+}
+
+/// The result of the three-way comparison.
+#[derive(Debug, Default)]
+struct Reconciled {
+    states: BTreeMap<String, State>,
+    /// Translations taken from the edition (hand edits), by segment id.
+    given: BTreeMap<String, String>,
+    /// Approved memory entries to add: (tagged source, tagged translation).
+    approved: Vec<(String, String)>,
+    hand_edits: Vec<HandEdit>,
+    conflicts: Vec<Conflict>,
+    removed: usize,
+}
+
+struct Reconcile<'a, 'd> {
+    doc: &'a Document<'d>,
+    fixed: &'a HashSet<String>,
+    record: &'a Record,
+    edition: &'a str,
+    edition_path: &'a Path,
+    record_path: &'a Path,
+    rewrite: &'a dyn Fn(&str) -> String,
+}
+
+impl Reconcile<'_, '_> {
+    fn unplaceable(&self, line: usize, what: String, hint: &str) -> LifecycleError {
+        LifecycleError::Unplaceable {
+            edition: self.edition_path.to_path_buf(),
+            record: self.record_path.to_path_buf(),
+            line,
+            what,
+            hint: hint.to_string(),
+        }
+    }
+
+    fn run(&self) -> Result<Reconciled, LifecycleError> {
+        let options = self.doc.options.clone();
+        let located = self.record.locate(self.edition, &options);
+        let runs = Document::parse(self.edition, &options);
+        let run_at = |start: usize| runs.runs.iter().find(|r| r.range.start == start);
+        if let Some(&line) = located.added.first() {
+            return Err(self.unplaceable(
+                line,
+                "this paragraph was added to the edition by hand and translates no paragraph of the original".into(),
+                "add it to the original instead (it is then translated), or remove it from the edition; --retranslate replaces the edition",
+            ));
+        }
+        // Every run editions wrote must still be there; only the segments' runs may be edited.
+        for (k, w) in self.record.runs.iter().enumerate() {
+            match (&located.runs[k], &w.id) {
+                (None, Some(id)) => {
+                    return Err(self.unplaceable(
+                        located.near[k],
+                        format!("segment {id} (\"{}\") is no longer in the edition", short(&w.written)),
+                        "restore the paragraph (git shows it), or remove it from the original too; --retranslate replaces the edition",
+                    ))
+                }
+                (None, None) => {
+                    return Err(self.unplaceable(
+                        located.near[k],
+                        format!("\"{}\", which editions wrote, is no longer in the edition", short(&w.written)),
+                        "restore it (git shows it): text that is not translated comes from the original or the locale's messages, so change it there",
+                    ))
+                }
+                (Some(at), None) if at.edited => {
+                    return Err(self.unplaceable(
+                        at.line,
+                        format!("\"{}\" was edited, but editions copies it from the original or the locale's messages", short(&w.written)),
+                        "make the change in the original or in the locale's messages (locales/), and restore the edition's text",
+                    ))
+                }
+                _ => {}
+            }
+        }
+        // The previous edition's segments, in order, with where they are now.
+        let old: Vec<(&provenance::Written, &provenance::At)> = self
+            .record
+            .runs
+            .iter()
+            .zip(&located.runs)
+            .filter_map(|(w, at)| Some((w, at.as_ref()?)).filter(|(w, _)| w.id.is_some()))
+            .collect();
+        let new: Vec<&crate::Segment<'_>> = self
+            .doc
+            .segments()
+            .filter(|s| !self.fixed.contains(&s.id))
+            .collect();
+        let old_ids: Vec<&str> = old.iter().map(|(w, _)| w.id.as_deref().unwrap()).collect();
+        let new_ids: Vec<&str> = new.iter().map(|s| s.id.as_str()).collect();
+        let old_set: HashSet<&str> = old_ids.iter().copied().collect();
+        let new_set: HashSet<&str> = new_ids.iter().copied().collect();
+        let by_id: HashMap<&str, usize> =
+            old_ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+
+        // A new segment in the place of a gone one (same kind) is that segment, changed.
+        let mut predecessor: HashMap<usize, usize> = HashMap::new();
+        let mut paired_old: HashSet<usize> = HashSet::new();
+        for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_ids, &new_ids) {
+            if let similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } = op
+            {
+                let gone: Vec<usize> = (old_index..old_index + old_len)
+                    .filter(|&k| !new_set.contains(old_ids[k]))
+                    .collect();
+                let fresh: Vec<usize> = (new_index..new_index + new_len)
+                    .filter(|&j| !old_set.contains(new_ids[j]))
+                    .collect();
+                let mut gone = gone.into_iter().peekable();
+                for j in fresh {
+                    let Some(&k) = gone.peek() else { break };
+                    if kind_of(old_ids[k]) == kind_of(new_ids[j]) {
+                        predecessor.insert(j, k);
+                        paired_old.insert(k);
+                        gone.next();
+                    }
+                }
+            }
+        }
+
+        let mut out = Reconciled::default();
+        for (j, seg) in new.iter().enumerate() {
+            if let Some(&k) = by_id.get(seg.id.as_str()) {
+                let (_, at) = old[k];
+                if !at.edited {
+                    out.states.insert(seg.id.clone(), State::Unchanged);
+                    continue;
+                }
+                let edited = run_at(at.range.start).expect("a located run");
+                let why = |why: String| LifecycleError::UnreadableEdit {
+                    edition: self.edition_path.to_path_buf(),
+                    line: at.line,
+                    id: seg.id.clone(),
+                    why,
+                };
+                let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
+                    .ok_or_else(|| {
+                        why("its links, code or emphasis are not the original's".into())
+                    })?;
+                check_translation(seg, &tagged).map_err(|problems| {
+                    why(problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "))
+                })?;
+                out.approved.push((seg.tagged.clone(), tagged.clone()));
+                out.given.insert(seg.id.clone(), tagged);
+                out.hand_edits.push(HandEdit {
+                    id: seg.id.clone(),
+                    line: seg.line,
+                    edition_line: at.line,
+                });
+                out.states.insert(seg.id.clone(), State::HandEdited);
+            } else if let Some(&k) = predecessor.get(&j) {
+                let (w, at) = old[k];
+                if at.edited {
+                    let edited = run_at(at.range.start).expect("a located run");
+                    let old_source = w.source.clone().unwrap_or_default();
+                    let hand_edit = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
+                        .filter(|t| same_tags(t, &old_source));
+                    if let Some(t) = &hand_edit {
+                        out.approved.push((old_source.clone(), t.clone()));
+                    }
+                    out.conflicts.push(Conflict {
+                        id: Some(seg.id.clone()),
+                        line: seg.line,
+                        edition_line: at.line,
+                        old_source,
+                        hand_edit,
+                    });
+                    out.states.insert(seg.id.clone(), State::Conflict);
+                } else {
+                    out.states.insert(seg.id.clone(), State::Changed);
+                }
+            }
+        }
+        // Segments whose paragraphs left the original: a hand edit among them is kept in the
+        // memory and listed.
+        for (k, (w, at)) in old.iter().enumerate() {
+            let id = w.id.as_deref().unwrap();
+            if new_set.contains(id) || paired_old.contains(&k) {
+                continue;
+            }
+            out.removed += 1;
+            if at.edited {
+                let old_source = w.source.clone().unwrap_or_default();
+                let edited = run_at(at.range.start).expect("a located run");
+                // No segment to number it like: its own tags, in document order.
+                let hand_edit = Some(edited.tagged.clone()).filter(|t| same_tags(t, &old_source));
+                if let Some(t) = &hand_edit {
+                    out.approved.push((old_source.clone(), t.clone()));
+                }
+                out.conflicts.push(Conflict {
+                    id: None,
+                    line: 0,
+                    edition_line: at.line,
+                    old_source,
+                    hand_edit,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A segment id's kind (`p`, `h2`, `li`…).
+fn kind_of(id: &str) -> &str {
+    id.split('-').next().unwrap_or(id)
+}
+
+/// The first words of a run, for messages.
+fn short(text: &str) -> String {
+    let one_line = text.replace('\n', " ");
+    let mut s: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+/// Whether `tagged` has exactly the tags of `source`.
+fn same_tags(tagged: &str, source: &str) -> bool {
+    let expected: Vec<tag::Tag> = tag::parse(source)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Open(t) | Item::Atom(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    tag::validate(tagged, &tag::parse(tagged), &expected).is_empty()
+}
+
+/// An edition put together: translations localized and spliced, boilerplate replaced, URLs
+/// rewritten.
+pub struct Assembly<'a> {
+    pub doc: &'a Document<'a>,
+    pub rules: &'a [Rule],
+    pub url_rewrite: &'a [UrlRewrite],
+    pub locale: &'a Locale,
+    pub locales_dir: &'a Path,
+    pub vars: &'a BTreeMap<String, String>,
+    pub target: Lang,
+}
+
+/// An assembled edition.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub text: String,
+    /// Where each translated segment is (by index in the original's runs).
+    pub placed: Vec<(usize, std::ops::Range<usize>)>,
+    /// The translations as placed, after the locale's deterministic rules, by id.
+    pub localized: BTreeMap<String, String>,
+}
+
+impl Assembly<'_> {
+    /// The edition's text and where each translated segment is in it.
+    pub fn build(&self, translations: &BTreeMap<String, String>) -> Result<Built, LifecycleError> {
+        let localized: BTreeMap<String, String> = translations
+            .iter()
+            .map(|(id, t)| (id.clone(), rules::localize_translation(t, self.target)))
+            .collect();
+        let merged = merge_placed(self.doc, &localized)?;
+        let code = self.target.code();
+        let fixed = rules::find(&merged.text, self.rules, code);
+        let edits = rules::boilerplate_edits(
+            &merged.text,
+            &fixed,
+            self.locale,
+            self.vars,
+            self.locales_dir,
+        )?;
+        let text = rules::apply_edits(&merged.text, &edits);
+        let placed: Vec<_> = merged
+            .placed
+            .iter()
+            .filter_map(|(i, r)| rules::map_range(r, &edits).map(|r| (*i, r)))
+            .collect();
+        let urls = rules::url_edits(&text, self.url_rewrite, code);
+        let placed = placed
+            .iter()
+            .map(|(i, r)| {
+                // A rewritten URL lies inside a segment's range: the range grows or shrinks.
+                let start =
+                    rules::map_range(&(r.start..r.start), &urls).map_or(r.start, |m| m.start);
+                let end = rules::map_range(&(r.end..r.end), &urls).map_or(r.end, |m| m.end);
+                (*i, start..end)
+            })
+            .collect();
+        Ok(Built {
+            text: rules::apply_edits(&text, &urls),
+            placed,
+            localized,
+        })
+    }
+}

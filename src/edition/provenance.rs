@@ -1,0 +1,334 @@
+//! Provenance: the record of what editions wrote into an edition.
+//!
+//! Without it, every difference between an existing edition and today's assembly would have to
+//! be taken for a hand edit, and a changed original could not be told from a person's
+//! correction. Like gettext's `msgmerge` keeping the previous msgid, or an `i18n.lock` keeping
+//! a checksum per key, editions keeps, for every edition it writes, one record:
+//!
+//! - a header line naming the original, the edition and the locale;
+//! - then one line per run of inline text of the written edition, in document order: the
+//!   `written` bytes, and for the runs that translate a segment of the original the segment's
+//!   `id`, its tagged `source` and the tagged `translation` placed there.
+//!
+//! The record is JSON Lines, deterministic (document order, fixed key order, no dates), so a
+//! changed paragraph is one changed line in `git diff` and two people updating different
+//! issues never touch the same file. It is written together with its edition
+//! ([`crate::edition::lifecycle`]): both are staged in full, then renamed into place.
+//!
+//! On the next run the record is laid over the edition as a person left it ([`Record::locate`]):
+//! runs whose bytes are still what editions wrote are untouched, runs in the same place with
+//! other bytes were edited by hand, and anything else (a paragraph added to or removed from
+//! the edition itself) means the edition's own structure changed.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::markdown::segment::{Document, SegmentOptions};
+
+/// The first line of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Format version of the record.
+    pub provenance: u32,
+    /// The original, relative to the newsletter's root.
+    pub original: String,
+    /// The edition, relative to the newsletter's root.
+    pub edition: String,
+    pub locale: String,
+}
+
+/// The current format version.
+pub const FORMAT: u32 = 1;
+
+/// One run of inline text of a written edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Written {
+    /// The segment of the original this run translates; absent for text editions copied or
+    /// took from a locale message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The segment's tagged source text when this was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The tagged translation placed here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
+    /// The run's bytes in the edition, as written.
+    pub written: String,
+}
+
+/// What editions wrote into one edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub header: Header,
+    pub runs: Vec<Written>,
+}
+
+/// A record that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProvenanceError {
+    #[error("{path}:{line}: not a provenance record line: {message}\n  hint: provenance records are written by editions; restore the file from git, or delete it and run `editions adopt` on the edition")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("cannot read the provenance record `{path}`: {error}")]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// A segment of the original as placed in an edition: what a record line is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub id: String,
+    pub source: String,
+    pub translation: String,
+    /// Its byte range in the edition.
+    pub range: Range<usize>,
+}
+
+/// Where the record of an edition lives: `{dir}/{locale}/{edition's file stem}.jsonl`.
+pub fn path(dir: &Path, locale: &str, edition: &Path) -> PathBuf {
+    let stem = edition
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "edition".into());
+    dir.join(locale).join(format!("{stem}.jsonl"))
+}
+
+/// The options an edition is cut into runs with: every inline run counts, whatever its
+/// language.
+fn run_options(options: &SegmentOptions) -> SegmentOptions {
+    options.clone()
+}
+
+impl Record {
+    /// The record of `edition` (the text just assembled), with `placed` saying which runs
+    /// translate which segments.
+    pub fn of(header: Header, edition: &str, options: &SegmentOptions, placed: &[Placed]) -> Self {
+        let doc = Document::parse(edition, &run_options(options));
+        let by_start: std::collections::HashMap<usize, &Placed> =
+            placed.iter().map(|p| (p.range.start, p)).collect();
+        let runs = doc
+            .runs
+            .iter()
+            .map(|r| {
+                let written = edition[r.range.clone()].to_string();
+                match by_start.get(&r.range.start) {
+                    Some(p) => Written {
+                        id: Some(p.id.clone()),
+                        source: Some(p.source.clone()),
+                        translation: Some(p.translation.clone()),
+                        written,
+                    },
+                    None => Written {
+                        id: None,
+                        source: None,
+                        translation: None,
+                        written,
+                    },
+                }
+            })
+            .collect();
+        Record { header, runs }
+    }
+
+    /// Loads the record at `path`; `None` when there is none.
+    pub fn load(path: &Path) -> Result<Option<Self>, ProvenanceError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => {
+                return Err(ProvenanceError::Read {
+                    path: path.to_path_buf(),
+                    error,
+                })
+            }
+        };
+        let malformed = |line: usize, message: String| ProvenanceError::Malformed {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, first)) = lines.next() else {
+            return Ok(None);
+        };
+        let header: Header =
+            serde_json::from_str(first).map_err(|e| malformed(1, e.to_string()))?;
+        if header.provenance != FORMAT {
+            return Err(malformed(
+                1,
+                format!(
+                    "format {} is not the format {FORMAT} this editions reads",
+                    header.provenance
+                ),
+            ));
+        }
+        let mut runs = Vec::new();
+        for (i, line) in lines {
+            runs.push(serde_json::from_str(line).map_err(|e| malformed(i + 1, e.to_string()))?);
+        }
+        Ok(Some(Record { header, runs }))
+    }
+
+    /// The record as the file's contents: one JSON object per line.
+    pub fn to_text(&self) -> String {
+        let mut out = serde_json::to_string(&self.header).expect("a header serializes");
+        out.push('\n');
+        for r in &self.runs {
+            out.push_str(&serde_json::to_string(r).expect("a record line serializes"));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Lays the record over `edition` (as a person may have left it): for each run of the
+    /// record, where it is now and whether its bytes changed.
+    pub fn locate(&self, edition: &str, options: &SegmentOptions) -> Located {
+        let doc = Document::parse(edition, &run_options(options));
+        let now: Vec<&str> = doc.runs.iter().map(|r| &edition[r.range.clone()]).collect();
+        let then: Vec<&str> = self.runs.iter().map(|r| r.written.as_str()).collect();
+        let mut found = vec![None; then.len()];
+        let mut added = Vec::new();
+        let line_of = |k: usize| doc.runs.get(k).map_or(0, |r| r.line);
+        for op in similar::capture_diff_slices(similar::Algorithm::Patience, &then, &now) {
+            match op {
+                similar::DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => {
+                    for k in 0..len {
+                        found[old_index + k] = Some(At {
+                            range: doc.runs[new_index + k].range.clone(),
+                            line: line_of(new_index + k),
+                            edited: false,
+                        });
+                    }
+                }
+                similar::DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } if old_len == new_len => {
+                    // The same number of runs in the same place: each one edited in place.
+                    for k in 0..old_len {
+                        found[old_index + k] = Some(At {
+                            range: doc.runs[new_index + k].range.clone(),
+                            line: line_of(new_index + k),
+                            edited: true,
+                        });
+                    }
+                }
+                similar::DiffOp::Replace {
+                    new_index, new_len, ..
+                }
+                | similar::DiffOp::Insert {
+                    new_index, new_len, ..
+                } => added.extend((new_index..new_index + new_len).map(line_of)),
+                similar::DiffOp::Delete { .. } => {}
+            }
+        }
+        // Where a lost run would have been: the line of the next run that was found.
+        let mut near = vec![line_of(doc.runs.len().saturating_sub(1)); then.len()];
+        let mut next_line = doc.runs.last().map_or(1, |r| r.line);
+        for k in (0..then.len()).rev() {
+            if let Some(at) = &found[k] {
+                next_line = at.line;
+            }
+            near[k] = next_line;
+        }
+        Located {
+            runs: found,
+            near,
+            added,
+        }
+    }
+}
+
+/// Where a record's run is in the edition now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    pub range: Range<usize>,
+    /// 1-based line in the edition.
+    pub line: usize,
+    /// Its bytes differ from what editions wrote.
+    pub edited: bool,
+}
+
+/// A record laid over an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// For each run of the record, where it is (`None`: it is gone).
+    pub runs: Vec<Option<At>>,
+    /// For each run of the record, the edition line nearest to where it was.
+    pub near: Vec<usize>,
+    /// Lines of the edition's runs that no run of the record accounts for.
+    pub added: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            provenance: FORMAT,
+            original: "docs/a.md".into(),
+            edition: "docs/en/a.md".into(),
+            locale: "en".into(),
+        }
+    }
+
+    #[test]
+    fn a_record_round_trips_and_locates_edits_additions_and_losses() {
+        let edition = "# Title\n\nFirst **one**.\n\nSecond.\n\nThird.\n";
+        let placed = vec![Placed {
+            id: "p-1".into(),
+            source: "第一 <b1>一</b1>。".into(),
+            translation: "First <b1>one</b1>.".into(),
+            range: 9..24,
+        }];
+        let record = Record::of(header(), edition, &SegmentOptions::default(), &placed);
+        assert_eq!(record.runs.len(), 4);
+        assert_eq!(record.runs[1].id.as_deref(), Some("p-1"));
+        assert_eq!(record.runs[1].written, "First **one**.");
+        let text = record.to_text();
+        assert_eq!(
+            text.lines().nth(2).unwrap(),
+            r#"{"id":"p-1","source":"第一 <b1>一</b1>。","translation":"First <b1>one</b1>.","written":"First **one**."}"#
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path(), "en", Path::new("docs/en/a.md"));
+        crate::file::write_atomically(&file, text.as_bytes()).unwrap();
+        assert_eq!(Record::load(&file).unwrap().unwrap(), record);
+
+        // Edited in place and one paragraph added.
+        let now = "# Title\n\nFirst, by hand.\n\nSecond.\n\nAdded.\n\nThird.\n";
+        let located = record.locate(now, &SegmentOptions::default());
+        let at = located.runs[1].as_ref().unwrap();
+        assert!(at.edited);
+        assert_eq!(&now[at.range.clone()], "First, by hand.");
+        assert_eq!(located.added, vec![7]);
+        assert!(located.runs.iter().all(Option::is_some));
+        assert!(!located.runs[2].as_ref().unwrap().edited);
+        // One paragraph removed: it is gone, near the line of the run after it.
+        let now = "# Title\n\nFirst **one**.\n\nThird.\n";
+        let located = record.locate(now, &SegmentOptions::default());
+        assert_eq!(located.runs[2], None);
+        assert_eq!(located.near[2], 5);
+        assert!(located.added.is_empty());
+    }
+}

@@ -1,0 +1,521 @@
+//! An edition's life after its first run: the original changes, a person edits the edition,
+//! translations are imported, messages change. Each test works on a temporary newsletter root
+//! with the stand-in server and checks what was sent, what was written and what the memory
+//! holds.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use editions::{Document, SegmentOptions};
+use support::standin::{StandIn, KEY};
+
+const DATE: &str = "2024-01-06";
+/// A description the tests edit by hand in the edition.
+const HAND_EDITED: &str = "Hand-written: how does **TaskGroup** differ from `asyncio.gather()`?";
+
+struct Root {
+    dir: tempfile::TempDir,
+    server: StandIn,
+}
+
+impl Root {
+    /// A newsletter root whose 2024-01-06 edition was written once.
+    fn translated() -> Self {
+        let root = Root {
+            dir: support::newsletter_root(),
+            server: StandIn::start(vec![]),
+        };
+        root.ok(&["translate", DATE]);
+        root
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn original_path(&self) -> PathBuf {
+        self.path().join(format!("docs/{DATE}-weekly.md"))
+    }
+
+    fn edition_path(&self) -> PathBuf {
+        self.path().join(format!("docs/en/{DATE}-weekly.md"))
+    }
+
+    fn original(&self) -> String {
+        std::fs::read_to_string(self.original_path()).unwrap()
+    }
+
+    fn edition(&self) -> String {
+        std::fs::read_to_string(self.edition_path()).unwrap()
+    }
+
+    fn memory(&self) -> String {
+        std::fs::read_to_string(self.path().join("memory.jsonl")).unwrap()
+    }
+
+    /// Rewrites the original with `change`, which must change it.
+    fn change_original(&self, change: impl Fn(&str) -> String) {
+        let before = self.original();
+        let after = change(&before);
+        assert_ne!(before, after, "the change changes the original");
+        std::fs::write(self.original_path(), after).unwrap();
+    }
+
+    /// A reviewer rewrites the TaskGroup description in the edition, keeping its markup.
+    fn hand_edit(&self) {
+        let en = self.edition();
+        let line = en
+            .lines()
+            .find(|l| l.contains("`asyncio.gather()`"))
+            .unwrap()
+            .to_string();
+        std::fs::write(self.edition_path(), en.replace(&line, HAND_EDITED)).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("editions")
+            .unwrap()
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .env("OPENAI_API_KEY", KEY)
+            .env("OPENAI_BASE_URL", self.server.base_url())
+            .env("NO_COLOR", "1")
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "editions {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The segments sent to the model since request `from`: every tagged source.
+    fn sent_since(&self, from: usize) -> Vec<String> {
+        self.server.requests()[from..]
+            .iter()
+            .flat_map(|r| {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&r.user).unwrap();
+                map.into_values()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// The tagged source of the original's segment whose text contains `needle`.
+fn segment_of(original: &str, needle: &str) -> (String, String) {
+    let doc = Document::parse(original, &SegmentOptions::default());
+    let seg = doc
+        .segments()
+        .find(|s| s.tagged.contains(needle))
+        .unwrap_or_else(|| panic!("a segment with {needle}"));
+    (seg.id.clone(), seg.tagged.clone())
+}
+
+/// The memory's lines whose source is `source`.
+fn memory_lines<'m>(memory: &'m str, source: &str) -> Vec<&'m str> {
+    let quoted = serde_json::to_string(source).unwrap();
+    memory
+        .lines()
+        .filter(|l| l.contains(&format!("\"source\":{quoted}")))
+        .collect()
+}
+
+#[test]
+fn an_edited_paragraph_of_the_original_reaches_the_edition() {
+    let root = Root::translated();
+    let (_, old_source) = segment_of(&root.original(), "Django 近几个版本");
+    let before = root.server.requests().len();
+    root.change_original(|o| o.replacen("Django 近几个版本", "Django 5.0 之后的近几个版本", 1));
+    let (new_id, new_source) = segment_of(&root.original(), "Django 5.0");
+    let stdout = root.ok(&["translate", DATE]);
+
+    assert_eq!(root.server.requests().len() - before, 1, "one request");
+    assert_eq!(root.sent_since(before), vec![new_source.clone()]);
+    let en = root.edition();
+    assert!(
+        en.lines().any(|l| l.starts_with("Django 5.0 ")),
+        "the new translation is in the edition:\n{en}"
+    );
+    let edition = root.edition_path().display().to_string();
+    assert!(
+        stdout.contains(&format!(
+            "updated 1 segment(s) of `{edition}` whose original changed\n"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("hand-edited"), "{stdout}");
+    let memory = root.memory();
+    let new_lines = memory_lines(&memory, &new_source);
+    assert_eq!(new_lines.len(), 1, "{new_lines:?}");
+    assert!(
+        !new_lines[0].contains("approved"),
+        "no approved entry for the new source: {}",
+        new_lines[0]
+    );
+    assert_eq!(
+        memory_lines(&memory, &old_source).len(),
+        1,
+        "the old pair stays"
+    );
+    let record = std::fs::read_to_string(
+        root.path()
+            .join(format!("provenance/en/{DATE}-weekly.jsonl")),
+    )
+    .unwrap();
+    assert!(
+        record.contains(&format!("\"id\":\"{new_id}\"")),
+        "the record follows"
+    );
+    // Nothing left to do.
+    let before = root.server.requests().len();
+    let stdout = root.ok(&["translate", DATE]);
+    assert!(
+        stdout.contains(&format!("{edition}: unchanged\n")),
+        "{stdout}"
+    );
+    assert_eq!(root.server.requests().len(), before);
+}
+
+/// One structural change of the original, with a hand edit elsewhere in the edition: exit 0,
+/// only `sent` goes to the model, the hand edit survives, and `check` passes.
+fn structural(change: impl Fn(&str) -> String, sent: &[&str], edition_has: &[&str]) -> Root {
+    let root = Root::translated();
+    root.hand_edit();
+    root.change_original(change);
+    let before = root.server.requests().len();
+    let stdout = root.ok(&["translate", DATE]);
+    let sent_now = root.sent_since(before);
+    assert_eq!(
+        sent_now.len(),
+        sent.len(),
+        "only new text is sent: {sent_now:#?}"
+    );
+    for (s, want) in sent_now.iter().zip(sent) {
+        assert!(s.contains(want), "{s} has {want}");
+    }
+    let en = root.edition();
+    assert!(en.contains(HAND_EDITED), "the hand edit survives:\n{en}");
+    for want in edition_has {
+        assert!(en.contains(want), "the edition has {want}:\n{en}");
+    }
+    assert!(stdout.contains("kept 1 hand-edited segment(s)"), "{stdout}");
+    root.ok(&["check", DATE]);
+    root
+}
+
+const DJANGO: &str =
+    "4、[Django 表单渲染的模板化改造](https://djangotips.example.net/form-rendering-templates)\n\n";
+
+#[test]
+fn a_paragraph_inserted_in_the_middle_is_the_only_one_sent() {
+    let root = structural(
+        |o| {
+            o.replacen(
+                DJANGO,
+                &format!("新增的一段：Python 3.14 发布了。\n\n{DJANGO}"),
+                1,
+            )
+        },
+        &["Python 3.14"],
+        &["Python 3.14"],
+    );
+    let en = root.edition();
+    let added = en.find("Python 3.14").unwrap();
+    let django = en.find("form-rendering-templates").unwrap();
+    assert!(added < django, "in its place");
+}
+
+#[test]
+fn a_deleted_paragraph_leaves_the_edition() {
+    let root = Root::translated();
+    assert!(root
+        .edition()
+        .contains("https://djangotips.example.net/form-rendering-templates"));
+    drop(root);
+    let root = structural(|o| o.replacen(DJANGO, "", 1), &[], &[]);
+    assert!(!root
+        .edition()
+        .contains("https://djangotips.example.net/form-rendering-templates"));
+}
+
+#[test]
+fn a_moved_paragraph_moves_without_a_request() {
+    let root = structural(
+        |o| {
+            let without = o.replacen(DJANGO, "", 1);
+            without.replacen(
+                "## 🦄文章&教程\n\n",
+                &format!("## 🦄文章&教程\n\n{DJANGO}"),
+                1,
+            )
+        },
+        &[],
+        &[],
+    );
+    let en = root.edition();
+    let django = en.find("form-rendering-templates").unwrap();
+    let first = en.find("asyncio-taskgroup-cancellation").unwrap();
+    assert!(django < first, "moved to the top of its section");
+}
+
+#[test]
+fn a_duplicated_paragraph_is_translated_from_the_memory() {
+    let root = structural(
+        |o| o.replacen(DJANGO, &format!("{DJANGO}{DJANGO}"), 1),
+        &[],
+        &[],
+    );
+    assert_eq!(
+        root.edition()
+            .matches("https://djangotips.example.net/form-rendering-templates")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_hand_edit_is_kept_across_five_reruns() {
+    let root = Root::translated();
+    root.hand_edit();
+    let before = root.server.requests().len();
+    let edition = root.edition_path().display().to_string();
+    for run in 0..5 {
+        let stdout = root.ok(&["translate", DATE]);
+        if run == 0 {
+            assert!(
+                stdout.starts_with(&format!(
+                    "kept 1 hand-edited segment(s) of `{edition}` (recorded as approved in the memory):\n  - segment "
+                )),
+                "{stdout}"
+            );
+        } else {
+            assert!(
+                stdout.contains(&format!("{edition}: unchanged\n")),
+                "{stdout}"
+            );
+        }
+        assert!(root.edition().contains(HAND_EDITED), "run {run}");
+    }
+    assert_eq!(root.server.requests().len(), before, "nothing sent");
+    let (_, source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let memory = root.memory();
+    let lines = memory_lines(&memory, &source);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Hand-written: how does <b1>TaskGroup</b1>")
+                && l.contains("\"origin\":\"approved\"")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_conflict_is_listed_and_the_hand_edit_stays_in_the_memory() {
+    let root = Root::translated();
+    root.hand_edit();
+    let (_, old_source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    root.change_original(|o| o.replacen("Python 3.11 引入的", "Python 3.12 引入的", 1));
+    let (new_id, new_source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let before = root.server.requests().len();
+    let stdout = root.ok(&["translate", DATE]);
+    assert_eq!(root.sent_since(before), vec![new_source]);
+    let edition = root.edition_path().display().to_string();
+    assert!(
+        stdout.starts_with(&format!(
+            "1 conflict(s) in `{edition}`: a hand-edited segment whose original changed was translated anew\n  - segment {new_id} (line 17): the hand edit is kept in `memory.jsonl` under the old original\n"
+        )),
+        "{stdout}"
+    );
+    let en = root.edition();
+    assert!(!en.contains(HAND_EDITED));
+    assert!(en.lines().any(|l| l.starts_with("Python 3.12 ")), "{en}");
+    let memory = root.memory();
+    let old = memory_lines(&memory, &old_source);
+    assert!(
+        old.iter()
+            .any(|l| l.contains("Hand-written: how does <b1>TaskGroup</b1>")
+                && l.contains("\"origin\":\"approved\"")),
+        "{old:#?}"
+    );
+    // The diff shows what the hand edit was.
+    assert!(stdout.contains(&format!("\n-{HAND_EDITED}\n")), "{stdout}");
+}
+
+#[test]
+fn an_imported_translation_appears_in_the_edition() {
+    let root = Root::translated();
+    let (id, source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let reviewed = "Reviewed: <b1>TaskGroup</b1> and <code2/> differ in how they cancel.";
+    let file = root.path().join("reviewed.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({ id.clone(): reviewed }).to_string(),
+    )
+    .unwrap();
+    let original = root.original_path();
+    let stdout = root.ok(&[
+        "memory",
+        "import",
+        original.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--to",
+        "en",
+    ]);
+    assert!(stdout.starts_with("imported 1 translations"), "{stdout}");
+    let before = root.server.requests().len();
+    let stdout = root.ok(&["translate", DATE]);
+    assert!(!stdout.contains("hand-edited"), "{stdout}");
+    assert_eq!(root.server.requests().len(), before);
+    assert!(root
+        .edition()
+        .contains("Reviewed: **TaskGroup** and `asyncio.gather()` differ in how they cancel."));
+    let memory = root.memory();
+    let lines = memory_lines(&memory, &source);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"target\":\"Reviewed: <b1>TaskGroup</b1>")
+                && l.contains("\"origin\":\"approved\"")),
+        "the import is still in the memory: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_longer_intro_message_updates_every_edition() {
+    let root = Root::translated();
+    root.ok(&["translate", "2023-12-30"]);
+    root.hand_edit();
+    let ftl = root.path().join("locales/en/newsletter.ftl");
+    let text = std::fs::read_to_string(&ftl).unwrap();
+    let at = text.find("intro =\n").unwrap();
+    let line_end = at + "intro =\n".len() + text[at + "intro =\n".len()..].find('\n').unwrap();
+    let longer = format!(
+        "{} A sentence added to the intro.{}",
+        &text[..line_end],
+        &text[line_end..]
+    );
+    std::fs::write(&ftl, longer).unwrap();
+    let before = root.server.requests().len();
+    for date in [DATE, "2023-12-30"] {
+        root.ok(&["translate", date]);
+        let en =
+            std::fs::read_to_string(root.path().join(format!("docs/en/{date}-weekly.md"))).unwrap();
+        assert!(
+            en.contains("A sentence added to the intro."),
+            "{date}:\n{en}"
+        );
+    }
+    assert!(root.edition().contains(HAND_EDITED));
+    assert_eq!(root.server.requests().len(), before, "nothing sent");
+}
+
+#[test]
+fn a_file_by_path_takes_its_date_from_its_name() {
+    let root = Root::translated();
+    let special = root.path().join("docs/2023-12-11-sweekly.md");
+    std::fs::write(
+        &special,
+        "你好，我是猫哥。这是第二季的精华合集。\n\n## 第二季回顾\n\n本季共发布 12 期，收录 300 多条内容。\n",
+    )
+    .unwrap();
+    let stdout = root.ok(&["translate", special.to_str().unwrap()]);
+    assert!(!stdout.contains("no date"), "{stdout}");
+    let en = std::fs::read_to_string(root.path().join("docs/en/2023-12-11-sweekly.md")).unwrap();
+    assert!(
+        en.contains("https://pythoncat.top/posts/2023-12-11-weekly"),
+        "the intro links the file's own date:\n{en}"
+    );
+    // A file with no date anywhere: the run's date, with a warning.
+    let undated = root.path().join("docs/notes.md");
+    std::fs::write(&undated, "你好，我是猫哥。一些笔记。\n").unwrap();
+    let stdout = root.ok(&["translate", undated.to_str().unwrap()]);
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    assert!(
+        stdout.starts_with(&format!(
+            "{} has no date in its name or front matter: its messages use today's, {today}\n",
+            undated.display()
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_paragraph_removed_from_the_edition_is_named_and_nothing_is_written() {
+    let root = Root::translated();
+    let en = root.edition();
+    let line = en
+        .lines()
+        .find(|l| l.contains("`asyncio.gather()`"))
+        .unwrap()
+        .to_string();
+    let line_no = en.lines().position(|l| l == line).unwrap() + 1;
+    let cut = en.replace(&format!("{line}\n\n"), "");
+    std::fs::write(root.edition_path(), &cut).unwrap();
+    let (id, _) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let before = root.server.requests().len();
+    let out = root.run(&["translate", DATE]);
+    assert_eq!(out.status.code(), Some(1));
+    let edition = root.edition_path().display().to_string();
+    let record = root
+        .path()
+        .join(format!("provenance/en/{DATE}-weekly.jsonl"))
+        .display()
+        .to_string();
+    let start: String = line.chars().take(40).collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {edition}:{line_no}: segment {id} (\"{start}…\") is no longer in the edition, so the edition can no longer be laid over what editions wrote (`{record}`)\n  hint: restore the paragraph (git shows it), or remove it from the original too; --retranslate replaces the edition\n"
+        )
+    );
+    assert_eq!(root.edition(), cut, "not overwritten");
+    assert_eq!(root.server.requests().len(), before, "nothing paid for");
+}
+
+#[test]
+fn an_edition_without_a_record_is_not_taken_for_hand_edits() {
+    let root = Root::translated();
+    std::fs::remove_file(
+        root.path()
+            .join(format!("provenance/en/{DATE}-weekly.jsonl")),
+    )
+    .unwrap();
+    root.hand_edit();
+    let edited = root.edition();
+    root.change_original(|o| o.replacen("Python 3.11 引入的", "Python 3.12 引入的", 1));
+    let before = root.server.requests().len();
+    let out = root.run(&["translate", DATE]);
+    assert_eq!(out.status.code(), Some(1));
+    let edition = root.edition_path().display().to_string();
+    let record = root
+        .path()
+        .join(format!("provenance/en/{DATE}-weekly.jsonl"))
+        .display()
+        .to_string();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: `{edition}` exists but editions has no record of writing it (`{record}`), so its hand edits cannot be told from a changed original\n  hint: run `editions adopt` on it to take its text as approved translations, or rerun with --retranslate to replace it\n")
+    );
+    assert_eq!(root.server.requests().len(), before, "nothing paid for");
+    assert_eq!(root.edition(), edited);
+}
