@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag as MdTag, TagEnd};
 use serde::Serialize;
 
+use crate::edition::align::{self, in_body, locale_blocks};
+pub use crate::edition::align::{pair_by_shape, Paired};
 use crate::edition::rules::{self as edition, Rule, UrlRewrite};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
@@ -97,12 +99,6 @@ struct Inventory {
     /// Anchors that headings define, and `#fragment` links.
     anchors: Vec<String>,
     fragments: Vec<(String, usize)>,
-}
-
-fn in_body(offset: usize, excluded: &[Range<usize>]) -> bool {
-    !excluded
-        .iter()
-        .any(|r| r.start <= offset && offset < r.end.max(r.start + 1))
 }
 
 /// GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens.
@@ -236,43 +232,6 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
         }
     }
     inv
-}
-
-/// Top-level blocks of `text` that come from the locale's messages.
-fn locale_blocks(text: &str, locale_texts: &[String]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(_) => {
-                if depth == 0 {
-                    let raw = text[range.clone()].trim();
-                    let heading_text = raw.trim_start_matches('#').trim();
-                    if !raw.is_empty()
-                        && locale_texts
-                            .iter()
-                            .any(|m| m.contains(raw) || m.trim() == heading_text)
-                    {
-                        // A heading stays a heading of the structure: only its text is the
-                        // locale's (as in the original, where rules replace a heading's text).
-                        let block = &text[range.clone()];
-                        let marker = if block.starts_with('#')
-                            && locale_texts.iter().any(|m| m.trim() == heading_text)
-                        {
-                            block.len() - block.trim_start_matches('#').trim_start().len()
-                        } else {
-                            0
-                        };
-                        out.push(range.start + marker..range.end);
-                    }
-                }
-                depth += 1;
-            }
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Mojibake: a run of characters that are the bytes of UTF-8 text read as Latin-1 or Mac Roman
@@ -599,93 +558,21 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     }
 }
 
-/// Pairs two sequences of runs by their shape (block kind and markup), so that a run added
-/// or lost on one side does not shift the pairs after it. Unpaired runs stand alone.
-pub fn pair_by_shape(
-    a: &[&Segment<'_>],
-    b: &[&Segment<'_>],
-) -> Vec<(Option<usize>, Option<usize>)> {
-    let shape = |r: &&Segment<'_>| -> String {
-        let tags: Vec<&str> = r.tags().iter().map(|t| t.kind.name()).collect();
-        format!("{}:{}", r.kind.short(), tags.join(","))
-    };
-    let keys_a: Vec<String> = a.iter().map(shape).collect();
-    let keys_b: Vec<String> = b.iter().map(shape).collect();
-    let mut pairs = Vec::new();
-    for op in similar::capture_diff_slices(similar::Algorithm::Patience, &keys_a, &keys_b) {
-        match op {
-            similar::DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => pairs.extend((0..len).map(|k| (Some(old_index + k), Some(new_index + k)))),
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => pairs.extend((0..old_len).map(|k| (Some(old_index + k), None))),
-            similar::DiffOp::Insert {
-                new_index, new_len, ..
-            } => pairs.extend((0..new_len).map(|k| (None, Some(new_index + k)))),
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                // Different shapes: side by side, in order.
-                for k in 0..old_len.max(new_len) {
-                    pairs.push((
-                        (k < old_len).then_some(old_index + k),
-                        (k < new_len).then_some(new_index + k),
-                    ));
-                }
-            }
-        }
-    }
-    pairs
-}
-
-/// The body runs of an original and its edition (without the blocks the locale replaces or
-/// that its messages wrote), paired by shape.
-pub struct Paired<'o, 'e> {
-    pub original: Document<'o>,
-    pub edition: Document<'e>,
-    /// Indices into `original.runs` and `edition.runs`.
-    pub pairs: Vec<(Option<usize>, Option<usize>)>,
-}
-
+/// The body runs of an original and its edition, paired by shape: see
+/// [`crate::edition::align::pair_runs`].
 pub fn pair_runs<'o, 'e>(
     original: &'o str,
     edition_text: &'e str,
     cx: &Context<'_>,
 ) -> Paired<'o, 'e> {
-    let found = edition::find(original, cx.rules, cx.target.code());
-    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    let excluded_e = locale_blocks(edition_text, cx.locale_texts);
-    let od = Document::parse(original, cx.options);
-    let ed = Document::parse(
+    align::pair_runs(
+        original,
         edition_text,
-        &SegmentOptions {
-            source: cx.target,
-            ..cx.options.clone()
-        },
-    );
-    let ob: Vec<usize> = (0..od.runs.len())
-        .filter(|&i| in_body(od.runs[i].range.start, &excluded_o))
-        .collect();
-    let eb: Vec<usize> = (0..ed.runs.len())
-        .filter(|&j| in_body(ed.runs[j].range.start, &excluded_e))
-        .collect();
-    let a: Vec<&Segment<'_>> = ob.iter().map(|&i| &od.runs[i]).collect();
-    let b: Vec<&Segment<'_>> = eb.iter().map(|&j| &ed.runs[j]).collect();
-    let pairs = pair_by_shape(&a, &b)
-        .into_iter()
-        .map(|(x, y)| (x.map(|x| ob[x]), y.map(|y| eb[y])))
-        .collect();
-    Paired {
-        original: od,
-        edition: ed,
-        pairs,
-    }
+        cx.rules,
+        cx.target,
+        cx.locale_texts,
+        cx.options,
+    )
 }
 
 fn glossary_and_freshness(

@@ -389,7 +389,9 @@ fn a_segment_that_keeps_failing_fails_the_run_and_keeps_the_rest() {
         Fault::LeaveChinese,
         Fault::LeaveChinese,
     ]);
-    let out = root.translate(&server, KEY);
+    // The placeholder was not written by editions: --retranslate replaces it, but only with a
+    // complete edition.
+    let out = root.translate_with(&server, KEY, &["--retranslate"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
@@ -425,7 +427,7 @@ fn a_wrong_key_is_one_clear_sentence_and_never_printed() {
     std::fs::write(root.edition(), "previous edition\n").unwrap();
     let server = StandIn::start(vec![]);
     let wrong = "sk-wrong-key-that-must-not-leak";
-    let out = root.translate(&server, wrong);
+    let out = root.translate_with(&server, wrong, &["--retranslate"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),

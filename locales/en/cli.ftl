@@ -27,3 +27,7 @@ cli-conflict = segment { $id } (line { $line }): the hand edit is kept in `{ $me
 cli-conflict-lost-markup = segment { $id } (line { $line }): the hand edit's markup fits neither original, so only the diff below shows it
 cli-conflict-removed = line { $line }: the paragraph left the original; its hand edit is kept in `{ $memory }`
 cli-conflict-removed-lost-markup = line { $line }: the paragraph left the original; its hand edit's markup fits it no longer, so only the diff below shows it
+cli-adopted = { $edition }: adopted { $adopted } of { $segments } segments ({ $percent } %) as approved translations
+cli-not-adopted = segment { $id } (line { $line }): { $why }
+cli-not-adopted-at = segment { $id } (line { $line }, edition line { $edition-line }): { $why }
+cli-adopted-total = adopted { $adopted } of { $segments } segments ({ $percent } %) in { $editions } editions

@@ -27,3 +27,7 @@ cli-conflict = 片段 { $id }（第 { $line } 行）：人工修改以旧原文�
 cli-conflict-lost-markup = 片段 { $id }（第 { $line } 行）：人工修改的标记与新旧原文都不符，只在下面的差异中可见
 cli-conflict-removed = 第 { $line } 行：该段已从原文删除；其人工修改保存在 `{ $memory }` 中
 cli-conflict-removed-lost-markup = 第 { $line } 行：该段已从原文删除；其人工修改的标记已不符，只在下面的差异中可见
+cli-adopted = { $edition }：采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %），作为已审定译文
+cli-not-adopted = 片段 { $id }（第 { $line } 行）：{ $why }
+cli-not-adopted-at = 片段 { $id }（第 { $line } 行，译本第 { $edition-line } 行）：{ $why }
+cli-adopted-total = 在 { $editions } 个译本中采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %）

@@ -211,16 +211,7 @@ impl Config {
         locales_dir: &Path,
         vars: &std::collections::BTreeMap<String, String>,
     ) -> Vec<String> {
-        let messages: std::collections::BTreeSet<&str> = self
-            .boilerplate
-            .iter()
-            .filter_map(|r| r.message.as_deref())
-            .collect();
-        messages
-            .iter()
-            .filter(|m| locale.has(m))
-            .filter_map(|m| locale.format(m, vars, locales_dir).ok())
-            .collect()
+        editions::edition::rules::locale_texts(&self.boilerplate, locale, locales_dir, vars)
     }
 
     /// Where originals and editions are.

@@ -5,6 +5,7 @@
 //! - `1`: the input was read but the work failed on its content (problems in translations).
 //! - `2`: usage error, or an input that cannot be read or parsed.
 
+mod adopt;
 mod check;
 mod config;
 mod extract;
@@ -61,6 +62,9 @@ enum Command {
     },
     /// Translate an issue (by date) or a Markdown file into its editions.
     Translate(translate::TranslateArgs),
+    /// Take over existing editions editions did not write: their aligned text becomes approved
+    /// translations, so that `translate` keeps it and sends only the rest.
+    Adopt(adopt::AdoptArgs),
     /// Check editions against their originals: links, images, code, structure, residue,
     /// glossary, freshness. Exit code 1 when anything is at error level.
     Check(check::CheckArgs),
@@ -185,6 +189,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;
             translate::run(&root, config, &args, out)
+        }
+        Command::Adopt(args) => {
+            let (config, _) = config::Config::load(&root)?;
+            adopt::run(&root, &config, &args, out)
         }
         Command::Check(args) => {
             let (config, _) = config::Config::load(&root)?;

@@ -2,6 +2,8 @@
 //! step with its original on every later run.
 //!
 //! - [`issue`]: resolving the issue a command names, and where its editions go.
+//! - [`align`]: which run of an edition stands for which segment of the original.
+//! - [`adopt`]: taking over an edition editions did not write.
 //! - [`locale`]: the Fluent messages of a locale.
 //! - [`rules`]: boilerplate rules and the locale's deterministic rules.
 //! - [`existing`]: reading an existing edition's runs back as tagged text.
@@ -10,6 +12,8 @@
 //! - [`lifecycle`]: the three-way update of an edition from its original, its record and the
 //!   edition as a person left it.
 
+pub mod adopt;
+pub mod align;
 pub mod diff;
 pub mod existing;
 pub mod issue;

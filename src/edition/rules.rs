@@ -294,6 +294,23 @@ pub fn apply(
     ))
 }
 
+/// The messages `rules` name, formatted for an issue in `locale`: what the locale's own blocks
+/// of an edition hold.
+pub fn locale_texts(
+    rules: &[Rule],
+    locale: &Locale,
+    locales_dir: &Path,
+    vars: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let messages: std::collections::BTreeSet<&str> =
+        rules.iter().filter_map(|r| r.message.as_deref()).collect();
+    messages
+        .iter()
+        .filter(|m| locale.has(m))
+        .filter_map(|m| locale.format(m, vars, locales_dir).ok())
+        .collect()
+}
+
 /// The variables of an issue's messages: `number` (from the title), `date`, `url`, `title`.
 pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<String, String> {
     let title = doc

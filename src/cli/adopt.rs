@@ -1,0 +1,119 @@
+//! `editions adopt`: take over editions that editions did not write.
+
+use std::io::Write;
+use std::path::Path;
+
+use editions::edition::adopt::adopt;
+use editions::edition::issue;
+use editions::memory::Memory;
+use editions::Lang;
+
+use super::config::Config;
+use super::messages::msg;
+use super::EXIT_OK;
+
+/// Command-line settings of `adopt`.
+#[derive(Debug, clap::Args)]
+pub struct AdoptArgs {
+    /// Issues by date (`YYYY-MM-DD`) or path.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub issues: Vec<String>,
+    /// Every issue that has an edition.
+    #[arg(long)]
+    pub all: bool,
+    /// Locales whose editions to adopt (comma-separated; default: `targets` in editions.toml).
+    #[arg(long, value_delimiter = ',')]
+    pub to: Vec<Lang>,
+}
+
+pub fn run(
+    root: &Path,
+    config: &Config,
+    args: &AdoptArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let project = config.project(root)?;
+    let targets = config.targets(&args.to)?;
+    let names = if args.all {
+        issue::all_dates(&project.layout)
+    } else {
+        args.issues.clone()
+    };
+    let mut memory = Memory::load(&project.memory)?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let (mut editions, mut segments, mut adopted) = (0usize, 0usize, 0usize);
+    for name in &names {
+        let issue = issue::resolve(&project.layout, name)?;
+        for &target in &targets {
+            if args.all && !issue.edition(&project.layout, target).is_file() {
+                continue;
+            }
+            let a = adopt(&project, &issue, target, None, &mut memory, &today)?;
+            editions += 1;
+            segments += a.segments;
+            adopted += a.adopted.len();
+            writeln!(
+                out,
+                "{}",
+                msg(
+                    "cli-adopted",
+                    &[
+                        ("edition", a.edition.display().to_string()),
+                        ("adopted", a.adopted.len().to_string()),
+                        ("segments", a.segments.to_string()),
+                        ("percent", percent(a.adopted.len(), a.segments)),
+                    ]
+                )
+            )?;
+            for n in &a.not_adopted {
+                let line = match n.edition_line {
+                    Some(l) => msg(
+                        "cli-not-adopted-at",
+                        &[
+                            ("id", n.id.clone()),
+                            ("line", n.line.to_string()),
+                            ("edition-line", l.to_string()),
+                            ("why", n.why.clone()),
+                        ],
+                    ),
+                    None => msg(
+                        "cli-not-adopted",
+                        &[
+                            ("id", n.id.clone()),
+                            ("line", n.line.to_string()),
+                            ("why", n.why.clone()),
+                        ],
+                    ),
+                };
+                writeln!(out, "  - {line}")?;
+            }
+        }
+    }
+    if editions > 1 {
+        writeln!(
+            out,
+            "{}",
+            msg(
+                "cli-adopted-total",
+                &[
+                    ("editions", editions.to_string()),
+                    ("adopted", adopted.to_string()),
+                    ("segments", segments.to_string()),
+                    ("percent", percent(adopted, segments)),
+                ]
+            )
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "0.0".into()
+    } else {
+        format!("{:.1}", part as f64 * 100.0 / whole as f64)
+    }
+}
