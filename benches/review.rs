@@ -48,6 +48,7 @@ fn main() {
         glossary: &glossary,
         allow: &[],
         memory: None,
+        record: None,
         options: &options,
         strict: false,
         common_urls: &common,

@@ -10,7 +10,7 @@
 //! original's segment has the source term. Every finding has a file, line and column, a rule
 //! id and a message that says what to do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -69,6 +69,8 @@ pub struct Context<'a> {
     /// Text that may keep letters of the source script in an edition (names).
     pub allow: &'a [String],
     pub memory: Option<&'a Memory>,
+    /// The provenance record of the edition: what editions wrote, from which original.
+    pub record: Option<&'a crate::edition::provenance::Record>,
     pub options: &'a SegmentOptions,
     /// Staleness is an error rather than a warning.
     pub strict: bool,
@@ -633,29 +635,38 @@ fn glossary_and_freshness(
             }
         }
     }
-    if let Some(memory) = cx.memory {
-        if memory.entries().any(|e| e.locale == cx.target.code()) {
-            let stale: Vec<&crate::markdown::segment::Segment<'_>> = ob
-                .iter()
+    // Stale: segments of today's original that the edition was not written from. The record
+    // says exactly which sources it was written from; without one, the memory is asked.
+    let stale: Vec<&Segment<'_>> = match (cx.record, cx.memory) {
+        (Some(record), _) => {
+            let written: HashSet<&str> =
+                record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
+            ob.iter()
                 .map(|&i| &od.runs[i])
-                .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())
-                .collect();
-            if let Some(first) = stale.first() {
-                out.push(Finding {
-                    file: original.path.to_path_buf(),
-                    line: first.line,
-                    column: 1,
-                    rule: "freshness/stale",
-                    level: if cx.strict { Level::Error } else { Level::Warning },
-                    message: format!(
-                        "{} segment{} changed since {} was translated (first here): run `editions translate` to bring it up to date",
-                        stale.len(),
-                        if stale.len() == 1 { "" } else { "s" },
-                        edition_file.path.display()
-                    ),
-                });
-            }
+                .filter(|s| s.translatable && !written.contains(s.id.as_str()))
+                .collect()
         }
+        (None, Some(memory)) if memory.entries().any(|e| e.locale == cx.target.code()) => ob
+            .iter()
+            .map(|&i| &od.runs[i])
+            .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Some(first) = stale.first() {
+        out.push(Finding {
+            file: original.path.to_path_buf(),
+            line: first.line,
+            column: 1,
+            rule: "freshness/stale",
+            level: if cx.strict { Level::Error } else { Level::Warning },
+            message: format!(
+                "{} segment{} changed since {} was translated (first here): run `editions translate` to bring it up to date",
+                stale.len(),
+                if stale.len() == 1 { "" } else { "s" },
+                edition_file.path.display()
+            ),
+        });
     }
 }
 

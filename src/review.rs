@@ -31,6 +31,32 @@ pub struct Row {
     /// Glossary entries whose source term occurs in the original: (source, target).
     pub terms: Vec<(String, String)>,
     pub findings: Vec<Finding>,
+    /// The edition's text is a person's edit, kept (from the provenance record).
+    pub hand_edited: bool,
+    /// A person had edited this segment when its original changed: the new original was
+    /// translated, and this is what the hand edit said (from the provenance record).
+    pub conflict: Option<RowConflict>,
+}
+
+/// A hand edit superseded by a change of the original, as the reviewer reads it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RowConflict {
+    /// The original the hand edit translated.
+    pub old_original: String,
+    /// The hand edit, when its markup could be read.
+    pub hand_edit: Option<String>,
+}
+
+/// Tagged text as a reviewer reads it: tags dropped.
+fn untagged(tagged: &str) -> String {
+    crate::markdown::tag::parse(tagged)
+        .into_iter()
+        .map(|i| match i {
+            crate::markdown::tag::Item::Text(t) => t,
+            crate::markdown::tag::Item::Newline => " ".into(),
+            _ => String::new(),
+        })
+        .collect()
 }
 
 /// Links of the two sides, in order, for the links table.
@@ -145,8 +171,19 @@ pub fn build(
         {
             continue;
         }
+        let id = os.and_then(|s| (!s.id.is_empty()).then(|| s.id.clone()));
+        let written = id
+            .as_deref()
+            .and_then(|id| cx.record.and_then(|r| r.segment(id)));
         rows.push(Row {
-            id: os.and_then(|s| (!s.id.is_empty()).then(|| s.id.clone())),
+            hand_edited: written.is_some_and(|w| w.hand_edited),
+            conflict: written
+                .and_then(|w| w.conflict.as_ref())
+                .map(|c| RowConflict {
+                    old_original: untagged(&c.old_source),
+                    hand_edit: c.hand_edit.as_deref().map(untagged),
+                }),
+            id,
             original_line: os.map(|s| s.line),
             edition_line: es.map(|s| s.line),
             terms: cx
@@ -365,6 +402,20 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             let lt = if color { colorize(lt) } else { lt.to_string() };
             writeln!(out, "{} │ {}", pad_colored(&lt, half), rt).unwrap();
         }
+        if row.hand_edited {
+            writeln!(out, "{dim}  hand-edited: kept as a person wrote it{reset}").unwrap();
+        }
+        if let Some(c) = &row.conflict {
+            writeln!(
+                out,
+                "{red}  ! conflict: edited by hand, then the original changed; the new original was translated{reset}"
+            )
+            .unwrap();
+            writeln!(out, "{red}    the old original: {}{reset}", c.old_original).unwrap();
+            if let Some(h) = &c.hand_edit {
+                writeln!(out, "{red}    the hand edit:    {h}{reset}").unwrap();
+            }
+        }
         for f in &row.findings {
             write_finding(&mut out, f, red, reset);
         }
@@ -506,6 +557,21 @@ pub fn render_html(review: &Review) -> String {
             html_terms(&right, &targets),
         )
         .unwrap();
+        if row.hand_edited {
+            h.push_str("<div class=\"hand\">hand-edited: kept as a person wrote it</div>");
+        }
+        if let Some(c) = &row.conflict {
+            write!(
+                h,
+                "<div class=\"conflict\">conflict: edited by hand, then the original changed; the new original was translated<br>the old original: {}",
+                escape_html(&c.old_original)
+            )
+            .unwrap();
+            if let Some(e) = &c.hand_edit {
+                write!(h, "<br>the hand edit: {}", escape_html(e)).unwrap();
+            }
+            h.push_str("</div>");
+        }
         for f in &row.findings {
             write!(
                 h,
@@ -583,6 +649,7 @@ td.meta{color:#57606a;white-space:nowrap;width:5rem}td.original,td.edition{width
 ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;color:#82071e}
 mark{background:#fff8c5}
 .finding{margin-top:.3rem;font-size:.85rem;color:#82071e}.finding.warning{color:#9a6700}
+.hand{margin-top:.3rem;font-size:.85rem;color:#57606a}.conflict{margin-top:.3rem;font-size:.85rem;color:#82071e;border-left:3px solid #cf222e;padding-left:.4rem}
 .terms{margin-top:.3rem;font-size:.8rem;color:#57606a}
 table.links code{font-size:.8rem;word-break:break-all}tr.differs{background:#fff5f5}.none{color:#8c959f}
 .since{color:#57606a}";

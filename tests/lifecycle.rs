@@ -144,7 +144,26 @@ fn an_edited_paragraph_of_the_original_reaches_the_edition() {
     let before = root.server.requests().len();
     root.change_original(|o| o.replacen("Django 近几个版本", "Django 5.0 之后的近几个版本", 1));
     let (new_id, new_source) = segment_of(&root.original(), "Django 5.0");
+    // CI sees the edition is stale before it is updated.
+    let out = root.run(&["check", "--strict", DATE]);
+    assert_eq!(out.status.code(), Some(1));
+    let stale = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = root
+        .original()
+        .lines()
+        .position(|l| l.contains("Django 5.0"))
+        .unwrap()
+        + 1;
+    assert!(
+        stale.contains(&format!(
+            "{}:{line}:1: error[freshness/stale]: 1 segment changed since {} was translated (first here): run `editions translate` to bring it up to date",
+            root.original_path().display(),
+            root.edition_path().display()
+        )),
+        "{stale}"
+    );
     let stdout = root.ok(&["translate", DATE]);
+    root.ok(&["check", "--strict", DATE]);
 
     assert_eq!(root.server.requests().len() - before, 1, "one request");
     assert_eq!(root.sent_since(before), vec![new_source.clone()]);
@@ -356,6 +375,54 @@ fn a_conflict_is_listed_and_the_hand_edit_stays_in_the_memory() {
     );
     // The diff shows what the hand edit was.
     assert!(stdout.contains(&format!("\n-{HAND_EDITED}\n")), "{stdout}");
+    // The review shows the conflict beside its row, on this run and the next.
+    for _ in 0..2 {
+        root.ok(&["translate", DATE]);
+        let rows: serde_json::Value =
+            serde_json::from_str(&root.ok(&["review", DATE, "--format", "json"])).unwrap();
+        let row = rows["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == new_id.as_str())
+            .unwrap();
+        assert_eq!(
+            row["conflict"]["hand_edit"],
+            "Hand-written: how does TaskGroup differ from ?"
+        );
+        assert!(row["conflict"]["old_original"]
+            .as_str()
+            .unwrap()
+            .starts_with("Python 3.11 引入的 TaskGroup 与  在异常处理上有何不同？"));
+    }
+    let page = root.ok(&["review", DATE, "--width", "100"]);
+    assert!(
+        page.contains("  ! conflict: edited by hand, then the original changed; the new original was translated\n    the old original: Python 3.11 引入的"),
+        "{page}"
+    );
+    // Editing the segment again settles the conflict.
+    let en = root.edition();
+    let line = en
+        .lines()
+        .find(|l| l.starts_with("Python 3.12 "))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        root.edition_path(),
+        en.replace(&line, "Settled: **TaskGroup** versus `asyncio.gather()`."),
+    )
+    .unwrap();
+    root.ok(&["translate", DATE]);
+    let rows: serde_json::Value =
+        serde_json::from_str(&root.ok(&["review", DATE, "--format", "json"])).unwrap();
+    let row = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == new_id.as_str())
+        .unwrap();
+    assert!(row["conflict"].is_null(), "{row}");
+    assert_eq!(row["hand_edited"], true);
 }
 
 #[test]

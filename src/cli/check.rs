@@ -15,6 +15,7 @@ use super::config::Config;
 use super::format::{self, Format, Summary};
 use super::{EXIT_FAILED, EXIT_OK};
 use editions::edition::issue::{self, Issue};
+use editions::edition::provenance::{self, Record};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -91,6 +92,11 @@ pub fn run(
                 Ok(bytes) => {
                     summary.pairs += 1;
                     let edition_text = SourceText::from_bytes(&edition_path, bytes)?;
+                    let record = Record::load(&provenance::path(
+                        &root.join(&config.provenance),
+                        target.code(),
+                        &edition_path,
+                    ))?;
                     let doc = Document::parse(&original_text.text, &options);
                     let vars = edition::variables(&doc, date, &config.original_url);
                     let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
@@ -103,6 +109,7 @@ pub fn run(
                         glossary: &glossary,
                         allow: &config.check.allow,
                         memory: memory.as_ref(),
+                        record: record.as_ref(),
                         options: &options,
                         strict: args.strict,
                         common_urls: &common_urls,

@@ -16,6 +16,7 @@ use editions::{Document, Lang, SegmentOptions, SourceText};
 use super::config::Config;
 use super::{write_atomically, EXIT_OK};
 use editions::edition::issue;
+use editions::edition::provenance::{self, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
@@ -84,6 +85,11 @@ pub fn run(
     let vars = edition::variables(&doc, &args.date, &config.original_url);
     let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
     let memory = config.memory(root)?;
+    let record = Record::load(&provenance::path(
+        &root.join(&config.provenance),
+        target.code(),
+        &edition_path,
+    ))?;
     let common = std::collections::HashSet::new();
     let cx = Context {
         source,
@@ -94,6 +100,7 @@ pub fn run(
         glossary: &glossary,
         allow: &config.check.allow,
         memory: memory.as_ref(),
+        record: record.as_ref(),
         options: &options,
         strict: false,
         common_urls: &common,

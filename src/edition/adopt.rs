@@ -151,6 +151,8 @@ pub fn adopt(
             source: seg.tagged.clone(),
             translation: tagged.clone(),
             range: run.range.clone(),
+            hand_edited: false,
+            conflict: None,
         });
         entries.push(Entry {
             locale: code.to_string(),

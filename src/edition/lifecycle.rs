@@ -28,7 +28,7 @@ use std::sync::Mutex;
 use crate::edition::existing::retag;
 use crate::edition::issue::{Issue, Layout};
 use crate::edition::locale::{Locale, LocaleError};
-use crate::edition::provenance::{self, Header, Placed, ProvenanceError, Record};
+use crate::edition::provenance::{self, Header, Placed, ProvenanceError, Record, Superseded};
 use crate::edition::rules::{self, Rule, UrlRewrite};
 use crate::glossary::{Glossary, GlossaryError};
 use crate::lang::Lang;
@@ -377,11 +377,35 @@ pub async fn update(
         .iter()
         .map(|(i, range)| {
             let seg = &doc.runs[*i];
+            let translation = built.localized.get(&seg.id).cloned().unwrap_or_default();
+            // What the reviewer should know about this segment, carried from run to run while
+            // nobody touches it.
+            let before = record.as_ref().and_then(|r| r.segment(&seg.id));
+            let untouched = states.get(&seg.id) == Some(&State::Unchanged);
+            let hand_edited = states.get(&seg.id) == Some(&State::HandEdited)
+                || (untouched
+                    && before.is_some_and(|b| {
+                        b.hand_edited && b.translation.as_deref() == Some(translation.as_str())
+                    }));
+            let conflict = match reconciled
+                .conflicts
+                .iter()
+                .find(|c| c.id.as_ref() == Some(&seg.id))
+            {
+                Some(c) => Some(Superseded {
+                    old_source: c.old_source.clone(),
+                    hand_edit: c.hand_edit.clone(),
+                }),
+                None if untouched => before.and_then(|b| b.conflict.clone()),
+                None => None,
+            };
             Placed {
                 id: seg.id.clone(),
                 source: seg.tagged.clone(),
-                translation: built.localized.get(&seg.id).cloned().unwrap_or_default(),
+                translation,
                 range: range.clone(),
+                hand_edited,
+                conflict,
             }
         })
         .collect();

@@ -59,6 +59,24 @@ pub struct Written {
     pub translation: Option<String>,
     /// The run's bytes in the edition, as written.
     pub written: String,
+    /// The translation is a person's edit, kept and approved.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hand_edited: bool,
+    /// A person had edited this segment when its source changed: the new source was translated
+    /// and the hand edit is kept here until the segment is edited again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Superseded>,
+}
+
+/// A hand edit that a changed source superseded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Superseded {
+    /// The tagged source the hand edit translated.
+    pub old_source: String,
+    /// The hand edit, as tagged text, when its markup could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hand_edit: Option<String>,
 }
 
 /// What editions wrote into one edition.
@@ -92,6 +110,8 @@ pub struct Placed {
     pub translation: String,
     /// Its byte range in the edition.
     pub range: Range<usize>,
+    pub hand_edited: bool,
+    pub conflict: Option<Superseded>,
 }
 
 /// Where the record of an edition lives: `{dir}/{locale}/{edition's file stem}.jsonl`.
@@ -127,12 +147,16 @@ impl Record {
                         source: Some(p.source.clone()),
                         translation: Some(p.translation.clone()),
                         written,
+                        hand_edited: p.hand_edited,
+                        conflict: p.conflict.clone(),
                     },
                     None => Written {
                         id: None,
                         source: None,
                         translation: None,
                         written,
+                        hand_edited: false,
+                        conflict: None,
                     },
                 }
             })
@@ -191,6 +215,11 @@ impl Record {
             out.push('\n');
         }
         out
+    }
+
+    /// The line of the segment `id`, if the record has it.
+    pub fn segment(&self, id: &str) -> Option<&Written> {
+        self.runs.iter().find(|r| r.id.as_deref() == Some(id))
     }
 
     /// Lays the record over `edition` (as a person may have left it): for each run of the
@@ -300,6 +329,8 @@ mod tests {
             source: "第一 <b1>一</b1>。".into(),
             translation: "First <b1>one</b1>.".into(),
             range: 9..24,
+            hand_edited: false,
+            conflict: None,
         }];
         let record = Record::of(header(), edition, &SegmentOptions::default(), &placed);
         assert_eq!(record.runs.len(), 4);
