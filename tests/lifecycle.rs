@@ -48,6 +48,10 @@ impl Root {
         std::fs::read_to_string(self.original_path()).unwrap()
     }
 
+    fn original_for(&self, date: &str) -> String {
+        std::fs::read_to_string(self.path().join(format!("docs/{date}-weekly.md"))).unwrap()
+    }
+
     fn edition(&self) -> String {
         std::fs::read_to_string(self.edition_path()).unwrap()
     }
@@ -116,6 +120,17 @@ impl Root {
             })
             .collect()
     }
+}
+
+/// The repository's boilerplate rules.
+fn rules() -> Vec<editions::edition::rules::Rule> {
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<editions::edition::rules::Rule>,
+    }
+    let toml = support::rules_toml();
+    let parsed: Rules = toml::from_str(toml.split("[[url_rewrite]]").next().unwrap()).unwrap();
+    parsed.boilerplate
 }
 
 /// The tagged source of the original's segment whose text contains `needle`.
@@ -585,4 +600,159 @@ fn an_edition_without_a_record_is_not_taken_for_hand_edits() {
     );
     assert_eq!(root.server.requests().len(), before, "nothing paid for");
     assert_eq!(root.edition(), edited);
+}
+
+#[test]
+fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
+    let root = Root {
+        dir: support::newsletter_root(),
+        server: StandIn::start(vec![]),
+    };
+    let date = "2023-12-30";
+    // An edition made by some earlier script: written here with the stand-in, then the record
+    // and memory are forgotten, its intro is the script's own, its items are list items, one
+    // description lost its link and one kept some Chinese.
+    root.ok(&["translate", date]);
+    std::fs::remove_dir_all(root.path().join("provenance")).unwrap();
+    std::fs::remove_file(root.path().join("memory.jsonl")).unwrap();
+    let path = root.path().join(format!("docs/en/{date}-weekly.md"));
+    let generated = std::fs::read_to_string(&path).unwrap();
+    let mut published = String::new();
+    for line in generated.lines() {
+        let line = if line.starts_with("Welcome to Python Trending Weekly") {
+            "Hi, this is the weekly, as our old script wrote it.".to_string()
+        } else if let Some(rest) = line
+            .split_once("\\. [")
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            format!("{}. [{}", rest.0, rest.1)
+        } else {
+            line.to_string()
+        };
+        published.push_str(&line);
+        published.push('\n');
+    }
+    let (_, first_item) = segment_of(&root.original_for(date), "asyncio 程序的十个常见误区");
+    let lost = published
+        .lines()
+        .find(|l| l.starts_with("3. ["))
+        .unwrap()
+        .to_string();
+    let lost_plain = lost.replace('[', "").replace(
+        "](https://webdev-notes.example.dev/fastapi-di-internals)",
+        "",
+    );
+    published = published.replace(&lost, &lost_plain);
+    let chinese = published
+        .lines()
+        .find(|l| l.contains("`is`"))
+        .unwrap()
+        .to_string();
+    published = published.replace(&chinese, &format!("{chinese} 未翻译"));
+    std::fs::write(&path, &published).unwrap();
+
+    let stdout = root.ok(&["adopt", date]);
+    let original = root.original_for(date);
+    let doc = Document::parse(&original, &SegmentOptions::default());
+    let seg = |needle: &str| {
+        doc.segments()
+            .find(|s| s.tagged.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    let (lost_seg, chinese_seg) = (seg("FastAPI 依赖注入的实现原理"), seg("<code1/> 判断为真"));
+    let line_in =
+        |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let mut lines = stdout.lines();
+    let head = lines.next().unwrap();
+    assert!(
+        head.starts_with(&format!("{}: adopted ", path.display())),
+        "{stdout}"
+    );
+    let not_adopted: Vec<&str> = lines.collect();
+    assert_eq!(
+        not_adopted,
+        vec![
+            format!(
+                "  - segment {} (line {}, edition line {}): tag <a1>…</a1> is missing",
+                lost_seg.id,
+                lost_seg.line,
+                line_in(&published, "3. FastAPI")
+            ),
+            format!(
+                "  - segment {} (line {}, edition line {}): it leaves untranslated text: 未翻译",
+                chinese_seg.id,
+                chinese_seg.line,
+                line_in(&published, "未翻译")
+            ),
+        ],
+        "{stdout}"
+    );
+    let body = doc
+        .segments()
+        .filter(|s| {
+            !editions::edition::rules::fixed_segments(
+                &doc,
+                &editions::edition::rules::find(&original, &rules(), "en"),
+            )
+            .contains(&s.id)
+        })
+        .count();
+    assert_eq!(
+        head,
+        format!(
+            "{}: adopted {} of {body} segments ({:.1} %) as approved translations",
+            path.display(),
+            body - 2,
+            (body - 2) as f64 * 100.0 / body as f64
+        )
+    );
+    let memory = root.memory();
+    assert_eq!(
+        memory.lines().filter(|l| l.contains("\"model\":\"adopted\"") && l.contains("\"origin\":\"approved\"")).count(),
+        body - 2
+    );
+    assert!(memory.contains(&format!(
+        "\"source\":{}",
+        serde_json::to_string(&first_item).unwrap()
+    )));
+
+    // translate keeps every adopted text byte for byte and sends only the two others.
+    let before = root.server.requests().len();
+    root.ok(&["translate", date]);
+    let mut sent = root.sent_since(before);
+    sent.sort();
+    let mut expected = vec![lost_seg.tagged.clone(), chinese_seg.tagged.clone()];
+    expected.sort();
+    assert_eq!(sent, expected);
+    let written = std::fs::read_to_string(&path).unwrap();
+    let record = editions::edition::provenance::Record::load(
+        &root
+            .path()
+            .join(format!("provenance/en/{date}-weekly.jsonl")),
+    )
+    .unwrap()
+    .unwrap();
+    let published_doc = Document::parse(&published, &SegmentOptions::default());
+    let mut kept = 0;
+    for s in doc.segments() {
+        let Some(w) = record.segment(&s.id) else {
+            continue;
+        };
+        if s.id == lost_seg.id || s.id == chinese_seg.id {
+            continue;
+        }
+        // The published run is there, whole: as the run, or after an item number `N\. `.
+        assert!(
+            published_doc.runs.iter().any(|r| {
+                let p = &published[r.range.clone()];
+                w.written == p || w.written.ends_with(&format!("\\. {p}"))
+            }),
+            "{} was kept byte for byte: {}",
+            s.id,
+            w.written
+        );
+        kept += 1;
+    }
+    assert_eq!(kept, body - 2);
+    assert!(written.contains("1\\. [asyncio"), "{written}");
 }

@@ -1,0 +1,141 @@
+//! The lifecycle driven through the library, without the binary: what the command line
+//! presents is all in [`Outcome`].
+
+mod support;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use editions::edition::issue::{self, Layout};
+use editions::edition::lifecycle::{self, Job, Outcome, Project, Result_, State};
+use editions::edition::rules::{Rule, UrlRewrite};
+use editions::memory::Memory;
+use editions::model::run::{Settings, Silent};
+use editions::model::{Model, ModelSettings};
+use editions::{Lang, SegmentOptions};
+use support::standin::{StandIn, KEY, MODEL};
+
+fn project(root: &Path) -> Project {
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<Rule>,
+        url_rewrite: Vec<UrlRewrite>,
+    }
+    let rules: Rules = toml::from_str(&support::rules_toml()).unwrap();
+    Project {
+        layout: Layout {
+            root: root.to_path_buf(),
+            originals: "docs/{date}-weekly.md".into(),
+            editions: "docs/{locale}/{date}-weekly.md".into(),
+        },
+        memory: root.join("memory.jsonl"),
+        provenance: root.join("provenance"),
+        glossary: root.join("glossary"),
+        locales: root.join("locales"),
+        options: SegmentOptions::default(),
+        original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
+        boilerplate: rules.boilerplate,
+        url_rewrite: rules.url_rewrite,
+    }
+}
+
+fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> Outcome {
+    let issue = issue::resolve(&project.layout, "2024-01-06").unwrap();
+    let job = Job {
+        issue: &issue,
+        target: Lang::En,
+        out: None,
+        dry_run: false,
+        retranslate: false,
+        settings: Settings {
+            source: Lang::Zh,
+            target: Lang::En,
+            batch_chars: 1500,
+            concurrency: 2,
+            max_repairs: 2,
+            price: Default::default(),
+            model_name: MODEL.into(),
+            date: "2026-01-01".into(),
+            skip: Default::default(),
+        },
+        today: "2026-01-01".into(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let model = Model::new(ModelSettings {
+            base_url: server.base_url(),
+            api_key: KEY.into(),
+            model: MODEL.into(),
+            timeout: Duration::from_secs(10),
+            max_retries: 1,
+            backoff: Duration::from_millis(10),
+        })
+        .unwrap();
+        lifecycle::update(project, &job, memory, Some(&model), &Silent)
+            .await
+            .unwrap()
+    })
+}
+
+fn requests(o: &Outcome) -> u64 {
+    match &o.result {
+        Result_::Written { summary, .. } | Result_::Unchanged { summary } => summary.requests,
+        Result_::Planned(_) => panic!("not a dry run"),
+    }
+}
+
+#[test]
+fn the_lifecycle_runs_through_the_library() {
+    let root = support::newsletter_root();
+    let project = project(root.path());
+    let server = StandIn::start(vec![]);
+    let memory = Mutex::new(Memory::load(&project.memory).unwrap());
+
+    let first = update(&project, &server, &memory);
+    assert!(matches!(first.result, Result_::Written { .. }));
+    assert!(first.previous.is_none());
+    let total = first.states.len();
+    assert_eq!(first.count(State::New), total);
+    assert!(first.record.is_file());
+
+    // A hand edit in the edition and a changed paragraph elsewhere in the original.
+    let en = std::fs::read_to_string(&first.edition).unwrap();
+    let line = en
+        .lines()
+        .find(|l| l.contains("`asyncio.gather()`"))
+        .unwrap();
+    std::fs::write(
+        &first.edition,
+        en.replace(line, "By hand: **TaskGroup** and `asyncio.gather()`."),
+    )
+    .unwrap();
+    let original = root.path().join("docs/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    std::fs::write(
+        &original,
+        text.replacen("Django 近几个版本", "Django 5.0 之后", 1),
+    )
+    .unwrap();
+
+    let second = update(&project, &server, &memory);
+    assert_eq!(requests(&second), 1);
+    assert_eq!(second.count(State::HandEdited), 1);
+    assert_eq!(second.count(State::Changed), 1);
+    assert_eq!(second.count(State::Unchanged), total - 2);
+    assert_eq!(second.hand_edits.len(), 1);
+    assert!(second.conflicts.is_empty());
+    let Result_::Written { text, .. } = &second.result else {
+        panic!("written")
+    };
+    assert!(text.contains("By hand: **TaskGroup** and `asyncio.gather()`."));
+    assert!(text.contains("Django 5.0"));
+
+    let third = update(&project, &server, &memory);
+    assert!(matches!(third.result, Result_::Unchanged { .. }));
+    assert_eq!(third.count(State::Unchanged), total);
+    assert_eq!(requests(&third), 0);
+}
