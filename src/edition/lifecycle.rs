@@ -346,6 +346,20 @@ pub async fn update(
     let translated = run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
     let mut translations = translated.translations;
     translations.extend(reconciled.given.clone());
+    // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but for
+    // its item numbers, which are the edition's structure: the locale's punctuation rules are
+    // for the model's answers.
+    let verbatim: HashSet<String> = {
+        let m = memory.lock().expect("memory lock");
+        doc.segments()
+            .filter(|s| {
+                reconciled.given.contains_key(&s.id)
+                    || m.approved(target, &s.tagged)
+                        .is_some_and(|e| translations.get(&s.id) == Some(&e.target))
+            })
+            .map(|s| s.id.clone())
+            .collect()
+    };
 
     let vars = rules::variables(&doc, &date, &project.original_url);
     let assembly = Assembly {
@@ -357,7 +371,7 @@ pub async fn update(
         vars: &vars,
         target,
     };
-    let built = assembly.build(&translations)?;
+    let built = assembly.build(&translations, &verbatim)?;
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
         if prev.text != built.text {
             return Err(LifecycleError::NoRecord {
@@ -714,11 +728,23 @@ pub struct Built {
 }
 
 impl Assembly<'_> {
-    /// The edition's text and where each translated segment is in it.
-    pub fn build(&self, translations: &BTreeMap<String, String>) -> Result<Built, LifecycleError> {
+    /// The edition's text and where each translated segment is in it. The translations named
+    /// in `verbatim` only get the locale's item numbers; the others all its deterministic rules.
+    pub fn build(
+        &self,
+        translations: &BTreeMap<String, String>,
+        verbatim: &HashSet<String>,
+    ) -> Result<Built, LifecycleError> {
         let localized: BTreeMap<String, String> = translations
             .iter()
-            .map(|(id, t)| (id.clone(), rules::localize_translation(t, self.target)))
+            .map(|(id, t)| {
+                let placed = if verbatim.contains(id) {
+                    rules::localize_item_numbers(t, self.target)
+                } else {
+                    rules::localize_translation(t, self.target)
+                };
+                (id.clone(), placed)
+            })
             .collect();
         let merged = merge_placed(self.doc, &localized)?;
         let code = self.target.code();

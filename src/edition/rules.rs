@@ -338,6 +338,16 @@ pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<
 /// The locale's deterministic rules on one translation (tagged text): full-width punctuation
 /// to ASCII with English spacing and item numbers `N、` to `N. `, for Latin-script targets.
 pub fn localize_translation(tagged: &str, target: Lang) -> String {
+    localize(tagged, target, true)
+}
+
+/// Only the item numbers of [`localize_translation`]: what a person's own text (a hand edit,
+/// an adopted edition) gets, since an item number is the edition's structure, not its wording.
+pub fn localize_item_numbers(tagged: &str, target: Lang) -> String {
+    localize(tagged, target, false)
+}
+
+fn localize(tagged: &str, target: Lang, punctuation_too: bool) -> String {
     if target != Lang::En {
         return tagged.to_string();
     }
@@ -351,14 +361,23 @@ pub fn localize_translation(tagged: &str, target: Lang) -> String {
                 } else {
                     t.clone()
                 };
-                *t = punctuation(&numbered);
+                *t = if punctuation_too {
+                    punctuation(&numbered)
+                } else {
+                    numbered
+                };
                 line_start = false;
             }
             Item::Newline => line_start = true,
             _ => line_start = false,
         }
     }
-    tag::render(&items)
+    let rendered = tag::render(&items);
+    if !punctuation_too && rendered == tag::render(&tag::parse(tagged)) {
+        // Unchanged: keep the text exactly as given (entities as written).
+        return tagged.to_string();
+    }
+    rendered
 }
 
 fn item_number(s: &str) -> String {

@@ -203,12 +203,12 @@ pub fn merge_placed(
     }
     chosen.sort_by_key(|(i, _)| *i);
 
-    let mut safe = vec![false; chosen.len()];
+    let mut form = vec![Form::Plain; chosen.len()];
     loop {
         let rendered: Vec<(usize, Rendered)> = chosen
             .iter()
-            .zip(&safe)
-            .map(|((i, items), &safe)| (*i, render(doc, &doc.runs[*i], items, safe)))
+            .zip(&form)
+            .map(|((i, items), &form)| (*i, render(doc, &doc.runs[*i], items, form)))
             .collect();
         let changed: Vec<&(usize, Rendered)> = rendered
             .iter()
@@ -232,8 +232,8 @@ pub fn merge_placed(
                 .iter()
                 .position(|(j, _)| j == i)
                 .expect("a chosen run");
-            if !safe[k] {
-                safe[k] = true;
+            if let Some(next) = form[k].next() {
+                form[k] = next;
                 retry = true;
             } else {
                 let seg = &doc.runs[*i];
@@ -401,7 +401,33 @@ fn bound_of_item(i: Option<&Item>) -> Bound {
     }
 }
 
-fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rendered {
+/// How a translation's text is written, from the lightest to the heaviest: each is tried when
+/// the one before it does not read back as meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Only what must be escaped wherever it stands (a line that would open a block, `\`,
+    /// `` ` ``, `<`, entities); `*`, `_`, `~`, `[`, `]` and `|` as they are, which is how a
+    /// person writes them and how most text reads back.
+    Plain,
+    /// Every character that can be Markdown syntax escaped.
+    Escaped,
+    /// Escaped, line breaks as spaces, `_` delimiters as `*`, and characters touching emphasis
+    /// as numeric references.
+    Safe,
+}
+
+impl Form {
+    fn next(self) -> Option<Form> {
+        match self {
+            Form::Plain => Some(Form::Escaped),
+            Form::Escaped => Some(Form::Safe),
+            Form::Safe => None,
+        }
+    }
+}
+
+fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rendered {
+    let safe = form == Form::Safe;
     if let BlockKind::FrontMatter(_) = seg.kind {
         return render_front_matter(doc, seg, items);
     }
@@ -470,7 +496,14 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], safe: bool) -> Rend
                         after: safe && is_emphasis_delimiter(after, &opens, &closes, src),
                         link_after: matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link),
                     };
-                    escape_into(&mut out, t, &seg.kind, line_start, guard);
+                    escape_into(
+                        &mut out,
+                        t,
+                        &seg.kind,
+                        line_start,
+                        guard,
+                        form == Form::Plain,
+                    );
                     push_text(&mut expect, t);
                     fresh = true;
                 }
@@ -666,7 +699,16 @@ fn is_emphasis_delimiter(
 /// character reference: the delimiter then stands next to punctuation (`;` or `&`) and opens
 /// or closes whatever the character on its other side is, which plain text cannot guarantee
 /// (`a**"b"**` is not strong emphasis in CommonMark; `&#97;**"b"**` is).
-fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool, guard: Guard) {
+///
+/// `plain` leaves `*`, `_`, `~`, `[`, `]` and `|` unescaped; the caller verifies the result.
+fn escape_into(
+    out: &mut String,
+    text: &str,
+    kind: &BlockKind,
+    line_start: bool,
+    guard: Guard,
+    plain: bool,
+) {
     let chars: Vec<char> = text.chars().collect();
     // At the start of a line, a translation must not open a block.
     let mut escape_at: Option<usize> = None;
@@ -686,8 +728,17 @@ fn escape_into(out: &mut String, text: &str, kind: &BlockKind, line_start: bool,
         let escape = Some(i) == escape_at
             || (c == '!' && guard.link_after && i + 1 == chars.len())
             || match c {
-                '*' | '`' | '[' | ']' | '<' | '~' | '|' => true,
+                '`' | '<' => true,
+                '*' | '[' | ']' | '~' => !plain,
+                // A pipe only matters where it can separate table cells: in a table, or on a
+                // line that a line break of the text could make a table row.
+                '|' => {
+                    !plain
+                        && (matches!(kind, BlockKind::TableCell | BlockKind::TableHeader)
+                            || chars.contains(&'\n'))
+                }
                 '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
+                '_' if plain => false,
                 '_' => {
                     let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
                     !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))

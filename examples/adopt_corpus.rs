@@ -1,0 +1,340 @@
+//! `editions adopt` on the real archive's published English editions, then `translate`.
+//!
+//! For every issue of the corpus that has an English edition (or the dates given after the
+//! path), a temporary newsletter root gets the original, its published edition, and the
+//! repository's rules, glossaries and locales. Then, through the library:
+//!
+//! 1. `adopt`: the share of body segments adopted, by format (front matter, `# …` heading with
+//!    `①` items, `# …` heading);
+//! 2. `translate` with the stand-in model (in this process, over real HTTP on 127.0.0.1):
+//!    which segments were sent (they must all be ones adopt did not take), and whether every
+//!    adopted segment's published text is in the new edition byte for byte, but for its item
+//!    number, which the locale's rule writes (`1、` or a list item `1.` become `1\. `); the
+//!    texts that differ only by backslash escapes or YAML quotes are counted apart.
+//!
+//! ```sh
+//! cargo run --release --example adopt_corpus -- ../shared/corpus/python-weekly/docs [DATE…]
+//! ```
+
+#[path = "../tests/support/standin.rs"]
+mod standin;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use editions::edition::adopt::adopt;
+use editions::edition::issue::{self, Layout};
+use editions::edition::lifecycle::{self, Job, Project, Result_};
+use editions::edition::provenance::Record;
+use editions::edition::rules::{Rule, UrlRewrite};
+use editions::memory::Memory;
+use editions::model::run::{Settings, Silent};
+use editions::model::{Model, ModelSettings};
+use editions::{Document, Lang, SegmentOptions};
+use standin::{StandIn, KEY, MODEL};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+#[derive(serde::Deserialize)]
+struct Rules {
+    boilerplate: Vec<Rule>,
+    url_rewrite: Vec<UrlRewrite>,
+}
+
+#[derive(Default)]
+struct Tally {
+    issues: usize,
+    segments: usize,
+    adopted: usize,
+    sent: usize,
+    sent_adopted: usize,
+    kept: usize,
+    /// Kept, but written differently in ways that read the same: backslash escapes, YAML
+    /// quotes, a soft line break as a space.
+    escaped: usize,
+}
+
+/// `text` without backslash escapes of ASCII punctuation, YAML quotes around it or soft line
+/// breaks: what reads the same.
+fn unescaped(text: &str) -> String {
+    let t = text.trim().replace('\n', " ");
+    let t = t.as_str();
+    let t = t
+        .strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .map(|t| t.replace("''", "'"))
+        .or_else(|| {
+            t.strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .map(String::from)
+        })
+        .unwrap_or_else(|| t.to_string());
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` without a leading item number (`1、`, `1. `, `1\\. `): the locale's rule writes it.
+fn without_number(text: &str) -> &str {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return text;
+    }
+    let rest = &text[digits..];
+    ["、", "\\. ", ". "]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .map_or(text, |r| r.trim_start())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn format_of(original: &str) -> &'static str {
+    if original.starts_with("---") {
+        "front matter"
+    } else if original.contains('①') {
+        "# heading, ① items"
+    } else {
+        "# heading"
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let docs = PathBuf::from(args.next().expect(
+        "usage: adopt_corpus CORPUS/python-weekly/docs [DATE…] (the corpus path as an argument)",
+    ));
+    let asked: Vec<String> = args.collect();
+    let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
+    let rules: Rules = toml::from_str(&config[config.find("[[boilerplate]]").unwrap()..]).unwrap();
+    let mut dates: Vec<String> = std::fs::read_dir(docs.join("en"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let date = name.strip_suffix("-weekly.md")?.to_string();
+            docs.join(&name).is_file().then_some(date)
+        })
+        .filter(|d| asked.is_empty() || asked.contains(d))
+        .collect();
+    dates.sort();
+
+    let server = StandIn::start(vec![]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut by_format: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut problems = Vec::new();
+    println!("issue       format               adopted        sent  sent-adopted  kept");
+    for date in &dates {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let name = format!("{date}-weekly.md");
+        std::fs::create_dir_all(root.join("docs/en")).unwrap();
+        std::fs::copy(docs.join(&name), root.join("docs").join(&name)).unwrap();
+        std::fs::copy(
+            docs.join("en").join(&name),
+            root.join("docs/en").join(&name),
+        )
+        .unwrap();
+        copy_dir(&Path::new(REPO).join("glossary"), &root.join("glossary"));
+        copy_dir(&Path::new(REPO).join("locales"), &root.join("locales"));
+        let project = Project {
+            layout: Layout {
+                root: root.to_path_buf(),
+                originals: "docs/{date}-weekly.md".into(),
+                editions: "docs/{locale}/{date}-weekly.md".into(),
+            },
+            memory: root.join("memory.jsonl"),
+            provenance: root.join("provenance"),
+            glossary: root.join("glossary"),
+            locales: root.join("locales"),
+            options: SegmentOptions::default(),
+            original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
+            boilerplate: rules.boilerplate.clone(),
+            url_rewrite: rules.url_rewrite.clone(),
+        };
+        let issue = issue::resolve(&project.layout, date).unwrap();
+        let original = std::fs::read_to_string(&issue.original).unwrap();
+        let published = std::fs::read_to_string(root.join("docs/en").join(&name)).unwrap();
+        let mut memory = Memory::empty(&project.memory);
+        let adoption = match adopt(&project, &issue, Lang::En, None, &mut memory, "2026-01-01") {
+            Ok(a) => a,
+            Err(e) => {
+                problems.push(format!("{date}: adopt failed: {e}"));
+                continue;
+            }
+        };
+        let adopted: HashSet<&str> = adoption.adopted.iter().map(String::as_str).collect();
+        let before = server.requests().len();
+        let job = Job {
+            issue: &issue,
+            target: Lang::En,
+            out: None,
+            dry_run: false,
+            retranslate: false,
+            settings: Settings {
+                source: Lang::Zh,
+                target: Lang::En,
+                batch_chars: 1500,
+                concurrency: 4,
+                max_repairs: 2,
+                price: Default::default(),
+                model_name: MODEL.into(),
+                date: "2026-01-01".into(),
+                skip: Default::default(),
+            },
+            today: "2026-01-01".into(),
+        };
+        let memory = Mutex::new(memory);
+        let result = runtime.block_on(async {
+            let model = Model::new(ModelSettings {
+                base_url: server.base_url(),
+                api_key: KEY.into(),
+                model: MODEL.into(),
+                timeout: Duration::from_secs(30),
+                max_retries: 2,
+                backoff: Duration::from_millis(10),
+            })
+            .unwrap();
+            lifecycle::update(&project, &job, &memory, Some(&model), &Silent).await
+        });
+        let outcome = match result {
+            Ok(o) => o,
+            Err(e) => {
+                problems.push(format!("{date}: translate after adopt failed: {e}"));
+                continue;
+            }
+        };
+        assert!(matches!(outcome.result, Result_::Written { .. }));
+        // What was sent, by segment id.
+        let doc = Document::parse(&original, &SegmentOptions::default());
+        let by_source: BTreeMap<&str, Vec<&str>> =
+            doc.segments().fold(BTreeMap::new(), |mut m, s| {
+                m.entry(s.tagged.as_str()).or_default().push(s.id.as_str());
+                m
+            });
+        let mut sent = 0;
+        let mut sent_adopted = 0;
+        for r in &server.requests()[before..] {
+            let map: BTreeMap<String, String> = serde_json::from_str(&r.user).unwrap();
+            for source in map.values() {
+                sent += 1;
+                if by_source
+                    .get(source.as_str())
+                    .is_some_and(|ids| ids.iter().any(|id| adopted.contains(id)))
+                {
+                    sent_adopted += 1;
+                }
+            }
+        }
+        // Every adopted segment's published text, in the new edition.
+        let record = Record::load(&outcome.record).unwrap().unwrap();
+        let published_doc = Document::parse(&published, &SegmentOptions::default());
+        let runs: HashSet<&str> = published_doc
+            .runs
+            .iter()
+            .map(|r| without_number(&published[r.range.clone()]))
+            .collect();
+        let mut kept = 0;
+        let mut escaped = 0;
+        let unescaped_runs: HashSet<String> = runs.iter().map(|r| unescaped(r)).collect();
+        for id in &adoption.adopted {
+            let Some(w) = record.segment(id) else {
+                problems.push(format!("{date}: adopted {id} is not in the new edition"));
+                continue;
+            };
+            let whole = runs.contains(without_number(&w.written));
+            let whole_unescaped = unescaped_runs.contains(&unescaped(without_number(&w.written)));
+            if whole {
+                kept += 1;
+            } else if whole_unescaped {
+                escaped += 1;
+                if std::env::var_os("ADOPT_VERBOSE").is_some() {
+                    println!("escaped: {date} {id}: {:?}", w.written);
+                }
+            } else {
+                problems.push(format!(
+                    "{date}: adopted {id} changed: {:?}",
+                    w.written.chars().take(80).collect::<String>()
+                ));
+            }
+        }
+        let format = format_of(&original);
+        println!(
+            "{date}  {format:<20} {:>3}/{:<3} {:>5.1} %  {sent:>4}  {sent_adopted:>12}  {kept:>4}/{}",
+            adoption.adopted.len(),
+            adoption.segments,
+            adoption.adopted.len() as f64 * 100.0 / adoption.segments.max(1) as f64,
+            adoption.adopted.len()
+        );
+        let t = by_format.entry(format).or_default();
+        t.issues += 1;
+        t.segments += adoption.segments;
+        t.adopted += adoption.adopted.len();
+        t.sent += sent;
+        t.sent_adopted += sent_adopted;
+        t.kept += kept;
+        t.escaped += escaped;
+    }
+    println!();
+    let mut all = Tally::default();
+    for (format, t) in &by_format {
+        println!(
+            "{format:<20} {:>3} issues  adopted {:>5}/{:<5} = {:.3}   sent {:>5} (of them adopted: {})   kept byte for byte {}/{}, reading the same {}",
+            t.issues,
+            t.adopted,
+            t.segments,
+            t.adopted as f64 / t.segments.max(1) as f64,
+            t.sent,
+            t.sent_adopted,
+            t.kept,
+            t.adopted,
+            t.escaped
+        );
+        all.issues += t.issues;
+        all.segments += t.segments;
+        all.adopted += t.adopted;
+        all.sent += t.sent;
+        all.sent_adopted += t.sent_adopted;
+        all.kept += t.kept;
+        all.escaped += t.escaped;
+    }
+    println!(
+        "{:<20} {:>3} issues  adopted {:>5}/{:<5} = {:.3}   sent {:>5} (of them adopted: {})   kept byte for byte {}/{}, reading the same {}",
+        "all",
+        all.issues,
+        all.adopted,
+        all.segments,
+        all.adopted as f64 / all.segments.max(1) as f64,
+        all.sent,
+        all.sent_adopted,
+        all.kept,
+        all.adopted,
+        all.escaped
+    );
+    for p in &problems {
+        println!("problem: {p}");
+    }
+    if !problems.is_empty() || all.sent_adopted > 0 || all.kept + all.escaped != all.adopted {
+        std::process::exit(1);
+    }
+}
