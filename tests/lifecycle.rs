@@ -755,4 +755,24 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
     }
     assert_eq!(kept, body - 2);
     assert!(written.contains("1\\. [asyncio"), "{written}");
+
+    // What editions wrote is not adopted again: that would make the model's text approved.
+    let out = root.run(&["adopt", date]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: `{}` already has a provenance record (`{}`): editions keeps its hand edits on every run, so there is nothing to adopt\n  hint: to adopt it anyway (its current text becomes approved), delete the record first\n",
+            path.display(),
+            root.path().join(format!("provenance/en/{date}-weekly.jsonl")).display()
+        )
+    );
+    let stdout = root.ok(&["adopt", "--all"]);
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: already has a provenance record: skipped\nadopted 0 of 0 segments (0.0 %) in 0 editions; 1 already recorded\n",
+            path.display()
+        )
+    );
 }

@@ -30,4 +30,5 @@ cli-conflict-removed-lost-markup = line { $line }: the paragraph left the origin
 cli-adopted = { $edition }: adopted { $adopted } of { $segments } segments ({ $percent } %) as approved translations
 cli-not-adopted = segment { $id } (line { $line }): { $why }
 cli-not-adopted-at = segment { $id } (line { $line }, edition line { $edition-line }): { $why }
-cli-adopted-total = adopted { $adopted } of { $segments } segments ({ $percent } %) in { $editions } editions
+cli-adopted-total = adopted { $adopted } of { $segments } segments ({ $percent } %) in { $editions } editions; { $skipped } already recorded
+cli-adopt-recorded = { $edition }: already has a provenance record: skipped

@@ -30,4 +30,5 @@ cli-conflict-removed-lost-markup = 第 { $line } 行：该段已从原文删除�
 cli-adopted = { $edition }：采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %），作为已审定译文
 cli-not-adopted = 片段 { $id }（第 { $line } 行）：{ $why }
 cli-not-adopted-at = 片段 { $id }（第 { $line } 行，译本第 { $edition-line } 行）：{ $why }
-cli-adopted-total = 在 { $editions } 个译本中采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %）
+cli-adopted-total = 在 { $editions } 个译本中采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %）；{ $skipped } 个已有记录
+cli-adopt-recorded = { $edition }：已有来源记录，跳过

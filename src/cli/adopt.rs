@@ -5,12 +5,13 @@ use std::path::Path;
 
 use editions::edition::adopt::adopt;
 use editions::edition::issue;
+use editions::edition::lifecycle::LifecycleError;
 use editions::memory::Memory;
 use editions::Lang;
 
 use super::config::Config;
 use super::messages::msg;
-use super::EXIT_OK;
+use super::{Failure, EXIT_OK};
 
 /// Command-line settings of `adopt`.
 #[derive(Debug, clap::Args)]
@@ -44,14 +45,32 @@ pub fn run(
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
         .to_string();
-    let (mut editions, mut segments, mut adopted) = (0usize, 0usize, 0usize);
+    let (mut editions, mut segments, mut adopted, mut skipped) = (0usize, 0usize, 0usize, 0usize);
     for name in &names {
         let issue = issue::resolve(&project.layout, name)?;
         for &target in &targets {
             if args.all && !issue.edition(&project.layout, target).is_file() {
                 continue;
             }
-            let a = adopt(&project, &issue, target, None, &mut memory, &today)?;
+            let a = match adopt(&project, &issue, target, None, &mut memory, &today) {
+                Ok(a) => a,
+                Err(LifecycleError::AlreadyRecorded { edition, .. }) if args.all => {
+                    skipped += 1;
+                    writeln!(
+                        out,
+                        "{}",
+                        msg(
+                            "cli-adopt-recorded",
+                            &[("edition", edition.display().to_string())]
+                        )
+                    )?;
+                    continue;
+                }
+                Err(e @ LifecycleError::AlreadyRecorded { .. }) => {
+                    return Err(Failure(e.into()).into())
+                }
+                Err(e) => return Err(e.into()),
+            };
             editions += 1;
             segments += a.segments;
             adopted += a.adopted.len();
@@ -92,7 +111,7 @@ pub fn run(
             }
         }
     }
-    if editions > 1 {
+    if args.all || editions > 1 {
         writeln!(
             out,
             "{}",
@@ -103,6 +122,7 @@ pub fn run(
                     ("adopted", adopted.to_string()),
                     ("segments", segments.to_string()),
                     ("percent", percent(adopted, segments)),
+                    ("skipped", skipped.to_string()),
                 ]
             )
         )?;

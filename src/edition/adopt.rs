@@ -72,6 +72,13 @@ pub fn adopt(
         e => e.into(),
     })?;
     let record_path = provenance::path(&project.provenance, code, &edition_path);
+    if record_path.exists() {
+        // Adopting what editions wrote would make the model's text approved.
+        return Err(LifecycleError::AlreadyRecorded {
+            edition: edition_path,
+            record: record_path,
+        });
+    }
     let glossary = Glossary::load(&project.glossary, target)?;
     let locale = Locale::load(&project.locales, code)?;
     let date = issue.date.clone().unwrap_or_else(|| today.to_string());

@@ -196,6 +196,8 @@ pub enum LifecycleError {
     },
     #[error("`{edition}` exists but editions has no record of writing it (`{record}`), so its hand edits cannot be told from a changed original\n  hint: run `editions adopt` on it to take its text as approved translations, or rerun with --retranslate to replace it")]
     NoRecord { edition: PathBuf, record: PathBuf },
+    #[error("`{edition}` already has a provenance record (`{record}`): editions keeps its hand edits on every run, so there is nothing to adopt\n  hint: to adopt it anyway (its current text becomes approved), delete the record first")]
+    AlreadyRecorded { edition: PathBuf, record: PathBuf },
     #[error("there is no edition to adopt at `{edition}`\n  hint: `editions adopt` takes over an edition that exists; run `editions translate` to write a new one")]
     NothingToAdopt { edition: PathBuf },
     #[error("cannot write `{path}`: {error}\n  hint: check that the folder exists and is writable; the validated translations are kept in the memory")]
