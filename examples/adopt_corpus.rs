@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use editions::edition::adopt::adopt;
 use editions::edition::issue::{self, Layout};
-use editions::edition::lifecycle::{self, Job, Project, Result_};
+use editions::edition::lifecycle::{self, Effect, Job, Project};
 use editions::edition::provenance::Record;
 use editions::edition::rules::{Rule, UrlRewrite};
 use editions::memory::Memory;
@@ -224,7 +224,7 @@ fn main() {
                 continue;
             }
         };
-        assert!(matches!(outcome.result, Result_::Written { .. }));
+        assert!(matches!(outcome.effect, Effect::Written { .. }));
         // What was sent, by segment id.
         let doc = Document::parse(&original, &SegmentOptions::default());
         let by_source: BTreeMap<&str, Vec<&str>> =

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use editions::edition::issue::{self, Layout};
-use editions::edition::lifecycle::{self, Job, Outcome, Project, Result_, State};
+use editions::edition::lifecycle::{self, Effect, Job, Outcome, Project, State};
 use editions::edition::rules::{Rule, UrlRewrite};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
@@ -82,9 +82,9 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> Outcom
 }
 
 fn requests(o: &Outcome) -> u64 {
-    match &o.result {
-        Result_::Written { summary, .. } | Result_::Unchanged { summary } => summary.requests,
-        Result_::Planned(_) => panic!("not a dry run"),
+    match &o.effect {
+        Effect::Written { summary, .. } | Effect::Unchanged { summary } => summary.requests,
+        Effect::Planned(_) => panic!("not a dry run"),
     }
 }
 
@@ -96,7 +96,7 @@ fn the_lifecycle_runs_through_the_library() {
     let memory = Mutex::new(Memory::load(&project.memory).unwrap());
 
     let first = update(&project, &server, &memory);
-    assert!(matches!(first.result, Result_::Written { .. }));
+    assert!(matches!(first.effect, Effect::Written { .. }));
     assert!(first.previous.is_none());
     let total = first.states.len();
     assert_eq!(first.count(State::New), total);
@@ -128,14 +128,14 @@ fn the_lifecycle_runs_through_the_library() {
     assert_eq!(second.count(State::Unchanged), total - 2);
     assert_eq!(second.hand_edits.len(), 1);
     assert!(second.conflicts.is_empty());
-    let Result_::Written { text, .. } = &second.result else {
+    let Effect::Written { text, .. } = &second.effect else {
         panic!("written")
     };
     assert!(text.contains("By hand: **TaskGroup** and `asyncio.gather()`."));
     assert!(text.contains("Django 5.0"));
 
     let third = update(&project, &server, &memory);
-    assert!(matches!(third.result, Result_::Unchanged { .. }));
+    assert!(matches!(third.effect, Effect::Unchanged { .. }));
     assert_eq!(third.count(State::Unchanged), total);
     assert_eq!(requests(&third), 0);
 }

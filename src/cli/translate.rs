@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 
 use editions::edition::issue;
-use editions::edition::lifecycle::{self, Job, LifecycleError, Outcome, Result_, State};
+use editions::edition::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
 use editions::memory::Memory;
 use editions::model::run::{Plan, Settings, Summary, TranslateError};
 use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
@@ -156,7 +156,7 @@ pub fn run(
 /// Prints what a run did to one edition: its plan, or the update's lists, diff and figures.
 fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<()> {
     let edition = o.edition.display().to_string();
-    if let Result_::Planned(plan) = &o.result {
+    if let Effect::Planned(plan) = &o.effect {
         return print_plan(out, &o.original, o.target, plan, config);
     }
     if !o.hand_edits.is_empty() {
@@ -226,8 +226,8 @@ fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<
             )?;
         }
     }
-    let summary = match &o.result {
-        Result_::Written { text, summary } => {
+    let summary = match &o.effect {
+        Effect::Written { text, summary } => {
             if let Some(previous) = &o.previous {
                 let diff = editions::edition::diff::unified(
                     previous,
@@ -246,7 +246,7 @@ fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<
             }
             summary
         }
-        Result_::Unchanged { summary } => {
+        Effect::Unchanged { summary } => {
             writeln!(
                 out,
                 "{}",
@@ -254,7 +254,7 @@ fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<
             )?;
             summary
         }
-        Result_::Planned(_) => unreachable!("handled above"),
+        Effect::Planned(_) => unreachable!("handled above"),
     };
     print_summary(out, &o.original, Some(&o.edition), o.target, summary)
 }

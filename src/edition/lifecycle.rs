@@ -134,7 +134,7 @@ pub struct Outcome {
     /// The edition before, when there was one.
     pub previous: Option<String>,
     /// What the run did.
-    pub result: Result_,
+    pub effect: Effect,
     /// Each segment's state, by id.
     pub states: BTreeMap<String, State>,
     pub hand_edits: Vec<HandEdit>,
@@ -146,7 +146,7 @@ pub struct Outcome {
 /// What a run did to the edition.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]
-pub enum Result_ {
+pub enum Effect {
     /// Dry run: what would be sent.
     Planned(Plan),
     /// The edition (and its record) was written.
@@ -300,7 +300,8 @@ pub async fn update(
         }
         _ => {}
     }
-    if !reconciled.approved.is_empty() {
+    // Hand edits go to the memory before anything is sent (a dry run writes nothing).
+    if !reconciled.approved.is_empty() && !job.dry_run {
         let mut m = memory.lock().expect("memory lock");
         for (source, target_text) in &reconciled.approved {
             m.insert(Entry {
@@ -322,7 +323,7 @@ pub async fn update(
         skip,
         ..job.settings.clone()
     };
-    let outcome = |result: Result_, previous: Option<String>| Outcome {
+    let outcome = |effect: Effect, previous: Option<String>| Outcome {
         original: job.issue.original.clone(),
         edition: edition_path.clone(),
         record: record_path.clone(),
@@ -330,7 +331,7 @@ pub async fn update(
         date: date.clone(),
         date_is_today,
         previous,
-        result,
+        effect,
         states: states.clone(),
         hand_edits: reconciled.hand_edits.clone(),
         conflicts: reconciled.conflicts.clone(),
@@ -343,7 +344,7 @@ pub async fn update(
             &memory.lock().expect("memory lock"),
             &settings,
         );
-        return Ok(outcome(Result_::Planned(plan), previous.map(|p| p.text)));
+        return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
     }
     let translated = run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
     let mut translations = translated.translations;
@@ -431,7 +432,7 @@ pub async fn update(
     let previous_text = previous.map(|p| p.text);
     if unchanged {
         return Ok(outcome(
-            Result_::Unchanged {
+            Effect::Unchanged {
                 summary: translated.summary,
             },
             previous_text,
@@ -442,7 +443,7 @@ pub async fn update(
         (&record_path, new_record.to_text().as_bytes()),
     )?;
     Ok(outcome(
-        Result_::Written {
+        Effect::Written {
             text: built.text,
             summary: translated.summary,
         },

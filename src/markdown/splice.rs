@@ -428,6 +428,11 @@ impl Form {
 
 fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rendered {
     let safe = form == Form::Safe;
+    // In the plain form, what the original escaped is escaped too: its author's style.
+    let plain = match form {
+        Form::Plain => Some(escaped_in(&doc.text[seg.range.clone()])),
+        _ => None,
+    };
     if let BlockKind::FrontMatter(_) = seg.kind {
         return render_front_matter(doc, seg, items);
     }
@@ -496,14 +501,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
                         after: safe && is_emphasis_delimiter(after, &opens, &closes, src),
                         link_after: matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link),
                     };
-                    escape_into(
-                        &mut out,
-                        t,
-                        &seg.kind,
-                        line_start,
-                        guard,
-                        form == Form::Plain,
-                    );
+                    escape_into(&mut out, t, &seg.kind, line_start, guard, plain.as_deref());
                     push_text(&mut expect, t);
                     fresh = true;
                 }
@@ -700,15 +698,17 @@ fn is_emphasis_delimiter(
 /// or closes whatever the character on its other side is, which plain text cannot guarantee
 /// (`a**"b"**` is not strong emphasis in CommonMark; `&#97;**"b"**` is).
 ///
-/// `plain` leaves `*`, `_`, `~`, `[`, `]` and `|` unescaped; the caller verifies the result.
+/// `plain` (the characters the original escaped) leaves the other `*`, `_`, `~`, `[`, `]` and
+/// `|` unescaped; the caller verifies the result.
 fn escape_into(
     out: &mut String,
     text: &str,
     kind: &BlockKind,
     line_start: bool,
     guard: Guard,
-    plain: bool,
+    plain: Option<&[char]>,
 ) {
+    let loose = |c: char| plain.is_some_and(|escaped| !escaped.contains(&c));
     let chars: Vec<char> = text.chars().collect();
     // At the start of a line, a translation must not open a block.
     let mut escape_at: Option<usize> = None;
@@ -729,16 +729,16 @@ fn escape_into(
             || (c == '!' && guard.link_after && i + 1 == chars.len())
             || match c {
                 '`' | '<' => true,
-                '*' | '[' | ']' | '~' => !plain,
+                '*' | '[' | ']' | '~' => !loose(c),
                 // A pipe only matters where it can separate table cells: in a table, or on a
                 // line that a line break of the text could make a table row.
                 '|' => {
-                    !plain
+                    !loose(c)
                         && (matches!(kind, BlockKind::TableCell | BlockKind::TableHeader)
                             || chars.contains(&'\n'))
                 }
                 '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
-                '_' if plain => false,
+                '_' if loose(c) => false,
                 '_' => {
                     let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
                     !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))
@@ -763,6 +763,21 @@ fn escape_into(
         }
         out.push(c);
     }
+}
+
+/// The ASCII punctuation characters that `raw` escapes with a backslash.
+fn escaped_in(raw: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(n) if n.is_ascii_punctuation() && !out.contains(&n) => out.push(n),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn looks_like_entity(rest: &[char]) -> bool {
