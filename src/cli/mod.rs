@@ -263,19 +263,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
 }
 
-/// Writes `contents` to `path` atomically: a temporary file beside it, then a rename, so that
-/// a reader never sees a partial file and an existing file is never left half-written.
+/// Writes `contents` to `path` atomically (see [`editions::file`]).
 pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    editions::file::write_atomically(path, contents.as_bytes())?;
     Ok(())
 }

@@ -181,23 +181,12 @@ pub fn adopt(
     };
     let record = Record::of(header, &edition.text, &project.options, &placed);
     // The record is staged first: if it cannot be written, the memory is left as it was.
-    let staged =
-        crate::file::stage(&record_path, record.to_text().as_bytes()).map_err(|error| {
-            LifecycleError::Write {
-                path: record_path.clone(),
-                error,
-            }
-        })?;
+    let staged = crate::file::stage(&record_path, record.to_text().as_bytes())?;
     for entry in entries {
         memory.insert(entry);
     }
     memory.save()?;
-    staged
-        .persist(&record_path)
-        .map_err(|e| LifecycleError::Write {
-            path: record_path.clone(),
-            error: e.error,
-        })?;
+    staged.commit()?;
     Ok(Adoption {
         original: issue.original.clone(),
         edition: edition_path,

@@ -200,11 +200,8 @@ pub enum LifecycleError {
     AlreadyRecorded { edition: PathBuf, record: PathBuf },
     #[error("there is no edition to adopt at `{edition}`\n  hint: `editions adopt` takes over an edition that exists; run `editions translate` to write a new one")]
     NothingToAdopt { edition: PathBuf },
-    #[error("cannot write `{path}`: {error}\n  hint: check that the folder exists and is writable; the validated translations are kept in the memory")]
-    Write {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] crate::file::WriteError),
 }
 
 /// The path of `path` relative to the root, with `/` separators, for records.
@@ -454,22 +451,10 @@ pub async fn update(
 /// Writes an edition and its record: both staged in full before either replaces its old
 /// version, so that a failure while staging leaves both as they were.
 pub fn write_pair(edition: (&Path, &[u8]), record: (&Path, &[u8])) -> Result<(), LifecycleError> {
-    let stage = |(path, bytes): (&Path, &[u8])| {
-        crate::file::stage(path, bytes).map_err(|error| LifecycleError::Write {
-            path: path.to_path_buf(),
-            error,
-        })
-    };
-    let e = stage(edition)?;
-    let r = stage(record)?;
-    e.persist(edition.0).map_err(|err| LifecycleError::Write {
-        path: edition.0.to_path_buf(),
-        error: err.error,
-    })?;
-    r.persist(record.0).map_err(|err| LifecycleError::Write {
-        path: record.0.to_path_buf(),
-        error: err.error,
-    })?;
+    let e = crate::file::stage(edition.0, edition.1)?;
+    let r = crate::file::stage(record.0, record.1)?;
+    e.commit()?;
+    r.commit()?;
     Ok(())
 }
 
