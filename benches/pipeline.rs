@@ -396,6 +396,7 @@ fn main() {
         model_name: MODEL.to_string(),
         date: "2024-01-06".to_string(),
         skip: Default::default(),
+        distrust: Default::default(),
     };
 
     println!(

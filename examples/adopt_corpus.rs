@@ -201,6 +201,7 @@ fn main() {
                 model_name: MODEL.into(),
                 date: "2026-01-01".into(),
                 skip: Default::default(),
+                distrust: Default::default(),
             },
             today: "2026-01-01".into(),
         };

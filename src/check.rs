@@ -646,7 +646,7 @@ fn glossary_and_freshness(
                 .filter(|s| s.translatable && !written.contains(s.id.as_str()))
                 .collect()
         }
-        (None, Some(memory)) if memory.entries().any(|e| e.locale == cx.target.code()) => ob
+        (None, Some(memory)) if memory.has_locale(cx.target) => ob
             .iter()
             .map(|&i| &od.runs[i])
             .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())

@@ -5,17 +5,33 @@
 //! date are data. A rerun of an unchanged issue therefore sends nothing, and editing one
 //! paragraph sends only that paragraph.
 //!
-//! The memory is one JSON Lines file, one entry per line, sorted by locale and source, so that
-//! git shows a new translation as one added line. It is rewritten atomically (a temporary file
-//! beside it, then a rename) after every validated batch: a crash or Ctrl-C loses at most the
-//! batches still in flight, never the file.
+//! **On disk** the memory is one JSON Lines file, one entry per line, sorted by locale, source,
+//! glossary and prompt, so that git shows a new translation as one added line and a reviewer
+//! reads the memory's diff in a pull request as with PO files.
+//!
+//! **Shared by processes.** Any number of `translate`, `adopt` and `memory import` runs may
+//! use one memory at once. Validated entries are appended to the file as soon as their batch
+//! is validated ([`Memory::save`]), under an exclusive lock on the file, as whole lines; at the
+//! end of a run [`Memory::compact`] takes the lock, reads the file again (with what other runs
+//! appended meanwhile), and writes it back sorted, atomically. No entry is lost, nothing is
+//! rewritten per batch, and a kill at any moment leaves a valid file: a line cut off by a kill
+//! is ignored when read and removed by the next append, and a temporary file left by a killed
+//! compaction is removed by the next one ([`crate::file::clean_up`]). When two entries have
+//! the same key, the later line wins.
+//!
+//! **In memory** entries are indexed by locale, then source (a sorted map), then the few
+//! variants of one source (glossary and prompt): a lookup is O(log n), model names and dates
+//! are shared, and the file is read line by line, so loading takes about as much memory as the
+//! text it holds.
 
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::file::{Locked, WriteError};
 use crate::glossary::Term;
 use crate::lang::Lang;
 
@@ -26,11 +42,12 @@ pub enum Origin {
     /// Written by a model and validated.
     #[default]
     Model,
-    /// Edited by a person in an edition and kept: never replaced by a model's answer.
+    /// Written or reviewed by a person (a hand edit, an import, an adopted edition): never
+    /// replaced by a model's answer.
     Approved,
 }
 
-/// One translation.
+/// One translation, as a line of the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
@@ -121,21 +138,76 @@ pub enum MemoryError {
         path: PathBuf,
         error: std::io::Error,
     },
+    #[error(transparent)]
+    File(#[from] WriteError),
+}
+
+/// An entry of the memory, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored<'m> {
+    pub locale: &'m str,
+    pub source: &'m str,
+    pub target: &'m str,
+    pub glossary: &'m str,
+    pub prompt: u32,
+    pub model: &'m str,
+    pub date: &'m str,
+    pub origin: Origin,
+    /// Its line in the file as last read (`None`: added by this run).
+    pub line: Option<usize>,
+}
+
+impl Stored<'_> {
+    pub fn to_entry(&self) -> Entry {
+        Entry {
+            locale: self.locale.to_string(),
+            source: self.source.to_string(),
+            target: self.target.to_string(),
+            glossary: self.glossary.to_string(),
+            prompt: self.prompt,
+            model: self.model.to_string(),
+            date: self.date.to_string(),
+            origin: self.origin,
+        }
+    }
+}
+
+/// One translation of a source: what is left of an entry once its locale and source are the
+/// keys of the maps it is in.
+#[derive(Debug, Clone)]
+struct Variant {
+    glossary: Box<str>,
+    prompt: u32,
+    target: Box<str>,
+    model: Arc<str>,
+    date: Arc<str>,
+    origin: Origin,
+    /// 1-based line in the file; 0 for an entry added by this run.
+    line: u32,
 }
 
 /// The translation memory file, loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
     pub path: PathBuf,
-    entries: BTreeMap<Key, Entry>,
+    /// locale → source → its variants, sorted by glossary and prompt.
+    by_locale: BTreeMap<Box<str>, BTreeMap<Box<str>, Vec<Variant>>>,
+    len: usize,
+    /// Model names and dates, shared.
+    interned: HashSet<Arc<str>>,
+    /// Entries inserted and not yet appended to the file.
+    unsaved: Vec<Entry>,
+    /// Whether the file holds lines out of order (appended by this or another run).
+    unsorted: bool,
 }
 
 impl Memory {
     /// Loads `path`; a missing file is an empty memory.
     pub fn load(path: &Path) -> Result<Self, MemoryError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let mut memory = Memory::empty(path);
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(memory),
             Err(error) => {
                 return Err(MemoryError::Read {
                     path: path.to_path_buf(),
@@ -143,109 +215,267 @@ impl Memory {
                 })
             }
         };
-        let mut entries = BTreeMap::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let entry: Entry = serde_json::from_str(line).map_err(|e| MemoryError::Malformed {
-                path: path.to_path_buf(),
-                line: i + 1,
-                message: e.to_string(),
-            })?;
-            entries.insert(entry.key(), entry);
-        }
-        Ok(Memory {
-            path: path.to_path_buf(),
-            entries,
-        })
+        memory.read_from(std::io::BufReader::with_capacity(1 << 16, file))?;
+        Ok(memory)
     }
 
     /// An empty memory that will be saved at `path`.
     pub fn empty(path: &Path) -> Self {
         Memory {
             path: path.to_path_buf(),
-            entries: BTreeMap::new(),
+            ..Memory::default()
+        }
+    }
+
+    /// Reads every line of `reader` into the memory, in file order (a later line with the
+    /// same key wins). A last line without its newline that is not an entry is a line cut off
+    /// by a killed writer: it is ignored.
+    fn read_from(&mut self, mut reader: impl BufRead) -> Result<(), MemoryError> {
+        let mut line = String::new();
+        let mut number = 0usize;
+        let mut previous: Option<Key> = None;
+        loop {
+            line.clear();
+            let n = reader
+                .read_line(&mut line)
+                .map_err(|error| MemoryError::Read {
+                    path: self.path.clone(),
+                    error,
+                })?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            let text = line.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let entry: Entry = match serde_json::from_str(text) {
+                Ok(e) => e,
+                Err(_) if !line.ends_with('\n') => break,
+                Err(e) => {
+                    return Err(MemoryError::Malformed {
+                        path: self.path.clone(),
+                        line: number,
+                        message: e.to_string(),
+                    })
+                }
+            };
+            let key = entry.key();
+            if previous.as_ref().is_some_and(|p| *p >= key) {
+                self.unsorted = true;
+            }
+            previous = Some(key);
+            self.put(entry, number as u32);
+        }
+        Ok(())
+    }
+
+    fn intern(&mut self, s: String) -> Arc<str> {
+        if let Some(a) = self.interned.get(s.as_str()) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.interned.insert(a.clone());
+        a
+    }
+
+    /// Adds or replaces an entry in the index.
+    fn put(&mut self, entry: Entry, line: u32) {
+        let model = self.intern(entry.model);
+        let date = self.intern(entry.date);
+        let variant = Variant {
+            glossary: entry.glossary.into(),
+            prompt: entry.prompt,
+            target: entry.target.into(),
+            model,
+            date,
+            origin: entry.origin,
+            line,
+        };
+        let sources = self.by_locale.entry(entry.locale.into()).or_default();
+        let variants = sources.entry(entry.source.into()).or_default();
+        match variants.binary_search_by(|v| {
+            (&*v.glossary, v.prompt).cmp(&(&*variant.glossary, variant.prompt))
+        }) {
+            Ok(i) => variants[i] = variant,
+            Err(i) => {
+                variants.insert(i, variant);
+                self.len += 1;
+            }
         }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
-    pub fn get(&self, key: &Key) -> Option<&Entry> {
-        self.entries.get(key)
+    /// The variants of `source` in `locale`.
+    fn variants<'m>(&'m self, locale: &str, source: &str) -> impl Iterator<Item = Stored<'m>> {
+        self.by_locale
+            .get_key_value(locale)
+            .and_then(|(l, sources)| sources.get_key_value(source).map(|(s, v)| (l, s, v)))
+            .into_iter()
+            .flat_map(|(l, s, variants)| variants.iter().map(move |v| stored(l, s, v)))
     }
 
-    /// An approved translation of `source` into `locale`, whatever glossary or prompt applied.
-    pub fn approved(&self, locale: Lang, source: &str) -> Option<&Entry> {
-        self.entries.values().find(|e| {
-            e.origin == Origin::Approved && e.locale == locale.code() && e.source == source
+    pub fn get(&self, key: &Key) -> Option<Stored<'_>> {
+        self.variants(&key.locale, &key.source)
+            .find(|v| v.glossary == key.glossary && v.prompt == key.prompt)
+    }
+
+    /// The latest approved translation of `source` into `locale`, whatever glossary or prompt
+    /// applied.
+    pub fn approved(&self, locale: Lang, source: &str) -> Option<Stored<'_>> {
+        self.variants(locale.code(), source)
+            .filter(|e| e.origin == Origin::Approved)
+            .max_by(|a, b| a.date.cmp(b.date))
+    }
+
+    /// The most recent translation of `source` into `locale`, whatever glossary or prompt, an
+    /// approved one first.
+    pub fn any(&self, locale: Lang, source: &str) -> Option<Stored<'_>> {
+        self.variants(locale.code(), source).max_by(|a, b| {
+            (a.origin == Origin::Approved, a.date).cmp(&(b.origin == Origin::Approved, b.date))
         })
     }
 
-    /// The most recent translation of `source` into `locale`, whatever glossary or prompt.
-    pub fn any(&self, locale: Lang, source: &str) -> Option<&Entry> {
-        self.entries
-            .values()
-            .filter(|e| e.locale == locale.code() && e.source == source)
-            .max_by(|a, b| {
-                a.origin
-                    .cmp_rank()
-                    .cmp(&b.origin.cmp_rank())
-                    .then(a.date.cmp(&b.date))
-            })
+    /// Whether the memory has any entry for `locale`.
+    pub fn has_locale(&self, locale: Lang) -> bool {
+        self.by_locale
+            .get(locale.code())
+            .is_some_and(|s| !s.is_empty())
     }
 
-    /// Whether any entry of `locale` has `target` as its translation.
-    pub fn has_target(&self, locale: Lang, target: &str) -> bool {
-        self.entries
-            .values()
-            .any(|e| e.locale == locale.code() && e.target == target)
-    }
-
+    /// Adds an entry (replacing one with the same key); [`Memory::save`] writes it.
     pub fn insert(&mut self, entry: Entry) {
-        self.entries.insert(entry.key(), entry);
+        self.unsaved.push(entry.clone());
+        self.put(entry, 0);
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.values()
+    /// Every entry, in the file's order.
+    pub fn entries(&self) -> impl Iterator<Item = Stored<'_>> {
+        self.by_locale.iter().flat_map(|(l, sources)| {
+            sources
+                .iter()
+                .flat_map(move |(s, variants)| variants.iter().map(move |v| stored(l, s, v)))
+        })
     }
 
-    /// Writes the memory to its file atomically, one entry per line in key order.
-    pub fn save(&self) -> Result<(), MemoryError> {
+    /// Appends the entries inserted since the last save to the file, under its lock, as whole
+    /// lines. Cheap: the file is not rewritten.
+    pub fn save(&mut self) -> Result<(), MemoryError> {
+        if self.unsaved.is_empty() {
+            return Ok(());
+        }
         let write_error = |error| MemoryError::Write {
             path: self.path.clone(),
             error,
         };
-        let mut text = Vec::with_capacity(self.entries.len() * 256);
-        for entry in self.entries.values() {
+        crate::file::destination(&self.path)?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(write_error)?;
+        }
+        let mut text = Vec::with_capacity(self.unsaved.len() * 256);
+        for entry in &self.unsaved {
             serde_json::to_writer(&mut text, entry).map_err(|e| write_error(e.into()))?;
             text.push(b'\n');
         }
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
+        let mut locked = Locked::exclusive(&self.path).map_err(write_error)?;
+        crate::file::clean_up(&self.path);
+        cut_partial_line(&mut locked.file).map_err(write_error)?;
+        locked.file.write_all(&text).map_err(write_error)?;
+        locked.file.sync_data().map_err(write_error)?;
+        self.unsaved.clear();
+        self.unsorted = true;
+        Ok(())
+    }
+
+    /// Saves, then, when the file holds appended lines, reads it again under its lock (with what
+    /// other runs appended meanwhile) and writes it back sorted, atomically. The memory then
+    /// holds every entry of the file.
+    pub fn compact(&mut self) -> Result<(), MemoryError> {
+        self.save()?;
+        if !self.unsorted {
+            return Ok(());
+        }
+        let write_error = |error| MemoryError::Write {
+            path: self.path.clone(),
+            error,
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
-        tmp.write_all(&text).map_err(write_error)?;
-        tmp.as_file().sync_all().map_err(write_error)?;
-        tmp.persist(&self.path).map_err(|e| write_error(e.error))?;
+        let mut locked = Locked::exclusive(&self.path).map_err(write_error)?;
+        crate::file::clean_up(&self.path);
+        locked
+            .file
+            .seek(std::io::SeekFrom::Start(0))
+            .map_err(write_error)?;
+        let mut fresh = Memory::empty(&self.path);
+        fresh.read_from(std::io::BufReader::with_capacity(1 << 16, &mut locked.file))?;
+        let mut text = Vec::with_capacity(fresh.len * 300);
+        for e in fresh.entries() {
+            serde_json::to_writer(&mut text, &e.to_entry()).map_err(|e| write_error(e.into()))?;
+            text.push(b'\n');
+        }
+        crate::file::stage(&self.path, &text)?.commit()?;
+        drop(locked);
+        // Line numbers as in the file now.
+        let mut line = 0u32;
+        for sources in fresh.by_locale.values_mut() {
+            for variants in sources.values_mut() {
+                for v in variants {
+                    line += 1;
+                    v.line = line;
+                }
+            }
+        }
+        fresh.unsorted = false;
+        *self = fresh;
         Ok(())
     }
 }
 
-impl Origin {
-    fn cmp_rank(self) -> u8 {
-        match self {
-            Origin::Model => 0,
-            Origin::Approved => 1,
-        }
+fn stored<'m>(locale: &'m str, source: &'m str, v: &'m Variant) -> Stored<'m> {
+    Stored {
+        locale,
+        source,
+        target: &v.target,
+        glossary: &v.glossary,
+        prompt: v.prompt,
+        model: &v.model,
+        date: &v.date,
+        origin: v.origin,
+        line: (v.line > 0).then_some(v.line as usize),
     }
+}
+
+/// Removes a last line that a killed writer cut off (the file does not end with a newline),
+/// so that what is appended next starts on a line of its own.
+fn cut_partial_line(file: &mut std::fs::File) -> std::io::Result<()> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut last = [0u8; 1];
+    file.seek(std::io::SeekFrom::Start(len - 1))?;
+    file.read_exact(&mut last)?;
+    if last[0] == b'\n' {
+        return Ok(());
+    }
+    // Find the start of the last line.
+    let chunk = len.min(1 << 20);
+    let mut tail = vec![0u8; chunk as usize];
+    file.seek(std::io::SeekFrom::Start(len - chunk))?;
+    file.read_exact(&mut tail)?;
+    let keep = match memchr::memrchr(b'\n', &tail) {
+        Some(i) => len - chunk + i as u64 + 1,
+        None if chunk == len => 0,
+        None => return Ok(()),
+    };
+    file.set_len(keep)
 }
 
 #[cfg(test)]
@@ -266,13 +496,21 @@ mod tests {
     }
 
     #[test]
-    fn saves_one_sorted_line_per_entry_and_loads_it_back() {
+    fn appends_then_compacts_to_one_sorted_line_per_entry() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memory.jsonl");
         let mut m = Memory::empty(&path);
         m.insert(entry("乙", "B"));
+        m.save().unwrap();
         m.insert(entry("甲", "A <b1>x</b1>"));
         m.save().unwrap();
+        // Appended in the order saved.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("{\"locale\":\"en\",\"source\":\"乙\""),
+            "{text}"
+        );
+        m.compact().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
@@ -282,7 +520,45 @@ mod tests {
         let back = Memory::load(&path).unwrap();
         assert_eq!(back.len(), 2);
         let key = Key::new(Lang::En, "甲", &[], 1);
-        assert_eq!(back.get(&key).unwrap().target, "A <b1>x</b1>");
+        let found = back.get(&key).unwrap();
+        assert_eq!(found.target, "A <b1>x</b1>");
+        assert_eq!(found.line, Some(2));
+    }
+
+    #[test]
+    fn two_memories_on_one_file_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        let mut a = Memory::load(&path).unwrap();
+        let mut b = Memory::load(&path).unwrap();
+        a.insert(entry("一", "one"));
+        b.insert(entry("二", "two"));
+        a.save().unwrap();
+        b.save().unwrap();
+        a.compact().unwrap();
+        b.insert(entry("三", "three"));
+        b.compact().unwrap();
+        let back = Memory::load(&path).unwrap();
+        assert_eq!(back.len(), 3);
+        assert_eq!(b.len(), 3, "a compaction reads what others appended");
+    }
+
+    #[test]
+    fn a_line_cut_off_by_a_kill_is_ignored_then_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        std::fs::write(
+            &path,
+            "{\"locale\":\"en\",\"source\":\"a\",\"target\":\"b\",\"prompt\":1,\"model\":\"m\",\"date\":\"d\"}\n{\"locale\":\"en\",\"sou",
+        )
+        .unwrap();
+        let mut m = Memory::load(&path).unwrap();
+        assert_eq!(m.len(), 1);
+        m.insert(entry("c", "d"));
+        m.save().unwrap();
+        let back = Memory::load(&path).unwrap();
+        assert_eq!(back.len(), 2);
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("\"sou\n"));
     }
 
     #[test]
@@ -295,5 +571,25 @@ mod tests {
             err.contains("memory.jsonl:2: not a translation-memory entry"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn lookups_find_variants_by_key_approved_and_latest() {
+        let mut m = Memory::empty(Path::new("m.jsonl"));
+        m.insert(entry("源", "model"));
+        let mut approved = entry("源", "approved");
+        approved.glossary = "g".into();
+        approved.origin = Origin::Approved;
+        m.insert(approved);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.approved(Lang::En, "源").unwrap().target, "approved");
+        assert_eq!(m.any(Lang::En, "源").unwrap().target, "approved");
+        assert_eq!(
+            m.get(&Key::new(Lang::En, "源", &[], 1)).unwrap().target,
+            "model"
+        );
+        assert!(m.has_locale(Lang::En));
+        assert!(!m.has_locale(Lang::Ja));
+        assert_eq!(m.entries().count(), 2);
     }
 }

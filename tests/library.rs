@@ -58,6 +58,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> Outcom
             model_name: MODEL.into(),
             date: "2026-01-01".into(),
             skip: Default::default(),
+            distrust: Default::default(),
         },
         today: "2026-01-01".into(),
     };

@@ -32,3 +32,5 @@ cli-not-adopted = segment { $id } (line { $line }): { $why }
 cli-not-adopted-at = segment { $id } (line { $line }, edition line { $edition-line }): { $why }
 cli-adopted-total = adopted { $adopted } of { $segments } segments ({ $percent } %) in { $editions } editions; { $skipped } already recorded
 cli-adopt-recorded = { $edition }: already has a provenance record: skipped
+cli-bad-entry = not used: the memory entry at { $memory }:{ $memory-line } for segment { $id } (line { $line }): { $why }; asked again
+cli-bad-entry-new = not used: this run's translation of segment { $id } (line { $line }): { $why }; asked again

@@ -32,3 +32,5 @@ cli-not-adopted = 片段 { $id }（第 { $line } 行）：{ $why }
 cli-not-adopted-at = 片段 { $id }（第 { $line } 行，译本第 { $edition-line } 行）：{ $why }
 cli-adopted-total = 在 { $editions } 个译本中采纳了 { $segments } 个片段中的 { $adopted } 个（{ $percent } %）；{ $skipped } 个已有记录
 cli-adopt-recorded = { $edition }：已有来源记录，跳过
+cli-bad-entry = 未使用：{ $memory }:{ $memory-line } 中片段 { $id }（第 { $line } 行）的译文：{ $why }；已重新请求
+cli-bad-entry-new = 未使用：本次运行中片段 { $id }（第 { $line } 行）的译文：{ $why }；已重新请求

@@ -111,6 +111,7 @@ pub fn run(
             }
         }
     }
+    memory.compact()?;
     if args.all || editions > 1 {
         writeln!(
             out,

@@ -153,7 +153,7 @@ pub fn import(
         ))
         .into());
     }
-    memory.save()?;
+    memory.compact()?;
     writeln!(
         out,
         "imported {imported} translations into `{}`",

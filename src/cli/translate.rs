@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 
-use editions::edition::issue;
+use editions::edition::issue::{self, Issue};
+use editions::edition::lifecycle::Project;
 use editions::edition::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
 use editions::memory::Memory;
 use editions::model::run::{Plan, Settings, Summary, TranslateError};
@@ -100,9 +101,41 @@ pub fn run(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    for target in targets {
+    let result = each_target(
+        &runtime,
+        &project,
+        &config,
+        args,
+        &issue,
+        &targets,
+        &memory,
+        model.as_ref(),
+        &today,
+        out,
+    );
+    // What this run appended is sorted into the file, with what other runs appended meanwhile.
+    let compacted = memory.into_inner().expect("memory lock").compact();
+    let code = result?;
+    compacted?;
+    Ok(code)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn each_target(
+    runtime: &tokio::runtime::Runtime,
+    project: &Project,
+    config: &Config,
+    args: &TranslateArgs,
+    issue: &Issue,
+    targets: &[Lang],
+    memory: &Mutex<Memory>,
+    model: Option<&Model>,
+    today: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    for &target in targets {
         let job = Job {
-            issue: &issue,
+            issue,
             target,
             out: args.out.clone(),
             dry_run: args.dry_run,
@@ -115,16 +148,17 @@ pub fn run(
                 max_repairs: config.model.max_repairs,
                 price: config.price(),
                 model_name: config.model.name.clone(),
-                date: today.clone(),
+                date: today.to_string(),
                 skip: Default::default(),
+                distrust: Default::default(),
             },
-            today: today.clone(),
+            today: today.to_string(),
         };
         let bar = Bar::new(&format!("{target}"));
         let result = runtime.block_on(async {
             tokio::select! {
-                r = lifecycle::update(&project, &job, &memory, model.as_ref(), &bar) => Some(r),
-                _ = tokio::signal::ctrl_c() => None,
+                r = lifecycle::update(project, &job, memory, model, &bar) => Some(r),
+                _ = interrupted() => None,
             }
         });
         bar.finish();
@@ -148,9 +182,34 @@ pub fn run(
             )) => return Err(Failure(e.into()).into()),
             Some(Err(e)) => return Err(e.into()),
         };
-        present(out, &outcome, &config)?;
+        present(out, &outcome, config)?;
     }
     Ok(EXIT_OK)
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what CI runners and `timeout` send). Once listened for, they
+/// no longer end the process at once: it stops at the next await, drops what it was doing
+/// (temporary files included) and leaves the memory valid.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Prints what a run did to one edition: its plan, or the update's lists, diff and figures.
@@ -158,6 +217,27 @@ fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<
     let edition = o.edition.display().to_string();
     if let Effect::Planned(plan) = &o.effect {
         return print_plan(out, &o.original, o.target, plan, config);
+    }
+    for b in &o.bad_entries {
+        let key = if b.memory_line.is_some() {
+            "cli-bad-entry"
+        } else {
+            "cli-bad-entry-new"
+        };
+        writeln!(
+            out,
+            "{}",
+            msg(
+                key,
+                &[
+                    ("memory", config.memory.clone()),
+                    ("memory-line", b.memory_line.unwrap_or(0).to_string()),
+                    ("id", b.id.clone()),
+                    ("line", b.line.to_string()),
+                    ("why", b.why.clone()),
+                ]
+            )
+        )?;
     }
     if !o.hand_edits.is_empty() {
         writeln!(

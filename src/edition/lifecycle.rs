@@ -38,7 +38,7 @@ use crate::markdown::splice::{check_translation, merge_placed, MergeError};
 use crate::markdown::tag::{self, Item};
 use crate::memory::{Entry, Memory, MemoryError, Origin};
 use crate::model::prompt::PROMPT_VERSION;
-use crate::model::run::{self, Plan, Progress, Settings, Summary, TranslateError};
+use crate::model::run::{self, BadEntry, Plan, Progress, Settings, Summary, TranslateError};
 use crate::model::Model;
 
 /// Everything about a newsletter that the lifecycle reads, resolved from its configuration.
@@ -141,6 +141,8 @@ pub struct Outcome {
     pub conflicts: Vec<Conflict>,
     /// Segments of the previous edition whose paragraphs left the original.
     pub removed: usize,
+    /// Memory entries that were found and not used: their segments were asked again.
+    pub bad_entries: Vec<BadEntry>,
 }
 
 /// What a run did to the edition.
@@ -333,6 +335,7 @@ pub async fn update(
         hand_edits: reconciled.hand_edits.clone(),
         conflicts: reconciled.conflicts.clone(),
         removed: reconciled.removed,
+        bad_entries: Vec::new(),
     };
     if job.dry_run {
         let plan = run::plan(
@@ -343,24 +346,6 @@ pub async fn update(
         );
         return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
     }
-    let translated = run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
-    let mut translations = translated.translations;
-    translations.extend(reconciled.given.clone());
-    // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but for
-    // its item numbers, which are the edition's structure: the locale's punctuation rules are
-    // for the model's answers.
-    let verbatim: HashSet<String> = {
-        let m = memory.lock().expect("memory lock");
-        doc.segments()
-            .filter(|s| {
-                reconciled.given.contains_key(&s.id)
-                    || m.approved(target, &s.tagged)
-                        .is_some_and(|e| translations.get(&s.id) == Some(&e.target))
-            })
-            .map(|s| s.id.clone())
-            .collect()
-    };
-
     let vars = rules::variables(&doc, &date, &project.original_url);
     let assembly = Assembly {
         doc: &doc,
@@ -371,7 +356,55 @@ pub async fn update(
         vars: &vars,
         target,
     };
-    let built = assembly.build(&translations, &verbatim)?;
+    let mut settings = settings;
+    let mut bad_entries = Vec::new();
+    let mut summary = Summary::default();
+    // A translation that validates but cannot be placed (a memory entry from an older version,
+    // say) is asked for again, once.
+    let (built, translations) = loop {
+        let translated =
+            run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
+        add(&mut summary, &translated.summary);
+        bad_entries.extend(translated.bad_entries);
+        let mut translations = translated.translations;
+        translations.extend(reconciled.given.clone());
+        let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target);
+        match assembly.build(&translations, &verbatim) {
+            Ok(built) => break (built, translations),
+            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() => {
+                let unplaced: HashMap<String, String> = e
+                    .problems
+                    .iter()
+                    .filter(|p| !reconciled.given.contains_key(&p.id))
+                    .filter_map(|p| Some((p.id.clone(), translations.get(&p.id)?.clone())))
+                    .collect();
+                if unplaced.len() < e.problems.len() {
+                    return Err(LifecycleError::Merge(e));
+                }
+                let m = memory.lock().expect("memory lock");
+                for p in &e.problems {
+                    let seg = doc.segments().find(|s| s.id == p.id).expect("a segment");
+                    let line = [
+                        m.approved(target, &seg.tagged),
+                        m.get(&run::memory_key(seg, &glossary, target)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .find(|s| Some(s.target) == unplaced.get(&p.id).map(String::as_str))
+                    .and_then(|s| s.line);
+                    bad_entries.push(BadEntry {
+                        id: p.id.clone(),
+                        line: seg.line,
+                        memory_line: line,
+                        why: format!("it cannot be placed in the edition: {}", p.kind),
+                    });
+                }
+                settings.distrust = unplaced;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let _ = &translations;
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
         if prev.text != built.text {
             return Err(LifecycleError::NoRecord {
@@ -428,24 +461,61 @@ pub async fn update(
         && record.as_ref() == Some(&new_record);
     let previous_text = previous.map(|p| p.text);
     if unchanged {
-        return Ok(outcome(
-            Effect::Unchanged {
-                summary: translated.summary,
-            },
-            previous_text,
-        ));
+        let mut o = outcome(Effect::Unchanged { summary }, previous_text);
+        o.bad_entries = bad_entries;
+        return Ok(o);
     }
     write_pair(
         (&edition_path, source.restore(built.text.clone()).as_bytes()),
         (&record_path, new_record.to_text().as_bytes()),
     )?;
-    Ok(outcome(
+    let mut o = outcome(
         Effect::Written {
             text: built.text,
-            summary: translated.summary,
+            summary,
         },
         previous_text,
-    ))
+    );
+    o.bad_entries = bad_entries;
+    Ok(o)
+}
+
+/// The segments whose translations are a person's text (a hand edit, an import, an adopted
+/// edition): placed as they are, but for their item numbers, which are the edition's structure;
+/// the locale's punctuation rules are for the model's answers.
+fn verbatim(
+    doc: &Document<'_>,
+    translations: &BTreeMap<String, String>,
+    given: &BTreeMap<String, String>,
+    memory: &Mutex<Memory>,
+    target: Lang,
+) -> HashSet<String> {
+    let m = memory.lock().expect("memory lock");
+    doc.segments()
+        .filter(|s| {
+            given.contains_key(&s.id)
+                || m.approved(target, &s.tagged)
+                    .is_some_and(|e| translations.get(&s.id).map(String::as_str) == Some(e.target))
+        })
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// Adds the figures of another translation run of the same edition.
+fn add(total: &mut Summary, more: &Summary) {
+    total.segments = more.segments.max(total.segments);
+    total.memory_hits = if total.requests == 0 && total.wall.is_zero() {
+        more.memory_hits
+    } else {
+        total.memory_hits
+    };
+    total.requests += more.requests;
+    total.retries += more.retries;
+    total.repairs += more.repairs;
+    total.prompt_tokens += more.prompt_tokens;
+    total.completion_tokens += more.completion_tokens;
+    total.cost += more.cost;
+    total.wall += more.wall;
 }
 
 /// Writes an edition and its record: both staged in full before either replaces its old

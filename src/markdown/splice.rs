@@ -53,7 +53,13 @@ impl fmt::Display for Problem {
             Some(line) => write!(f, "segment {} (line {line}): ", self.id)?,
             None => write!(f, "segment {}: ", self.id)?,
         }
-        match &self.kind {
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             ProblemKind::UnknownId => {
                 write!(
                     f,

@@ -22,7 +22,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{Document, Segment};
-use crate::memory::{Entry, Key, Memory, MemoryError, Origin};
+use crate::memory::{Entry, Key, Memory, MemoryError, Origin, Stored};
 use crate::model::batch;
 use crate::model::client::{Model, ModelError};
 use crate::model::prompt::{self, PROMPT_VERSION};
@@ -59,6 +59,8 @@ pub struct Settings {
     pub date: String,
     /// Segments not to translate (those in blocks the locale replaces or drops).
     pub skip: HashSet<String>,
+    /// Segments whose translation in the memory (this text) could not be placed: asked again.
+    pub distrust: HashMap<String, String>,
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -125,6 +127,8 @@ pub enum TranslateError {
 pub struct Outcome {
     pub translations: BTreeMap<String, String>,
     pub summary: Summary,
+    /// Memory entries found and not used (their segments were asked again).
+    pub bad_entries: Vec<BadEntry>,
 }
 
 /// What a run would send, without sending it.
@@ -153,8 +157,21 @@ pub fn memory_key(segment: &Segment, glossary: &Glossary, target: Lang) -> Key {
     Key::new(target, &segment.tagged, &terms, PROMPT_VERSION)
 }
 
+/// A memory entry that was found for a segment but not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadEntry {
+    pub id: String,
+    /// Line of the segment in the original.
+    pub line: usize,
+    /// Line of the entry in the memory file, as read at the start of the run.
+    pub memory_line: Option<usize>,
+    pub why: String,
+}
+
 struct Lookup<'d> {
     translations: BTreeMap<String, String>,
+    /// Entries found and not used: the segment is asked again.
+    bad: Vec<BadEntry>,
     hits: usize,
     /// Distinct sources to translate, first occurrence of each, in document order.
     pending: Vec<&'d Segment<'d>>,
@@ -162,23 +179,74 @@ struct Lookup<'d> {
     same_source: HashMap<&'d str, Vec<&'d str>>,
 }
 
+/// Whether a memory entry can still be used for `seg`: the same tags (any entry), and for a
+/// model's entry everything a model's answer is checked for.
+fn usable(
+    entry: &Stored<'_>,
+    seg: &Segment<'_>,
+    settings: &Settings,
+    glossary: &Glossary,
+) -> Result<(), String> {
+    if settings.distrust.get(&seg.id).map(String::as_str) == Some(entry.target) {
+        return Err("it could not be placed in the edition".into());
+    }
+    if entry.origin == Origin::Approved {
+        return crate::markdown::splice::check_translation(seg, entry.target)
+            .map(|_| ())
+            .map_err(|problems| {
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            });
+    }
+    validate(
+        seg,
+        entry.target,
+        settings.source,
+        settings.target,
+        glossary,
+    )
+    .map_err(|r| r.to_string())
+}
+
 fn look_up<'d>(
     doc: &'d Document<'_>,
     glossary: &Glossary,
     memory: &Memory,
-    target: Lang,
-    skip: &HashSet<String>,
+    settings: &Settings,
 ) -> Lookup<'d> {
+    let target = settings.target;
     let mut translations = BTreeMap::new();
+    let mut bad = Vec::new();
     let mut hits = 0;
     let mut pending = Vec::new();
     let mut same_source: HashMap<&str, Vec<&str>> = HashMap::new();
-    for seg in doc.segments().filter(|s| !skip.contains(&s.id)) {
-        let found = memory
-            .approved(target, &seg.tagged)
-            .or_else(|| memory.get(&memory_key(seg, glossary, target)));
+    for seg in doc.segments().filter(|s| !settings.skip.contains(&s.id)) {
+        // An approved translation first, then the model's for this glossary and prompt; an
+        // entry that no longer fits its segment is reported and passed over.
+        let candidates = [
+            memory.approved(target, &seg.tagged),
+            memory.get(&memory_key(seg, glossary, target)),
+        ];
+        let mut found = None;
+        for entry in candidates.into_iter().flatten() {
+            match usable(&entry, seg, settings, glossary) {
+                Ok(()) => {
+                    found = Some(entry);
+                    break;
+                }
+                Err(why) => bad.push(BadEntry {
+                    id: seg.id.clone(),
+                    line: seg.line,
+                    memory_line: entry.line,
+                    why,
+                }),
+            }
+        }
         if let Some(entry) = found {
-            translations.insert(seg.id.clone(), entry.target.clone());
+            translations.insert(seg.id.clone(), entry.target.to_string());
             hits += 1;
             continue;
         }
@@ -188,8 +256,10 @@ fn look_up<'d>(
         }
         ids.push(seg.id.as_str());
     }
+    bad.dedup();
     Lookup {
         translations,
+        bad,
         hits,
         pending,
         same_source,
@@ -219,7 +289,7 @@ fn batch_messages(
 
 /// What a run would send: batches, a token estimate and a cost estimate.
 pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: &Settings) -> Plan {
-    let lookup = look_up(doc, glossary, memory, settings.target, &settings.skip);
+    let lookup = look_up(doc, glossary, memory, settings);
     let mut batches = Vec::new();
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
     for ids in batch::pack(&lookup.pending, settings.batch_chars) {
@@ -278,7 +348,7 @@ pub async fn translate(
     let started = Instant::now();
     let lookup = {
         let memory = memory.lock().expect("memory lock");
-        look_up(doc, glossary, &memory, settings.target, &settings.skip)
+        look_up(doc, glossary, &memory, settings)
     };
     let total = doc
         .segments()
@@ -286,6 +356,7 @@ pub async fn translate(
         .count();
     progress.begin(total, lookup.hits);
     let mut translations = lookup.translations;
+    let bad_entries = lookup.bad;
     let mut summary = Summary {
         segments: total,
         memory_hits: lookup.hits,
@@ -356,6 +427,7 @@ pub async fn translate(
     Ok(Outcome {
         translations,
         summary,
+        bad_entries,
     })
 }
 
