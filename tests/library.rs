@@ -40,7 +40,8 @@ fn project(root: &Path) -> Project {
     }
 }
 
-fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> Outcome {
+/// One update with a fresh model; also says whether the model set up its HTTP client.
+fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outcome, bool) {
     let issue = issue::resolve(&project.layout, "2024-01-06").unwrap();
     let job = Job {
         issue: &issue,
@@ -76,9 +77,10 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> Outcom
             backoff: Duration::from_millis(10),
         })
         .unwrap();
-        lifecycle::update(project, &job, memory, Some(&model), &Silent)
+        let outcome = lifecycle::update(project, &job, memory, Some(&model), &Silent)
             .await
-            .unwrap()
+            .unwrap();
+        (outcome, model.connected())
     })
 }
 
@@ -96,7 +98,8 @@ fn the_lifecycle_runs_through_the_library() {
     let server = StandIn::start(vec![]);
     let memory = Mutex::new(Memory::load(&project.memory).unwrap());
 
-    let first = update(&project, &server, &memory);
+    let (first, connected) = update(&project, &server, &memory);
+    assert!(connected);
     assert!(matches!(first.effect, Effect::Written { .. }));
     assert!(first.previous.is_none());
     let total = first.states.len();
@@ -122,7 +125,7 @@ fn the_lifecycle_runs_through_the_library() {
     )
     .unwrap();
 
-    let second = update(&project, &server, &memory);
+    let (second, _) = update(&project, &server, &memory);
     assert_eq!(requests(&second), 1);
     assert_eq!(second.count(State::HandEdited), 1);
     assert_eq!(second.count(State::Changed), 1);
@@ -135,8 +138,12 @@ fn the_lifecycle_runs_through_the_library() {
     assert!(text.contains("By hand: **TaskGroup** and `asyncio.gather()`."));
     assert!(text.contains("Django 5.0"));
 
-    let third = update(&project, &server, &memory);
+    let (third, connected) = update(&project, &server, &memory);
     assert!(matches!(third.effect, Effect::Unchanged { .. }));
+    assert!(
+        !connected,
+        "a run with nothing to send sets up no HTTP client"
+    );
     assert_eq!(third.count(State::Unchanged), total);
     assert_eq!(requests(&third), 0);
 }

@@ -117,8 +117,11 @@ pub struct Counters {
 }
 
 /// A chat-completions client with editions' retry policy.
+///
+/// The HTTP client (and with it TLS: the system's certificates read and parsed) is built on
+/// the first request, once: a run that finds everything in the memory sets up no network.
 pub struct Model {
-    client: Client<OpenAIConfig>,
+    client: std::sync::OnceLock<Client<OpenAIConfig>>,
     settings: ModelSettings,
     counters: Arc<Counters>,
     /// Cleared when the server rejects `response_format`.
@@ -228,12 +231,31 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 }
 
 impl Model {
-    /// A client for `settings`. Fails only when there is no API key.
+    /// A client for `settings`. Fails only when there is no API key; nothing is set up
+    /// before the first request.
     pub fn new(settings: ModelSettings) -> Result<Self, ModelError> {
         if settings.api_key.trim().is_empty() {
             return Err(ModelError::MissingKey);
         }
-        let counters = Arc::new(Counters::default());
+        Ok(Model {
+            client: std::sync::OnceLock::new(),
+            settings,
+            counters: Arc::new(Counters::default()),
+            json_mode: AtomicBool::new(true),
+        })
+    }
+
+    /// Whether the HTTP client was built (a request was about to be sent).
+    pub fn connected(&self) -> bool {
+        self.client.get().is_some()
+    }
+
+    /// The client, built on first use.
+    fn client(&self) -> Result<&Client<OpenAIConfig>, ModelError> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let settings = &self.settings;
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             .build()
@@ -242,22 +264,18 @@ impl Model {
                 detail: e.to_string(),
             })?;
         let service = RetryingService {
-            http,
+            http: http.clone(),
             timeout: settings.timeout,
             max_retries: settings.max_retries,
             backoff: settings.backoff,
-            counters: counters.clone(),
+            counters: self.counters.clone(),
         };
         let config = OpenAIConfig::new()
             .with_api_base(settings.base_url.trim_end_matches('/'))
             .with_api_key(settings.api_key.clone());
-        let client = Client::with_config(config).with_http_service(service);
-        Ok(Model {
-            client,
-            settings,
-            counters,
-            json_mode: AtomicBool::new(true),
-        })
+        // One HTTP client (one TLS set-up) for building and sending requests.
+        let client = Client::build(http, config).with_http_service(service);
+        Ok(self.client.get_or_init(|| client))
     }
 
     pub fn settings(&self) -> &ModelSettings {
@@ -274,7 +292,7 @@ impl Model {
         loop {
             let json_mode = self.json_mode.load(Ordering::Relaxed);
             let request = self.request(system, user, json_mode)?;
-            match self.client.chat().create(request).await {
+            match self.client()?.chat().create(request).await {
                 Ok(response) => {
                     let usage = response.usage.as_ref();
                     let choice = response.choices.into_iter().next();
