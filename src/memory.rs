@@ -17,7 +17,8 @@
 //! rewritten per batch, and a kill at any moment leaves a valid file: a line cut off by a kill
 //! is ignored when read and removed by the next append, and a temporary file left by a killed
 //! compaction is removed by the next one ([`crate::file::clean_up`]). When two entries have
-//! the same key, the later line wins.
+//! the same key, the later line wins, except that a model's translation never replaces a
+//! person's.
 //!
 //! **In memory** entries are indexed by locale, then source (a sorted map), then the few
 //! variants of one source (glossary and prompt): a lookup is O(log n), model names and dates
@@ -199,6 +200,13 @@ pub struct Memory {
     unsaved: Vec<Entry>,
     /// Whether the file holds lines out of order (appended by this or another run).
     unsorted: bool,
+    /// Size and modification time of the file when this process last read or wrote it.
+    stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
 }
 
 impl Memory {
@@ -215,6 +223,7 @@ impl Memory {
                 })
             }
         };
+        memory.stamp = stamp(path);
         memory.read_from(std::io::BufReader::with_capacity(1 << 16, file))?;
         Ok(memory)
     }
@@ -298,6 +307,9 @@ impl Memory {
         match variants.binary_search_by(|v| {
             (&*v.glossary, v.prompt).cmp(&(&*variant.glossary, variant.prompt))
         }) {
+            // A person's translation is never replaced by a model's (one that another run
+            // asked for at the same time, say).
+            Ok(i) if variants[i].origin == Origin::Approved && variant.origin == Origin::Model => {}
             Ok(i) => variants[i] = variant,
             Err(i) => {
                 variants.insert(i, variant);
@@ -390,8 +402,31 @@ impl Memory {
         cut_partial_line(&mut locked.file).map_err(write_error)?;
         locked.file.write_all(&text).map_err(write_error)?;
         locked.file.sync_data().map_err(write_error)?;
+        // The file is what this process read plus what it appended, unless another process
+        // wrote in between: then the next refresh reads it again.
+        let before = self.stamp;
+        let len_before = locked.file.metadata().map_err(write_error)?.len() - text.len() as u64;
+        if before.is_some_and(|(len, _)| len == len_before) || (before.is_none() && len_before == 0)
+        {
+            self.stamp = stamp(&self.path);
+        }
         self.unsaved.clear();
         self.unsorted = true;
+        Ok(())
+    }
+
+    /// Reads the file again when another process changed it since this one read it, so that
+    /// what other runs validated meanwhile is found; entries not yet saved are kept.
+    pub fn refresh(&mut self) -> Result<(), MemoryError> {
+        let now = stamp(&self.path);
+        if now == self.stamp {
+            return Ok(());
+        }
+        let mut fresh = Memory::load(&self.path)?;
+        for entry in std::mem::take(&mut self.unsaved) {
+            fresh.insert(entry);
+        }
+        *self = fresh;
         Ok(())
     }
 
@@ -433,6 +468,7 @@ impl Memory {
             }
         }
         fresh.unsorted = false;
+        fresh.stamp = stamp(&self.path);
         *self = fresh;
         Ok(())
     }
@@ -589,6 +625,11 @@ mod tests {
             "model"
         );
         assert!(m.has_locale(Lang::En));
+        // A model's answer with the same key does not replace a person's translation.
+        let mut again = entry("源", "model again");
+        again.glossary = "g".into();
+        m.insert(again);
+        assert_eq!(m.approved(Lang::En, "源").unwrap().target, "approved");
         assert!(!m.has_locale(Lang::Ja));
         assert_eq!(m.entries().count(), 2);
     }

@@ -235,6 +235,15 @@ pub async fn update(
 ) -> Result<Outcome, LifecycleError> {
     let target = job.target;
     let code = target.code();
+    // One run at a time per original: a second run of the same issue waits here, then finds
+    // in the memory what the first one paid for, and lays its edition over the first one's
+    // record.
+    let _one_at_a_time =
+        crate::file::Locked::existing(&job.issue.original).map_err(|error| ReadError::Io {
+            path: job.issue.original.clone(),
+            error,
+        })?;
+    memory.lock().expect("memory lock").refresh()?;
     let source = SourceText::read(&job.issue.original)?;
     let doc = Document::parse(&source.text, &project.options).with_path(&job.issue.original);
     let glossary = Glossary::load(&project.glossary, target)?;
@@ -242,6 +251,9 @@ pub async fn update(
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
+    // Left-overs of a killed run (this run holds the original's lock, so none is live).
+    crate::file::clean_up(&edition_path);
+    crate::file::clean_up(&record_path);
     let previous = match std::fs::read(&edition_path) {
         Ok(bytes) => Some(SourceText::from_bytes(&edition_path, bytes)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

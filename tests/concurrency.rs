@@ -1,0 +1,210 @@
+//! Several editions processes on one memory at once: nothing validated is lost, nothing is paid
+//! for twice, and the memory file stays sorted and valid.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use editions::edition::rules::{find, fixed_segments, Rule};
+use editions::memory::Memory;
+use editions::{Document, Lang, SegmentOptions};
+use support::standin::{StandIn, KEY};
+
+fn rules() -> Vec<Rule> {
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<Rule>,
+    }
+    let toml = support::rules_toml();
+    let parsed: Rules = toml::from_str(toml.split("[[url_rewrite]]").next().unwrap()).unwrap();
+    parsed.boilerplate
+}
+
+fn spawn(root: &Path, server: &StandIn, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_editions"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn wait_ok(child: Child) -> String {
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The body segments of an issue: what its edition needs from the memory.
+fn body_sources(root: &Path, date: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root.join(format!("docs/{date}-weekly.md"))).unwrap();
+    let doc = Document::parse(&text, &SegmentOptions::default());
+    let fixed = fixed_segments(&doc, &find(&text, &rules(), "en"));
+    doc.segments()
+        .filter(|s| !fixed.contains(&s.id))
+        .map(|s| s.tagged.clone())
+        .collect()
+}
+
+/// A fourth issue, written for this test from another one: every sentence ends differently,
+/// so none of its segments is in the memory.
+fn fourth_issue(root: &Path) {
+    let text = std::fs::read_to_string(root.join("docs/2023-12-30-weekly.md")).unwrap();
+    let text = text
+        .replace("周刊#33", "周刊#35")
+        .replace("2023-12-30", "2024-01-13")
+        .replace('。', "！");
+    std::fs::write(root.join("docs/2024-01-13-weekly.md"), text).unwrap();
+}
+
+#[test]
+fn four_translations_and_an_import_at_once_lose_no_entry() {
+    let root = support::newsletter_root();
+    fourth_issue(root.path());
+    // Slow enough that the runs overlap for many batches.
+    let server = StandIn::start_with_latency(
+        vec![],
+        Duration::from_millis(60),
+        Duration::from_micros(200),
+    );
+    let dates = ["2023-12-30", "2024-01-06", "2024-01-13", "2025-12-06"];
+    // An approved translation imported while the four run.
+    let original = root.path().join("docs/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    let doc = Document::parse(&text, &SegmentOptions::default());
+    let seg = doc
+        .segments()
+        .find(|s| s.tagged.contains("<b1>TaskGroup</b1>"))
+        .unwrap();
+    let reviewed = "Reviewed: <b1>TaskGroup</b1> and <code2/> differ in how they cancel.";
+    let file = root.path().join("reviewed.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({ seg.id.clone(): reviewed }).to_string(),
+    )
+    .unwrap();
+
+    let children: Vec<Child> = dates
+        .iter()
+        .map(|d| spawn(root.path(), &server, &["translate", d]))
+        .collect();
+    std::thread::sleep(Duration::from_millis(150));
+    let import = spawn(
+        root.path(),
+        &server,
+        &[
+            "memory",
+            "import",
+            original.to_str().unwrap(),
+            file.to_str().unwrap(),
+            "--to",
+            "en",
+        ],
+    );
+    for c in children {
+        wait_ok(c);
+    }
+    wait_ok(import);
+
+    let memory_path = root.path().join("memory.jsonl");
+    let memory = Memory::load(&memory_path).unwrap();
+    let mut wanted = 0;
+    for d in dates {
+        for source in body_sources(root.path(), d) {
+            wanted += 1;
+            assert!(
+                memory.any(Lang::En, &source).is_some(),
+                "{d}: {source} is in the memory"
+            );
+        }
+    }
+    assert!(wanted > 150, "{wanted} segments");
+    let approved = memory.approved(Lang::En, &seg.tagged).unwrap_or_else(|| {
+        panic!(
+            "the import is kept: {:#?}",
+            std::fs::read_to_string(&memory_path)
+                .unwrap()
+                .lines()
+                .filter(|l| l.contains("TaskGroup"))
+                .collect::<Vec<_>>()
+        )
+    });
+    assert_eq!(approved.target, reviewed);
+    // Everything paid for is there, and the file is sorted.
+    for r in server.requests() {
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&r.user).unwrap();
+        for source in map.values() {
+            assert!(memory.any(Lang::En, source.as_str().unwrap()).is_some());
+        }
+    }
+    let lines: Vec<String> = std::fs::read_to_string(&memory_path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort_by_key(|l| {
+        let e: editions::memory::Entry = serde_json::from_str(l).unwrap();
+        e.key()
+    });
+    assert_eq!(lines, sorted, "compacted: sorted");
+    assert_eq!(lines.len(), memory.len());
+    let strays: Vec<_> = std::fs::read_dir(root.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".editions-tmp"))
+        .collect();
+    assert!(strays.is_empty(), "{strays:?}");
+    // A rerun of every issue sends nothing.
+    let before = server.requests().len();
+    for d in dates {
+        wait_ok(spawn(root.path(), &server, &["translate", d]));
+    }
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn two_runs_of_one_issue_at_once_pay_once() {
+    let root = support::newsletter_root();
+    let server = StandIn::start_with_latency(
+        vec![],
+        Duration::from_millis(40),
+        Duration::from_micros(100),
+    );
+    let a = spawn(root.path(), &server, &["translate", "2024-01-06"]);
+    let b = spawn(root.path(), &server, &["translate", "2024-01-06"]);
+    let (a, b) = (wait_ok(a), wait_ok(b));
+    let sent: usize = server
+        .requests()
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&r.user)
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(
+        sent,
+        body_sources(root.path(), "2024-01-06").len(),
+        "{a}\n{b}"
+    );
+    // One of them found the other's edition and had nothing to do.
+    assert!(
+        a.contains(": unchanged\n") || b.contains(": unchanged\n"),
+        "{a}\n{b}"
+    );
+}
