@@ -104,6 +104,15 @@ pub fn destination(path: &Path) -> Result<PathBuf, WriteError> {
 /// umask gives), but not yet in place: [`Staged::commit`] puts it there. Lets several files be
 /// prepared before any of them replaces its old version.
 pub fn stage(path: &Path, contents: &[u8]) -> Result<Staged, WriteError> {
+    stage_with(path, |w| w.write_all(contents))
+}
+
+/// Like [`stage`], with the contents written by `write` (buffered), so that a large file is
+/// never held in memory whole.
+pub fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged, WriteError> {
     let target = destination(path)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -132,8 +141,11 @@ pub fn stage(path: &Path, contents: &[u8]) -> Result<Staged, WriteError> {
             .set_permissions(m.permissions())
             .map_err(|e| WriteError::io(&target, e))?;
     }
-    tmp.write_all(contents)
-        .map_err(|e| WriteError::io(&target, e))?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered).map_err(|e| WriteError::io(&target, e))?;
+        buffered.flush().map_err(|e| WriteError::io(&target, e))?;
+    }
     tmp.as_file()
         .sync_all()
         .map_err(|e| WriteError::io(&target, e))?;

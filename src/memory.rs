@@ -450,12 +450,14 @@ impl Memory {
             .map_err(write_error)?;
         let mut fresh = Memory::empty(&self.path);
         fresh.read_from(std::io::BufReader::with_capacity(1 << 16, &mut locked.file))?;
-        let mut text = Vec::with_capacity(fresh.len * 300);
-        for e in fresh.entries() {
-            serde_json::to_writer(&mut text, &e.to_entry()).map_err(|e| write_error(e.into()))?;
-            text.push(b'\n');
-        }
-        crate::file::stage(&self.path, &text)?.commit()?;
+        crate::file::stage_with(&self.path, |w| {
+            for e in fresh.entries() {
+                serde_json::to_writer(&mut *w, &e.to_entry())?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        })?
+        .commit()?;
         drop(locked);
         // Line numbers as in the file now.
         let mut line = 0u32;

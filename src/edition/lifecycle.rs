@@ -251,6 +251,12 @@ pub async fn update(
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
+    if !job.dry_run {
+        // Nothing is paid for before it is known that the result can be written.
+        crate::file::destination(&edition_path)?;
+        crate::file::destination(&record_path)?;
+        crate::file::destination(&project.memory)?;
+    }
     // Left-overs of a killed run (this run holds the original's lock, so none is live).
     crate::file::clean_up(&edition_path);
     crate::file::clean_up(&record_path);
@@ -377,7 +383,14 @@ pub async fn update(
         let translated =
             run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
         add(&mut summary, &translated.summary);
-        bad_entries.extend(translated.bad_entries);
+        for b in translated.bad_entries {
+            if !bad_entries
+                .iter()
+                .any(|k: &BadEntry| k.id == b.id && k.memory_line == b.memory_line)
+            {
+                bad_entries.push(b);
+            }
+        }
         let mut translations = translated.translations;
         translations.extend(reconciled.given.clone());
         let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target);

@@ -1,0 +1,334 @@
+//! What editions leaves on disk: modes kept, read-only files refused before anything is paid
+//! for, a memory entry that no longer fits asked again, and kills at any moment leaving a valid
+//! memory and no stray files.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use editions::memory::{Entry, Memory, Origin};
+use editions::{Document, SegmentOptions};
+use support::standin::{StandIn, KEY};
+
+fn editions(root: &Path, server: &StandIn) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_editions"));
+    c.arg("--root")
+        .arg(root)
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
+fn ok(root: &Path, server: &StandIn, args: &[&str]) -> String {
+    let out = editions(root, server).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+fn set_mode(p: &Path, m: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+}
+
+/// Files under `dir` (recursively) that are editions' temporary files.
+fn strays(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(strays(&p));
+        } else if e.file_name().to_string_lossy().ends_with(".editions-tmp") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn modes_are_kept_and_read_only_files_are_refused_before_anything_is_sent() {
+    let root = support::newsletter_root();
+    let server = StandIn::start(vec![]);
+    ok(root.path(), &server, &["translate", "2024-01-06"]);
+    let edition = root.path().join("docs/en/2024-01-06-weekly.md");
+    let memory = root.path().join("memory.jsonl");
+    let record = root.path().join("provenance/en/2024-01-06-weekly.jsonl");
+    set_mode(&edition, 0o644);
+    set_mode(&memory, 0o640);
+    set_mode(&record, 0o604);
+    // A changed paragraph: the edition, its record and the memory are all rewritten.
+    let original = root.path().join("docs/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    std::fs::write(
+        &original,
+        text.replacen("Django 近几个版本", "Django 5.0 之后", 1),
+    )
+    .unwrap();
+    ok(root.path(), &server, &["translate", "2024-01-06"]);
+    assert!(std::fs::read_to_string(&edition)
+        .unwrap()
+        .contains("Django 5.0"));
+    assert_eq!(mode(&edition), 0o644);
+    assert_eq!(mode(&memory), 0o640);
+    assert_eq!(mode(&record), 0o604);
+
+    // A read-only edition is refused, and nothing is sent.
+    std::fs::write(
+        &original,
+        text.replacen("Django 近几个版本", "Django 6.0 之后", 1),
+    )
+    .unwrap();
+    set_mode(&edition, 0o444);
+    let before = server.requests().len();
+    let out = editions(root.path(), &server)
+        .args(["translate", "2024-01-06"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: `{}` is read-only, so editions will not replace it\n  hint: make it writable (chmod u+w) if it should be updated\n",
+            edition.display()
+        )
+    );
+    assert_eq!(server.requests().len(), before);
+    // So is a read-only memory.
+    set_mode(&edition, 0o644);
+    set_mode(&memory, 0o444);
+    let out = editions(root.path(), &server)
+        .args(["translate", "2024-01-06"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with(&format!("error: `{}` is read-only", memory.display())));
+    assert_eq!(server.requests().len(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edition_that_is_a_link_is_written_through() {
+    let root = support::newsletter_root();
+    let server = StandIn::start(vec![]);
+    let real = root.path().join("site/2024-01-06.md");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "").unwrap();
+    std::fs::remove_file(&real).unwrap();
+    std::fs::create_dir_all(root.path().join("docs/en")).unwrap();
+    let link = root.path().join("docs/en/2024-01-06-weekly.md");
+    std::os::unix::fs::symlink("../../site/2024-01-06.md", &link).unwrap();
+    ok(root.path(), &server, &["translate", "2024-01-06"]);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .contains("Python Trending Weekly"));
+}
+
+#[test]
+fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
+    let root = support::newsletter_root();
+    let server = StandIn::start(vec![]);
+    ok(root.path(), &server, &["translate", "2024-01-06"]);
+    // A new paragraph whose translation in the memory validates (same tags) but cannot be
+    // written back: spaces just inside nested emphasis.
+    let original = root.path().join("docs/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    let added = "这是 ***Python*** 内容。\n\n## 🐿️项目&资源";
+    std::fs::write(&original, text.replacen("## 🐿️项目&资源", added, 1)).unwrap();
+    let doc_text = std::fs::read_to_string(&original).unwrap();
+    let doc = Document::parse(&doc_text, &SegmentOptions::default());
+    let seg = doc
+        .segments()
+        .find(|s| s.tagged.starts_with("这是 "))
+        .unwrap();
+    assert_eq!(seg.tagged, "这是 <i1><b2>Python</b2></i1> 内容。");
+    let memory = root.path().join("memory.jsonl");
+    let bad = Entry {
+        locale: "en".into(),
+        source: seg.tagged.clone(),
+        target: "This is <i1><b2> Python </b2></i1> content.".into(),
+        glossary: String::new(),
+        prompt: editions::model::prompt::PROMPT_VERSION,
+        model: "older-model".into(),
+        date: "2025-01-01".into(),
+        origin: Origin::Model,
+    };
+    let mut text = std::fs::read_to_string(&memory).unwrap();
+    text.push_str(&serde_json::to_string(&bad).unwrap());
+    text.push('\n');
+    std::fs::write(&memory, &text).unwrap();
+    let bad_line = text.lines().count();
+
+    let before = server.requests().len();
+    let stdout = ok(root.path(), &server, &["translate", "2024-01-06"]);
+    assert_eq!(server.requests().len() - before, 1, "one new request");
+    assert!(server.requests()[before]
+        .user
+        .contains("这是 <i1><b2>Python</b2></i1> 内容。"));
+    let line = doc_text
+        .lines()
+        .position(|l| l.starts_with("这是 "))
+        .unwrap()
+        + 1;
+    assert!(
+        stdout.starts_with(&format!(
+            "not used: the memory entry at memory.jsonl:{bad_line} for segment {} (line {line}): it cannot be placed in the edition: the translated text would not keep its markup: written as \"This is * **&#80;ytho&#110;***  content.\", it reads back with different text, tags or line breaks; asked again\n",
+            seg.id
+        )),
+        "{stdout}"
+    );
+    let en = std::fs::read_to_string(root.path().join("docs/en/2024-01-06-weekly.md")).unwrap();
+    assert!(
+        en.contains("***"),
+        "the edition is written with the new translation"
+    );
+    // The new translation replaced the bad entry: the next run sends nothing.
+    let before = server.requests().len();
+    let stdout = ok(root.path(), &server, &["translate", "2024-01-06"]);
+    assert!(!stdout.contains("not used"), "{stdout}");
+    assert_eq!(server.requests().len(), before);
+}
+
+/// A memory of `n` entries of other issues, sorted, so that saving it takes a while.
+fn big_memory(path: &Path, n: usize) {
+    let mut m = Memory::empty(path);
+    for i in 0..n {
+        m.insert(Entry {
+            locale: "en".into(),
+            source: format!(
+                "第 {i} 条：这是一段用来占位的中文描述，介绍了某个 Python 项目的用法与设计。"
+            ),
+            target: format!(
+                "Entry {i}: a placeholder description of some Python project, its use and design."
+            ),
+            glossary: String::new(),
+            prompt: 1,
+            model: "filler".into(),
+            date: "2025-01-01".into(),
+            origin: Origin::Model,
+        });
+    }
+    m.compact().unwrap();
+}
+
+/// Kills `translate` during its final save (the sorted rewrite of a large memory, which starts
+/// once the edition is written), at moments spread over it, then checks the memory and the
+/// folder.
+fn kill_during_saves(signal: &str) {
+    let template = support::newsletter_root();
+    let memory = template.path().join("memory.jsonl");
+    big_memory(&memory, 40_000);
+    let initial = Memory::load(&memory).unwrap().len();
+    let server = StandIn::start_with_latency(vec![], Duration::from_millis(5), Duration::ZERO);
+    // How long a whole run takes here.
+    let probe = tempfile::tempdir().unwrap();
+    support::copy_dir(template.path(), probe.path());
+    let started = Instant::now();
+    ok(probe.path(), &server, &["translate", "2024-01-06"]);
+    let whole = started.elapsed();
+    // How long the final save takes: a compaction of the same memory.
+    let mut m = Memory::load(&memory).unwrap();
+    m.insert(Entry {
+        locale: "en".into(),
+        source: "新".into(),
+        target: "new".into(),
+        glossary: String::new(),
+        prompt: 1,
+        model: "m".into(),
+        date: "2025-01-01".into(),
+        origin: Origin::Model,
+    });
+    let copy = tempfile::tempdir().unwrap();
+    m.path = copy.path().join("memory.jsonl");
+    std::fs::copy(&memory, &m.path).unwrap();
+    let timing = Instant::now();
+    m.compact().unwrap();
+    let save = timing.elapsed();
+    // Of the trials: killed before the final save began, during it (a temporary file left, or
+    // the process finishing it after SIGTERM), after it.
+    let (mut unsorted, mut mid_save) = (0, 0);
+    for k in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        support::copy_dir(template.path(), dir.path());
+        let started = Instant::now();
+        let mut child = editions(dir.path(), &server)
+            .args(["translate", "2024-01-06"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let edition = dir.path().join("docs/en/2024-01-06-weekly.md");
+        while !edition.exists() && started.elapsed() < whole * 20 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(save.mul_f64(k as f64 / 10.0));
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let n = lines.len();
+        lines.sort_by_key(|l| serde_json::from_str::<Entry>(l).map(|e| e.key()).ok());
+        if lines.len() == n && text.lines().zip(&lines).any(|(a, b)| a != *b) {
+            unsorted += 1;
+        }
+        if !strays(dir.path()).is_empty() {
+            mid_save += 1;
+        }
+        let after = Memory::load(&path)
+            .unwrap_or_else(|e| panic!("trial {k}: the memory is valid after kill {signal}: {e}"));
+        assert!(after.len() >= initial, "trial {k}: nothing is lost");
+        if signal == "-TERM" {
+            assert_eq!(strays(dir.path()), Vec::<PathBuf>::new(), "trial {k}");
+        } else {
+            // The next run removes what the killed one left.
+            ok(dir.path(), &server, &["translate", "2024-01-06"]);
+            assert_eq!(strays(dir.path()), Vec::<PathBuf>::new(), "trial {k}");
+            assert!(Memory::load(&path).unwrap().len() > initial);
+        }
+    }
+    eprintln!("kill {signal}: run {whole:?}, final save about {save:?}; {unsorted} of 10 killed before the memory was rewritten, {mid_save} left a temporary file");
+    if signal == "-KILL" {
+        assert!(
+            mid_save > 0,
+            "at least one kill landed while the sorted memory was being written"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_save_leaves_a_valid_memory_and_no_stray_files() {
+    kill_during_saves("-TERM");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_during_a_save_leaves_a_valid_memory_and_the_next_run_cleans_up() {
+    kill_during_saves("-KILL");
+}
