@@ -419,6 +419,7 @@ fn main() {
     let plan = {
         let doc = Document::parse(&text, &options);
         translate::plan(&doc, &glossary, &memory.lock().unwrap(), &settings)
+            .expect("an empty memory reads")
     };
     println!(
         "editions: {tagged_chars} characters of tagged source; batch_chars {batch_chars}, \

@@ -646,10 +646,12 @@ fn glossary_and_freshness(
                 .filter(|s| s.translatable && !written.contains(s.id.as_str()))
                 .collect()
         }
-        (None, Some(memory)) if memory.has_locale(cx.target) => ob
+        // A memory that cannot be read says nothing about freshness (translate names the bad
+        // line).
+        (None, Some(memory)) if memory.has_locale(cx.target).unwrap_or(false) => ob
             .iter()
             .map(|&i| &od.runs[i])
-            .filter(|s| s.translatable && memory.any(cx.target, &s.tagged).is_none())
+            .filter(|s| s.translatable && matches!(memory.any(cx.target, &s.tagged), Ok(None)))
             .collect(),
         _ => Vec::new(),
     };

@@ -9,23 +9,28 @@
 //! glossary and prompt, so that git shows a new translation as one added line and a reviewer
 //! reads the memory's diff in a pull request as with PO files.
 //!
-//! **Shared by processes.** Any number of `translate`, `adopt` and `memory import` runs may
-//! use one memory at once. Validated entries are appended to the file as soon as their batch
-//! is validated ([`Memory::save`]), under an exclusive lock on the file, as whole lines; at the
-//! end of a run [`Memory::compact`] takes the lock, reads the file again (with what other runs
-//! appended meanwhile), and writes it back sorted, atomically. No entry is lost, nothing is
-//! rewritten per batch, and a kill at any moment leaves a valid file: a line cut off by a kill
-//! is ignored when read and removed by the next append, and a temporary file left by a killed
-//! compaction is removed by the next one ([`crate::file::clean_up`]). When two entries have
-//! the same key, the later line wins, except that a model's translation never replaces a
-//! person's.
+//! **Searched in place.** Because the file is sorted, a lookup is a binary search over its
+//! bytes (read a few kilobytes at a time, like `look(1)`): opening a memory of any size costs
+//! nothing, a lookup is O(log n) reads, and the process holds no more of it than it reads.
 //!
-//! **In memory** entries are indexed by locale, then source (a sorted map), then the few
-//! variants of one source (glossary and prompt): a lookup is O(log n), model names and dates
-//! are shared, and the file is read line by line, so loading takes about as much memory as the
-//! text it holds.
+//! **Shared by processes.** Any number of `translate`, `adopt` and `memory import` runs may use
+//! one memory at once. Validated entries are appended to a journal beside the file
+//! (`{name}.journal`) as soon as their batch is validated ([`Memory::save`]), as whole lines,
+//! under an exclusive lock on the memory file. At the end of a run [`Memory::compact`] takes
+//! the lock and merges the journal (with what other runs appended to it meanwhile) into the
+//! sorted file in one streaming pass, writes it atomically and removes the journal. No entry
+//! is lost, nothing is rewritten per batch, and a kill at any moment leaves a valid memory: a
+//! journal line cut off by a kill is ignored when read and removed by the next append, a
+//! journal left by a killed run is merged by the next compaction, and a temporary file left by
+//! a killed compaction is removed by the next one ([`crate::file::clean_up`]). When two
+//! entries have the same key, the later one wins, except that a model's translation never
+//! replaces a person's. A file that is not sorted (a hand-resolved merge conflict, say) is
+//! still read correctly by the next compaction, which sorts it; until then lookups may miss
+//! its misplaced lines.
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,88 +148,139 @@ pub enum MemoryError {
     File(#[from] WriteError),
 }
 
-/// An entry of the memory, borrowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stored<'m> {
-    pub locale: &'m str,
-    pub source: &'m str,
-    pub target: &'m str,
-    pub glossary: &'m str,
-    pub prompt: u32,
-    pub model: &'m str,
-    pub date: &'m str,
-    pub origin: Origin,
-    /// Its line in the file as last read (`None`: added by this run).
-    pub line: Option<usize>,
+/// An entry found in the memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub entry: Entry,
+    /// Where it is.
+    pub place: Place,
 }
 
-impl Stored<'_> {
-    pub fn to_entry(&self) -> Entry {
-        Entry {
+/// Where an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the sorted file, at this byte offset ([`Memory::line_of`] gives its line).
+    File(u64),
+    /// In the journal, or added by this run.
+    Journal,
+}
+
+impl std::ops::Deref for Found {
+    type Target = Entry;
+    fn deref(&self) -> &Entry {
+        &self.entry
+    }
+}
+
+/// The key and origin of a line, read without copying its text.
+#[derive(Deserialize)]
+struct LineKey<'a> {
+    #[serde(borrow)]
+    locale: Cow<'a, str>,
+    #[serde(borrow)]
+    source: Cow<'a, str>,
+    #[serde(default, borrow)]
+    glossary: Cow<'a, str>,
+    prompt: u32,
+    #[serde(default)]
+    origin: Origin,
+}
+
+impl LineKey<'_> {
+    fn cmp_key(&self, k: &Key) -> std::cmp::Ordering {
+        (&*self.locale, &*self.source, &*self.glossary, self.prompt).cmp(&(
+            k.locale.as_str(),
+            k.source.as_str(),
+            k.glossary.as_str(),
+            k.prompt,
+        ))
+    }
+
+    fn key(&self) -> Key {
+        Key {
             locale: self.locale.to_string(),
             source: self.source.to_string(),
-            target: self.target.to_string(),
             glossary: self.glossary.to_string(),
             prompt: self.prompt,
-            model: self.model.to_string(),
-            date: self.date.to_string(),
-            origin: self.origin,
         }
     }
 }
 
-/// One translation of a source: what is left of an entry once its locale and source are the
-/// keys of the maps it is in.
+/// The sorted file, open for reading at offsets, through a cache of the blocks read: the first
+/// steps of every binary search read the same few blocks.
 #[derive(Debug, Clone)]
-struct Variant {
-    glossary: Box<str>,
-    prompt: u32,
-    target: Box<str>,
-    model: Arc<str>,
-    date: Arc<str>,
-    origin: Origin,
-    /// 1-based line in the file; 0 for an entry added by this run.
-    line: u32,
+struct Sorted {
+    file: Arc<File>,
+    len: u64,
+    blocks: Arc<std::sync::Mutex<std::collections::HashMap<u64, Arc<Vec<u8>>>>>,
 }
 
-/// The translation memory file, loaded.
-#[derive(Debug, Clone, Default)]
-pub struct Memory {
-    pub path: PathBuf,
-    /// locale → source → its variants, sorted by glossary and prompt.
-    by_locale: BTreeMap<Box<str>, BTreeMap<Box<str>, Vec<Variant>>>,
-    len: usize,
-    /// Model names and dates, shared.
-    interned: HashSet<Arc<str>>,
-    /// Entries inserted and not yet appended to the file.
-    unsaved: Vec<Entry>,
-    /// Whether the file holds lines out of order (appended by this or another run).
-    unsorted: bool,
-    /// Size and modification time of the file when this process last read or wrote it.
-    stamp: Option<(u64, std::time::SystemTime)>,
+/// The size of a block read from the sorted file.
+const BLOCK: u64 = 8192;
+
+impl Sorted {
+    /// The bytes from `pos` to the end of its block.
+    fn read(&self, pos: u64) -> std::io::Result<(Arc<Vec<u8>>, usize)> {
+        let index = pos / BLOCK;
+        let cached = self
+            .blocks
+            .lock()
+            .expect("block cache")
+            .get(&index)
+            .cloned();
+        let block = match cached {
+            Some(b) => b,
+            None => {
+                let b = Arc::new(read_at(&self.file, index * BLOCK, BLOCK as usize)?);
+                self.blocks
+                    .lock()
+                    .expect("block cache")
+                    .insert(index, b.clone());
+                b
+            }
+        };
+        Ok((block, (pos - index * BLOCK) as usize))
+    }
 }
 
-fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+/// Size and modification time of a file.
+type Stamp = Option<(u64, std::time::SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?))
 }
 
+/// The journal of a memory file.
+pub fn journal_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".journal");
+    path.with_file_name(name)
+}
+
+/// The translation memory: the sorted file, searched in place, and the journal, read whole.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    pub path: PathBuf,
+    sorted: Option<Sorted>,
+    /// Entries of the journal and of this run, by key.
+    journal: BTreeMap<Key, Entry>,
+    /// Entries inserted and not yet appended to the journal.
+    unsaved: Vec<Entry>,
+    stamps: (Stamp, Stamp),
+}
+
+/// Whether `new` replaces `old` (same key): a model's translation never replaces a person's.
+fn replaces(new: &Entry, old_origin: Origin) -> bool {
+    !(old_origin == Origin::Approved && new.origin == Origin::Model)
+}
+
 impl Memory {
-    /// Loads `path`; a missing file is an empty memory.
+    /// Opens the memory at `path` (a missing file is an empty memory): the sorted file is only
+    /// opened; the journal, if a run left one, is read.
     pub fn load(path: &Path) -> Result<Self, MemoryError> {
         let mut memory = Memory::empty(path);
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(memory),
-            Err(error) => {
-                return Err(MemoryError::Read {
-                    path: path.to_path_buf(),
-                    error,
-                })
-            }
-        };
-        memory.stamp = stamp(path);
-        memory.read_from(std::io::BufReader::with_capacity(1 << 16, file))?;
+        memory.open()?;
         Ok(memory)
     }
 
@@ -236,150 +292,303 @@ impl Memory {
         }
     }
 
-    /// Reads every line of `reader` into the memory, in file order (a later line with the
-    /// same key wins). A last line without its newline that is not an entry is a line cut off
-    /// by a killed writer: it is ignored.
-    fn read_from(&mut self, mut reader: impl BufRead) -> Result<(), MemoryError> {
-        let mut line = String::new();
-        let mut number = 0usize;
-        let mut previous: Option<Key> = None;
-        loop {
-            line.clear();
-            let n = reader
-                .read_line(&mut line)
-                .map_err(|error| MemoryError::Read {
-                    path: self.path.clone(),
-                    error,
-                })?;
-            if n == 0 {
-                break;
+    fn read_error(&self, error: std::io::Error) -> MemoryError {
+        MemoryError::Read {
+            path: self.path.clone(),
+            error,
+        }
+    }
+
+    fn open(&mut self) -> Result<(), MemoryError> {
+        self.sorted = match File::open(&self.path) {
+            Ok(file) => {
+                let len = file.metadata().map_err(|e| self.read_error(e))?.len();
+                Some(Sorted {
+                    file: Arc::new(file),
+                    len,
+                    blocks: Default::default(),
+                })
             }
-            number += 1;
-            let text = line.trim_end_matches(['\n', '\r']);
-            if text.trim().is_empty() {
-                continue;
-            }
-            let entry: Entry = match serde_json::from_str(text) {
-                Ok(e) => e,
-                Err(_) if !line.ends_with('\n') => break,
-                Err(e) => {
-                    return Err(MemoryError::Malformed {
-                        path: self.path.clone(),
-                        line: number,
-                        message: e.to_string(),
-                    })
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(self.read_error(e)),
+        };
+        self.journal.clear();
+        let journal = journal_path(&self.path);
+        match File::open(&journal) {
+            Ok(f) => {
+                for (_, entry) in read_lines(&journal, std::io::BufReader::new(f))? {
+                    put(&mut self.journal, entry);
                 }
-            };
-            let key = entry.key();
-            if previous.as_ref().is_some_and(|p| *p >= key) {
-                self.unsorted = true;
             }
-            previous = Some(key);
-            self.put(entry, number as u32);
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(self.read_error(e)),
+        }
+        self.stamps = (stamp(&self.path), stamp(&journal));
+        Ok(())
+    }
+
+    /// Opens the memory again when another process changed it since, so that what other runs
+    /// validated meanwhile is found; entries not yet saved are kept.
+    pub fn refresh(&mut self) -> Result<(), MemoryError> {
+        if (stamp(&self.path), stamp(&journal_path(&self.path))) == self.stamps {
+            return Ok(());
+        }
+        self.open()?;
+        for entry in self.unsaved.clone() {
+            put(&mut self.journal, entry);
         }
         Ok(())
     }
 
-    fn intern(&mut self, s: String) -> Arc<str> {
-        if let Some(a) = self.interned.get(s.as_str()) {
-            return a.clone();
-        }
-        let a: Arc<str> = s.into();
-        self.interned.insert(a.clone());
-        a
-    }
-
-    /// Adds or replaces an entry in the index.
-    fn put(&mut self, entry: Entry, line: u32) {
-        let model = self.intern(entry.model);
-        let date = self.intern(entry.date);
-        let variant = Variant {
-            glossary: entry.glossary.into(),
-            prompt: entry.prompt,
-            target: entry.target.into(),
-            model,
-            date,
-            origin: entry.origin,
-            line,
+    /// The line starting at or after byte `from` of the sorted file: its start and bytes
+    /// (without the newline); `None` past the last line.
+    fn line_at(&self, from: u64) -> Result<Option<(u64, Vec<u8>)>, MemoryError> {
+        let Some(sorted) = &self.sorted else {
+            return Ok(None);
         };
-        let sources = self.by_locale.entry(entry.locale.into()).or_default();
-        let variants = sources.entry(entry.source.into()).or_default();
-        match variants.binary_search_by(|v| {
-            (&*v.glossary, v.prompt).cmp(&(&*variant.glossary, variant.prompt))
-        }) {
-            // A person's translation is never replaced by a model's (one that another run
-            // asked for at the same time, say).
-            Ok(i) if variants[i].origin == Origin::Approved && variant.origin == Origin::Model => {}
-            Ok(i) => variants[i] = variant,
-            Err(i) => {
-                variants.insert(i, variant);
-                self.len += 1;
+        let mut start = from;
+        if from > 0 {
+            // The line starts after the first newline at or after `from - 1`.
+            let mut pos = from - 1;
+            loop {
+                if pos >= sorted.len {
+                    return Ok(None);
+                }
+                let (block, at) = sorted.read(pos).map_err(|e| self.read_error(e))?;
+                let chunk = &block[at.min(block.len())..];
+                if chunk.is_empty() {
+                    return Ok(None);
+                }
+                match memchr::memchr(b'\n', chunk) {
+                    Some(i) => {
+                        start = pos + i as u64 + 1;
+                        break;
+                    }
+                    None => pos += chunk.len() as u64,
+                }
             }
         }
+        if start >= sorted.len {
+            return Ok(None);
+        }
+        let mut line = Vec::new();
+        let mut pos = start;
+        while pos < sorted.len {
+            let (block, at) = sorted.read(pos).map_err(|e| self.read_error(e))?;
+            let chunk = &block[at.min(block.len())..];
+            if chunk.is_empty() {
+                break;
+            }
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    line.extend_from_slice(&chunk[..i]);
+                    return Ok(Some((start, line)));
+                }
+                None => {
+                    line.extend_from_slice(chunk);
+                    pos += chunk.len() as u64;
+                }
+            }
+        }
+        Ok(Some((start, line)))
     }
 
-    pub fn len(&self) -> usize {
-        self.len
+    fn malformed(&self, offset: u64, message: String) -> MemoryError {
+        MemoryError::Malformed {
+            path: self.path.clone(),
+            line: self.line_of(offset),
+            message,
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+    /// The 1-based line of the sorted file at byte `offset`.
+    pub fn line_of(&self, offset: u64) -> usize {
+        let Some(sorted) = &self.sorted else {
+            return 0;
+        };
+        let mut newlines = 0;
+        let mut pos = 0;
+        while pos < offset {
+            let Ok(chunk) = read_at(&sorted.file, pos, (offset - pos).min(1 << 20) as usize) else {
+                break;
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            newlines += memchr::memchr_iter(b'\n', &chunk).count();
+            pos += chunk.len() as u64;
+        }
+        newlines + 1
     }
 
-    /// The variants of `source` in `locale`.
-    fn variants<'m>(&'m self, locale: &str, source: &str) -> impl Iterator<Item = Stored<'m>> {
-        self.by_locale
-            .get_key_value(locale)
-            .and_then(|(l, sources)| sources.get_key_value(source).map(|(s, v)| (l, s, v)))
+    /// The entries of the sorted file whose (locale, source) is the given one.
+    fn search(&self, locale: &str, source: &str) -> Result<Vec<Found>, MemoryError> {
+        let Some(sorted) = &self.sorted else {
+            return Ok(Vec::new());
+        };
+        let target = (locale, source);
+        // The smallest offset whose next line is at or after the target.
+        let (mut lo, mut hi) = (0u64, sorted.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let after = match self.line_at(mid)? {
+                None => true,
+                Some((start, bytes)) => {
+                    let key: LineKey = serde_json::from_slice(&bytes)
+                        .map_err(|e| self.malformed(start, e.to_string()))?;
+                    (&*key.locale, &*key.source) >= target
+                }
+            };
+            if after {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let mut found = Vec::new();
+        let mut at = lo;
+        while let Some((start, bytes)) = self.line_at(at)? {
+            let key: LineKey =
+                serde_json::from_slice(&bytes).map_err(|e| self.malformed(start, e.to_string()))?;
+            if (&*key.locale, &*key.source) != target {
+                break;
+            }
+            let entry: Entry =
+                serde_json::from_slice(&bytes).map_err(|e| self.malformed(start, e.to_string()))?;
+            found.push(Found {
+                entry,
+                place: Place::File(start),
+            });
+            at = start + bytes.len() as u64 + 1;
+        }
+        Ok(found)
+    }
+
+    /// Every translation of `source` into `locale` (the journal's over the file's with the
+    /// same key), in key order.
+    pub fn variants(&self, locale: &str, source: &str) -> Result<Vec<Found>, MemoryError> {
+        let mut found = self.search(locale, source)?;
+        let from = Key {
+            locale: locale.to_string(),
+            source: source.to_string(),
+            glossary: String::new(),
+            prompt: 0,
+        };
+        for (key, entry) in self.journal.range(from..) {
+            if key.locale != locale || key.source != source {
+                break;
+            }
+            match found
+                .iter_mut()
+                .find(|f| f.glossary == key.glossary && f.prompt == key.prompt)
+            {
+                Some(f) if replaces(entry, f.origin) => {
+                    *f = Found {
+                        entry: entry.clone(),
+                        place: Place::Journal,
+                    }
+                }
+                Some(_) => {}
+                None => found.push(Found {
+                    entry: entry.clone(),
+                    place: Place::Journal,
+                }),
+            }
+        }
+        found.sort_by(|a, b| (&a.glossary, a.prompt).cmp(&(&b.glossary, b.prompt)));
+        Ok(found)
+    }
+
+    pub fn get(&self, key: &Key) -> Result<Option<Found>, MemoryError> {
+        Ok(self
+            .variants(&key.locale, &key.source)?
             .into_iter()
-            .flat_map(|(l, s, variants)| variants.iter().map(move |v| stored(l, s, v)))
-    }
-
-    pub fn get(&self, key: &Key) -> Option<Stored<'_>> {
-        self.variants(&key.locale, &key.source)
-            .find(|v| v.glossary == key.glossary && v.prompt == key.prompt)
+            .find(|v| v.glossary == key.glossary && v.prompt == key.prompt))
     }
 
     /// The latest approved translation of `source` into `locale`, whatever glossary or prompt
     /// applied.
-    pub fn approved(&self, locale: Lang, source: &str) -> Option<Stored<'_>> {
-        self.variants(locale.code(), source)
-            .filter(|e| e.origin == Origin::Approved)
-            .max_by(|a, b| a.date.cmp(b.date))
+    pub fn approved(&self, locale: Lang, source: &str) -> Result<Option<Found>, MemoryError> {
+        Ok(latest_approved(self.variants(locale.code(), source)?))
     }
 
     /// The most recent translation of `source` into `locale`, whatever glossary or prompt, an
     /// approved one first.
-    pub fn any(&self, locale: Lang, source: &str) -> Option<Stored<'_>> {
-        self.variants(locale.code(), source).max_by(|a, b| {
-            (a.origin == Origin::Approved, a.date).cmp(&(b.origin == Origin::Approved, b.date))
-        })
+    pub fn any(&self, locale: Lang, source: &str) -> Result<Option<Found>, MemoryError> {
+        Ok(self
+            .variants(locale.code(), source)?
+            .into_iter()
+            .max_by(|a, b| {
+                (a.origin == Origin::Approved, &a.date)
+                    .cmp(&(b.origin == Origin::Approved, &b.date))
+            }))
     }
 
     /// Whether the memory has any entry for `locale`.
-    pub fn has_locale(&self, locale: Lang) -> bool {
-        self.by_locale
-            .get(locale.code())
-            .is_some_and(|s| !s.is_empty())
-    }
-
-    /// Adds an entry (replacing one with the same key); [`Memory::save`] writes it.
-    pub fn insert(&mut self, entry: Entry) {
-        self.unsaved.push(entry.clone());
-        self.put(entry, 0);
-    }
-
-    /// Every entry, in the file's order.
-    pub fn entries(&self) -> impl Iterator<Item = Stored<'_>> {
-        self.by_locale.iter().flat_map(|(l, sources)| {
-            sources
-                .iter()
-                .flat_map(move |(s, variants)| variants.iter().map(move |v| stored(l, s, v)))
+    pub fn has_locale(&self, locale: Lang) -> Result<bool, MemoryError> {
+        let code = locale.code();
+        if self.journal.keys().any(|k| k.locale == code) {
+            return Ok(true);
+        }
+        let Some(sorted) = &self.sorted else {
+            return Ok(false);
+        };
+        let (mut lo, mut hi) = (0u64, sorted.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let after = match self.line_at(mid)? {
+                None => true,
+                Some((start, bytes)) => {
+                    let key: LineKey = serde_json::from_slice(&bytes)
+                        .map_err(|e| self.malformed(start, e.to_string()))?;
+                    &*key.locale >= code
+                }
+            };
+            if after {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Ok(match self.line_at(lo)? {
+            Some((start, bytes)) => {
+                let key: LineKey = serde_json::from_slice(&bytes)
+                    .map_err(|e| self.malformed(start, e.to_string()))?;
+                key.locale == code
+            }
+            None => false,
         })
     }
 
-    /// Appends the entries inserted since the last save to the file, under its lock, as whole
-    /// lines. Cheap: the file is not rewritten.
+    /// Adds an entry; [`Memory::save`] writes it. A model's translation never replaces a
+    /// person's with the same key.
+    pub fn insert(&mut self, entry: Entry) {
+        self.unsaved.push(entry.clone());
+        put(&mut self.journal, entry);
+    }
+
+    /// Every entry, in key order (reads the whole file).
+    pub fn entries(&self) -> Result<Vec<Entry>, MemoryError> {
+        let mut all: BTreeMap<Key, Entry> = BTreeMap::new();
+        if self.sorted.is_some() {
+            let file = File::open(&self.path).map_err(|e| self.read_error(e))?;
+            for (_, e) in read_lines(&self.path, std::io::BufReader::new(file))? {
+                put(&mut all, e);
+            }
+        }
+        for e in self.journal.values() {
+            put(&mut all, e.clone());
+        }
+        Ok(all.into_values().collect())
+    }
+
+    /// How many entries the memory holds (reads the whole file).
+    pub fn count(&self) -> Result<usize, MemoryError> {
+        Ok(self.entries()?.len())
+    }
+
+    /// Appends the entries inserted since the last save to the journal, under the memory's
+    /// lock, as whole lines. Cheap: the memory file is not rewritten.
     pub fn save(&mut self) -> Result<(), MemoryError> {
         if self.unsaved.is_empty() {
             return Ok(());
@@ -397,102 +606,240 @@ impl Memory {
             serde_json::to_writer(&mut text, entry).map_err(|e| write_error(e.into()))?;
             text.push(b'\n');
         }
-        let mut locked = Locked::exclusive(&self.path).map_err(write_error)?;
+        let _lock = Locked::exclusive(&self.path).map_err(write_error)?;
         crate::file::clean_up(&self.path);
-        cut_partial_line(&mut locked.file).map_err(write_error)?;
-        locked.file.write_all(&text).map_err(write_error)?;
-        locked.file.sync_data().map_err(write_error)?;
-        // The file is what this process read plus what it appended, unless another process
-        // wrote in between: then the next refresh reads it again.
-        let before = self.stamp;
-        let len_before = locked.file.metadata().map_err(write_error)?.len() - text.len() as u64;
-        if before.is_some_and(|(len, _)| len == len_before) || (before.is_none() && len_before == 0)
-        {
-            self.stamp = stamp(&self.path);
-        }
+        let journal = journal_path(&self.path);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&journal)
+            .map_err(write_error)?;
+        cut_partial_line(&mut file).map_err(write_error)?;
+        file.write_all(&text).map_err(write_error)?;
+        file.sync_data().map_err(write_error)?;
         self.unsaved.clear();
-        self.unsorted = true;
         Ok(())
     }
 
-    /// Reads the file again when another process changed it since this one read it, so that
-    /// what other runs validated meanwhile is found; entries not yet saved are kept.
-    pub fn refresh(&mut self) -> Result<(), MemoryError> {
-        let now = stamp(&self.path);
-        if now == self.stamp {
-            return Ok(());
-        }
-        let mut fresh = Memory::load(&self.path)?;
-        for entry in std::mem::take(&mut self.unsaved) {
-            fresh.insert(entry);
-        }
-        *self = fresh;
-        Ok(())
-    }
-
-    /// Saves, then, when the file holds appended lines, reads it again under its lock (with what
-    /// other runs appended meanwhile) and writes it back sorted, atomically. The memory then
-    /// holds every entry of the file.
+    /// Saves, then merges the journal (with what other runs appended to it) into the sorted
+    /// file under the memory's lock, in one streaming pass, and removes the journal.
     pub fn compact(&mut self) -> Result<(), MemoryError> {
         self.save()?;
-        if !self.unsorted {
+        let journal = journal_path(&self.path);
+        if !journal.exists() && self.journal.is_empty() {
             return Ok(());
         }
         let write_error = |error| MemoryError::Write {
             path: self.path.clone(),
             error,
         };
-        let mut locked = Locked::exclusive(&self.path).map_err(write_error)?;
+        let lock = Locked::exclusive(&self.path).map_err(write_error)?;
         crate::file::clean_up(&self.path);
-        locked
-            .file
+        let mut pending: BTreeMap<Key, Entry> = BTreeMap::new();
+        if let Ok(f) = File::open(&journal) {
+            for (_, e) in read_lines(&journal, std::io::BufReader::new(f))? {
+                put(&mut pending, e);
+            }
+        }
+        let merged = match self.merge_sorted(&lock.file, &pending) {
+            Ok(()) => Ok(()),
+            Err(MergeFailure::Unsorted) => self.sort_whole(&lock.file, pending),
+            Err(MergeFailure::Memory(e)) => Err(e),
+        };
+        merged?;
+        if journal.exists() {
+            std::fs::remove_file(&journal).map_err(write_error)?;
+        }
+        drop(lock);
+        self.unsaved.clear();
+        self.open()
+    }
+
+    /// Streams the sorted file and the journal's entries into a new sorted file.
+    fn merge_sorted(
+        &self,
+        file: &File,
+        pending: &BTreeMap<Key, Entry>,
+    ) -> Result<(), MergeFailure> {
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        reader
             .seek(std::io::SeekFrom::Start(0))
-            .map_err(write_error)?;
-        let mut fresh = Memory::empty(&self.path);
-        fresh.read_from(std::io::BufReader::with_capacity(1 << 16, &mut locked.file))?;
+            .map_err(|e| MergeFailure::Memory(self.read_error(e)))?;
+        let mut failure = None;
+        let staged = crate::file::stage_with(&self.path, |w| {
+            let mut rest = pending.iter().peekable();
+            let mut line = Vec::new();
+            let mut previous: Option<Key> = None;
+            let mut number = 0usize;
+            loop {
+                line.clear();
+                if reader.read_until(b'\n', &mut line)? == 0 {
+                    break;
+                }
+                number += 1;
+                let text = line.strip_suffix(b"\n").unwrap_or(&line);
+                let text = text.strip_suffix(b"\r").unwrap_or(text);
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let key: LineKey = match serde_json::from_slice(text) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        failure = Some(MergeFailure::Memory(MemoryError::Malformed {
+                            path: self.path.clone(),
+                            line: number,
+                            message: e.to_string(),
+                        }));
+                        return Err(std::io::Error::other("malformed"));
+                    }
+                };
+                if previous.as_ref().is_some_and(|p| key.cmp_key(p).is_le()) {
+                    failure = Some(MergeFailure::Unsorted);
+                    return Err(std::io::Error::other("unsorted"));
+                }
+                previous = Some(key.key());
+                while let Some((k, e)) = rest.peek() {
+                    if key.cmp_key(k).is_gt() {
+                        write_entry(w, e)?;
+                        rest.next();
+                    } else {
+                        break;
+                    }
+                }
+                match rest.peek() {
+                    Some((k, e)) if key.cmp_key(k).is_eq() => {
+                        if replaces(e, key.origin) {
+                            write_entry(w, e)?;
+                        } else {
+                            w.write_all(text)?;
+                            w.write_all(b"\n")?;
+                        }
+                        rest.next();
+                    }
+                    _ => {
+                        w.write_all(text)?;
+                        w.write_all(b"\n")?;
+                    }
+                }
+            }
+            for (_, e) in rest {
+                write_entry(w, e)?;
+            }
+            Ok(())
+        });
+        match (staged, failure) {
+            (_, Some(f)) => Err(f),
+            (Ok(staged), None) => staged.commit().map_err(|e| MergeFailure::Memory(e.into())),
+            (Err(e), None) => Err(MergeFailure::Memory(e.into())),
+        }
+    }
+
+    /// Reads the whole file and the journal's entries and writes them sorted: for a file that
+    /// is not sorted.
+    fn sort_whole(&self, file: &File, pending: BTreeMap<Key, Entry>) -> Result<(), MemoryError> {
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        reader
+            .seek(std::io::SeekFrom::Start(0))
+            .map_err(|e| self.read_error(e))?;
+        let mut all: BTreeMap<Key, Entry> = BTreeMap::new();
+        for (_, e) in read_lines(&self.path, reader)? {
+            put(&mut all, e);
+        }
+        for (_, e) in pending {
+            put(&mut all, e);
+        }
         crate::file::stage_with(&self.path, |w| {
-            for e in fresh.entries() {
-                serde_json::to_writer(&mut *w, &e.to_entry())?;
-                w.write_all(b"\n")?;
+            for e in all.values() {
+                write_entry(w, e)?;
             }
             Ok(())
         })?
         .commit()?;
-        drop(locked);
-        // Line numbers as in the file now.
-        let mut line = 0u32;
-        for sources in fresh.by_locale.values_mut() {
-            for variants in sources.values_mut() {
-                for v in variants {
-                    line += 1;
-                    v.line = line;
-                }
-            }
-        }
-        fresh.unsorted = false;
-        fresh.stamp = stamp(&self.path);
-        *self = fresh;
         Ok(())
     }
 }
 
-fn stored<'m>(locale: &'m str, source: &'m str, v: &'m Variant) -> Stored<'m> {
-    Stored {
-        locale,
-        source,
-        target: &v.target,
-        glossary: &v.glossary,
-        prompt: v.prompt,
-        model: &v.model,
-        date: &v.date,
-        origin: v.origin,
-        line: (v.line > 0).then_some(v.line as usize),
+enum MergeFailure {
+    Unsorted,
+    Memory(MemoryError),
+}
+
+fn write_entry(w: &mut dyn Write, e: &Entry) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, e)?;
+    w.write_all(b"\n")
+}
+
+/// Adds `entry` to `map` unless a person's translation with the same key is there and this one
+/// is a model's.
+fn put(map: &mut BTreeMap<Key, Entry>, entry: Entry) {
+    let key = entry.key();
+    match map.get(&key) {
+        Some(old) if !replaces(&entry, old.origin) => {}
+        _ => {
+            map.insert(key, entry);
+        }
     }
+}
+
+fn latest_approved(found: Vec<Found>) -> Option<Found> {
+    found
+        .into_iter()
+        .filter(|e| e.origin == Origin::Approved)
+        .max_by(|a, b| a.date.cmp(&b.date))
+}
+
+/// Every entry of `reader`, with its line. A last line without its newline that is not an
+/// entry is a line cut off by a killed writer: it is ignored.
+fn read_lines(path: &Path, mut reader: impl BufRead) -> Result<Vec<(usize, Entry)>, MemoryError> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|error| MemoryError::Read {
+                path: path.to_path_buf(),
+                error,
+            })?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Entry>(text) {
+            Ok(e) => out.push((number, e)),
+            Err(_) if !line.ends_with('\n') => break,
+            Err(e) => {
+                return Err(MemoryError::Malformed {
+                    path: path.to_path_buf(),
+                    line: number,
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads up to `len` bytes at `offset`.
+fn read_at(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    #[cfg(unix)]
+    let n = std::os::unix::fs::FileExt::read_at(file, &mut buf, offset)?;
+    #[cfg(windows)]
+    let n = std::os::windows::fs::FileExt::seek_read(file, &mut buf, offset)?;
+    buf.truncate(n);
+    Ok(buf)
 }
 
 /// Removes a last line that a killed writer cut off (the file does not end with a newline),
 /// so that what is appended next starts on a line of its own.
-fn cut_partial_line(file: &mut std::fs::File) -> std::io::Result<()> {
+fn cut_partial_line(file: &mut File) -> std::io::Result<()> {
     let len = file.metadata()?.len();
     if len == 0 {
         return Ok(());
@@ -503,7 +850,6 @@ fn cut_partial_line(file: &mut std::fs::File) -> std::io::Result<()> {
     if last[0] == b'\n' {
         return Ok(());
     }
-    // Find the start of the last line.
     let chunk = len.min(1 << 20);
     let mut tail = vec![0u8; chunk as usize];
     file.seek(std::io::SeekFrom::Start(len - chunk))?;
@@ -534,7 +880,7 @@ mod tests {
     }
 
     #[test]
-    fn appends_then_compacts_to_one_sorted_line_per_entry() {
+    fn journals_then_compacts_to_one_sorted_line_per_entry() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memory.jsonl");
         let mut m = Memory::empty(&path);
@@ -542,13 +888,15 @@ mod tests {
         m.save().unwrap();
         m.insert(entry("甲", "A <b1>x</b1>"));
         m.save().unwrap();
-        // Appended in the order saved.
-        let text = std::fs::read_to_string(&path).unwrap();
+        // Appended to the journal in the order saved; the memory file is not written yet.
+        let journal = std::fs::read_to_string(journal_path(&path)).unwrap();
         assert!(
-            text.starts_with("{\"locale\":\"en\",\"source\":\"乙\""),
-            "{text}"
+            journal.starts_with("{\"locale\":\"en\",\"source\":\"乙\""),
+            "{journal}"
         );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
         m.compact().unwrap();
+        assert!(!journal_path(&path).exists());
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
@@ -556,11 +904,47 @@ mod tests {
              {\"locale\":\"en\",\"source\":\"甲\",\"target\":\"A <b1>x</b1>\",\"prompt\":1,\"model\":\"m\",\"date\":\"2024-01-06\"}\n"
         );
         let back = Memory::load(&path).unwrap();
-        assert_eq!(back.len(), 2);
+        assert_eq!(back.count().unwrap(), 2);
         let key = Key::new(Lang::En, "甲", &[], 1);
-        let found = back.get(&key).unwrap();
+        let found = back.get(&key).unwrap().unwrap();
         assert_eq!(found.target, "A <b1>x</b1>");
-        assert_eq!(found.line, Some(2));
+        let Place::File(offset) = found.place else {
+            panic!("in the file")
+        };
+        assert_eq!(back.line_of(offset), 2);
+    }
+
+    #[test]
+    fn a_binary_search_finds_every_entry_of_a_large_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        let mut m = Memory::empty(&path);
+        for i in 0..3000 {
+            m.insert(entry(&format!("源{i:05}"), &format!("t{i}")));
+            // Some sources have several variants.
+            if i % 7 == 0 {
+                let mut e = entry(&format!("源{i:05}"), &format!("g{i}"));
+                e.glossary = "abc".into();
+                m.insert(e);
+            }
+        }
+        m.insert(Entry {
+            locale: "ja".into(),
+            ..entry("源00001", "ja")
+        });
+        m.compact().unwrap();
+        let m = Memory::load(&path).unwrap();
+        for i in (0..3000).step_by(37) {
+            let v = m.variants("en", &format!("源{i:05}")).unwrap();
+            assert_eq!(v.len(), if i % 7 == 0 { 2 } else { 1 }, "{i}");
+            assert_eq!(v[0].target, format!("t{i}"));
+        }
+        assert!(m.variants("en", "源99999").unwrap().is_empty());
+        assert!(m.variants("en", "").unwrap().is_empty());
+        assert!(m.has_locale(Lang::Ja).unwrap());
+        assert!(m.has_locale(Lang::En).unwrap());
+        assert_eq!(m.variants("ja", "源00001").unwrap()[0].target, "ja");
+        assert_eq!(m.count().unwrap(), 3000 + 3000usize.div_ceil(7) + 1);
     }
 
     #[test]
@@ -577,34 +961,67 @@ mod tests {
         b.insert(entry("三", "three"));
         b.compact().unwrap();
         let back = Memory::load(&path).unwrap();
-        assert_eq!(back.len(), 3);
-        assert_eq!(b.len(), 3, "a compaction reads what others appended");
+        assert_eq!(back.count().unwrap(), 3);
+        assert_eq!(
+            b.count().unwrap(),
+            3,
+            "a compaction reads what others appended"
+        );
     }
 
     #[test]
-    fn a_line_cut_off_by_a_kill_is_ignored_then_removed() {
+    fn a_journal_line_cut_off_by_a_kill_is_ignored_then_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memory.jsonl");
         std::fs::write(
-            &path,
+            journal_path(&path),
             "{\"locale\":\"en\",\"source\":\"a\",\"target\":\"b\",\"prompt\":1,\"model\":\"m\",\"date\":\"d\"}\n{\"locale\":\"en\",\"sou",
         )
         .unwrap();
         let mut m = Memory::load(&path).unwrap();
-        assert_eq!(m.len(), 1);
+        assert_eq!(m.count().unwrap(), 1);
         m.insert(entry("c", "d"));
         m.save().unwrap();
-        let back = Memory::load(&path).unwrap();
-        assert_eq!(back.len(), 2);
-        assert!(!std::fs::read_to_string(&path).unwrap().contains("\"sou\n"));
+        assert!(!std::fs::read_to_string(journal_path(&path))
+            .unwrap()
+            .contains("\"sou\n"));
+        m.compact().unwrap();
+        assert_eq!(Memory::load(&path).unwrap().count().unwrap(), 2);
     }
 
     #[test]
-    fn a_malformed_line_is_named() {
+    fn an_unsorted_file_is_sorted_by_the_next_compaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        let line = |e: &Entry| serde_json::to_string(e).unwrap() + "\n";
+        std::fs::write(&path, line(&entry("乙", "B")) + &line(&entry("甲", "A"))).unwrap();
+        let mut m = Memory::load(&path).unwrap();
+        m.insert(entry("丙", "C"));
+        m.compact().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let sources: Vec<String> = text
+            .lines()
+            .map(|l| serde_json::from_str::<Entry>(l).unwrap().source)
+            .collect();
+        let mut sorted = sources.clone();
+        sorted.sort();
+        assert_eq!(sources, sorted);
+        assert_eq!(sources.len(), 3);
+    }
+
+    #[test]
+    fn a_malformed_line_is_named_when_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memory.jsonl");
         std::fs::write(&path, "{\"locale\":\"en\",\"source\":\"a\",\"target\":\"b\",\"prompt\":1,\"model\":\"m\",\"date\":\"d\"}\n{oops\n").unwrap();
-        let err = Memory::load(&path).unwrap_err().to_string();
+        let mut m = Memory::load(&path).unwrap();
+        let err = m.count().unwrap_err().to_string();
+        assert!(
+            err.contains("memory.jsonl:2: not a translation-memory entry"),
+            "{err}"
+        );
+        m.insert(entry("c", "d"));
+        let err = m.compact().unwrap_err().to_string();
         assert!(
             err.contains("memory.jsonl:2: not a translation-memory entry"),
             "{err}"
@@ -619,20 +1036,27 @@ mod tests {
         approved.glossary = "g".into();
         approved.origin = Origin::Approved;
         m.insert(approved);
-        assert_eq!(m.len(), 2);
-        assert_eq!(m.approved(Lang::En, "源").unwrap().target, "approved");
-        assert_eq!(m.any(Lang::En, "源").unwrap().target, "approved");
         assert_eq!(
-            m.get(&Key::new(Lang::En, "源", &[], 1)).unwrap().target,
+            m.approved(Lang::En, "源").unwrap().unwrap().target,
+            "approved"
+        );
+        assert_eq!(m.any(Lang::En, "源").unwrap().unwrap().target, "approved");
+        assert_eq!(
+            m.get(&Key::new(Lang::En, "源", &[], 1))
+                .unwrap()
+                .unwrap()
+                .target,
             "model"
         );
-        assert!(m.has_locale(Lang::En));
+        assert!(m.has_locale(Lang::En).unwrap());
+        assert!(!m.has_locale(Lang::Ja).unwrap());
         // A model's answer with the same key does not replace a person's translation.
         let mut again = entry("源", "model again");
         again.glossary = "g".into();
         m.insert(again);
-        assert_eq!(m.approved(Lang::En, "源").unwrap().target, "approved");
-        assert!(!m.has_locale(Lang::Ja));
-        assert_eq!(m.entries().count(), 2);
+        assert_eq!(
+            m.approved(Lang::En, "源").unwrap().unwrap().target,
+            "approved"
+        );
     }
 }

@@ -175,11 +175,20 @@ fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
         date: "2025-01-01".into(),
         origin: Origin::Model,
     };
-    let mut text = std::fs::read_to_string(&memory).unwrap();
-    text.push_str(&serde_json::to_string(&bad).unwrap());
-    text.push('\n');
-    std::fs::write(&memory, &text).unwrap();
-    let bad_line = text.lines().count();
+    // In its place in the sorted file.
+    let mut lines: Vec<String> = std::fs::read_to_string(&memory)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines.push(serde_json::to_string(&bad).unwrap());
+    lines.sort_by_key(|l| serde_json::from_str::<Entry>(l).unwrap().key());
+    let bad_line = lines
+        .iter()
+        .position(|l| l.contains("older-model"))
+        .unwrap()
+        + 1;
+    std::fs::write(&memory, lines.join("\n") + "\n").unwrap();
 
     let before = server.requests().len();
     let stdout = ok(root.path(), &server, &["translate", "2024-01-06"]);
@@ -240,7 +249,7 @@ fn kill_during_saves(signal: &str) {
     let template = support::newsletter_root();
     let memory = template.path().join("memory.jsonl");
     big_memory(&memory, 40_000);
-    let initial = Memory::load(&memory).unwrap().len();
+    let initial = Memory::load(&memory).unwrap().count().unwrap();
     let server = StandIn::start_with_latency(vec![], Duration::from_millis(5), Duration::ZERO);
     // How long a whole run takes here.
     let probe = tempfile::tempdir().unwrap();
@@ -266,8 +275,8 @@ fn kill_during_saves(signal: &str) {
     let timing = Instant::now();
     m.compact().unwrap();
     let save = timing.elapsed();
-    // Of the trials: killed before the final save began, during it (a temporary file left, or
-    // the process finishing it after SIGTERM), after it.
+    // Of the trials: killed before the final save wrote anything (a journal left), while it
+    // wrote the sorted memory (a temporary file left).
     let (mut unsorted, mut mid_save) = (0, 0);
     for k in 0..10 {
         let dir = tempfile::tempdir().unwrap();
@@ -290,29 +299,28 @@ fn kill_during_saves(signal: &str) {
             .unwrap();
         child.wait().unwrap();
         let path = dir.path().join("memory.jsonl");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut lines: Vec<&str> = text.lines().collect();
-        let n = lines.len();
-        lines.sort_by_key(|l| serde_json::from_str::<Entry>(l).map(|e| e.key()).ok());
-        if lines.len() == n && text.lines().zip(&lines).any(|(a, b)| a != *b) {
+        if editions::memory::journal_path(&path).exists() {
             unsorted += 1;
         }
         if !strays(dir.path()).is_empty() {
             mid_save += 1;
         }
         let after = Memory::load(&path)
+            .and_then(|m| m.count())
             .unwrap_or_else(|e| panic!("trial {k}: the memory is valid after kill {signal}: {e}"));
-        assert!(after.len() >= initial, "trial {k}: nothing is lost");
+        assert!(after >= initial, "trial {k}: nothing is lost");
         if signal == "-TERM" {
             assert_eq!(strays(dir.path()), Vec::<PathBuf>::new(), "trial {k}");
+            assert!(!editions::memory::journal_path(&path).exists(), "trial {k}");
         } else {
             // The next run removes what the killed one left.
             ok(dir.path(), &server, &["translate", "2024-01-06"]);
             assert_eq!(strays(dir.path()), Vec::<PathBuf>::new(), "trial {k}");
-            assert!(Memory::load(&path).unwrap().len() > initial);
+            assert!(!editions::memory::journal_path(&path).exists(), "trial {k}");
+            assert!(Memory::load(&path).unwrap().count().unwrap() > initial);
         }
     }
-    eprintln!("kill {signal}: run {whole:?}, final save about {save:?}; {unsorted} of 10 killed before the memory was rewritten, {mid_save} left a temporary file");
+    eprintln!("kill {signal}: run {whole:?}, final save about {save:?}; {unsorted} of 10 left a journal, {mid_save} left a temporary file");
     if signal == "-KILL" {
         assert!(
             mid_save > 0,

@@ -26,12 +26,12 @@ pub fn export_tmx(memory: &Memory, source: Lang, out: &mut dyn Write) -> anyhow:
         tmx_lang(source.code())
     )?;
     writeln!(out, "  <body>")?;
-    for e in memory.entries() {
+    for e in memory.entries()? {
         writeln!(
             out,
             r#"    <tu creationdate="{}" creationid="{}">"#,
             e.date.replace('-', "") + "T000000Z",
-            escape(e.model)
+            escape(&e.model)
         )?;
         if e.origin == Origin::Approved {
             writeln!(out, r#"      <prop type="x-origin">approved</prop>"#)?;
@@ -40,13 +40,13 @@ pub fn export_tmx(memory: &Memory, source: Lang, out: &mut dyn Write) -> anyhow:
             out,
             r#"      <tuv xml:lang="{}"><seg>{}</seg></tuv>"#,
             tmx_lang(source.code()),
-            seg(e.source)
+            seg(&e.source)
         )?;
         writeln!(
             out,
             r#"      <tuv xml:lang="{}"><seg>{}</seg></tuv>"#,
-            tmx_lang(e.locale),
-            seg(e.target)
+            tmx_lang(&e.locale),
+            seg(&e.target)
         )?;
         writeln!(out, "    </tu>")?;
     }

@@ -308,7 +308,10 @@ pub async fn update(
                 skip: fixed_ids.clone(),
                 ..job.settings.clone()
             };
-            if !run::plan(&doc, &glossary, &m, &settings).batches.is_empty() {
+            if !run::plan(&doc, &glossary, &m, &settings)?
+                .batches
+                .is_empty()
+            {
                 return Err(LifecycleError::NoRecord {
                     edition: edition_path,
                     record: record_path,
@@ -361,7 +364,7 @@ pub async fn update(
             &glossary,
             &memory.lock().expect("memory lock"),
             &settings,
-        );
+        )?;
         return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
     }
     let vars = rules::variables(&doc, &date, &project.original_url);
@@ -393,7 +396,7 @@ pub async fn update(
         }
         let mut translations = translated.translations;
         translations.extend(reconciled.given.clone());
-        let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target);
+        let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target)?;
         match assembly.build(&translations, &verbatim) {
             Ok(built) => break (built, translations),
             Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() => {
@@ -409,14 +412,14 @@ pub async fn update(
                 let m = memory.lock().expect("memory lock");
                 for p in &e.problems {
                     let seg = doc.segments().find(|s| s.id == p.id).expect("a segment");
-                    let line = [
-                        m.approved(target, &seg.tagged),
-                        m.get(&run::memory_key(seg, &glossary, target)),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .find(|s| Some(s.target) == unplaced.get(&p.id).map(String::as_str))
-                    .and_then(|s| s.line);
+                    let line = m
+                        .variants(target.code(), &seg.tagged)?
+                        .into_iter()
+                        .find(|s| Some(&s.target) == unplaced.get(&p.id))
+                        .and_then(|s| match s.place {
+                            crate::memory::Place::File(offset) => Some(m.line_of(offset)),
+                            crate::memory::Place::Journal => None,
+                        });
                     bad_entries.push(BadEntry {
                         id: p.id.clone(),
                         line: seg.line,
@@ -514,16 +517,18 @@ fn verbatim(
     given: &BTreeMap<String, String>,
     memory: &Mutex<Memory>,
     target: Lang,
-) -> HashSet<String> {
+) -> Result<HashSet<String>, LifecycleError> {
     let m = memory.lock().expect("memory lock");
-    doc.segments()
-        .filter(|s| {
-            given.contains_key(&s.id)
-                || m.approved(target, &s.tagged)
-                    .is_some_and(|e| translations.get(&s.id).map(String::as_str) == Some(e.target))
-        })
-        .map(|s| s.id.clone())
-        .collect()
+    let mut out = HashSet::new();
+    for s in doc.segments() {
+        let person = given.contains_key(&s.id)
+            || m.approved(target, &s.tagged)?
+                .is_some_and(|e| translations.get(&s.id) == Some(&e.target));
+        if person {
+            out.insert(s.id.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Adds the figures of another translation run of the same edition.

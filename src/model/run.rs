@@ -22,7 +22,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{Document, Segment};
-use crate::memory::{Entry, Key, Memory, MemoryError, Origin, Stored};
+use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin, Place};
 use crate::model::batch;
 use crate::model::client::{Model, ModelError};
 use crate::model::prompt::{self, PROMPT_VERSION};
@@ -182,16 +182,16 @@ struct Lookup<'d> {
 /// Whether a memory entry can still be used for `seg`: the same tags (any entry), and for a
 /// model's entry everything a model's answer is checked for.
 fn usable(
-    entry: &Stored<'_>,
+    entry: &Found,
     seg: &Segment<'_>,
     settings: &Settings,
     glossary: &Glossary,
 ) -> Result<(), String> {
-    if settings.distrust.get(&seg.id).map(String::as_str) == Some(entry.target) {
+    if settings.distrust.get(&seg.id) == Some(&entry.target) {
         return Err("it could not be placed in the edition".into());
     }
     if entry.origin == Origin::Approved {
-        return crate::markdown::splice::check_translation(seg, entry.target)
+        return crate::markdown::splice::check_translation(seg, &entry.target)
             .map(|_| ())
             .map_err(|problems| {
                 problems
@@ -203,7 +203,7 @@ fn usable(
     }
     validate(
         seg,
-        entry.target,
+        &entry.target,
         settings.source,
         settings.target,
         glossary,
@@ -216,7 +216,7 @@ fn look_up<'d>(
     glossary: &Glossary,
     memory: &Memory,
     settings: &Settings,
-) -> Lookup<'d> {
+) -> Result<Lookup<'d>, MemoryError> {
     let target = settings.target;
     let mut translations = BTreeMap::new();
     let mut bad = Vec::new();
@@ -226,13 +226,20 @@ fn look_up<'d>(
     for seg in doc.segments().filter(|s| !settings.skip.contains(&s.id)) {
         // An approved translation first, then the model's for this glossary and prompt; an
         // entry that no longer fits its segment is reported and passed over.
+        let variants = memory.variants(target.code(), &seg.tagged)?;
+        let key = memory_key(seg, glossary, target);
         let candidates = [
-            memory.approved(target, &seg.tagged),
-            memory.get(&memory_key(seg, glossary, target)),
+            variants
+                .iter()
+                .filter(|e| e.origin == Origin::Approved)
+                .max_by(|a, b| a.date.cmp(&b.date)),
+            variants
+                .iter()
+                .find(|e| e.glossary == key.glossary && e.prompt == key.prompt),
         ];
         let mut found = None;
         for entry in candidates.into_iter().flatten() {
-            match usable(&entry, seg, settings, glossary) {
+            match usable(entry, seg, settings, glossary) {
                 Ok(()) => {
                     found = Some(entry);
                     break;
@@ -240,7 +247,10 @@ fn look_up<'d>(
                 Err(why) => bad.push(BadEntry {
                     id: seg.id.clone(),
                     line: seg.line,
-                    memory_line: entry.line,
+                    memory_line: match entry.place {
+                        Place::File(offset) => Some(memory.line_of(offset)),
+                        Place::Journal => None,
+                    },
                     why,
                 }),
             }
@@ -257,13 +267,13 @@ fn look_up<'d>(
         ids.push(seg.id.as_str());
     }
     bad.dedup();
-    Lookup {
+    Ok(Lookup {
         translations,
         bad,
         hits,
         pending,
         same_source,
-    }
+    })
 }
 
 fn batch_messages(
@@ -288,8 +298,13 @@ fn batch_messages(
 }
 
 /// What a run would send: batches, a token estimate and a cost estimate.
-pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: &Settings) -> Plan {
-    let lookup = look_up(doc, glossary, memory, settings);
+pub fn plan(
+    doc: &Document<'_>,
+    glossary: &Glossary,
+    memory: &Memory,
+    settings: &Settings,
+) -> Result<Plan, MemoryError> {
+    let lookup = look_up(doc, glossary, memory, settings)?;
     let mut batches = Vec::new();
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
     for ids in batch::pack(&lookup.pending, settings.batch_chars) {
@@ -306,7 +321,7 @@ pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: 
             user_chars: user.chars().count(),
         });
     }
-    Plan {
+    Ok(Plan {
         segments: doc
             .segments()
             .filter(|s| !settings.skip.contains(&s.id))
@@ -316,7 +331,7 @@ pub fn plan(doc: &Document<'_>, glossary: &Glossary, memory: &Memory, settings: 
         prompt_tokens,
         completion_tokens,
         cost: settings.price.cost(prompt_tokens, completion_tokens),
-    }
+    })
 }
 
 /// One request's worth of work.
@@ -348,7 +363,7 @@ pub async fn translate(
     let started = Instant::now();
     let lookup = {
         let memory = memory.lock().expect("memory lock");
-        look_up(doc, glossary, &memory, settings)
+        look_up(doc, glossary, &memory, settings)?
     };
     let total = doc
         .segments()
