@@ -33,7 +33,7 @@ fn filler(i: usize) -> Entry {
         target: format!(
             "Item {i}: with a runnable example, the author walks through the design of this Python library, compares three implementations on speed, readability and maintainability, and gives advice on migrating."
         ),
-        glossary: if i % 5 == 0 {
+        glossary: if i.is_multiple_of(5) {
             "0123456789abcdef".into()
         } else {
             String::new()
@@ -41,7 +41,7 @@ fn filler(i: usize) -> Entry {
         prompt: 1,
         model: "gpt-4o-mini".into(),
         date: "2025-06-01".into(),
-        origin: if i % 50 == 0 {
+        origin: if i.is_multiple_of(50) {
             Origin::Approved
         } else {
             Origin::Model
@@ -55,6 +55,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Wall time and peak RSS (KiB) of one run of the binary.
+// The child is waited for with wait4, which also gives its resource usage.
+#[allow(clippy::zombie_processes)]
 fn run(root: &Path, args: &[&str]) -> (Duration, i64) {
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_editions"))
