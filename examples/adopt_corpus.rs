@@ -155,6 +155,16 @@ fn main() {
             root.join("docs/en").join(&name),
         )
         .unwrap();
+        // The corpus may be read-only; the copies are ours to rewrite.
+        for copy in [
+            root.join("docs").join(&name),
+            root.join("docs/en").join(&name),
+        ] {
+            let mut permissions = std::fs::metadata(&copy).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            std::fs::set_permissions(&copy, permissions).unwrap();
+        }
         copy_dir(&Path::new(REPO).join("glossary"), &root.join("glossary"));
         copy_dir(&Path::new(REPO).join("locales"), &root.join("locales"));
         let project = Project {
