@@ -586,41 +586,82 @@ fn tidy(items: &[Item], emphasis: impl Fn(&Tag) -> bool) -> Vec<Item> {
     while v.last() == Some(&Item::Newline) {
         v.pop();
     }
-    let mut k = 0;
-    while k < v.len() {
-        match v[k].clone() {
-            Item::Open(tag) if emphasis(&tag) => {
-                if let Some(Item::Text(inner)) = v.get(k + 1) {
-                    let trimmed = inner.trim_start_matches([' ', '\t']);
-                    let moved = inner[..inner.len() - trimmed.len()].to_string();
-                    if !moved.is_empty() {
-                        v[k + 1] = Item::Text(trimmed.to_string());
-                        match k.checked_sub(1).map(|j| &mut v[j]) {
-                            Some(Item::Text(before)) => before.push_str(&moved),
-                            _ => {
-                                v.insert(k, Item::Text(moved));
-                                k += 1;
+    // Whitespace and line breaks just inside an emphasis delimiter would keep it from being
+    // read as one (`** x**`, `**x\n**`): they move outside, until none is left inside any
+    // delimiter (nested emphasis moves them out one level per pass).
+    loop {
+        let mut changed = false;
+        let mut k = 0;
+        while k < v.len() {
+            match v[k].clone() {
+                Item::Open(tag) if emphasis(&tag) => match v.get(k + 1).cloned() {
+                    Some(Item::Text(inner)) => {
+                        let trimmed = inner.trim_start_matches([' ', '\t']);
+                        let moved = inner[..inner.len() - trimmed.len()].to_string();
+                        if !moved.is_empty() {
+                            changed = true;
+                            v[k + 1] = Item::Text(trimmed.to_string());
+                            match k.checked_sub(1).map(|j| &mut v[j]) {
+                                // Folded into the space already there.
+                                Some(Item::Text(before)) if before.ends_with([' ', '\t']) => {}
+                                Some(Item::Newline) => {}
+                                Some(Item::Text(before)) => before.push_str(&moved),
+                                _ => {
+                                    v.insert(k, Item::Text(moved));
+                                    k += 1;
+                                }
                             }
                         }
                     }
-                }
-            }
-            Item::Close(tag) if emphasis(&tag) => {
-                if let Some(Item::Text(inner)) = k.checked_sub(1).map(|j| &v[j]) {
-                    let trimmed = inner.trim_end_matches([' ', '\t']);
-                    let moved = inner[trimmed.len()..].to_string();
-                    if !moved.is_empty() {
-                        v[k - 1] = Item::Text(trimmed.to_string());
-                        match v.get_mut(k + 1) {
-                            Some(Item::Text(after)) => after.insert_str(0, &moved),
-                            _ => v.insert(k + 1, Item::Text(moved)),
+                    Some(Item::Newline) => {
+                        changed = true;
+                        v.remove(k + 1);
+                        v.insert(k, Item::Newline);
+                        k += 1;
+                    }
+                    _ => {}
+                },
+                Item::Close(tag) if emphasis(&tag) => {
+                    match k.checked_sub(1).map(|j| v[j].clone()) {
+                        Some(Item::Text(inner)) => {
+                            let trimmed = inner.trim_end_matches([' ', '\t']);
+                            let moved = inner[trimmed.len()..].to_string();
+                            if !moved.is_empty() {
+                                changed = true;
+                                v[k - 1] = Item::Text(trimmed.to_string());
+                                match v.get_mut(k + 1) {
+                                    Some(Item::Text(after)) if after.starts_with([' ', '\t']) => {}
+                                    Some(Item::Newline) => {}
+                                    Some(Item::Text(after)) => after.insert_str(0, &moved),
+                                    _ => v.insert(k + 1, Item::Text(moved)),
+                                }
+                            }
                         }
+                        Some(Item::Newline) => {
+                            changed = true;
+                            v.remove(k - 1);
+                            v.insert(k, Item::Newline);
+                            k -= 1;
+                        }
+                        _ => {}
                     }
                 }
+                _ => {}
             }
-            _ => {}
+            k += 1;
         }
-        k += 1;
+        v.retain(|i| !matches!(i, Item::Text(t) if t.is_empty()));
+        if !changed {
+            break;
+        }
+    }
+    // A line break moved next to another, or to an end, folds.
+    v.dedup_by(|b, a| *a == Item::Newline && *b == Item::Newline);
+    while v.last() == Some(&Item::Newline) {
+        v.pop();
+    }
+    while v.first() == Some(&Item::Newline) {
+        v.remove(0);
     }
     v.retain(|i| !matches!(i, Item::Text(t) if t.is_empty()));
     v
@@ -792,4 +833,53 @@ fn looks_like_entity(rest: &[char]) -> bool {
         .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
         .count();
     n > 0 && rest.get(n) == Some(&';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::segment::SegmentOptions;
+
+    fn merged(original: &str, translation: &str) -> Result<String, MergeError> {
+        let doc = Document::parse(original, &SegmentOptions::default());
+        let id = doc.segments().next().expect("a segment").id.clone();
+        merge(&doc, &BTreeMap::from([(id, translation.to_string())]))
+    }
+
+    #[test]
+    fn whitespace_and_line_breaks_just_inside_emphasis_move_outside() {
+        let original = "这是 ***Python*** 内容，**粗体**结束。\n第二行。\n";
+        // Spaces inside nested emphasis, a line break just inside a closing tag.
+        assert_eq!(
+            merged(
+                original,
+                "This is <i1><b2> Python </b2></i1> content, <b3>bold\n</b3>end.\nSecond."
+            )
+            .unwrap(),
+            "This is ***Python*** content, **bold**\nend.\nSecond.\n"
+        );
+        // A line break just inside an opening tag, spaces inside a closing one.
+        assert_eq!(
+            merged(
+                original,
+                "This is <i1>\n<b2>Python</b2></i1> content, <b3> bold </b3> end.\nSecond."
+            )
+            .unwrap(),
+            "This is\n***Python*** content, **bold** end.\nSecond.\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_its_brackets_and_tildes_unless_they_would_be_markup() {
+        let original = "第 31~60 条，见 [文档](https://a.b)。\n";
+        assert_eq!(
+            merged(original, "Items 31~60 [sic], see <a1>the docs</a1>.").unwrap(),
+            "Items 31~60 [sic], see [the docs](https://a.b).\n"
+        );
+        // Text that would read as emphasis is escaped.
+        assert_eq!(
+            merged(original, "Items *31* and *60*, see <a1>the docs</a1>.").unwrap(),
+            "Items \\*31\\* and \\*60\\*, see [the docs](https://a.b).\n"
+        );
+    }
 }
