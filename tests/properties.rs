@@ -749,7 +749,17 @@ fn outline(text: &str) -> Outline {
                 dest_url,
                 title,
                 ..
-            }) => links.push(format!("link {link_type:?} {dest_url} {title:?}")),
+            }) => {
+                // A shortcut or collapsed reference whose text is translated is written in
+                // full form with its label: the same link to the same definition.
+                let link_type = match link_type {
+                    pulldown_cmark::LinkType::Shortcut | pulldown_cmark::LinkType::Collapsed => {
+                        pulldown_cmark::LinkType::Reference
+                    }
+                    t => t,
+                };
+                links.push(format!("link {link_type:?} {dest_url} {title:?}"))
+            }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => links.push(format!("image {dest_url} {title:?}")),
@@ -1522,10 +1532,11 @@ fn refused_intraword_underscore_next_to_a_guarded_letter() {
     );
 }
 
-/// A shortcut reference link's text is its label: changing it loses the link (by design).
+/// A shortcut reference link's text is its label: translated, it is written in full form
+/// with the original label, so it still links to its definition.
 #[test]
-fn refused_shortcut_reference_link() {
-    assert!(!assert_written_or_refused(
+fn shortcut_reference_link_is_written_in_full_form() {
+    assert!(assert_written_or_refused(
         "[Polars 指南]\n\n[polars 指南]: https://polars.example.org\n",
         "<a1>Polars guide</a1>"
     ));

@@ -477,6 +477,8 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
 
     let mut out = String::new();
     let mut expect = Vec::new();
+    // Where each link's text starts in `out`.
+    let mut opened_at: HashMap<Tag, usize> = HashMap::new();
     // Whether the text just written is the translator's (trimmable) or the original's bytes.
     let mut fresh = false;
     let mut line_start = true;
@@ -523,6 +525,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
                 };
                 out.push_str(&raw);
                 expect.push(Sig::Open(raw));
+                opened_at.insert(*tag, out.len());
                 line_start = false;
             }
             Item::Close(tag) => {
@@ -532,6 +535,21 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
                     star_for_underscore(raw)
                 } else {
                     raw.to_string()
+                };
+                // A shortcut or collapsed reference (`[text]`, `[text][]`) takes its label from
+                // its text: with the text translated, it is written in full form with the
+                // original label (`[translated][text]`), so the definition still matches.
+                let raw = match (tag.kind, raw.as_str()) {
+                    (tag::TagKind::Link | tag::TagKind::Image, "]" | "][]") => {
+                        let label = &src[opens[tag].end..closes[tag].start];
+                        let text = opened_at.get(tag).map_or("", |&at| &out[at..]);
+                        if text == label {
+                            raw
+                        } else {
+                            format!("][{label}]")
+                        }
+                    }
+                    _ => raw,
                 };
                 out.push_str(&raw);
                 expect.push(Sig::Close(raw));
@@ -866,6 +884,44 @@ mod tests {
             )
             .unwrap(),
             "This is\n***Python*** content, **bold** end.\nSecond.\n"
+        );
+    }
+
+    /// Every link form, translated: the reparsed edition links to the same destinations.
+    #[test]
+    fn reference_links_and_images_of_every_form_keep_their_destinations() {
+        use pulldown_cmark::{Event, Parser, Tag as MdTag};
+        let original = "见[另一篇]、[第二篇][]、[第三篇][三] 和 ![图片]。\n\n[另一篇]: https://a.example/1\n[第二篇]: https://a.example/2\n[三]: https://a.example/3\n[图片]: https://a.example/i.png\n";
+        let translated = merged(
+            original,
+            "See <a1>another</a1>, <a2>the second</a2>, <a3>the third</a3> and <img4>a picture</img4>.",
+        )
+        .unwrap();
+        assert_eq!(
+            translated,
+            "See [another][另一篇], [the second][第二篇], [the third][三] and ![a picture][图片].\n\n[另一篇]: https://a.example/1\n[第二篇]: https://a.example/2\n[三]: https://a.example/3\n[图片]: https://a.example/i.png\n"
+        );
+        let destinations = |text: &str| -> Vec<String> {
+            Parser::new_ext(text, crate::markdown::segment::markdown_options())
+                .filter_map(|e| match e {
+                    Event::Start(MdTag::Link { dest_url, .. } | MdTag::Image { dest_url, .. }) => {
+                        Some(dest_url.to_string())
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(destinations(&translated), destinations(original));
+        assert_eq!(destinations(original).len(), 4);
+        // A link whose text stays as it was keeps its short form.
+        let same = merged(
+            original,
+            "See <a1>另一篇</a1>, <a2>the second</a2>, <a3>the third</a3> and <img4>a picture</img4>.",
+        )
+        .unwrap();
+        assert!(
+            same.starts_with("See [另一篇], [the second][第二篇]"),
+            "{same}"
         );
     }
 
