@@ -84,6 +84,10 @@ pub struct Review {
 /// images as `[image: alt]`.
 pub fn display_text(seg: &Segment<'_>, text: &str) -> String {
     let mut out = String::new();
+    if let Some(item) = &seg.item {
+        // The item number the segment's text leaves out, as the reader sees it.
+        out.extend(text[item.clone()].chars().filter(|c| *c != '\\'));
+    }
     for p in &seg.pieces {
         match p {
             Piece::Text { text: t, .. } => out.push_str(t),

@@ -153,7 +153,7 @@ fn merge_writes_translations_with_markdown_specials_escaped() {
     let english = [
         "Python Trending Weekly #1: Hello, it's *new*",
         "🦄Articles &amp; Tutorials",
-        "1. <a1>A [short] talk about JIT</a1>",
+        "<a1>A [short] talk about JIT</a1>",
         "The article covers the <b1>copy-and-patch</b1> scheme_name, compiled with <code2/> | 100% *fast*.",
         "# The first line of the quote,\n- the second line &lt;b&gt;.",
         "+ A list item",

@@ -130,25 +130,13 @@ pub fn adopt(
             continue;
         };
         let run = &paired.edition.runs[e];
-        let Some(mut tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
+        let Some(tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
             not_adopted.push(refuse(
                 Some(run.line),
                 "its links, code or emphasis are not the original's",
             ));
             continue;
         };
-        // An item number the edition writes as a list marker (`1. `) is the segment's text.
-        let number: String = seg
-            .tagged
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if !number.is_empty()
-            && seg.tagged[number.len()..].starts_with('、')
-            && !tagged.starts_with(|c: char| c.is_ascii_digit())
-        {
-            tagged = format!("{number}. {tagged}");
-        }
         if let Err(why) = validate(seg, &tagged, project.options.source, target, &glossary) {
             not_adopted.push(refuse(Some(run.line), &why.to_string()));
             continue;

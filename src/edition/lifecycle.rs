@@ -837,13 +837,30 @@ impl Assembly<'_> {
         let merged = merge_placed(self.doc, &localized)?;
         let code = self.target.code();
         let fixed = rules::find(&merged.text, self.rules, code);
-        let edits = rules::boilerplate_edits(
+        let mut edits = rules::boilerplate_edits(
             &merged.text,
             &fixed,
             self.locale,
             self.vars,
             self.locales_dir,
         )?;
+        // Item numbers are written by the locale's rule (outside the blocks it replaces).
+        let mut numbers = Vec::new();
+        for (_, range) in &merged.items {
+            let inside = edits.iter().any(|e| {
+                e.range.start < range.end && range.start < e.range.end.max(e.range.start + 1)
+            });
+            let raw = &merged.text[range.clone()];
+            let with = rules::item_number_for(raw, self.target);
+            if !inside && with != raw {
+                numbers.push(rules::Edit {
+                    range: range.clone(),
+                    with,
+                });
+            }
+        }
+        edits.extend(numbers);
+        edits.sort_by_key(|e| e.range.start);
         let text = rules::apply_edits(&merged.text, &edits);
         let placed: Vec<_> = merged
             .placed

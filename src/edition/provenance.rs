@@ -40,8 +40,9 @@ pub struct Header {
     pub locale: String,
 }
 
-/// The current format version.
-pub const FORMAT: u32 = 1;
+/// The current format version. Version 1 records (written before item numbers were kept out
+/// of segments) are read with the item number cut from each paragraph's written bytes.
+pub const FORMAT: u32 = 2;
 
 /// One run of inline text of a written edition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +191,7 @@ impl Record {
         };
         let header: Header =
             serde_json::from_str(first).map_err(|e| malformed(1, e.to_string()))?;
-        if header.provenance != FORMAT {
+        if header.provenance != FORMAT && header.provenance != 1 {
             return Err(malformed(
                 1,
                 format!(
@@ -199,9 +200,17 @@ impl Record {
                 ),
             ));
         }
-        let mut runs = Vec::new();
+        let mut runs: Vec<Written> = Vec::new();
         for (i, line) in lines {
             runs.push(serde_json::from_str(line).map_err(|e| malformed(i + 1, e.to_string()))?);
+        }
+        if header.provenance == 1 {
+            for r in &mut runs {
+                let len = crate::markdown::segment::item_number_len(&r.written);
+                if len < r.written.len() {
+                    r.written.drain(..len);
+                }
+            }
         }
         Ok(Some(Record { header, runs }))
     }

@@ -335,6 +335,21 @@ pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<
     ])
 }
 
+/// An item number as the target locale writes it, from the original's (`1、`, `①`, `1\. `,
+/// with the spaces after it): `1\. ` in English (escaped, so the paragraph stays a paragraph),
+/// `1、` in Japanese and Chinese; circled numbers stay as they are.
+pub fn item_number_for(raw: &str, target: Lang) -> String {
+    let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        let circled: String = raw.chars().take(1).collect();
+        return format!("{circled} ");
+    }
+    match target {
+        Lang::En => format!("{digits}\\. "),
+        _ => format!("{digits}、"),
+    }
+}
+
 /// The locale's deterministic rules on one translation (tagged text): full-width punctuation
 /// to ASCII with English spacing and item numbers `N、` to `N. `, for Latin-script targets.
 pub fn localize_translation(tagged: &str, target: Lang) -> String {

@@ -16,6 +16,9 @@
 //! 2. **Splicing a segment's own tagged text back gives back the original bytes** (see
 //!    [`crate::markdown::splice`]).
 //!
+//! A paragraph's item number (`1、`, `①`, `1\. `) is not part of its segment: it lies between
+//! segments, recorded in [`Segment::item`], and an edition's locale rule writes it.
+//!
 //! Segment ids are derived from the segment's kind and tagged text (plus an occurrence number
 //! for repeats), never from its position, so inserting a paragraph does not renumber the rest.
 
@@ -151,6 +154,9 @@ pub struct Segment<'a> {
     pub tagged: String,
     /// Whether the text contains letters of the source language.
     pub translatable: bool,
+    /// The item number before the run (`1、`, `①`, `1\. `), kept out of it: the locale's rule
+    /// writes it, the model never sees it. Its bytes end where the run starts.
+    pub item: Option<Range<usize>>,
 }
 
 impl Segment<'_> {
@@ -288,6 +294,29 @@ impl<'a> Document<'a> {
         }
         chunks
     }
+}
+
+/// The length in bytes of the item number `text` starts with (`1、`, `12、 `, `①`…`⑳`, or the
+/// English editions' `1\. `), spaces after it included; 0 when it starts with none.
+pub fn item_number_len(text: &str) -> usize {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if (1..=3).contains(&digits) {
+        let rest = &text[digits..];
+        ["、", "\\. "]
+            .iter()
+            .find(|m| rest.starts_with(**m))
+            .map(|m| digits + m.len())
+    } else {
+        text.chars()
+            .next()
+            .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
+            .map(char::len_utf8)
+    };
+    let Some(mut len) = marker else {
+        return 0;
+    };
+    len += text[len..].len() - text[len..].trim_start_matches([' ', '\t']).len();
+    len
 }
 
 /// The tagged text of a run's pieces.
@@ -621,7 +650,38 @@ impl<'a> Builder<'a, '_> {
             };
             run.pieces[i].raw_mut().end = next;
         }
-        let start = run.pieces.first().map_or(end, |p| p.raw().start);
+        // A paragraph's item number is the edition's structure, not its text.
+        let mut item = None;
+        if run.kind == BlockKind::Paragraph {
+            if let Some(Piece::Text { raw, text }) = run.pieces.first() {
+                let raw_text = &self.text[raw.clone()];
+                let raw_len = item_number_len(raw_text);
+                // The same prefix in the decoded text: the raw one without its backslashes.
+                let decoded: String = raw_text[..raw_len].chars().filter(|c| *c != '\\').collect();
+                let len = decoded.len();
+                // A number alone is not an item: something must follow it.
+                let follows = text.len() > len || run.pieces.len() > 1;
+                if raw_len > 0 && follows && text.len() >= len && text[..len] == decoded {
+                    let cut = raw.start + raw_len;
+                    item = Some(raw.start..cut);
+                    if text.len() == len {
+                        run.pieces.remove(0);
+                    } else if let Some(Piece::Text { raw, text }) = run.pieces.first_mut() {
+                        let rest = text[len..].to_string();
+                        *text = match text {
+                            Cow::Borrowed(b) => Cow::Borrowed(&b[len..]),
+                            Cow::Owned(_) => Cow::Owned(rest),
+                        };
+                        raw.start = cut;
+                    }
+                }
+            }
+        }
+        let start = match (&item, run.pieces.first()) {
+            (_, Some(p)) => p.raw().start,
+            (Some(i), None) => i.end,
+            (None, None) => end,
+        };
         let source = self.options.source;
         let translatable = run.pieces.iter().any(|p| match p {
             Piece::Text { text, .. } => source.has_letters(text),
@@ -641,6 +701,7 @@ impl<'a> Builder<'a, '_> {
             pieces: run.pieces,
             tagged,
             translatable,
+            item,
         });
     }
 
@@ -671,6 +732,7 @@ impl<'a> Builder<'a, '_> {
                 }],
                 tagged,
                 translatable,
+                item: None,
             });
         }
     }

@@ -136,14 +136,25 @@ pub struct Merged {
     pub text: String,
     /// For each segment (by index in [`Document::runs`]), its byte range in `text`.
     pub placed: Vec<(usize, Range<usize>)>,
+    /// For each run with an item number (by index in [`Document::runs`]), the number's byte
+    /// range in `text`.
+    pub items: Vec<(usize, Range<usize>)>,
 }
 
-/// Where every segment lands once `changed` runs are replaced.
-fn placements(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> Vec<(usize, Range<usize>)> {
+/// Where every segment, and every item number, lands once `changed` runs are replaced.
+type Placements = (Vec<(usize, Range<usize>)>, Vec<(usize, Range<usize>)>);
+
+fn placements(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> Placements {
     let mut shift: isize = 0;
     let mut next = changed.iter().peekable();
     let mut placed = Vec::new();
+    let mut items = Vec::new();
     for (i, run) in doc.runs.iter().enumerate() {
+        if let Some(item) = &run.item {
+            // Verbatim bytes just before the run: shifted by the changes before it.
+            let at = (item.start as isize + shift) as usize;
+            items.push((i, at..at + item.len()));
+        }
         let start = (run.range.start as isize + shift) as usize;
         let len = match next.peek() {
             Some((j, r)) if *j == i => {
@@ -157,7 +168,7 @@ fn placements(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> Vec<(usize,
             placed.push((i, start..start + len));
         }
     }
-    placed
+    (placed, items)
 }
 
 /// Like [`merge`], and also says where each segment landed in the output.
@@ -221,9 +232,13 @@ pub fn merge_placed(
             .filter(|(i, r)| r.markdown != doc.text[doc.runs[*i].range.clone()])
             .collect();
         let output = splice(doc, &changed);
-        let done = |text: String| Merged {
-            placed: placements(doc, &changed),
-            text,
+        let done = |text: String| {
+            let (placed, items) = placements(doc, &changed);
+            Merged {
+                placed,
+                items,
+                text,
+            }
         };
         if changed.is_empty() {
             return Ok(done(output));

@@ -12,11 +12,12 @@ use crate::markdown::segment::{BlockKind, Segment};
 pub fn starts_group(segment: &Segment) -> bool {
     match segment.kind {
         BlockKind::Heading(_) | BlockKind::FrontMatter(_) => true,
-        _ => is_item_title(&segment.tagged),
+        _ => segment.item.is_some() || is_item_title(&segment.tagged),
     }
 }
 
-/// `1、…`, `12、…` or a circled number `①`…`⑳` at the start of the text.
+/// `1、…`, `12、…` or a circled number `①`…`⑳` at the start of the text (the segmenter keeps
+/// a paragraph's item number out of its text; this finds the others).
 pub fn is_item_title(tagged: &str) -> bool {
     let digits = tagged.chars().take_while(char::is_ascii_digit).count();
     if digits > 0 && tagged[digits..].starts_with('、') {
@@ -77,7 +78,7 @@ mod tests {
         let segs: Vec<&Segment> = doc.segments().collect();
         assert_eq!(segs.len(), 6);
         // Budget fits one item at a time: the heading, then each title with its description.
-        let batches = pack(&segs, 26);
+        let batches = pack(&segs, 24);
         assert_eq!(batches, vec![vec![0], vec![1, 2], vec![3, 4, 5]]);
         assert_eq!(pack(&segs, 10_000), vec![vec![0, 1, 2, 3, 4, 5]]);
         // A group larger than the budget is split into single segments.

@@ -179,6 +179,25 @@ struct Lookup<'d> {
     same_source: HashMap<&'d str, Vec<&'d str>>,
 }
 
+/// `tagged` without the item number a translation of an older segment began with (`1、`,
+/// `1. `, `1\. `, `①`).
+fn without_item_number(tagged: &str) -> &str {
+    let digits = tagged.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = if (1..=3).contains(&digits) {
+        let after = &tagged[digits..];
+        ["、", "\\. ", ". ", "."]
+            .iter()
+            .find_map(|m| after.strip_prefix(m))
+    } else {
+        tagged
+            .chars()
+            .next()
+            .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
+            .map(|c| &tagged[c.len_utf8()..])
+    };
+    rest.map_or(tagged, |r| r.trim_start_matches([' ', '\t']))
+}
+
 /// Whether a memory entry can still be used for `seg`: the same tags (any entry), and for a
 /// model's entry everything a model's answer is checked for.
 fn usable(
@@ -226,7 +245,25 @@ fn look_up<'d>(
     for seg in doc.segments().filter(|s| !settings.skip.contains(&s.id)) {
         // An approved translation first, then the model's for this glossary and prompt; an
         // entry that no longer fits its segment is reported and passed over.
-        let variants = memory.variants(target.code(), &seg.tagged)?;
+        let mut variants = memory.variants(target.code(), &seg.tagged)?;
+        if variants.is_empty() {
+            if let Some(item) = &seg.item {
+                // Translated before item numbers were kept out of segments: the entry's source
+                // and translation begin with the number.
+                let number: String = doc.text[item.clone()]
+                    .chars()
+                    .filter(|c| *c != '\\')
+                    .collect();
+                variants = memory
+                    .variants(target.code(), &format!("{number}{}", seg.tagged))?
+                    .into_iter()
+                    .map(|mut f| {
+                        f.entry.target = without_item_number(&f.entry.target).to_string();
+                        f
+                    })
+                    .collect();
+            }
+        }
         let key = memory_key(seg, glossary, target);
         let candidates = [
             variants
