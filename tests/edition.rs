@@ -407,3 +407,57 @@ fn the_command_line_speaks_chinese_when_asked() {
         text(&out.stderr)
     );
 }
+
+/// Item numbers (`1、`, `①`) never reach the model: whatever it would do with them, the edition
+/// has the locale's numbering, and `check` passes.
+#[test]
+fn item_numbers_never_reach_the_model_and_follow_the_locale() {
+    let root = Root::new();
+    let server = StandIn::start(vec![]);
+    for date in ["2024-01-06", "2025-12-06"] {
+        ok(&root.run(&server, &["translate", date]));
+    }
+    let sent: Vec<String> = server
+        .requests()
+        .iter()
+        .flat_map(|r| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&r.user)
+                .unwrap()
+                .into_values()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(sent.len() > 50);
+    let numbered: Vec<&String> = sent
+        .iter()
+        .filter(|s| {
+            let digits = s.chars().take_while(char::is_ascii_digit).count();
+            (digits > 0 && s[digits..].starts_with('、'))
+                || s.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
+        })
+        .collect();
+    assert!(numbered.is_empty(), "{numbered:#?}");
+    // English numbering for `1、`, the circled numbers kept.
+    let en = root.edition("en", "2024-01-06");
+    let items: Vec<&str> = en
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(items.len(), 28, "{items:#?}");
+    // Each section counts from 1, as the original does, written `N\. `.
+    let mut previous = 0;
+    for line in &items {
+        let n: usize = line
+            .split("\\. ")
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("`N\\. ` numbering: {line}"));
+        assert!(n == previous + 1 || n == 1, "{line} after {previous}");
+        previous = n;
+    }
+    let en = root.edition("en", "2025-12-06");
+    assert!(en.contains("\n① "), "{en}");
+    assert!(!en.contains("、"), "{en}");
+    ok(&root.run(&server, &["check", "--strict", "2024-01-06", "2025-12-06"]));
+}
