@@ -397,6 +397,7 @@ fn main() {
         date: "2024-01-06".to_string(),
         skip: Default::default(),
         distrust: Default::default(),
+        reasons: Default::default(),
     };
 
     println!(

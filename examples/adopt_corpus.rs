@@ -181,6 +181,7 @@ fn main() {
             original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
             boilerplate: rules.boilerplate.clone(),
             url_rewrite: rules.url_rewrite.clone(),
+            allow: Vec::new(),
         };
         let issue = issue::resolve(&project.layout, date).unwrap();
         let original = std::fs::read_to_string(&issue.original).unwrap();
@@ -212,6 +213,7 @@ fn main() {
                 date: "2026-01-01".into(),
                 skip: Default::default(),
                 distrust: Default::default(),
+                reasons: Default::default(),
             },
             today: "2026-01-01".into(),
         };

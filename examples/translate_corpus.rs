@@ -94,6 +94,7 @@ fn main() {
             original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
             boilerplate: rules.boilerplate.clone(),
             url_rewrite: rules.url_rewrite.clone(),
+            allow: Vec::new(),
         };
         let issue = issue::resolve(&project.layout, original.to_str().unwrap()).unwrap();
         let job = Job {
@@ -113,6 +114,7 @@ fn main() {
                 date: "2026-01-01".into(),
                 skip: Default::default(),
                 distrust: Default::default(),
+                reasons: Default::default(),
             },
             today: "2026-01-01".into(),
         };

@@ -56,6 +56,22 @@ pub struct Finding {
     pub message: String,
 }
 
+impl std::fmt::Display for Finding {
+    /// One line, as `editions check` prints it: `file:line:column: level[rule]: message`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.level,
+            self.rule,
+            self.message
+        )
+    }
+}
+
 /// Everything a check needs besides the two texts.
 pub struct Context<'a> {
     pub source: Lang,

@@ -37,6 +37,7 @@ fn project(root: &Path) -> Project {
         original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
         boilerplate: rules.boilerplate,
         url_rewrite: rules.url_rewrite,
+        allow: Vec::new(),
     }
 }
 
@@ -60,6 +61,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outco
             date: "2026-01-01".into(),
             skip: Default::default(),
             distrust: Default::default(),
+            reasons: Default::default(),
         },
         today: "2026-01-01".into(),
     };

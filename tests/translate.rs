@@ -596,3 +596,82 @@ fn the_memory_exports_as_tmx() {
     assert_eq!(tmx.matches("<bpt ").count(), tmx.matches("</bpt>").count());
     assert!(!tmx.contains("<a1>") && !tmx.contains("<b1>"));
 }
+
+/// A small issue of one paragraph, for faults that must hit its only segment.
+fn one_paragraph(root: &Root) -> PathBuf {
+    let path = root.path().join("docs/2024-02-03-weekly.md");
+    std::fs::write(
+        &path,
+        "本周推荐 [一篇文章](https://example.com/article)，讲解了测试的写法。\n",
+    )
+    .unwrap();
+    path
+}
+
+fn translate_date(root: &Root, server: &StandIn, date: &str) -> std::process::Output {
+    Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", date])
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_edition_that_check_would_fail_is_asked_again_with_the_finding() {
+    let root = Root::new(MODEL);
+    one_paragraph(&root);
+    let server = StandIn::start(vec![Fault::Mojibake]);
+    let out = translate_date(&root, &server, "2024-02-03");
+    assert_success(&out);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the segment is asked again once");
+    assert!(
+        requests[1].system.contains("mojibake"),
+        "the finding is the reason: {}",
+        requests[1].system
+    );
+    let edition =
+        std::fs::read_to_string(root.path().join("docs/en/2024-02-03-weekly.md")).unwrap();
+    assert!(!edition.contains("ü¶Ñ"), "{edition}");
+}
+
+#[test]
+fn an_edition_that_check_fails_twice_is_not_written_and_the_findings_are_printed_as_check_prints_them(
+) {
+    let root = Root::new(MODEL);
+    let original = one_paragraph(&root);
+    let server = StandIn::start(vec![Fault::Mojibake, Fault::Mojibake]);
+    let out = translate_date(&root, &server, "2024-02-03");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let edition = root.path().join("docs/en/2024-02-03-weekly.md");
+    assert!(!edition.exists(), "no edition is written");
+    assert_eq!(server.requests().len(), 2);
+    // The same finding, as `check` prints it.
+    std::fs::create_dir_all(edition.parent().unwrap()).unwrap();
+    let stderr = text(&out.stderr);
+    let finding = stderr
+        .lines()
+        .find(|l| l.contains("error[residue/mojibake]"))
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .trim()
+        .to_string();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: the edition of `{}` would not pass `editions check`, so it was not written:\n  {finding}\n",
+            edition.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        finding.starts_with(&format!("{}:1:", edition.display())),
+        "{finding}"
+    );
+    let _ = original;
+}

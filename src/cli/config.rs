@@ -238,6 +238,7 @@ impl Config {
             original_url: self.original_url.clone(),
             boilerplate: self.boilerplate.clone(),
             url_rewrite: self.url_rewrite.clone(),
+            allow: self.check.allow.clone(),
         })
     }
 

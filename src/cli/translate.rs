@@ -151,6 +151,7 @@ fn each_target(
                 date: today.to_string(),
                 skip: Default::default(),
                 distrust: Default::default(),
+                reasons: Default::default(),
             },
             today: today.to_string(),
         };
@@ -178,6 +179,7 @@ fn each_target(
                 e @ (LifecycleError::Unplaceable { .. }
                 | LifecycleError::UnreadableEdit { .. }
                 | LifecycleError::NoRecord { .. }
+                | LifecycleError::Check { .. }
                 | LifecycleError::Merge(_)),
             )) => return Err(Failure(e.into()).into()),
             Some(Err(e)) => return Err(e.into()),

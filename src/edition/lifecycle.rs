@@ -59,6 +59,8 @@ pub struct Project {
     pub original_url: String,
     pub boilerplate: Vec<Rule>,
     pub url_rewrite: Vec<UrlRewrite>,
+    /// Text an edition may keep in the source script (names), for the edition's check.
+    pub allow: Vec<String>,
 }
 
 /// One edition to bring up to date.
@@ -204,6 +206,11 @@ pub enum LifecycleError {
     NothingToAdopt { edition: PathBuf },
     #[error(transparent)]
     Write(#[from] crate::file::WriteError),
+    #[error("the edition of `{}` would not pass `editions check`, so it was not written:\n{}\n  hint: the validated translations are kept in the memory; fix the original or the translation the finding names, then rerun", edition.display(), findings.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
+    Check {
+        edition: PathBuf,
+        findings: Vec<crate::check::Finding>,
+    },
 }
 
 /// The path of `path` relative to the root, with `/` separators, for records.
@@ -379,6 +386,30 @@ pub async fn update(
     };
     let mut settings = settings;
     let mut bad_entries = Vec::new();
+    let mut checked = false;
+    let glossary_for_check = Glossary::load(&project.glossary, target)?;
+    let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
+    let no_common = Default::default();
+    let original_text = source.text.clone();
+    let checker = Checker {
+        original: &original_text,
+        original_path: &job.issue.original,
+        edition_path: &edition_path,
+        cx: crate::check::Context {
+            source: project.options.source,
+            target,
+            rules: &project.boilerplate,
+            rewrites: &project.url_rewrite,
+            locale_texts: &locale_texts,
+            glossary: &glossary_for_check,
+            allow: &project.allow,
+            memory: None,
+            record: None,
+            options: &project.options,
+            strict: false,
+            common_urls: &no_common,
+        },
+    };
     let mut summary = Summary::default();
     // A translation that validates but cannot be placed (a memory entry from an older version,
     // say) is asked for again, once.
@@ -398,8 +429,35 @@ pub async fn update(
         translations.extend(reconciled.given.clone());
         let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target)?;
         match assembly.build(&translations, &verbatim) {
-            Ok(built) => break (built, translations),
-            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() => {
+            Ok(built) => {
+                // The edition is checked with `check`'s rules before it is written.
+                let errors = edition_check(&checker, &built.text);
+                if errors.is_empty() {
+                    break (built, translations);
+                }
+                let culprits = culprits(&errors, &doc, &built, &job.issue.original);
+                let askable = !checked
+                    && errors.iter().all(|f| culprits.iter().any(|(k, _)| k == f))
+                    && culprits
+                        .iter()
+                        .all(|(_, id)| !reconciled.given.contains_key(id));
+                if !askable {
+                    return Err(LifecycleError::Check {
+                        edition: edition_path,
+                        findings: errors,
+                    });
+                }
+                checked = true;
+                settings.distrust = culprits
+                    .iter()
+                    .filter_map(|(_, id)| Some((id.clone(), translations.get(id)?.clone())))
+                    .collect();
+                settings.reasons = culprits
+                    .iter()
+                    .map(|(f, id)| (id.clone(), f.message.clone()))
+                    .collect();
+            }
+            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && !checked => {
                 let unplaced: HashMap<String, String> = e
                     .problems
                     .iter()
@@ -529,6 +587,70 @@ fn verbatim(
         }
     }
     Ok(out)
+}
+
+/// What an edition is checked against before it is written.
+struct Checker<'a> {
+    original: &'a str,
+    original_path: &'a Path,
+    edition_path: &'a Path,
+    cx: crate::check::Context<'a>,
+}
+
+/// The error-level findings of `check` on an assembled edition (freshness aside: it is being
+/// brought up to date).
+fn edition_check(checker: &Checker<'_>, edition: &str) -> Vec<crate::check::Finding> {
+    let outcome = crate::check::check_pair(
+        &crate::check::File {
+            path: checker.original_path,
+            text: checker.original,
+        },
+        &crate::check::File {
+            path: checker.edition_path,
+            text: edition,
+        },
+        &checker.cx,
+    );
+    outcome
+        .findings
+        .into_iter()
+        .filter(|f| f.level == crate::check::Level::Error)
+        .collect()
+}
+
+/// The segment behind each finding: the one whose lines hold it, in the edition or in the
+/// original.
+fn culprits(
+    findings: &[crate::check::Finding],
+    doc: &Document<'_>,
+    built: &Built,
+    original_path: &Path,
+) -> Vec<(crate::check::Finding, String)> {
+    let line_of = |text: &str, at: usize| text[..at].matches('\n').count() + 1;
+    let mut out = Vec::new();
+    for f in findings {
+        let in_original = f.file == original_path;
+        let found = if in_original {
+            doc.segments()
+                .find(|s| {
+                    let last = s.line + doc.text[s.range.clone()].matches('\n').count();
+                    (s.line..=last).contains(&f.line)
+                })
+                .map(|s| s.id.clone())
+        } else {
+            built
+                .placed
+                .iter()
+                .find(|(_, r)| {
+                    (line_of(&built.text, r.start)..=line_of(&built.text, r.end)).contains(&f.line)
+                })
+                .map(|(i, _)| doc.runs[*i].id.clone())
+        };
+        if let Some(id) = found {
+            out.push((f.clone(), id));
+        }
+    }
+    out
 }
 
 /// Adds the figures of another translation run of the same edition.

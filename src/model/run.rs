@@ -61,6 +61,8 @@ pub struct Settings {
     pub skip: HashSet<String>,
     /// Segments whose translation in the memory (this text) could not be placed: asked again.
     pub distrust: HashMap<String, String>,
+    /// Why a segment is asked again (a finding of the edition's check), sent with its request.
+    pub reasons: HashMap<String, String>,
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -493,9 +495,13 @@ async fn run_batch<'d>(
     same_source: &HashMap<&str, Vec<&str>>,
 ) -> Result<BatchResult, TranslateError> {
     let mut result = BatchResult::default();
+    let rejected = segs
+        .iter()
+        .filter_map(|s| Some((s.id.clone(), settings.reasons.get(&s.id)?.clone())))
+        .collect();
     let mut queue = VecDeque::from([Job {
         segs,
-        rejected: Vec::new(),
+        rejected,
         attempt: 0,
     }]);
     while let Some(job) = queue.pop_front() {

@@ -49,6 +49,9 @@ pub enum Fault {
     InventLink,
     /// Chinese left untranslated in the first segment.
     LeaveChinese,
+    /// Mojibake (UTF-8 read as Mac Roman) in the first segment: passes validation, fails
+    /// `check`.
+    Mojibake,
     /// `finish_reason: length` and a cut answer, when the batch has more than one segment.
     Length,
     /// `400` saying `response_format` is not supported (only when it was sent).
@@ -300,6 +303,10 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         (Some(Fault::LeaveChinese), Some(id)) => {
             let t = answer[&id].clone();
             answer.insert(id, format!("{t} 未翻译"));
+        }
+        (Some(Fault::Mojibake), Some(id)) => {
+            let t = answer[&id].clone();
+            answer.insert(id, format!("{t} ü¶Ñ"));
         }
         _ => {}
     }

@@ -10,16 +10,7 @@ pub struct Text;
 
 impl Report for Text {
     fn finding(&mut self, out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}]: {}",
-            f.file.display(),
-            f.line,
-            f.column,
-            f.level,
-            f.rule,
-            f.message
-        )
+        writeln!(out, "{f}")
     }
 
     fn summary(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
