@@ -675,3 +675,58 @@ fn an_edition_that_check_fails_twice_is_not_written_and_the_findings_are_printed
     );
     let _ = original;
 }
+
+/// Whatever number a model puts before an item's title, the edition has the locale's.
+#[test]
+fn a_number_the_model_adds_to_an_item_is_dropped_and_the_locale_numbers_it() {
+    for (k, prefix) in ["1, ", "1) ", "1. ", "No. 1 ", "1、", "①"]
+        .iter()
+        .enumerate()
+    {
+        let root = Root::new(MODEL);
+        for (date, original) in [
+            (
+                "2024-02-03",
+                "1、[一篇关于测试的文章](https://example.com/article)\n",
+            ),
+            ("2024-02-10", "① 一篇关于测试的文章\n"),
+        ] {
+            std::fs::write(root.path().join(format!("docs/{date}-weekly.md")), original).unwrap();
+            let server = StandIn::start(vec![Fault::Prefix(prefix.to_string())]);
+            assert_success(&translate_date(&root, &server, date));
+            let sent = &server.requests()[0].user;
+            assert_eq!(
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(sent)
+                    .unwrap()
+                    .len(),
+                1,
+                "the item is the only segment, so the fault hits it"
+            );
+            assert!(
+                !sent.contains("1、") && !sent.contains('①'),
+                "the number never reaches the model: {sent}"
+            );
+            let edition =
+                std::fs::read_to_string(root.path().join(format!("docs/en/{date}-weekly.md")))
+                    .unwrap();
+            let first = edition.lines().next().unwrap();
+            let expected = if date == "2024-02-03" {
+                "1\\. ["
+            } else {
+                "① "
+            };
+            assert!(
+                first.starts_with(expected) && !first[expected.len()..].contains(prefix.trim()),
+                "case {k} ({prefix:?}): {first}"
+            );
+            let out = Command::cargo_bin("editions")
+                .unwrap()
+                .arg("--root")
+                .arg(root.path())
+                .args(["check", "--strict", date])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+        }
+    }
+}

@@ -200,6 +200,40 @@ fn without_item_number(tagged: &str) -> &str {
     rest.map_or(tagged, |r| r.trim_start_matches([' ', '\t']))
 }
 
+/// `answer` without an item number the model put before the text of an item whose source has
+/// none (`1, `, `1) `, `1. `, `1、`, `No. 1 `, `#1 `, `①`).
+fn without_added_number(source: &str, answer: &str) -> String {
+    if source.starts_with(|c: char| c.is_ascii_digit()) {
+        return answer.to_string();
+    }
+    let trimmed = answer.trim_start();
+    let mut rest = trimmed;
+    for prefix in ["No.", "No", "#"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            if r.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+                rest = r.trim_start();
+                break;
+            }
+        }
+    }
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = if (1..=3).contains(&digits) {
+        let r = &rest[digits..];
+        [", ", ") ", ". ", "、", ": ", " - ", " "]
+            .iter()
+            .find_map(|m| r.strip_prefix(m))
+    } else {
+        rest.chars()
+            .next()
+            .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
+            .map(|c| &rest[c.len_utf8()..])
+    };
+    match after {
+        Some(r) if !r.trim().is_empty() => r.trim_start().to_string(),
+        _ => answer.to_string(),
+    }
+}
+
 /// Whether a memory entry can still be used for `seg`: the same tags (any entry), and for a
 /// model's entry everything a model's answer is checked for.
 fn usable(
@@ -554,9 +588,17 @@ async fn run_batch<'d>(
         for seg in &job.segs {
             let verdict = match answer.get(&seg.id) {
                 None => Err(format!("{} is missing from the answer", seg.id)),
-                Some(t) => validate(seg, t, settings.source, settings.target, glossary)
-                    .map(|()| t.clone())
-                    .map_err(|r| r.to_string()),
+                Some(t) => {
+                    // An item's number is the locale's to write: one the model added goes.
+                    let t = if seg.item.is_some() {
+                        without_added_number(&seg.tagged, t)
+                    } else {
+                        t.clone()
+                    };
+                    validate(seg, &t, settings.source, settings.target, glossary)
+                        .map(|()| t)
+                        .map_err(|r| r.to_string())
+                }
             };
             match verdict {
                 Ok(t) => accepted.push((*seg, t)),

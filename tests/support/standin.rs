@@ -52,6 +52,8 @@ pub enum Fault {
     /// Mojibake (UTF-8 read as Mac Roman) in the first segment: passes validation, fails
     /// `check`.
     Mojibake,
+    /// This text put before the first segment's translation (an item number the model adds).
+    Prefix(String),
     /// `finish_reason: length` and a cut answer, when the batch has more than one segment.
     Length,
     /// `400` saying `response_format` is not supported (only when it was sent).
@@ -303,6 +305,10 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         (Some(Fault::LeaveChinese), Some(id)) => {
             let t = answer[&id].clone();
             answer.insert(id, format!("{t} 未翻译"));
+        }
+        (Some(Fault::Prefix(p)), Some(id)) => {
+            let t = answer[&id].clone();
+            answer.insert(id, format!("{p}{t}"));
         }
         (Some(Fault::Mojibake), Some(id)) => {
             let t = answer[&id].clone();
