@@ -56,6 +56,21 @@ pub struct Finding {
     pub message: String,
 }
 
+/// The rule and message of a link (or image) of the original missing from an edition: one
+/// wording for `check` and for `translate`, which reports a link a model kept losing the same
+/// way.
+pub fn lost(image: bool, url: &str, edition: &str) -> (&'static str, String) {
+    let (rule, what) = if image {
+        ("images/missing", "image")
+    } else {
+        ("links/missing", "link")
+    };
+    (
+        rule,
+        format!("{what} {url} is missing from {edition}: put it back around the translated text it belongs to"),
+    )
+}
+
 impl std::fmt::Display for Finding {
     /// One line, as `editions check` prints it: `file:line:column: level[rule]: message`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -438,8 +453,8 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         ("image", &o.images, &e.images),
     ] {
         for (url, at) in missing(a, b) {
-            push(false, *at, if what == "link" { "links/missing" } else { "images/missing" }, Level::Error,
-                format!("{what} {url} is missing from {edition_name}: put it back around the translated text it belongs to"));
+            let (rule, message) = lost(what == "image", url, &edition_name);
+            push(false, *at, rule, Level::Error, message);
         }
         for (url, at) in missing(b, a) {
             push(true, *at, if what == "link" { "links/added" } else { "images/added" }, Level::Error,

@@ -730,3 +730,62 @@ fn a_number_the_model_adds_to_an_item_is_dropped_and_the_locale_numbers_it() {
         }
     }
 }
+
+/// A model that loses a link again when asked again: no edition, and the lost link reported
+/// as `check` reports it.
+#[test]
+fn a_link_the_model_keeps_dropping_is_reported_as_check_reports_it() {
+    let root = Root::new(MODEL);
+    let original = one_paragraph(&root);
+    let config = root.path().join("editions.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("[model]\n", "[model]\nmax_repairs = 1\n"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![Fault::DropLink, Fault::DropLink]);
+    let out = translate_date(&root, &server, "2024-02-03");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(server.requests().len(), 2, "asked again once");
+    let edition = root.path().join("docs/en/2024-02-03-weekly.md");
+    assert!(!edition.exists(), "no edition is written");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("note: segment p-")
+            && stderr.contains("rejected: tag <a1>…</a1> is missing; asking again\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(&format!(
+            "error: the edition of `{}` would not pass `editions check`, so it was not written:\n  {}:1:6: error[links/missing]: link https://example.com/article is missing from {}: put it back around the translated text it belongs to\n  hint: the validated translations are kept in the memory; fix the original or the translation the finding names, then rerun\n",
+            edition.display(),
+            original.display(),
+            edition.display()
+        )),
+        "{stderr}"
+    );
+    // `check` on an edition that lost the same link says the same.
+    std::fs::create_dir_all(edition.parent().unwrap()).unwrap();
+    std::fs::write(
+        &edition,
+        "Recommended this week: an article, on how to write tests.\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["check", "2024-02-03"])
+        .output()
+        .unwrap();
+    let checked = text(&out.stdout);
+    let line = checked
+        .lines()
+        .find(|l| l.contains("links/missing"))
+        .unwrap_or_else(|| panic!("{checked}"));
+    assert!(
+        stderr.contains(&format!("\n  {line}\n")),
+        "{line}\n{stderr}"
+    );
+}

@@ -415,7 +415,31 @@ pub async fn update(
     // say) is asked for again, once.
     let (built, translations) = loop {
         let translated =
-            run::translate(&doc, &glossary, memory, model, &settings, progress).await?;
+            match run::translate(&doc, &glossary, memory, model, &settings, progress).await {
+                Ok(t) => t,
+                Err(TranslateError::Segments {
+                    failures,
+                    summary,
+                    path,
+                }) => {
+                    // Links the model kept losing are what `check` would report: said its way.
+                    return Err(
+                        match lost_links(&doc, &failures, &edition_path, project, target) {
+                            Some(findings) => LifecycleError::Check {
+                                edition: edition_path,
+                                findings,
+                            },
+                            None => TranslateError::Segments {
+                                failures,
+                                summary,
+                                path,
+                            }
+                            .into(),
+                        },
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            };
         add(&mut summary, &translated.summary);
         for b in translated.bad_entries {
             if !bad_entries
@@ -587,6 +611,71 @@ fn verbatim(
         }
     }
     Ok(out)
+}
+
+/// When every segment that could not be translated failed only because its answers lost links
+/// or images, those as `check` reports them; `None` otherwise.
+fn lost_links(
+    doc: &Document<'_>,
+    failures: &[run::SegmentFailure],
+    edition: &Path,
+    project: &Project,
+    target: Lang,
+) -> Option<Vec<crate::check::Finding>> {
+    use pulldown_cmark::{Event, Parser, Tag as MdTag};
+    let lines = crate::markdown::document::LineIndex::new(doc.text);
+    let mut findings = Vec::new();
+    for f in failures {
+        let seg = doc.segments().find(|s| s.id == f.id)?;
+        let mut explained = Vec::new();
+        for tag in seg.tags() {
+            let image = match tag.kind {
+                crate::markdown::tag::TagKind::Link => false,
+                crate::markdown::tag::TagKind::Image => true,
+                _ => continue,
+            };
+            let problem = crate::markdown::tag::TagProblem::Missing(tag).to_string();
+            if !f.reason.contains(&problem) {
+                continue;
+            }
+            explained.push(problem);
+            let open = seg.pieces.iter().find_map(|p| match p {
+                crate::markdown::segment::Piece::Open { raw, tag: t } if *t == tag => {
+                    Some(raw.start)
+                }
+                _ => None,
+            })?;
+            let url =
+                Parser::new_ext(doc.text, crate::markdown::segment::markdown_options())
+                    .into_offset_iter()
+                    .find_map(|(e, r)| match e {
+                        Event::Start(
+                            MdTag::Link { dest_url, .. } | MdTag::Image { dest_url, .. },
+                        ) if r.start == open => Some(dest_url.to_string()),
+                        _ => None,
+                    })?;
+            let url = rules::rewrite_url(&url, &project.url_rewrite, target.code());
+            let (rule, message) = crate::check::lost(image, &url, &edition.display().to_string());
+            findings.push(crate::check::Finding {
+                file: doc.path.clone(),
+                line: lines.line(open),
+                column: lines.column(doc.text, open),
+                rule,
+                level: crate::check::Level::Error,
+                message,
+            });
+        }
+        // Nothing else may be wrong with the answers.
+        let rest: Vec<&str> = f
+            .reason
+            .split("; ")
+            .filter(|part| !explained.iter().any(|e| e == part))
+            .collect();
+        if explained.is_empty() || !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(findings)
 }
 
 /// What an edition is checked against before it is written.

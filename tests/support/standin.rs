@@ -45,6 +45,8 @@ pub enum Fault {
     MissingId,
     /// The first tag of the first segment dropped.
     DropTag,
+    /// The first link of the answer dropped, its text kept (`<a1>x</a1>` → `x`).
+    DropLink,
     /// A link the source does not have added to the first segment.
     InventLink,
     /// Chinese left untranslated in the first segment.
@@ -291,6 +293,20 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     match (&fault, first) {
         (Some(Fault::MissingId), Some(id)) => {
             answer.remove(&id);
+        }
+        (Some(Fault::DropLink), Some(_)) => {
+            if let Some((id, t)) = answer.iter().find(|(_, t)| t.contains("<a")) {
+                let n: String = t[t.find("<a").unwrap() + 2..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                let (id, t) = (
+                    id.clone(),
+                    t.replace(&format!("<a{n}>"), "")
+                        .replace(&format!("</a{n}>"), ""),
+                );
+                answer.insert(id, t);
+            }
         }
         (Some(Fault::DropTag), Some(_)) => {
             if let Some((id, t)) = answer.iter().find(|(_, t)| t.contains('<')) {
