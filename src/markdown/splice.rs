@@ -297,19 +297,31 @@ fn verify(
     let reparsed = Document::parse_with_skeleton(output, &doc.options);
     let starts: HashMap<usize, &Segment> =
         reparsed.runs.iter().map(|s| (s.range.start, s)).collect();
+    // A translation that begins like an item number (`1\. `) reads back as a run with one.
+    let item_starts: HashMap<usize, &Segment> = reparsed
+        .runs
+        .iter()
+        .filter_map(|s| Some((s.item.as_ref()?.start, s)))
+        .collect();
     let mut failures = Vec::new();
     let mut shift: isize = 0;
     for (i, r) in changed {
         let seg = &doc.runs[*i];
         let start = (seg.range.start as isize + shift) as usize;
         shift += r.markdown.len() as isize - seg.range.len() as isize;
-        match starts.get(&start) {
-            Some(back) if back.range.len() == r.markdown.len() && signature(back, output) == r.expect => {}
-            Some(back) => failures.push((
+        let found = match (seg.item.is_none(), item_starts.get(&start)) {
+            (true, Some(back)) => Some((*back, true)),
+            _ => starts.get(&start).map(|b| (*b, false)),
+        };
+        match found {
+            Some((back, with_item))
+                if back.range.end - start == r.markdown.len()
+                    && signature(back, output, with_item) == r.expect => {}
+            Some((back, _)) => failures.push((
                 *i,
                 format!(
                     "the translated text would not keep its markup: written as {:?}, it reads back with different text, tags or line breaks",
-                    &output[back.range.clone()]
+                    &output[start.min(back.range.start)..back.range.end]
                 ),
             )),
             None => failures.push((
@@ -371,8 +383,13 @@ fn push_text(sig: &mut Vec<Sig>, text: &str) {
     }
 }
 
-fn signature(seg: &Segment, text: &str) -> Vec<Sig> {
+/// What a run reads as; with `with_item`, its item number first, as text.
+fn signature(seg: &Segment, text: &str, with_item: bool) -> Vec<Sig> {
     let mut sig = Vec::new();
+    if let (true, Some(item)) = (with_item, &seg.item) {
+        let number: String = text[item.clone()].chars().filter(|c| *c != '\\').collect();
+        push_text(&mut sig, &number);
+    }
     for p in &seg.pieces {
         match p {
             Piece::Text { text: t, .. } => push_text(&mut sig, t),
@@ -432,6 +449,9 @@ enum Form {
     Plain,
     /// Every character that can be Markdown syntax escaped.
     Escaped,
+    /// Escaped, and where an emphasis delimiter would not open or close (a letter on one side,
+    /// punctuation on the other), that letter written as a numeric reference: only there.
+    Guarded,
     /// Escaped, line breaks as spaces, `_` delimiters as `*`, and characters touching emphasis
     /// as numeric references.
     Safe,
@@ -441,7 +461,8 @@ impl Form {
     fn next(self) -> Option<Form> {
         match self {
             Form::Plain => Some(Form::Escaped),
-            Form::Escaped => Some(Form::Safe),
+            Form::Escaped => Some(Form::Guarded),
+            Form::Guarded => Some(Form::Safe),
             Form::Safe => None,
         }
     }
@@ -519,10 +540,43 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
                     if at_end {
                         t = t.trim_end_matches([' ', '\t']);
                     }
-                    let guard = Guard {
-                        before: safe && is_emphasis_delimiter(before, &opens, &closes, src),
-                        after: safe && is_emphasis_delimiter(after, &opens, &closes, src),
-                        link_after: matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link),
+                    let link_after =
+                        matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link);
+                    let guard = match form {
+                        Form::Safe => Guard {
+                            before: is_emphasis_delimiter(before, &opens, &closes, src),
+                            after: is_emphasis_delimiter(after, &opens, &closes, src),
+                            link_after,
+                        },
+                        Form::Guarded => {
+                            let punct = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
+                            // A closing delimiter after punctuation, before this letter, would
+                            // not close; an opening one after this letter, before punctuation,
+                            // would not open.
+                            let closes_after_punct = k >= 2
+                                && match items[k - 2] {
+                                    Item::Text(p) => p.chars().last().is_some_and(punct),
+                                    _ => true,
+                                };
+                            let opens_before_punct = match items.get(k + 2) {
+                                Some(Item::Text(n)) => n.chars().next().is_some_and(punct),
+                                _ => true,
+                            };
+                            Guard {
+                                before: matches!(before, Bound::Close(c) if emphasis(&c))
+                                    && t.starts_with(char::is_alphanumeric)
+                                    && closes_after_punct,
+                                after: matches!(after, Bound::Open(o) if emphasis(&o))
+                                    && t.ends_with(char::is_alphanumeric)
+                                    && opens_before_punct,
+                                link_after,
+                            }
+                        }
+                        _ => Guard {
+                            before: false,
+                            after: false,
+                            link_after,
+                        },
                     };
                     escape_into(&mut out, t, &seg.kind, line_start, guard, plain.as_deref());
                     push_text(&mut expect, t);
@@ -938,6 +992,34 @@ mod tests {
             same.starts_with("See [另一篇], [the second][第二篇]"),
             "{same}"
         );
+    }
+
+    /// A flanking repair writes a numeric reference only for the letter that keeps a delimiter
+    /// from opening or closing, nowhere else in the segment.
+    #[test]
+    fn a_flanking_repair_touches_only_the_delimiters_that_need_it() {
+        let repaired = [
+            (
+                "**提示：** 关注 **Python猫**，每周更新。\n",
+                "<b1>Tip:</b1>Follow <b2>Python Cat</b2>, updated weekly.",
+            ),
+            (
+                "这是 **“引号”** 内容，还有 *强调* 文字。\n",
+                "This is a<b1>\"quoted\"</b1>thing, and <i2>emphasis</i2> too.",
+            ),
+            (
+                "*你好*你好*你好*你好*你好*\n",
+                "<i1>x!</i1>a_b<i2>y!</i2>c_d<i3>z</i3>",
+            ),
+        ]
+        .iter()
+        .map(|(original, translation)| merged(original, translation).unwrap())
+        .collect::<String>();
+        insta::assert_snapshot!(repaired, @r#"
+        **Tip:**&#70;ollow **Python Cat**, updated weekly.
+        This is &#97;**"quoted"**&#116;hing, and *emphasis* too.
+        *x!*&#97;_b*y!*&#99;_d*z*
+        "#);
     }
 
     #[test]
