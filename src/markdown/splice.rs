@@ -1029,6 +1029,17 @@ mod tests {
             merged(original, "Items 31~60 [sic], see <a1>the docs</a1>.").unwrap(),
             "Items 31~60 [sic], see [the docs](https://a.b).\n"
         );
+        // Underscores inside a word, in a link's text, are no markup either.
+        let original = "[项目](https://github.com/x/y)：自动求职工具\n";
+        assert_eq!(
+            merged(
+                original,
+                "<a1>auto_job__find__chatgpt__rpa</a1>: a job-hunting tool"
+            )
+            .unwrap(),
+            "[auto_job__find__chatgpt__rpa](https://github.com/x/y): a job-hunting tool\n"
+        );
+        let original = "第 31~60 条，见 [文档](https://a.b)。\n";
         // Text that would read as emphasis is escaped.
         assert_eq!(
             merged(original, "Items *31* and *60*, see <a1>the docs</a1>.").unwrap(),
