@@ -16,10 +16,13 @@
 //! - [`memory`]: the translation memory.
 //! - [`model`]: the wire contract with the model, validation, batching, the OpenAI-compatible
 //!   client and the translation run (prompt, validate, batch, client, run).
-//! - [`edition`]: assembling an edition from translations and locale messages and keeping it in
-//!   step with its original (locale, rules, existing, diff, provenance, lifecycle).
+//! - [`edition`]: the parts an edition is made of: locale messages, rules, the alignment of an
+//!   edition with its original, provenance records, issue resolution, diffs.
 //! - [`check`]: an edition against its original, for CI.
 //! - [`review`]: the reviewer's side-by-side view.
+//! - On top, [`edition::lifecycle`] and [`edition::adopt`]: an edition brought up to date, or
+//!   taken over, using everything above (the lifecycle checks every edition with [`check`]
+//!   before it writes it).
 //!
 //! The library never depends on the command line.
 

@@ -646,7 +646,7 @@ fn an_edition_that_check_would_fail_is_asked_again_with_the_finding() {
 fn an_edition_that_check_fails_twice_is_not_written_and_the_findings_are_printed_as_check_prints_them(
 ) {
     let root = Root::new(MODEL);
-    let original = one_paragraph(&root);
+    one_paragraph(&root);
     let server = StandIn::start(vec![Fault::Mojibake, Fault::Mojibake]);
     let out = translate_date(&root, &server, "2024-02-03");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
@@ -673,7 +673,6 @@ fn an_edition_that_check_fails_twice_is_not_written_and_the_findings_are_printed
         finding.starts_with(&format!("{}:1:", edition.display())),
         "{finding}"
     );
-    let _ = original;
 }
 
 /// Whatever number a model puts before an item's title, the edition has the locale's.

@@ -413,7 +413,7 @@ pub async fn update(
     let mut summary = Summary::default();
     // A translation that validates but cannot be placed (a memory entry from an older version,
     // say) is asked for again, once.
-    let (built, translations) = loop {
+    let built = loop {
         let translated =
             match run::translate(&doc, &glossary, memory, model, &settings, progress).await {
                 Ok(t) => t,
@@ -457,7 +457,7 @@ pub async fn update(
                 // The edition is checked with `check`'s rules before it is written.
                 let errors = edition_check(&checker, &built.text);
                 if errors.is_empty() {
-                    break (built, translations);
+                    break built;
                 }
                 let culprits = culprits(&errors, &doc, &built, &job.issue.original);
                 let askable = !checked
@@ -514,7 +514,6 @@ pub async fn update(
             Err(e) => return Err(e),
         }
     };
-    let _ = &translations;
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
         if prev.text != built.text {
             return Err(LifecycleError::NoRecord {
