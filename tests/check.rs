@@ -374,3 +374,43 @@ fn a_config_error_exits_with_2() {
         "{stderr}"
     );
 }
+
+/// A file that is not UTF-8 is a finding at that file, in every format, and the other pairs are
+/// still checked.
+#[test]
+fn a_bad_file_is_a_finding_and_the_other_pairs_are_still_checked() {
+    let root = Root::translated();
+    let original = root.original("2023-12-30");
+    let mut bytes = std::fs::read(&original).unwrap();
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    bytes.insert(at, 0xFF);
+    std::fs::write(&original, &bytes).unwrap();
+    let out = root.cmd().args(["check", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "{}:2:1: error[file/unreadable]: `{}` is not valid UTF-8: invalid byte 0xFF at byte offset {at} (line 2): re-save the file as UTF-8\n",
+            original.display(),
+            original.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nchecked 2 editions (0 missing): 1 error, 0 warnings\n"),
+        "the other two pairs are checked: {stdout}"
+    );
+    let out = root
+        .cmd()
+        .args(["check", "--all", "--format", "github"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "::error file={},line=2,col=1,title=file/unreadable::",
+            original.display()
+        )),
+        "{stdout}"
+    );
+}

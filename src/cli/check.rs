@@ -75,7 +75,17 @@ pub fn run(
                     .replace("{locale}", target.code())
                     .replace("{date}", date),
             );
-            let original_text = SourceText::read(&original)?;
+            // A file that cannot be read is a finding at that file; the other pairs are still
+            // checked.
+            let original_text = match SourceText::read(&original) {
+                Ok(t) => t,
+                Err(e) => {
+                    let f = unreadable(&original, &e);
+                    summary.add(&f);
+                    report.finding(out, &f)?;
+                    continue;
+                }
+            };
             let mut findings: Vec<Finding> = Vec::new();
             match std::fs::read(&edition_path) {
                 Err(_) => {
@@ -91,7 +101,15 @@ pub fn run(
                 }
                 Ok(bytes) => {
                     summary.pairs += 1;
-                    let edition_text = SourceText::from_bytes(&edition_path, bytes)?;
+                    let edition_text = match SourceText::from_bytes(&edition_path, bytes) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            let f = unreadable(&edition_path, &e);
+                            summary.add(&f);
+                            report.finding(out, &f)?;
+                            continue;
+                        }
+                    };
                     let record = Record::load(&provenance::path(
                         &root.join(&config.provenance),
                         target.code(),
@@ -155,7 +173,10 @@ fn common(
     let mut counts: HashMap<String, usize> = HashMap::new();
     for date in dates {
         let issue = issue::resolve(&config.layout(root), date)?;
-        let text = SourceText::read(&issue.original)?;
+        // An unreadable original is reported where it is checked.
+        let Ok(text) = SourceText::read(&issue.original) else {
+            continue;
+        };
         let urls: HashSet<String> =
             Parser::new_ext(&text.text, editions::markdown::segment::markdown_options())
                 .filter_map(|e| match e {
@@ -174,4 +195,22 @@ fn common(
         .filter(|(_, c)| *c >= n)
         .map(|(u, _)| u)
         .collect())
+}
+
+/// A file `check` cannot read, as a finding at that file (its line when the error has one).
+fn unreadable(path: &Path, error: &editions::markdown::document::ReadError) -> Finding {
+    use editions::markdown::document::ReadError;
+    let line = match error {
+        ReadError::NotUtf8 { line, .. } => *line,
+        ReadError::Io { .. } => 1,
+    };
+    Finding {
+        file: path.to_path_buf(),
+        line,
+        column: 1,
+        rule: "file/unreadable",
+        level: Level::Error,
+        // One line: what is wrong, then what to do.
+        message: error.to_string().replace("\n  hint: ", ": "),
+    }
 }
