@@ -666,20 +666,61 @@ fn glossary_and_freshness(
             }
         }
     }
-    // Stale: segments of today's original that the edition was not written from. The record
-    // says exactly which sources it was written from; without one, the memory is asked.
-    let stale: Vec<&Segment<'_>> = match (cx.record, cx.memory) {
-        (Some(record), _) => {
-            let written: HashSet<&str> =
-                record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
-            ob.iter()
-                .map(|&i| &od.runs[i])
-                .filter(|s| s.translatable && !written.contains(s.id.as_str()))
-                .collect()
+    let level = if cx.strict {
+        Level::Error
+    } else {
+        Level::Warning
+    };
+    let edition_name = edition_file.path.display();
+    // Stale, with a record: exactly when today's original's segments differ from those the
+    // edition was written from; the finding names them.
+    if let Some(record) = cx.record {
+        let written: Vec<&str> = record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
+        let body: Vec<&Segment<'_>> = ob
+            .iter()
+            .map(|&i| &od.runs[i])
+            .filter(|s| s.translatable)
+            .collect();
+        let now: HashSet<&str> = body.iter().map(|s| s.id.as_str()).collect();
+        let then: HashSet<&str> = written.iter().copied().collect();
+        let new: Vec<&&Segment<'_>> = body
+            .iter()
+            .filter(|s| !then.contains(s.id.as_str()))
+            .collect();
+        let gone: Vec<&str> = written
+            .iter()
+            .copied()
+            .filter(|id| !now.contains(id))
+            .collect();
+        if !new.is_empty() || !gone.is_empty() {
+            let mut named: Vec<String> = new
+                .iter()
+                .map(|s| format!("{} (line {}) is new", s.id, s.line))
+                .collect();
+            named.extend(gone.iter().map(|id| format!("{id} is gone")));
+            let more = named.len().saturating_sub(5);
+            named.truncate(5);
+            if more > 0 {
+                named.push(format!("and {more} more"));
+            }
+            out.push(Finding {
+                file: original.path.to_path_buf(),
+                line: new.first().map_or(1, |s| s.line),
+                column: 1,
+                rule: "freshness/stale",
+                level,
+                message: format!(
+                    "the original's segments differ from those {edition_name} was translated from ({}): run `editions translate` to bring it up to date",
+                    named.join(", ")
+                ),
+            });
         }
-        // A memory that cannot be read says nothing about freshness (translate names the bad
-        // line).
-        (None, Some(memory)) if memory.has_locale(cx.target).unwrap_or(false) => ob
+        return;
+    }
+    // Without a record, the memory is asked: a segment it has no translation of is stale. A
+    // memory that cannot be read says nothing (translate names the bad line).
+    let stale: Vec<&Segment<'_>> = match cx.memory {
+        Some(memory) if memory.has_locale(cx.target).unwrap_or(false) => ob
             .iter()
             .map(|&i| &od.runs[i])
             .filter(|s| s.translatable && matches!(memory.any(cx.target, &s.tagged), Ok(None)))
@@ -692,12 +733,12 @@ fn glossary_and_freshness(
             line: first.line,
             column: 1,
             rule: "freshness/stale",
-            level: if cx.strict { Level::Error } else { Level::Warning },
+            level,
             message: format!(
                 "{} segment{} changed since {} was translated (first here): run `editions translate` to bring it up to date",
                 stale.len(),
                 if stale.len() == 1 { "" } else { "s" },
-                edition_file.path.display()
+                edition_name
             ),
         });
     }

@@ -155,7 +155,7 @@ fn memory_lines<'m>(memory: &'m str, source: &str) -> Vec<&'m str> {
 #[test]
 fn an_edited_paragraph_of_the_original_reaches_the_edition() {
     let root = Root::translated();
-    let (_, old_source) = segment_of(&root.original(), "Django 近几个版本");
+    let (old_id, old_source) = segment_of(&root.original(), "Django 近几个版本");
     let before = root.server.requests().len();
     root.change_original(|o| o.replacen("Django 近几个版本", "Django 5.0 之后的近几个版本", 1));
     let (new_id, new_source) = segment_of(&root.original(), "Django 5.0");
@@ -171,7 +171,7 @@ fn an_edited_paragraph_of_the_original_reaches_the_edition() {
         + 1;
     assert!(
         stale.contains(&format!(
-            "{}:{line}:1: error[freshness/stale]: 1 segment changed since {} was translated (first here): run `editions translate` to bring it up to date",
+            "{}:{line}:1: error[freshness/stale]: the original's segments differ from those {} was translated from ({new_id} (line {line}) is new, {old_id} is gone): run `editions translate` to bring it up to date",
             root.original_path().display(),
             root.edition_path().display()
         )),
@@ -775,4 +775,30 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
             path.display()
         )
     );
+}
+
+/// A paragraph removed from the original leaves its edition stale too, and the finding names
+/// the segment.
+#[test]
+fn check_names_a_segment_that_left_the_original() {
+    let root = Root::translated();
+    let (gone, _) = segment_of(&root.original(), "Django 近几个版本");
+    root.change_original(|o| {
+        let start = o.find("Django 近几个版本").unwrap();
+        let end = start + o[start..].find("\n\n").unwrap() + 2;
+        format!("{}{}", &o[..start], &o[end..])
+    });
+    let out = root.run(&["check", "--strict", DATE]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{}:1:1: error[freshness/stale]: the original's segments differ from those {} was translated from ({gone} is gone): run `editions translate` to bring it up to date\n",
+            root.original_path().display(),
+            root.edition_path().display()
+        )),
+        "{stdout}"
+    );
+    root.ok(&["translate", DATE]);
+    root.ok(&["check", "--strict", DATE]);
 }
