@@ -414,3 +414,41 @@ fn a_bad_file_is_a_finding_and_the_other_pairs_are_still_checked() {
         "{stdout}"
     );
 }
+
+/// `check ORIGINAL EDITION` checks any pair of files by path.
+#[test]
+fn any_pair_is_checked_by_path() {
+    let root = Root::translated();
+    let elsewhere = root.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let original = elsewhere.join("special-issue.md");
+    let edition = elsewhere.join("special-issue.en.md");
+    std::fs::copy(root.original("2024-01-06"), &original).unwrap();
+    let text = std::fs::read_to_string(root.edition("2024-01-06")).unwrap();
+    let url = "https://data-notes.example.com/duckdb-vs-pandas-logs";
+    let at = text.find(url).unwrap();
+    let open = text[..at].rfind('[').unwrap();
+    // The link and its text cut from the edition.
+    let cut = format!("{}{}", &text[..open], &text[at + url.len() + 1..]);
+    std::fs::write(&edition, cut).unwrap();
+    let out = root
+        .cmd()
+        .args(["check"])
+        .arg(&original)
+        .arg(&edition)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "error[links/missing]: link {url} is missing from {}: put it back around the translated text it belongs to\n",
+            edition.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nchecked 1 edition (0 missing): "),
+        "{stdout}"
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use editions::check::{self, Context, File, Finding, Level};
@@ -14,12 +14,13 @@ use editions::{Document, Lang, SegmentOptions, SourceText};
 use super::config::Config;
 use super::format::{self, Format, Summary};
 use super::{EXIT_FAILED, EXIT_OK};
-use editions::edition::issue::{self, Issue};
+use editions::edition::issue;
 use editions::edition::provenance::{self, Record};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Issues to check, by date (default: all).
+    /// Issues to check, by date or by the original's path (default: all). An original's path
+    /// followed by a path that exists checks that pair: `check ORIGINAL EDITION`.
     pub dates: Vec<String>,
     /// Check every issue.
     #[arg(long)]
@@ -67,14 +68,22 @@ pub fn run(
     for target in targets {
         let glossary = Glossary::load(&root.join(&config.glossary), target)?;
         let locale = Locale::load(&locales_dir, target.code())?;
-        for date in &dates {
-            let Issue { original, .. } = issue::resolve(&config.layout(root), date)?;
-            let edition_path = root.join(
-                config
-                    .editions
-                    .replace("{locale}", target.code())
-                    .replace("{date}", date),
-            );
+        let mut names = dates.iter().peekable();
+        while let Some(name) = names.next() {
+            let date = name;
+            let issue = issue::resolve(&config.layout(root), name)?;
+            // `check ORIGINAL EDITION`: a path, then the path of its edition.
+            let explicit = match names.peek() {
+                Some(next) if !issue.by_date && Path::new(next.as_str()).is_file() => {
+                    Some(PathBuf::from(names.next().expect("peeked")))
+                }
+                _ => None,
+            };
+            let edition_path =
+                explicit.unwrap_or_else(|| issue.edition(&config.layout(root), target));
+            let original = issue.original.clone();
+            let date = issue.date.clone().unwrap_or_else(|| date.clone());
+            let date = &date;
             // A file that cannot be read is a finding at that file; the other pairs are still
             // checked.
             let original_text = match SourceText::read(&original) {
