@@ -16,8 +16,8 @@
 //! cargo run --release --example adopt_corpus -- ../shared/corpus/python-weekly/docs [DATE…]
 //! ```
 
-#[path = "../tests/support/standin.rs"]
-mod standin;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +33,8 @@ use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
 use editions::{Document, Lang, SegmentOptions};
-use standin::{StandIn, KEY, MODEL};
+use support::copy_dir;
+use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -93,17 +94,6 @@ fn without_number(text: &str) -> &str {
         .iter()
         .find_map(|p| rest.strip_prefix(p))
         .map_or(text, |r| r.trim_start())
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn format_of(original: &str) -> &'static str {

@@ -10,8 +10,8 @@
 //! cargo run --release --example translate_corpus -- ../shared/corpus/python-weekly/docs
 //! ```
 
-#[path = "../tests/support/standin.rs"]
-mod standin;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,8 @@ use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
 use editions::{Document, Lang, SegmentOptions};
-use standin::{StandIn, KEY, MODEL};
+use support::copy_dir;
+use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -36,17 +37,6 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 struct Rules {
     boilerplate: Vec<Rule>,
     url_rewrite: Vec<UrlRewrite>,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn main() {

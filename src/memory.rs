@@ -401,6 +401,14 @@ impl Memory {
         }
     }
 
+    /// The 1-based line of an entry found in the sorted file (`None` for the journal's).
+    pub fn line(&self, place: Place) -> Option<usize> {
+        match place {
+            Place::File(offset) => Some(self.line_of(offset)),
+            Place::Journal => None,
+        }
+    }
+
     /// The 1-based line of the sorted file at byte `offset`.
     pub fn line_of(&self, offset: u64) -> usize {
         let Some(sorted) = &self.sorted else {
@@ -607,7 +615,6 @@ impl Memory {
             text.push(b'\n');
         }
         let _lock = Locked::exclusive(&self.path).map_err(write_error)?;
-        crate::file::clean_up(&self.path);
         let journal = journal_path(&self.path);
         let mut file = std::fs::OpenOptions::new()
             .read(true)

@@ -84,9 +84,9 @@ pub struct Review {
 /// images as `[image: alt]`.
 pub fn display_text(seg: &Segment<'_>, text: &str) -> String {
     let mut out = String::new();
-    if let Some(item) = &seg.item {
-        // The item number the segment's text leaves out, as the reader sees it.
-        out.extend(text[item.clone()].chars().filter(|c| *c != '\\'));
+    // The item number the segment's text leaves out, as the reader sees it.
+    if let Some(number) = seg.item_number(text) {
+        out.push_str(&number);
     }
     for p in &seg.pieces {
         match p {

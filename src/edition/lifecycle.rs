@@ -387,12 +387,10 @@ pub async fn update(
     let mut settings = settings;
     let mut bad_entries = Vec::new();
     let mut checked = false;
-    let glossary_for_check = Glossary::load(&project.glossary, target)?;
     let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
     let no_common = Default::default();
-    let original_text = source.text.clone();
     let checker = Checker {
-        original: &original_text,
+        original: &source.text,
         original_path: &job.issue.original,
         edition_path: &edition_path,
         cx: crate::check::Context {
@@ -401,7 +399,7 @@ pub async fn update(
             rules: &project.boilerplate,
             rewrites: &project.url_rewrite,
             locale_texts: &locale_texts,
-            glossary: &glossary_for_check,
+            glossary: &glossary,
             allow: &project.allow,
             memory: None,
             record: None,
@@ -451,7 +449,11 @@ pub async fn update(
         }
         let mut translations = translated.translations;
         translations.extend(reconciled.given.clone());
-        let verbatim = verbatim(&doc, &translations, &reconciled.given, memory, target)?;
+        // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but
+        // for its item numbers, which are the edition's structure: the locale's punctuation
+        // rules are for the model's answers.
+        let mut verbatim = translated.approved;
+        verbatim.extend(reconciled.given.keys().cloned());
         match assembly.build(&translations, &verbatim) {
             Ok(built) => {
                 // The edition is checked with `check`'s rules before it is written.
@@ -498,10 +500,7 @@ pub async fn update(
                         .variants(target.code(), &seg.tagged)?
                         .into_iter()
                         .find(|s| Some(&s.target) == unplaced.get(&p.id))
-                        .and_then(|s| match s.place {
-                            crate::memory::Place::File(offset) => Some(m.line_of(offset)),
-                            crate::memory::Place::Journal => None,
-                        });
+                        .and_then(|s| m.line(s.place));
                     bad_entries.push(BadEntry {
                         id: p.id.clone(),
                         line: seg.line,
@@ -587,29 +586,6 @@ pub async fn update(
     );
     o.bad_entries = bad_entries;
     Ok(o)
-}
-
-/// The segments whose translations are a person's text (a hand edit, an import, an adopted
-/// edition): placed as they are, but for their item numbers, which are the edition's structure;
-/// the locale's punctuation rules are for the model's answers.
-fn verbatim(
-    doc: &Document<'_>,
-    translations: &BTreeMap<String, String>,
-    given: &BTreeMap<String, String>,
-    memory: &Mutex<Memory>,
-    target: Lang,
-) -> Result<HashSet<String>, LifecycleError> {
-    let m = memory.lock().expect("memory lock");
-    let mut out = HashSet::new();
-    for s in doc.segments() {
-        let person = given.contains_key(&s.id)
-            || m.approved(target, &s.tagged)?
-                .is_some_and(|e| translations.get(&s.id) == Some(&e.target));
-        if person {
-            out.insert(s.id.clone());
-        }
-    }
-    Ok(out)
 }
 
 /// When every segment that could not be translated failed only because its answers lost links
@@ -803,9 +779,8 @@ impl Reconcile<'_, '_> {
     }
 
     fn run(&self) -> Result<Reconciled, LifecycleError> {
-        let options = self.doc.options.clone();
-        let located = self.record.locate(self.edition, &options);
-        let runs = Document::parse(self.edition, &options);
+        let runs = Document::parse(self.edition, &self.doc.options);
+        let located = self.record.locate(&runs);
         let run_at = |start: usize| runs.runs.iter().find(|r| r.range.start == start);
         if let Some(&line) = located.added.first() {
             return Err(self.unplaceable(

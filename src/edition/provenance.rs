@@ -124,17 +124,11 @@ pub fn path(dir: &Path, locale: &str, edition: &Path) -> PathBuf {
     dir.join(locale).join(format!("{stem}.jsonl"))
 }
 
-/// The options an edition is cut into runs with: every inline run counts, whatever its
-/// language.
-fn run_options(options: &SegmentOptions) -> SegmentOptions {
-    options.clone()
-}
-
 impl Record {
     /// The record of `edition` (the text just assembled), with `placed` saying which runs
     /// translate which segments.
     pub fn of(header: Header, edition: &str, options: &SegmentOptions, placed: &[Placed]) -> Self {
-        let doc = Document::parse(edition, &run_options(options));
+        let doc = Document::parse(edition, options);
         let by_start: std::collections::HashMap<usize, &Placed> =
             placed.iter().map(|p| (p.range.start, p)).collect();
         let runs = doc
@@ -233,8 +227,9 @@ impl Record {
 
     /// Lays the record over `edition` (as a person may have left it): for each run of the
     /// record, where it is now and whether its bytes changed.
-    pub fn locate(&self, edition: &str, options: &SegmentOptions) -> Located {
-        let doc = Document::parse(edition, &run_options(options));
+    /// `doc` is the edition cut into runs with the options the record was made with.
+    pub fn locate(&self, doc: &Document<'_>) -> Located {
+        let edition = doc.text;
         let now: Vec<&str> = doc.runs.iter().map(|r| &edition[r.range.clone()]).collect();
         let then: Vec<&str> = self.runs.iter().map(|r| r.written.as_str()).collect();
         let mut found = vec![None; then.len()];
@@ -357,7 +352,7 @@ mod tests {
 
         // Edited in place and one paragraph added.
         let now = "# Title\n\nFirst, by hand.\n\nSecond.\n\nAdded.\n\nThird.\n";
-        let located = record.locate(now, &SegmentOptions::default());
+        let located = record.locate(&Document::parse(now, &SegmentOptions::default()));
         let at = located.runs[1].as_ref().unwrap();
         assert!(at.edited);
         assert_eq!(&now[at.range.clone()], "First, by hand.");
@@ -366,7 +361,7 @@ mod tests {
         assert!(!located.runs[2].as_ref().unwrap().edited);
         // One paragraph removed: it is gone, near the line of the run after it.
         let now = "# Title\n\nFirst **one**.\n\nThird.\n";
-        let located = record.locate(now, &SegmentOptions::default());
+        let located = record.locate(&Document::parse(now, &SegmentOptions::default()));
         assert_eq!(located.runs[2], None);
         assert_eq!(located.near[2], 5);
         assert!(located.added.is_empty());

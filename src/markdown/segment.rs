@@ -160,6 +160,13 @@ pub struct Segment<'a> {
 }
 
 impl Segment<'_> {
+    /// The item number before the run, as read (`1\. ` gives `1. `), in `text`, the document
+    /// the segment was cut from.
+    pub fn item_number(&self, text: &str) -> Option<String> {
+        let item = self.item.as_ref()?;
+        Some(text[item.clone()].chars().filter(|c| *c != '\\').collect())
+    }
+
     /// The tags of this segment, in document order.
     pub fn tags(&self) -> Vec<Tag> {
         self.pieces

@@ -386,8 +386,7 @@ fn push_text(sig: &mut Vec<Sig>, text: &str) {
 /// What a run reads as; with `with_item`, its item number first, as text.
 fn signature(seg: &Segment, text: &str, with_item: bool) -> Vec<Sig> {
     let mut sig = Vec::new();
-    if let (true, Some(item)) = (with_item, &seg.item) {
-        let number: String = text[item.clone()].chars().filter(|c| *c != '\\').collect();
+    if let Some(number) = seg.item_number(text).filter(|_| with_item) {
         push_text(&mut sig, &number);
     }
     for p in &seg.pieces {

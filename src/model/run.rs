@@ -22,7 +22,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{Document, Segment};
-use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin, Place};
+use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin};
 use crate::model::batch;
 use crate::model::client::{Model, ModelError};
 use crate::model::prompt::{self, PROMPT_VERSION};
@@ -131,6 +131,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// Memory entries found and not used (their segments were asked again).
     pub bad_entries: Vec<BadEntry>,
+    /// Segments whose translation came from an approved entry: a person's text.
+    pub approved: HashSet<String>,
 }
 
 /// What a run would send, without sending it.
@@ -172,6 +174,8 @@ pub struct BadEntry {
 
 struct Lookup<'d> {
     translations: BTreeMap<String, String>,
+    /// Segments whose translation is a person's (an approved entry).
+    approved: HashSet<String>,
     /// Entries found and not used: the segment is asked again.
     bad: Vec<BadEntry>,
     hits: usize,
@@ -181,32 +185,11 @@ struct Lookup<'d> {
     same_source: HashMap<&'d str, Vec<&'d str>>,
 }
 
-/// `tagged` without the item number a translation of an older segment began with (`1、`,
-/// `1. `, `1\. `, `①`).
+/// `tagged` without the item number it begins with (`1、`, `1. `, `1, `, `1) `, `No. 1 `,
+/// `#1 `, `①`…): a translation of an older segment, whose source held the number, or a model's
+/// answer that put one before an item the locale numbers. Text that is only a number is kept.
 fn without_item_number(tagged: &str) -> &str {
-    let digits = tagged.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = if (1..=3).contains(&digits) {
-        let after = &tagged[digits..];
-        ["、", "\\. ", ". ", "."]
-            .iter()
-            .find_map(|m| after.strip_prefix(m))
-    } else {
-        tagged
-            .chars()
-            .next()
-            .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
-            .map(|c| &tagged[c.len_utf8()..])
-    };
-    rest.map_or(tagged, |r| r.trim_start_matches([' ', '\t']))
-}
-
-/// `answer` without an item number the model put before the text of an item whose source has
-/// none (`1, `, `1) `, `1. `, `1、`, `No. 1 `, `#1 `, `①`).
-fn without_added_number(source: &str, answer: &str) -> String {
-    if source.starts_with(|c: char| c.is_ascii_digit()) {
-        return answer.to_string();
-    }
-    let trimmed = answer.trim_start();
+    let trimmed = tagged.trim_start();
     let mut rest = trimmed;
     for prefix in ["No.", "No", "#"] {
         if let Some(r) = rest.strip_prefix(prefix) {
@@ -219,7 +202,7 @@ fn without_added_number(source: &str, answer: &str) -> String {
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let after = if (1..=3).contains(&digits) {
         let r = &rest[digits..];
-        [", ", ") ", ". ", "、", ": ", " - ", " "]
+        ["、", "\\. ", ", ", ") ", ". ", ".", ": ", " - ", " "]
             .iter()
             .find_map(|m| r.strip_prefix(m))
     } else {
@@ -229,8 +212,8 @@ fn without_added_number(source: &str, answer: &str) -> String {
             .map(|c| &rest[c.len_utf8()..])
     };
     match after {
-        Some(r) if !r.trim().is_empty() => r.trim_start().to_string(),
-        _ => answer.to_string(),
+        Some(r) if !r.trim().is_empty() => r.trim_start(),
+        _ => tagged,
     }
 }
 
@@ -275,6 +258,7 @@ fn look_up<'d>(
     let target = settings.target;
     let mut translations = BTreeMap::new();
     let mut bad = Vec::new();
+    let mut approved = HashSet::new();
     let mut hits = 0;
     let mut pending = Vec::new();
     let mut same_source: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -282,23 +266,17 @@ fn look_up<'d>(
         // An approved translation first, then the model's for this glossary and prompt; an
         // entry that no longer fits its segment is reported and passed over.
         let mut variants = memory.variants(target.code(), &seg.tagged)?;
-        if variants.is_empty() {
-            if let Some(item) = &seg.item {
-                // Translated before item numbers were kept out of segments: the entry's source
-                // and translation begin with the number.
-                let number: String = doc.text[item.clone()]
-                    .chars()
-                    .filter(|c| *c != '\\')
-                    .collect();
-                variants = memory
-                    .variants(target.code(), &format!("{number}{}", seg.tagged))?
-                    .into_iter()
-                    .map(|mut f| {
-                        f.entry.target = without_item_number(&f.entry.target).to_string();
-                        f
-                    })
-                    .collect();
-            }
+        if let (true, Some(number)) = (variants.is_empty(), seg.item_number(doc.text)) {
+            // Translated before item numbers were kept out of segments: the entry's source and
+            // translation begin with the number.
+            variants = memory
+                .variants(target.code(), &format!("{number}{}", seg.tagged))?
+                .into_iter()
+                .map(|mut f| {
+                    f.entry.target = without_item_number(&f.entry.target).to_string();
+                    f
+                })
+                .collect();
         }
         let key = memory_key(seg, glossary, target);
         let candidates = [
@@ -320,15 +298,15 @@ fn look_up<'d>(
                 Err(why) => bad.push(BadEntry {
                     id: seg.id.clone(),
                     line: seg.line,
-                    memory_line: match entry.place {
-                        Place::File(offset) => Some(memory.line_of(offset)),
-                        Place::Journal => None,
-                    },
+                    memory_line: memory.line(entry.place),
                     why,
                 }),
             }
         }
         if let Some(entry) = found {
+            if entry.origin == Origin::Approved {
+                approved.insert(seg.id.clone());
+            }
             translations.insert(seg.id.clone(), entry.target.to_string());
             hits += 1;
             continue;
@@ -342,6 +320,7 @@ fn look_up<'d>(
     bad.dedup();
     Ok(Lookup {
         translations,
+        approved,
         bad,
         hits,
         pending,
@@ -445,6 +424,7 @@ pub async fn translate(
     progress.begin(total, lookup.hits);
     let mut translations = lookup.translations;
     let bad_entries = lookup.bad;
+    let approved = lookup.approved;
     let mut summary = Summary {
         segments: total,
         memory_hits: lookup.hits,
@@ -516,6 +496,7 @@ pub async fn translate(
         translations,
         summary,
         bad_entries,
+        approved,
     })
 }
 
@@ -590,8 +571,10 @@ async fn run_batch<'d>(
                 None => Err(format!("{} is missing from the answer", seg.id)),
                 Some(t) => {
                     // An item's number is the locale's to write: one the model added goes.
-                    let t = if seg.item.is_some() {
-                        without_added_number(&seg.tagged, t)
+                    let t = if seg.item.is_some()
+                        && !seg.tagged.starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        without_item_number(t).to_string()
                     } else {
                         t.clone()
                     };
