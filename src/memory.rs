@@ -429,14 +429,11 @@ impl Memory {
         newlines + 1
     }
 
-    /// The entries of the sorted file whose (locale, source) is the given one.
-    fn search(&self, locale: &str, source: &str) -> Result<Vec<Found>, MemoryError> {
-        let Some(sorted) = &self.sorted else {
-            return Ok(Vec::new());
-        };
-        let target = (locale, source);
-        // The smallest offset whose next line is at or after the target.
-        let (mut lo, mut hi) = (0u64, sorted.len);
+    /// The smallest offset of the sorted file whose next line satisfies `at_or_after` (a
+    /// predicate that holds from some line of the sorted file on), or its length: a binary
+    /// search over bytes.
+    fn lower_bound(&self, at_or_after: impl Fn(&LineKey) -> bool) -> Result<u64, MemoryError> {
+        let (mut lo, mut hi) = (0u64, self.sorted.as_ref().map_or(0, |s| s.len));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             let after = match self.line_at(mid)? {
@@ -444,7 +441,7 @@ impl Memory {
                 Some((start, bytes)) => {
                     let key: LineKey = serde_json::from_slice(&bytes)
                         .map_err(|e| self.malformed(start, e.to_string()))?;
-                    (&*key.locale, &*key.source) >= target
+                    at_or_after(&key)
                 }
             };
             if after {
@@ -453,6 +450,13 @@ impl Memory {
                 lo = mid + 1;
             }
         }
+        Ok(lo)
+    }
+
+    /// The entries of the sorted file whose (locale, source) is the given one.
+    fn search(&self, locale: &str, source: &str) -> Result<Vec<Found>, MemoryError> {
+        let target = (locale, source);
+        let lo = self.lower_bound(|k| (&*k.locale, &*k.source) >= target)?;
         let mut found = Vec::new();
         let mut at = lo;
         while let Some((start, bytes)) = self.line_at(at)? {
@@ -538,26 +542,7 @@ impl Memory {
         if self.journal.keys().any(|k| k.locale == code) {
             return Ok(true);
         }
-        let Some(sorted) = &self.sorted else {
-            return Ok(false);
-        };
-        let (mut lo, mut hi) = (0u64, sorted.len);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let after = match self.line_at(mid)? {
-                None => true,
-                Some((start, bytes)) => {
-                    let key: LineKey = serde_json::from_slice(&bytes)
-                        .map_err(|e| self.malformed(start, e.to_string()))?;
-                    &*key.locale >= code
-                }
-            };
-            if after {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
+        let lo = self.lower_bound(|k| &*k.locale >= code)?;
         Ok(match self.line_at(lo)? {
             Some((start, bytes)) => {
                 let key: LineKey = serde_json::from_slice(&bytes)
