@@ -80,23 +80,21 @@ pub fn validate(
             return Err(Rejection::MissingKeep(k.to_string()));
         }
     }
-    // Han and kana must go from an English edition; Latin letters may stay in any edition.
-    if matches!((source, target), (Lang::Zh | Lang::Ja, Lang::En)) {
-        // Letters of the source script may remain only inside keep-as-is terms and glossary
-        // targets that are themselves written in it.
-        let mut rest = text.clone();
-        for allowed in keep
-            .iter()
-            .copied()
-            .chain(glossary.terms.iter().map(|t| t.target.as_str()))
-        {
-            if allowed.chars().any(|c| source.is_letter(c)) {
-                rest = rest.replace(allowed, " ");
-            }
+    // Letters of the source script may remain only inside keep-as-is terms and glossary
+    // targets that are themselves written in it; what else is left untranslated depends on
+    // the target's script (see `lang::untranslated`).
+    let mut rest = text.clone();
+    for allowed in keep
+        .iter()
+        .copied()
+        .chain(glossary.terms.iter().map(|t| t.target.as_str()))
+    {
+        if allowed.chars().any(|c| source.is_letter(c)) {
+            rest = rest.replace(allowed, " ");
         }
-        if let Some(run) = first_run(&rest, |c| source.is_letter(c)) {
-            return Err(Rejection::SourceScript(run));
-        }
+    }
+    if let Some(run) = crate::lang::untranslated(source, target, &rest) {
+        return Err(Rejection::SourceScript(run));
     }
     let lower = text.to_lowercase();
     for term in glossary.terms_in(&source_text) {
@@ -127,15 +125,6 @@ fn urls(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The first run of characters matching `letter`, with a little context.
-fn first_run(text: &str, letter: impl Fn(char) -> bool) -> Option<String> {
-    let start = text.find(|c: char| letter(c))?;
-    let run: String = text[start..]
-        .chars()
-        .take_while(|&c| letter(c) || c == ' ')
-        .collect();
-    Some(run.trim().chars().take(20).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

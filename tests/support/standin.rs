@@ -425,6 +425,11 @@ pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
     let mut out = String::new();
     let mut run = 0usize;
     for c in text.chars() {
+        // Full-width digits are written as ASCII digits, as a model writes them.
+        let c = match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        };
         if is_cjk(c)
             && !matches!(
                 c,
@@ -471,14 +476,46 @@ pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
         .join("\n")
 }
 
-/// A "translation" into Japanese: the glossary applied, the rest kept (Han characters are
-/// Japanese letters too).
+/// A "translation" into Japanese: the glossary applied, every other run of Chinese replaced by
+/// Japanese-looking words (kana and the kanji both scripts share), full-width digits made
+/// ASCII; tags, entities, punctuation and line breaks kept.
 pub fn pseudo_japanese(source: &str, glossary: &[(String, String)]) -> String {
+    const WORDS: [&str; 6] = [
+        "新しいツール",
+        "ガイドです",
+        "速く書ける",
+        "ノート",
+        "深く学ぶ",
+        "使い方",
+    ];
+    // Glossary targets are set aside as private-use markers, so that their kanji stay.
     let mut text = source.to_string();
-    for (s, t) in glossary {
-        text = text.replace(s.as_str(), t);
+    for (i, (s, _)) in glossary.iter().enumerate() {
+        text = text.replace(s.as_str(), &format!("\u{E000}{i}\u{E001}"));
     }
-    text
+    let mut out = String::new();
+    let mut run = 0usize;
+    for c in text.chars() {
+        if editions::lang::is_han(c) {
+            run += 1;
+            continue;
+        }
+        if run > 0 {
+            out.push_str(WORDS[run % WORDS.len()]);
+            run = 0;
+        }
+        match c {
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            c => out.push(c),
+        }
+    }
+    if run > 0 {
+        out.push_str(WORDS[run % WORDS.len()]);
+    }
+    for (i, (_, t)) in glossary.iter().enumerate() {
+        out = out.replace(&format!("\u{E000}{i}\u{E001}"), t);
+    }
+    out
 }
 
 fn drop_first_tag(t: &str) -> String {

@@ -27,6 +27,13 @@ use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
 use crate::memory::Memory;
 
+pub mod front_matter;
+pub mod numbers;
+pub mod paragraphs;
+pub mod residue;
+
+pub use residue::mojibake;
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -267,92 +274,6 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
     inv
 }
 
-/// Mojibake: a run of characters that are the bytes of UTF-8 text read as Latin-1 or Mac Roman
-/// (`ü¶Ñ` for 🦄, `„ÄÅ` for `、`, `Ã©` for `é`). Returns the run and what it was meant to be.
-pub fn mojibake(text: &str) -> Option<(String, String)> {
-    const MAC_ROMAN: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u{a0}ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\u{f8ff}ÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
-    let mac: Vec<char> = MAC_ROMAN.chars().collect();
-    let decoders: [&dyn Fn(char) -> Option<u8>; 2] = [
-        &|c: char| {
-            (0x80..=0xFF)
-                .contains(&(c as u32))
-                .then_some(c as u32 as u8)
-        },
-        &|c: char| mac.iter().position(|&m| m == c).map(|i| 0x80 + i as u8),
-    ];
-    for decode in decoders {
-        let chars: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let mut bytes = Vec::new();
-            let mut j = i;
-            while j < chars.len() {
-                match decode(chars[j]) {
-                    Some(b) => bytes.push(b),
-                    None => break,
-                }
-                j += 1;
-            }
-            if bytes.len() >= 3 && bytes.iter().all(|b| (0x80..=0xBF).contains(b)) {
-                // Continuation bytes whose lead byte was lost (often the invisible U+F8FF that
-                // Mac Roman makes of 0xF0): an emoji, most likely.
-                for lead in 0xF0..=0xF4u8 {
-                    let mut with = vec![lead];
-                    with.extend_from_slice(&bytes[..3]);
-                    if let Ok(s) = std::str::from_utf8(&with) {
-                        return Some((chars[i..i + 3].iter().collect(), s.to_string()));
-                    }
-                }
-            }
-            if bytes.len() >= 2 {
-                if let Ok(s) = std::str::from_utf8(&bytes) {
-                    if s.chars().any(|c| c as u32 >= 0x80) {
-                        return Some((chars[i..j].iter().collect(), s.to_string()));
-                    }
-                }
-                // A run may hold mojibake after a genuine accented letter.
-                for start in 1..bytes.len() {
-                    if let Ok(s) = std::str::from_utf8(&bytes[start..]) {
-                        if s.chars().count() >= 1
-                            && s.chars().all(|c| c as u32 >= 0x80)
-                            && bytes.len() - start >= 2
-                        {
-                            return Some((chars[i + start..j].iter().collect(), s.to_string()));
-                        }
-                    }
-                }
-            }
-            i = j.max(i + 1);
-        }
-    }
-    None
-}
-
-fn is_tag_residue(text: &str) -> Option<String> {
-    let mut rest = text;
-    while let Some(at) = rest.find('<') {
-        let candidate = &rest[at..];
-        let end = candidate.find('>').map(|e| e + 1);
-        if let Some(end) = end {
-            let inner = candidate[1..end - 1]
-                .trim_start_matches('/')
-                .trim_end_matches('/');
-            let name = inner.trim_end_matches(|c: char| c.is_ascii_digit());
-            let digits = inner.len() - name.len();
-            if digits > 0
-                && matches!(
-                    name,
-                    "a" | "b" | "i" | "s" | "img" | "code" | "html" | "link" | "fn" | "br"
-                )
-            {
-                return Some(candidate[..end].to_string());
-            }
-        }
-        rest = &rest[at + 1..];
-    }
-    None
-}
-
 /// A URL as compared: percent-escapes decoded, so that `%E6%95%B0` and `数` are the same link
 /// (as a browser treats them).
 pub fn normalize_url(url: &str) -> String {
@@ -544,7 +465,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     allowed.extend(cx.glossary.keep.iter().map(String::as_str));
     let script_must_go = matches!((cx.source, cx.target), (Lang::Zh | Lang::Ja, Lang::En));
     for (text, at) in &e.texts {
-        if let Some(tag) = is_tag_residue(text) {
+        if let Some(tag) = residue::tag(text) {
             push(
                 true,
                 *at,
@@ -553,7 +474,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 format!("{tag} is a translation tag left in the text: remove it"),
             );
         }
-        if let Some((bad, meant)) = mojibake(text) {
+        if let Some((bad, meant)) = residue::mojibake(text) {
             push(true, *at, "residue/mojibake", Level::Error, format!("`{bad}` is mojibake for `{meant}`: the text was decoded with the wrong encoding; write it as UTF-8"));
         }
         if script_must_go && !text.starts_with('<') {
@@ -572,10 +493,60 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             }
         }
     }
+    // Into a language that shares the source's script (Japanese from Chinese), what is left
+    // untranslated shows in a whole block, not in one run of text.
+    let blocks_o = paragraphs::blocks(original.text, &excluded_o, &rewrite);
+    let blocks_e = paragraphs::blocks(edition_file.text, &excluded_e, &same);
+    if !script_must_go {
+        for block in &blocks_e {
+            let mut rest = block.text.clone();
+            for a in &allowed {
+                rest = rest.replace(a, " ");
+            }
+            if let Some(run) = crate::lang::untranslated(cx.source, cx.target, &rest) {
+                push(true, block.start, "residue/script", Level::Error, format!(
+                    "untranslated text `{run}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name"));
+            }
+        }
+    }
+    let (lost, added) = paragraphs::unpaired(&blocks_o, &blocks_e);
+    for i in lost {
+        push(false, blocks_o[i].start, "structure/paragraph", Level::Error, format!(
+            "the paragraph `{}` has no counterpart in {edition_name}: translate it as a paragraph of its own",
+            paragraphs::first_words(&blocks_o[i].text)));
+    }
+    for j in added {
+        push(true, blocks_e[j].start, "structure/paragraph", Level::Error, format!(
+            "the paragraph `{}` has no counterpart in the original: remove it, or join it to the paragraph it belongs to",
+            paragraphs::first_words(&blocks_e[j].text)));
+    }
     for (fragment, at) in &e.fragments {
         if !e.anchors.iter().any(|a| a == fragment) {
             push(true, *at, "anchors/unresolved", Level::Error, format!("#{fragment} names no heading of this edition: point it at the translated heading's anchor"));
         }
+    }
+    // The front matter's findings carry their own lines.
+    let fields = front_matter::Fields {
+        translated: &cx.options.front_matter_fields,
+        source: cx.source,
+        target: cx.target,
+        allowed: &allowed,
+        edition: &edition_name,
+    };
+    for d in front_matter::compare(original.text, edition_file.text, &fields) {
+        out.push(Finding {
+            file: if d.in_edition {
+                edition_file.path
+            } else {
+                original.path
+            }
+            .to_path_buf(),
+            line: d.line,
+            column: 1,
+            rule: d.rule,
+            level: Level::Error,
+            message: d.message,
+        });
     }
     glossary_and_freshness(
         original,
@@ -642,35 +613,47 @@ fn glossary_and_freshness(
             _ => None,
         })
         .collect();
-    if !cx.glossary.terms.is_empty() {
-        for (i, j) in pairs {
-            let (src, tgt) = (
-                od.runs[i].plain_text(),
-                ed.runs[j].plain_text().to_lowercase(),
-            );
-            for term in cx.glossary.terms_in(&src) {
-                if !tgt.contains(&term.target.to_lowercase()) {
-                    let at = ed.runs[j].range.start;
-                    out.push(Finding {
-                        file: edition_file.path.to_path_buf(),
-                        line: lines_e.line(at),
-                        column: lines_e.column(edition_file.text, at),
-                        rule: "glossary/term",
-                        level: Level::Error,
-                        message: format!(
-                            "the original (line {}) has `{}`, which the glossary translates as `{}`: use it here",
-                            od.runs[i].line, term.source, term.target
-                        ),
-                    });
-                }
-            }
-        }
-    }
     let level = if cx.strict {
         Level::Error
     } else {
         Level::Warning
     };
+    for (i, j) in pairs {
+        let (src, tgt) = (od.runs[i].plain_text(), ed.runs[j].plain_text());
+        let at = ed.runs[j].range.start;
+        let lower = tgt.to_lowercase();
+        for term in cx.glossary.terms_in(&src) {
+            if !lower.contains(&term.target.to_lowercase()) {
+                out.push(Finding {
+                    file: edition_file.path.to_path_buf(),
+                    line: lines_e.line(at),
+                    column: lines_e.column(edition_file.text, at),
+                    rule: "glossary/term",
+                    level: Level::Error,
+                    message: format!(
+                        "the original (line {}) has `{}`, which the glossary translates as `{}`: use it here",
+                        od.runs[i].line, term.source, term.target
+                    ),
+                });
+            }
+        }
+        // Numbers: a warning, as a translation may spell one out; an error with --strict.
+        let lost = numbers::missing(&src, &tgt);
+        if !lost.is_empty() {
+            out.push(Finding {
+                file: edition_file.path.to_path_buf(),
+                line: lines_e.line(at),
+                column: lines_e.column(edition_file.text, at),
+                rule: "numbers/missing",
+                level,
+                message: format!(
+                    "the original (line {}) has {}, which this translation does not: keep every number (versions, counts, dates) as the original writes it",
+                    od.runs[i].line,
+                    lost.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
     let edition_name = edition_file.path.display();
     // Stale, with a record: exactly when today's original's segments differ from those the
     // edition was written from; the finding names them.
@@ -747,25 +730,6 @@ fn glossary_and_freshness(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_mojibake_from_mac_roman_and_latin1() {
-        assert_eq!(mojibake("ü¶ÑArticles").map(|m| m.1), Some("🦄".to_string()));
-        assert_eq!(
-            mojibake("\u{f8ff}ü¶ÑArticles").map(|m| m.1),
-            Some("🦄".to_string())
-        );
-        assert_eq!(mojibake("1„ÄÅtitle").map(|m| m.1), Some("、".to_string()));
-        assert_eq!(mojibake("cafÃ©").map(|m| m.1), Some("é".to_string()));
-        assert_eq!(mojibake("café, naïve, Ärger"), None);
-    }
-
-    #[test]
-    fn finds_tag_residue() {
-        assert_eq!(is_tag_residue("see <a1>this"), Some("<a1>".into()));
-        assert_eq!(is_tag_residue("a <code3/> b"), Some("<code3/>".into()));
-        assert_eq!(is_tag_residue("<kbd>Ctrl</kbd> and <h1>"), None);
-    }
 
     #[test]
     fn slugs_like_github() {
