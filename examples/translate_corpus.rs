@@ -1,10 +1,13 @@
-//! Every original of the real archive translated with the stand-in model, then checked: how
-//! many editions `check` passes with no error-level finding, and which rules the others break.
+//! Every original of the real archive translated with the stand-in model into English and
+//! Japanese, then checked: how many editions `check --strict` passes with no finding, and, one
+//! planted loss at a time, the share of each kind of loss it catches.
 //!
 //! Each original (`{date}-weekly.md`, `-sweekly.md`, `-iweekly.md`) gets a temporary
 //! newsletter root with the repository's rules, glossaries and locales; `translate` runs
-//! through the library (the stand-in answers over real HTTP on 127.0.0.1), and the written
-//! edition is checked with the rules `editions check --strict` uses.
+//! through the library (the stand-in answers over real HTTP on 127.0.0.1), and each written
+//! edition is checked with the rules `editions check --strict` uses, as written and with each
+//! kind of loss of `tests/support/mutate.rs` planted in it. The run fails unless every edition
+//! is written with no finding and every plant is caught.
 //!
 //! ```sh
 //! cargo run --release --example translate_corpus -- ../shared/corpus/python-weekly/docs
@@ -13,22 +16,21 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use editions::check::{check_pair, Context, File, Level};
+use editions::check::File;
 use editions::edition::issue::{self, Layout};
 use editions::edition::lifecycle::{self, Effect, Job, Project};
-use editions::edition::locale::Locale;
-use editions::edition::rules::{self, Rule, UrlRewrite};
-use editions::glossary::Glossary;
+use editions::edition::rules::{Rule, UrlRewrite};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
-use editions::{Document, Lang, SegmentOptions};
+use editions::{Lang, SegmentOptions};
 use support::copy_dir;
+use support::mutate::{Parts, Tally};
 use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -37,6 +39,31 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 struct Rules {
     boilerplate: Vec<Rule>,
     url_rewrite: Vec<UrlRewrite>,
+}
+
+/// The URLs linked from at least `n` of the originals.
+fn repeated(docs: &Path, names: &[String], n: usize) -> HashSet<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for name in names {
+        let text = std::fs::read_to_string(docs.join(name)).unwrap();
+        let urls: HashSet<String> = Parser::new(&text)
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        for u in urls {
+            *counts.entry(u).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, c)| *c >= n)
+        .map(|(u, _)| u)
+        .collect()
 }
 
 fn main() {
@@ -54,14 +81,15 @@ fn main() {
         .filter(|n| n.ends_with(".md") && n.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
     names.sort();
+    let repeated = repeated(&docs, &names, 4);
     let server = StandIn::start(vec![]);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let (mut written, mut clean, mut live, mut failed) = (0, 0, 0, Vec::new());
-    let mut by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut examples: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut written = 0;
+    let mut failed = Vec::new();
+    let mut tally = Tally::default();
     for name in &names {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -87,140 +115,103 @@ fn main() {
             allow: Vec::new(),
         };
         let issue = issue::resolve(&project.layout, original.to_str().unwrap()).unwrap();
-        let job = Job {
-            issue: &issue,
-            target: Lang::En,
-            out: None,
-            dry_run: false,
-            retranslate: false,
-            settings: Settings {
-                source: Lang::Zh,
-                target: Lang::En,
-                batch_chars: 1500,
-                concurrency: 4,
-                max_repairs: 2,
-                price: Default::default(),
-                model_name: MODEL.into(),
-                date: "2026-01-01".into(),
-                skip: Default::default(),
-                distrust: Default::default(),
-                reasons: Default::default(),
-            },
-            today: "2026-01-01".into(),
-        };
-        let memory = Mutex::new(Memory::empty(&project.memory));
-        let result = runtime.block_on(async {
-            let model = Model::new(ModelSettings {
-                base_url: server.base_url(),
-                api_key: KEY.into(),
-                model: MODEL.into(),
-                timeout: Duration::from_secs(30),
-                max_retries: 2,
-                backoff: Duration::from_millis(10),
-            })
-            .unwrap();
-            lifecycle::update(&project, &job, &memory, Some(&model), &Silent).await
-        });
-        let outcome = match result {
-            Ok(o) => o,
-            Err(e) => {
-                failed.push(format!("{name}: {e}"));
-                continue;
-            }
-        };
-        let Effect::Written { text, .. } = &outcome.effect else {
-            failed.push(format!("{name}: not written"));
-            continue;
-        };
-        written += 1;
-        // The edition checked as `editions check --strict` would.
         let source = std::fs::read_to_string(&original).unwrap();
-        let glossary = Glossary::load(&project.glossary, Lang::En).unwrap();
-        let locale = Locale::load(&project.locales, "en").unwrap();
-        let doc = Document::parse(&source, &project.options);
-        let vars = rules::variables(&doc, &outcome.date, &project.original_url);
-        let locale_texts =
-            rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
-        let record = editions::edition::provenance::Record::load(&outcome.record).unwrap();
-        let common = Default::default();
-        let cx = Context {
-            source: Lang::Zh,
-            target: Lang::En,
-            rules: &project.boilerplate,
-            rewrites: &project.url_rewrite,
-            locale_texts: &locale_texts,
-            glossary: &glossary,
-            allow: &[],
-            memory: None,
-            record: record.as_ref(),
-            options: &project.options,
-            strict: true,
-            common_urls: &common,
-        };
-        let checked = check_pair(
-            &File {
-                path: &original,
-                text: &source,
-            },
-            &File {
-                path: &outcome.edition,
-                text,
-            },
-            &cx,
-        );
-        let errors: Vec<_> = checked
-            .findings
-            .iter()
-            .filter(|f| f.level == Level::Error)
-            .collect();
-        if errors.is_empty() {
-            clean += 1;
-        }
-        // The check is live: the same edition with its middle link cut is an error.
-        let links: Vec<usize> = text.match_indices("](http").map(|(i, _)| i).collect();
-        if let Some(&at) = links.get(links.len() / 2) {
-            let open = text[..at].rfind('[').unwrap_or(at);
-            let cut = format!("{}{}", &text[..open], &text[at + 2..]);
-            let mutated = check_pair(
+        for target in [Lang::En, Lang::Ja] {
+            let job = Job {
+                issue: &issue,
+                target,
+                out: None,
+                dry_run: false,
+                retranslate: false,
+                settings: Settings {
+                    source: Lang::Zh,
+                    target,
+                    batch_chars: 1500,
+                    concurrency: 4,
+                    max_repairs: 2,
+                    price: Default::default(),
+                    model_name: MODEL.into(),
+                    date: "2026-01-01".into(),
+                    skip: Default::default(),
+                    distrust: Default::default(),
+                    reasons: Default::default(),
+                },
+                today: "2026-01-01".into(),
+            };
+            let memory = Mutex::new(Memory::empty(&project.memory));
+            let result = runtime.block_on(async {
+                let model = Model::new(ModelSettings {
+                    base_url: server.base_url(),
+                    api_key: KEY.into(),
+                    model: MODEL.into(),
+                    timeout: Duration::from_secs(30),
+                    max_retries: 2,
+                    backoff: Duration::from_millis(10),
+                })
+                .unwrap();
+                lifecycle::update(&project, &job, &memory, Some(&model), &Silent).await
+            });
+            let outcome = match result {
+                Ok(o) => o,
+                Err(e) => {
+                    failed.push(format!("{name} ({target}): {e}"));
+                    continue;
+                }
+            };
+            let Effect::Written { text, .. } = &outcome.effect else {
+                failed.push(format!("{name} ({target}): not written"));
+                continue;
+            };
+            written += 1;
+            let parts = Parts::new(
+                root,
+                &project.boilerplate,
+                &project.url_rewrite,
+                &source,
+                &outcome.date,
+                target,
+                &outcome.record,
+            );
+            tally.add(
+                name,
                 &File {
                     path: &original,
                     text: &source,
                 },
                 &File {
                     path: &outcome.edition,
-                    text: &cut,
+                    text,
                 },
-                &cx,
+                &parts,
+                &repeated,
             );
-            if mutated.findings.iter().any(|f| f.level == Level::Error) {
-                live += 1;
-            } else if std::env::var_os("TRANSLATE_CORPUS_VERBOSE").is_some() {
-                let line = text[..at].matches('\n').count() + 1;
-                println!(
-                    "not caught: {name}: the link on line {line}: {:?}",
-                    &text[open..(at + 60).min(text.len())]
-                );
-            }
-        }
-        for f in errors {
-            *by_rule.entry(f.rule).or_default() += 1;
-            examples
-                .entry(f.rule)
-                .or_insert_with(|| format!("{name}:{}: {}", f.line, f.message));
         }
     }
+    let clean = written - {
+        let with: HashSet<&PathBuf> = tally.unmutated.iter().map(|f| &f.file).collect();
+        with.len()
+    };
     println!(
-        "originals {}; editions written {written}; passing check with no error {clean}/{written}; \
-         with its middle link cut, caught {live}/{written}",
+        "originals {}; editions written {written} (en and ja); with no finding under check --strict {clean}/{written}",
         names.len()
     );
-    for (rule, n) in &by_rule {
-        println!("  {rule:<22} {n:>5}   e.g. {}", examples[rule]);
+    let mut by_rule: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
+    for f in &tally.unmutated {
+        let e = by_rule.entry(f.rule).or_insert((0, f.to_string()));
+        e.0 += 1;
+    }
+    for (rule, (n, example)) in &by_rule {
+        println!("  {rule:<24} {n:>5}   e.g. {example}");
+    }
+    println!("planted losses caught by check --strict (kind, locale, caught/planted):");
+    print!("{}", tally.table());
+    for m in &tally.missed {
+        println!("missed: {m}");
     }
     for f in &failed {
         println!("not written: {f}");
     }
-    if !failed.is_empty() || clean != written {
+    if !failed.is_empty() || !tally.unmutated.is_empty() || !tally.missed.is_empty() {
         std::process::exit(1);
     }
 }

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use support::standin::{StandIn, KEY};
 
+const DATES: [&str; 3] = ["2023-12-30", "2024-01-06", "2025-12-06"];
+
 /// A root whose three fixtures have English editions made by `translate` (stand-in model).
 struct Root {
     dir: tempfile::TempDir,
@@ -15,13 +17,17 @@ struct Root {
 
 impl Root {
     fn translated() -> Self {
+        Self::translated_into("en")
+    }
+
+    fn translated_into(locales: &str) -> Self {
         let dir = support::newsletter_root();
         let root = Root { dir };
         let server = StandIn::start(vec![]);
-        for date in ["2023-12-30", "2024-01-06", "2025-12-06"] {
+        for date in DATES {
             let out = root
                 .cmd()
-                .args(["translate", date])
+                .args(["translate", date, "--to", locales])
                 .env("OPENAI_API_KEY", KEY)
                 .env("OPENAI_BASE_URL", server.base_url())
                 .output()
@@ -449,6 +455,152 @@ fn any_pair_is_checked_by_path() {
     );
     assert!(
         stdout.contains("\nchecked 1 edition (0 missing): "),
+        "{stdout}"
+    );
+}
+
+/// Every kind of loss planted into the English and Japanese editions `translate` made of the
+/// fixtures, one at a time: `check --strict` catches each plant, and finds nothing on the
+/// editions as written.
+#[test]
+fn every_kind_of_planted_loss_is_caught() {
+    use editions::edition::provenance;
+    use editions::Lang;
+    use support::mutate::{Kind, Parts, Tally, KINDS};
+
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<editions::edition::rules::Rule>,
+        url_rewrite: Vec<editions::edition::rules::UrlRewrite>,
+    }
+    let root = Root::translated_into("en,ja");
+    let rules: Rules = toml::from_str(&support::rules_toml()).unwrap();
+    let originals: Vec<String> = DATES
+        .iter()
+        .map(|d| std::fs::read_to_string(root.original(d)).unwrap())
+        .collect();
+    // URLs in more than one original: the season links at the end of every issue.
+    let mut counts = std::collections::HashMap::<String, usize>::new();
+    for text in &originals {
+        let urls: std::collections::HashSet<String> = text
+            .match_indices("](")
+            .map(|(at, _)| text[at + 2..].split([')', ' ']).next().unwrap().to_string())
+            .collect();
+        for u in urls {
+            *counts.entry(u).or_default() += 1;
+        }
+    }
+    let repeated = counts
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(u, _)| u)
+        .collect();
+    let mut tally = Tally::default();
+    for (date, original_text) in DATES.iter().zip(&originals) {
+        for target in [Lang::En, Lang::Ja] {
+            let original = root.original(date);
+            let edition = root
+                .dir
+                .path()
+                .join(format!("docs/{target}/{date}-weekly.md"));
+            let edition_text = std::fs::read_to_string(&edition).unwrap();
+            let record =
+                provenance::path(&root.dir.path().join("provenance"), target.code(), &edition);
+            let parts = Parts::new(
+                root.dir.path(),
+                &rules.boilerplate,
+                &rules.url_rewrite,
+                original_text,
+                date,
+                target,
+                &record,
+            );
+            tally.add(
+                date,
+                &editions::check::File {
+                    path: &original,
+                    text: original_text,
+                },
+                &editions::check::File {
+                    path: &edition,
+                    text: &edition_text,
+                },
+                &parts,
+                &repeated,
+            );
+        }
+    }
+    assert_eq!(tally.editions, 6);
+    assert!(tally.unmutated.is_empty(), "{:#?}", tally.unmutated);
+    for kind in KINDS {
+        assert!(
+            tally.plants.keys().any(|(k, _)| *k == kind),
+            "no edition had a place for {kind:?}:\n{}",
+            tally.table()
+        );
+    }
+    assert!(tally.plants.contains_key(&(Kind::SourceParagraph, "ja")));
+    assert!(
+        tally.missed.is_empty(),
+        "missed {:#?}\n{}",
+        tally.missed,
+        tally.table()
+    );
+}
+
+/// `check --all` pairs the other originals too (season summaries, special issues), as
+/// `other_originals` in editions.toml says; a provenance record it cannot read is a finding at
+/// that record, and the pair is still checked.
+#[test]
+fn all_pairs_every_original_and_a_bad_record_is_a_finding() {
+    let root = Root::translated();
+    let special = root.dir.path().join("docs/2024-07-10-sweekly.md");
+    std::fs::copy(root.original("2024-01-06"), &special).unwrap();
+    let (lines, code) = root.check(&["--all"]);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    let missing: Vec<&Value> = findings(&lines)
+        .into_iter()
+        .filter(|f| f["rule"] == "freshness/missing")
+        .collect();
+    assert_eq!(missing.len(), 1, "{lines:#?}");
+    assert_eq!(
+        missing[0]["message"],
+        format!(
+            "there is no en edition (`{}`): run `editions translate {} --to en`",
+            root.dir
+                .path()
+                .join("docs/en/2024-07-10-sweekly.md")
+                .display(),
+            special.display()
+        )
+    );
+    // Configured away, it is not paired.
+    let config = root.dir.path().join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("other_originals = []\n{text}")).unwrap();
+    let (lines, _) = root.check(&["--all"]);
+    assert!(findings(&lines).is_empty(), "{lines:#?}");
+
+    let record = root
+        .dir
+        .path()
+        .join("provenance/en/2024-01-06-weekly.jsonl");
+    let mut bytes = std::fs::read_to_string(&record).unwrap();
+    bytes.push_str("not json\n");
+    let bad_line = bytes.lines().count();
+    std::fs::write(&record, bytes).unwrap();
+    let out = root.cmd().args(["check", "--all"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "{}:{bad_line}:1: error[file/unreadable]: not a provenance record line: expected ident at line 1 column 2: provenance records are written by editions; restore the file from git, or delete it and run `editions adopt` on the edition\n",
+            record.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nchecked 3 editions (0 missing): 1 error, 0 warnings\n"),
         "{stdout}"
     );
 }

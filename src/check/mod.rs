@@ -130,6 +130,8 @@ struct Inventory {
     code_blocks: Vec<(String, usize)>,
     code_spans: Vec<(String, usize)>,
     headings: Vec<(u8, usize)>,
+    /// For each of `headings`, where its text starts and the text.
+    heading_texts: Vec<(Option<usize>, String)>,
     /// For each section (before the first heading, then after each), its item count.
     items: Vec<(usize, usize)>,
     /// Rows and columns of each table.
@@ -170,6 +172,8 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
     };
     let mut code: Option<(String, usize)> = None;
     let mut heading: Option<(String, Option<String>)> = None;
+    let mut heading_at: Option<usize> = None;
+    let mut heading_body = false;
     // The leading text of the paragraph being read, until its first non-text event.
     let mut leading: Option<String> = None;
     let mut ordered_depth = 0usize;
@@ -209,6 +213,8 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
             Event::Code(c) if body => inv.code_spans.push((c.to_string(), range.start)),
             Event::Start(MdTag::Heading { level, id, .. }) => {
                 heading = Some((String::new(), id.map(|i| i.to_string())));
+                heading_at = None;
+                heading_body = body;
                 if body {
                     inv.headings.push((level as u8, range.start));
                     inv.items.push((range.start, 0));
@@ -216,6 +222,9 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((t, id)) = heading.take() {
+                    if heading_body {
+                        inv.heading_texts.push((heading_at.take(), t.clone()));
+                    }
                     inv.anchors.push(id.unwrap_or_else(|| slug(&t)));
                 }
             }
@@ -257,6 +266,7 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                 }
                 if let Some((h, _)) = &mut heading {
                     h.push_str(&t);
+                    heading_at.get_or_insert(range.start);
                 }
                 if let Some(l) = &mut leading {
                     l.push_str(&t);
@@ -444,6 +454,19 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         push(true, at, "structure/headings", Level::Error, format!(
             "the headings differ from the original's from heading {} on ({} headings there, {} here): keep one heading per original heading, at the same level",
             k + 1, o.headings.len(), e.headings.len()));
+    } else {
+        // A heading whose text the locale's messages replace is written by them: a heading
+        // that is not one of its messages was rewritten.
+        for ((o_at, o_text), (e_at, _)) in o.heading_texts.iter().zip(&e.heading_texts) {
+            let replaced = o_at.is_some_and(|at| !in_body(at, &excluded_o));
+            let written = e_at.is_some_and(|at| !in_body(at, &excluded_e));
+            if replaced && !written {
+                let at = e_at.unwrap_or(0);
+                push(true, at, "structure/headings", Level::Error, format!(
+                    "this heading stands for the original's `{}` (line {}), which the locale's messages write: write the locale's heading, or change the rule in editions.toml",
+                    o_text.trim(), lines_o.line(o_at.unwrap_or(0))));
+            }
+        }
     }
     if o.items.len() == e.items.len() {
         for ((oat, on), (eat, en)) in o.items.iter().zip(&e.items) {

@@ -128,6 +128,9 @@ pub fn numbers(text: &str) -> Vec<Number> {
 
 /// The power of ten a multiplier right after a number stands for, and its length in bytes.
 fn multiplier(rest: &str) -> (u32, usize) {
+    // `7.4 万`: the newsletter often spaces a number from its unit.
+    let after = rest.strip_prefix(' ').unwrap_or(rest);
+    let space = rest.len() - after.len();
     for (m, power) in [
         ("千万", 7),
         ("百万", 6),
@@ -137,8 +140,8 @@ fn multiplier(rest: &str) -> (u32, usize) {
         ("億", 8),
         ("千", 3),
     ] {
-        if rest.starts_with(m) {
-            return (power, m.len());
+        if after.starts_with(m) {
+            return (power, space + m.len());
         }
     }
     let trimmed = rest.trim_start_matches(' ');
@@ -162,7 +165,7 @@ fn multiplier(rest: &str) -> (u32, usize) {
             _ => None,
         };
         if let Some(p) = power {
-            if !it.next().is_some_and(|n| n.is_alphanumeric()) {
+            if !it.next().is_some_and(|n| n.is_ascii_alphanumeric()) {
                 return (p, 1);
             }
         }
@@ -228,7 +231,10 @@ mod tests {
     #[test]
     fn reads_versions_counts_and_units() {
         assert_eq!(values("Python 3.13 发布"), ["3.13"]);
-        assert_eq!(values("1.2万 star，3亿次"), ["12000", "300000000"]);
+        assert_eq!(
+            values("1.2万 star，3亿次，7.4 万人"),
+            ["12000", "300000000", "74000"]
+        );
         assert_eq!(values("12,000 stars, 12K forks"), ["12000", "12000"]);
         assert_eq!(values("1.5 million users"), ["1500000"]);
         assert_eq!(values("３．１３"), ["3.13"]);

@@ -21,8 +21,9 @@ use crate::markdown::segment::markdown_options;
 pub struct Block {
     /// Its shape, as paired.
     pub key: String,
-    /// Byte offset of its start.
+    /// Its bytes.
     pub start: usize,
+    pub end: usize,
     /// Its text, to name it and read its script.
     pub text: String,
     /// Whether it is a paragraph (or a list item's text), which this rule accounts for.
@@ -41,18 +42,20 @@ pub fn blocks(
     let mut open: Option<(String, usize, String, String)> = None;
     let mut meta = false;
     let mut code_depth = false;
-    let finish = |open: &mut Option<(String, usize, String, String)>, out: &mut Vec<Block>| {
-        if let Some((kind, start, key, words)) = open.take() {
-            if in_body(start, excluded) {
-                out.push(Block {
-                    paragraph: kind == "p",
-                    key: format!("{kind}{key}"),
-                    start,
-                    text: words.trim().to_string(),
-                });
+    let finish =
+        |open: &mut Option<(String, usize, String, String)>, out: &mut Vec<Block>, end: usize| {
+            if let Some((kind, start, key, words)) = open.take() {
+                if in_body(start, excluded) {
+                    out.push(Block {
+                        paragraph: kind == "p",
+                        key: format!("{kind}{key}"),
+                        start,
+                        end: text[start..end].trim_end().len() + start,
+                        text: words.trim().to_string(),
+                    });
+                }
             }
-        }
-    };
+        };
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::MetadataBlock(_)) => meta = true,
@@ -60,7 +63,7 @@ pub fn blocks(
             _ if meta => {}
             Event::Start(Tag::Item) => {
                 // A tight item's text is its own leaf; one with paragraphs is not.
-                finish(&mut open, &mut out);
+                finish(&mut open, &mut out, range.start);
                 open = Some(("p".into(), range.start, String::new(), String::new()));
             }
             Event::Start(
@@ -83,7 +86,7 @@ pub fn blocks(
                         open = None;
                     }
                 }
-                finish(&mut open, &mut out);
+                finish(&mut open, &mut out, range.start);
                 let kind = match tag {
                     Tag::Paragraph => "p".to_string(),
                     Tag::Heading { level, .. } => format!("h{}", level as u8),
@@ -109,7 +112,7 @@ pub fn blocks(
                     && !matches!(event, Event::End(TagEnd::Table));
                 if !keep_table {
                     code_depth = false;
-                    finish(&mut open, &mut out);
+                    finish(&mut open, &mut out, range.end);
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -137,7 +140,7 @@ pub fn blocks(
             _ => {}
         }
     }
-    finish(&mut open, &mut out);
+    finish(&mut open, &mut out, text.len());
     out
 }
 

@@ -48,11 +48,40 @@ pub fn run(
     let started = Instant::now();
     let source = config.source_lang()?;
     let targets = config.targets(&args.to)?;
-    let dates = if args.all || args.dates.is_empty() {
-        issue::all_dates(&config.layout(root))
+    // What to check: (the name an issue is resolved by, the edition's path when given).
+    let names: Vec<(String, Option<PathBuf>)> = if args.all || args.dates.is_empty() {
+        // Every original the patterns match, the other originals by path, in date order.
+        let layout = config.layout(root);
+        let mut all: Vec<(String, String)> = issue::all_dates(&layout)
+            .into_iter()
+            .map(|d| (d.clone(), d))
+            .collect();
+        for pattern in &config.other_originals {
+            all.extend(
+                issue::matching(root, pattern)
+                    .into_iter()
+                    .map(|(d, path)| (d, path.to_string_lossy().into_owned())),
+            );
+        }
+        all.sort();
+        all.into_iter().map(|(_, name)| (name, None)).collect()
     } else {
-        args.dates.clone()
+        // `check ORIGINAL EDITION`: a path, then the path of its edition.
+        let mut out = Vec::new();
+        let mut given = args.dates.iter().peekable();
+        while let Some(name) = given.next() {
+            let by_path = name.ends_with(".md") || Path::new(name).is_file();
+            let edition = match given.peek() {
+                Some(next) if by_path && Path::new(next.as_str()).is_file() => {
+                    given.next().map(PathBuf::from)
+                }
+                _ => None,
+            };
+            out.push((name.clone(), edition));
+        }
+        out
     };
+    let dates: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
     let options = SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
@@ -68,19 +97,12 @@ pub fn run(
     for target in targets {
         let glossary = Glossary::load(&root.join(&config.glossary), target)?;
         let locale = Locale::load(&locales_dir, target.code())?;
-        let mut names = dates.iter().peekable();
-        while let Some(name) = names.next() {
+        for (name, explicit) in &names {
             let date = name;
             let issue = issue::resolve(&config.layout(root), name)?;
-            // `check ORIGINAL EDITION`: a path, then the path of its edition.
-            let explicit = match names.peek() {
-                Some(next) if !issue.by_date && Path::new(next.as_str()).is_file() => {
-                    Some(PathBuf::from(names.next().expect("peeked")))
-                }
-                _ => None,
-            };
-            let edition_path =
-                explicit.unwrap_or_else(|| issue.edition(&config.layout(root), target));
+            let edition_path = explicit
+                .clone()
+                .unwrap_or_else(|| issue.edition(&config.layout(root), target));
             let original = issue.original.clone();
             let date = issue.date.clone().unwrap_or_else(|| date.clone());
             let date = &date;
@@ -105,7 +127,7 @@ pub fn run(
                         column: 1,
                         rule: "freshness/missing",
                         level: if args.strict { Level::Error } else { Level::Warning },
-                        message: format!("there is no {target} edition (`{}`): run `editions translate {date} --to {target}`", edition_path.display()),
+                        message: format!("there is no {target} edition (`{}`): run `editions translate {} --to {target}`", edition_path.display(), if issue.by_date { date.clone() } else { original.display().to_string() }),
                     });
                 }
                 Ok(bytes) => {
@@ -119,11 +141,36 @@ pub fn run(
                             continue;
                         }
                     };
-                    let record = Record::load(&provenance::path(
+                    // A record that cannot be read is a finding at it; the pair is still
+                    // checked, its freshness asked of the memory.
+                    let record = match Record::load(&provenance::path(
                         &root.join(&config.provenance),
                         target.code(),
                         &edition_path,
-                    ))?;
+                    )) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let (file, line) = match &e {
+                                provenance::ProvenanceError::Malformed { path, line, .. } => {
+                                    (path.clone(), *line)
+                                }
+                                provenance::ProvenanceError::Read { path, .. } => (path.clone(), 1),
+                            };
+                            // The finding carries the place; the message says the rest.
+                            let text = e.to_string();
+                            let place = format!("{}:{line}: ", file.display());
+                            let message = text.strip_prefix(&place).unwrap_or(&text);
+                            findings.push(Finding {
+                                file,
+                                line,
+                                column: 1,
+                                rule: "file/unreadable",
+                                level: Level::Error,
+                                message: message.replace("\n  hint: ", ": "),
+                            });
+                            None
+                        }
+                    };
                     let doc = Document::parse(&original_text.text, &options);
                     let vars = edition::variables(&doc, date, &config.original_url);
                     let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
@@ -153,7 +200,7 @@ pub fn run(
                         &cx,
                     );
                     summary.body_links += outcome.body_links;
-                    findings = outcome.findings;
+                    findings.extend(outcome.findings);
                 }
             }
             for f in &findings {

@@ -24,6 +24,9 @@ pub struct Config {
     pub originals: String,
     /// Where editions are written; `{locale}` and `{date}` are filled in.
     pub editions: String,
+    /// Other originals `check --all` pairs (season summaries, special issues), relative to the
+    /// root, each with one `{date}`; their editions are beside them, in `{locale}/`.
+    pub other_originals: Vec<String>,
     /// Language of the originals.
     pub source: String,
     /// Locales translated when `--to` is not given.
@@ -87,6 +90,10 @@ impl Default for Config {
         Config {
             originals: "docs/{date}-weekly.md".into(),
             editions: "docs/{locale}/{date}-weekly.md".into(),
+            other_originals: vec![
+                "docs/{date}-sweekly.md".into(),
+                "docs/{date}-iweekly.md".into(),
+            ],
             source: "zh".into(),
             targets: vec!["en".into()],
             glossary: "glossary".into(),

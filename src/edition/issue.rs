@@ -165,7 +165,16 @@ fn list(dates: &[String]) -> String {
 
 /// Every issue date under the originals' folder, sorted.
 pub fn all_dates(layout: &Layout) -> Vec<String> {
-    let pattern = layout.root.join(&layout.originals);
+    matching(&layout.root, &layout.originals)
+        .into_iter()
+        .map(|(date, _)| date)
+        .collect()
+}
+
+/// The files that `pattern` (relative to `root`, with one `{date}`) matches, with their
+/// dates, sorted by date.
+pub fn matching(root: &Path, pattern: &str) -> Vec<(String, PathBuf)> {
+    let pattern = root.join(pattern);
     let pattern = pattern.to_string_lossy();
     let Some((prefix, suffix)) = pattern.split_once("{date}") else {
         return Vec::new();
@@ -177,7 +186,7 @@ pub fn all_dates(layout: &Layout) -> Vec<String> {
         ),
         None => (PathBuf::from("."), prefix.to_string()),
     };
-    let mut dates: Vec<String> = std::fs::read_dir(&dir)
+    let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .flatten()
@@ -187,13 +196,13 @@ pub fn all_dates(layout: &Layout) -> Vec<String> {
                     let date = rest.strip_suffix(suffix)?;
                     date.parse::<jiff::civil::Date>()
                         .ok()
-                        .map(|_| date.to_string())
+                        .map(|_| (date.to_string(), e.path()))
                 })
                 .collect()
         })
         .unwrap_or_default();
-    dates.sort();
-    dates
+    found.sort();
+    found
 }
 
 /// Up to three existing issue dates nearest to `name`, in date order.

@@ -117,14 +117,14 @@ fn urls(text: &str) -> impl Iterator<Item = &str> {
         }
         let end = rest
             .find(|c: char| {
-                c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | '<' | '，' | '。' | '）')
+                // Text that follows a URL without a space (`”`, `，`, Chinese) ends it.
+                !c.is_ascii_graphic() || matches!(c, '"' | '\'' | ')' | '>' | '<')
             })
             .unwrap_or(rest.len());
         Some(rest[..end].trim_end_matches(['.', ',', ';', ':']))
     })
 }
 
-/// The first run of characters matching `letter`, with a little context.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+#[allow(dead_code)]
+pub mod mutate;
 pub mod standin;
 
 use std::path::Path;

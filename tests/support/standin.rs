@@ -418,7 +418,18 @@ fn is_cjk(c: char) -> bool {
 /// Chinese replaced by English-looking words, full-width punctuation made ASCII; tags, entities
 /// and line breaks kept.
 pub fn pseudo_english(source: &str, glossary: &[(String, String)]) -> String {
-    let mut text = source.to_string();
+    let mut text = large_numbers(source, |n| {
+        // 74000 as `74,000`, as an English text writes it.
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(d);
+        }
+        out
+    });
     for (s, t) in glossary {
         text = text.replace(s.as_str(), &format!(" {t} "));
     }
@@ -488,8 +499,17 @@ pub fn pseudo_japanese(source: &str, glossary: &[(String, String)]) -> String {
         "深く学ぶ",
         "使い方",
     ];
-    // Glossary targets are set aside as private-use markers, so that their kanji stay.
-    let mut text = source.to_string();
+    // Glossary targets are set aside as private-use markers, so that their kanji stay; large
+    // numbers are written with Japanese units.
+    let mut text = large_numbers(source, |n| {
+        if n % 100_000_000 == 0 {
+            format!("{}\u{E002}", n / 100_000_000)
+        } else if n % 10_000 == 0 {
+            format!("{}\u{E003}", n / 10_000)
+        } else {
+            n.to_string()
+        }
+    });
     for (i, (s, _)) in glossary.iter().enumerate() {
         text = text.replace(s.as_str(), &format!("\u{E000}{i}\u{E001}"));
     }
@@ -515,6 +535,42 @@ pub fn pseudo_japanese(source: &str, glossary: &[(String, String)]) -> String {
     for (i, (_, t)) in glossary.iter().enumerate() {
         out = out.replace(&format!("\u{E000}{i}\u{E001}"), t);
     }
+    out.replace('\u{E002}', "億").replace('\u{E003}', "万")
+}
+
+/// `source` with each number followed by `万` or `亿` (`7.4 万`, `3亿`) written by `write` as
+/// the whole number it stands for.
+fn large_numbers(source: &str, write: impl Fn(u64) -> String) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(tail.len());
+        let (number, after) = tail.split_at(len);
+        let unit = after.strip_prefix(' ').unwrap_or(after);
+        let scale = [
+            ("千万", 10_000_000.0),
+            ("百万", 1_000_000.0),
+            ("万", 10_000.0),
+            ("亿", 100_000_000.0),
+        ]
+        .into_iter()
+        .find(|(u, _)| unit.starts_with(u));
+        match (scale, number.parse::<f64>()) {
+            (Some((u, scale)), Ok(n)) => {
+                out.push_str(&write((n * scale).round() as u64));
+                rest = &unit[u.len()..];
+            }
+            _ => {
+                out.push_str(number);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
