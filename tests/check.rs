@@ -604,3 +604,82 @@ fn all_pairs_every_original_and_a_bad_record_is_a_finding() {
         "{stdout}"
     );
 }
+
+/// `--format sarif` writes a SARIF 2.1.0 log that the standard's JSON schema (shipped in
+/// `fixtures/sarif/`) accepts: the catalog's rules with their help, one result per finding,
+/// at the finding's place, with a path relative to where editions runs.
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let root = Root::translated();
+    root.edit(
+        &root.edition("2024-01-06"),
+        "pubDate: 2024-01-06",
+        "pubDate: 2024-01-07",
+    );
+    std::fs::remove_file(root.edition("2023-12-30")).unwrap();
+    let out = root
+        .cmd()
+        .current_dir(root.dir.path())
+        .args(["check", "--all", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sarif/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    compiler
+        .add_resource("file:///sarif-schema-2.1.0.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("file:///sarif-schema-2.1.0.json", &mut schemas)
+        .unwrap();
+    if let Err(e) = schemas.validate(&log, index) {
+        panic!("not valid SARIF 2.1.0: {e:#}\n{log:#}");
+    }
+    // The schema holds: a log that breaks it is refused (the validation is live).
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(schemas.validate(&broken, index).is_err());
+
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), editions::check::catalog::RULES.len());
+    assert!(rules
+        .iter()
+        .all(|r| !r["help"]["text"].as_str().unwrap().is_empty()));
+    let results = run["results"].as_array().unwrap();
+    let (lines, _) = root.check(&["--all"]);
+    assert_eq!(results.len(), findings(&lines).len());
+    let value = results
+        .iter()
+        .find(|r| r["ruleId"] == "front-matter/value")
+        .expect("the changed pubDate");
+    assert_eq!(
+        rules[value["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "front-matter/value"
+    );
+    assert_eq!(value["level"], "error");
+    assert_eq!(
+        value["locations"][0]["physicalLocation"],
+        serde_json::json!({
+            "artifactLocation": { "uri": "docs/en/2024-01-06-weekly.md" },
+            "region": { "startLine": 3, "startColumn": 1 }
+        })
+    );
+    assert_eq!(
+        value["message"]["text"],
+        "`pubDate` is `2024-01-07` here and `2024-01-06` in the original: only translated fields (title) may differ; copy it byte for byte"
+    );
+    let missing = results
+        .iter()
+        .find(|r| r["ruleId"] == "freshness/missing")
+        .unwrap();
+    assert_eq!(missing["level"], "warning");
+    assert_eq!(run["properties"]["summary"]["errors"], 1);
+}

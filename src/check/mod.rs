@@ -27,6 +27,7 @@ use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
 use crate::memory::Memory;
 
+pub mod catalog;
 pub mod front_matter;
 pub mod numbers;
 pub mod paragraphs;

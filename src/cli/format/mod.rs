@@ -2,6 +2,7 @@
 
 mod github;
 mod json;
+mod sarif;
 mod text;
 
 use std::collections::BTreeMap;
@@ -56,6 +57,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow annotations.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and CI dashboards.
+    Sarif,
 }
 
 pub fn report(format: Format) -> Box<dyn Report> {
@@ -63,5 +66,6 @@ pub fn report(format: Format) -> Box<dyn Report> {
         Format::Text => Box::new(text::Text),
         Format::Json => Box::new(json::Json),
         Format::Github => Box::new(github::Github),
+        Format::Sarif => Box::<sarif::Sarif>::default(),
     }
 }
