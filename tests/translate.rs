@@ -730,6 +730,37 @@ fn a_number_the_model_adds_to_an_item_is_dropped_and_the_locale_numbers_it() {
     }
 }
 
+/// A number the model's translation lost is asked for again once, with `check`'s finding as
+/// the reason, and the edition is written with it.
+#[test]
+fn a_number_the_model_lost_is_asked_for_again() {
+    let root = Root::new(MODEL);
+    std::fs::write(
+        root.path().join("docs/2024-02-03-weekly.md"),
+        "本周推荐：Python 3.13 发布了，已有 1.2 万人试用。\n",
+    )
+    .unwrap();
+    let server = StandIn::start(vec![Fault::ChangeNumber]);
+    let out = translate_date(&root, &server, "2024-02-03");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "asked again once");
+    assert!(
+        requests[1].user.contains("3.13")
+            && requests[1]
+                .system
+                .contains("has `3.13`, which this translation does not"),
+        "the reason goes with the second request: {:?}",
+        requests[1]
+    );
+    let edition =
+        std::fs::read_to_string(root.path().join("docs/en/2024-02-03-weekly.md")).unwrap();
+    assert!(
+        edition.contains("Python 3.13") && edition.contains("12,000"),
+        "{edition}"
+    );
+}
+
 /// A model that loses a link again when asked again: no edition, and the lost link reported
 /// as `check` reports it.
 #[test]

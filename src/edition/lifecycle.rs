@@ -457,9 +457,32 @@ pub async fn update(
         match assembly.build(&translations, &verbatim) {
             Ok(built) => {
                 // The edition is checked with `check`'s rules before it is written.
-                let errors = edition_check(&checker, &built.text);
+                let (errors, lost_numbers) = edition_check(&checker, &built.text);
                 if errors.is_empty() {
-                    break built;
+                    // A number a model's translation lost is asked for again once, with the
+                    // reason; if it is still lost, the edition is written and `check` warns
+                    // (an error under --strict). A person's text is not asked again.
+                    let askable: Vec<(crate::check::Finding, String)> = if checked {
+                        Vec::new()
+                    } else {
+                        culprits(&lost_numbers, &doc, &built, &job.issue.original)
+                            .into_iter()
+                            .filter(|(_, id)| !verbatim.contains(id))
+                            .collect()
+                    };
+                    if askable.is_empty() {
+                        break built;
+                    }
+                    checked = true;
+                    settings.distrust = askable
+                        .iter()
+                        .filter_map(|(_, id)| Some((id.clone(), translations.get(id)?.clone())))
+                        .collect();
+                    settings.reasons = askable
+                        .iter()
+                        .map(|(f, id)| (id.clone(), f.message.clone()))
+                        .collect();
+                    continue;
                 }
                 let culprits = culprits(&errors, &doc, &built, &job.issue.original);
                 let askable = !checked
@@ -662,8 +685,11 @@ struct Checker<'a> {
 }
 
 /// The error-level findings of `check` on an assembled edition (freshness aside: it is being
-/// brought up to date).
-fn edition_check(checker: &Checker<'_>, edition: &str) -> Vec<crate::check::Finding> {
+/// brought up to date), and its numbers the translations lost (warnings).
+fn edition_check(
+    checker: &Checker<'_>,
+    edition: &str,
+) -> (Vec<crate::check::Finding>, Vec<crate::check::Finding>) {
     let outcome = crate::check::check_pair(
         &crate::check::File {
             path: checker.original_path,
@@ -675,11 +701,15 @@ fn edition_check(checker: &Checker<'_>, edition: &str) -> Vec<crate::check::Find
         },
         &checker.cx,
     );
-    outcome
+    let (errors, warnings): (Vec<_>, Vec<_>) = outcome
         .findings
         .into_iter()
-        .filter(|f| f.level == crate::check::Level::Error)
-        .collect()
+        .partition(|f| f.level == crate::check::Level::Error);
+    let numbers = warnings
+        .into_iter()
+        .filter(|f| f.rule == "numbers/missing")
+        .collect();
+    (errors, numbers)
 }
 
 /// The segment behind each finding: the one whose lines hold it, in the edition or in the

@@ -60,6 +60,8 @@ pub enum Fault {
     Length,
     /// `400` saying `response_format` is not supported (only when it was sent).
     RejectResponseFormat,
+    /// The first digit of the first segment that has one changed (`3.13` → `4.13`).
+    ChangeNumber,
 }
 
 /// One request as received.
@@ -293,6 +295,17 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     match (&fault, first) {
         (Some(Fault::MissingId), Some(id)) => {
             answer.remove(&id);
+        }
+        (Some(Fault::ChangeNumber), Some(_)) => {
+            if let Some((id, t)) = answer
+                .iter()
+                .find(|(_, t)| t.contains(|c: char| c.is_ascii_digit()))
+            {
+                let at = t.find(|c: char| c.is_ascii_digit()).unwrap();
+                let d = t.as_bytes()[at] - b'0';
+                let changed = format!("{}{}{}", &t[..at], (d + 1) % 10, &t[at + 1..]);
+                answer.insert(id.clone(), changed);
+            }
         }
         (Some(Fault::DropLink), Some(_)) => {
             if let Some((id, t)) = answer.iter().find(|(_, t)| t.contains("<a")) {
