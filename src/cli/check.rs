@@ -94,6 +94,7 @@ pub fn run(
     };
     let mut report = format::report(args.format);
     let mut summary = Summary::default();
+    let mut unreadable_originals: HashSet<PathBuf> = HashSet::new();
     for target in targets {
         let glossary = Glossary::load(&root.join(&config.glossary), target)?;
         let locale = Locale::load(&locales_dir, target.code())?;
@@ -110,7 +111,10 @@ pub fn run(
             // checked.
             let original_text = match SourceText::read(&original) {
                 Ok(t) => t,
+                // Once, not once per locale.
+                Err(_) if unreadable_originals.contains(&original) => continue,
                 Err(e) => {
+                    unreadable_originals.insert(original.clone());
                     let f = unreadable(&original, &e);
                     summary.add(&f);
                     report.finding(out, &f)?;

@@ -107,10 +107,11 @@ impl Tally {
         let (base, findings) = errors(original, edition, &cx);
         self.editions += 1;
         self.unmutated.extend(findings);
-        for kind in KINDS {
-            let Some(mutated) = plant(kind, original.text, edition.text, &cx, repeated) else {
-                continue;
-            };
+        for (kind, mutated) in KINDS.iter().flat_map(|&k| {
+            plants(k, original.text, edition.text, &cx, repeated)
+                .into_iter()
+                .map(move |m| (k, m))
+        }) {
             let file = check::File {
                 path: edition.path,
                 text: &mutated,
@@ -181,8 +182,46 @@ pub const KINDS: [Kind; 11] = [
     Kind::Number,
 ];
 
-fn middle<T: Clone>(v: &[T]) -> Option<T> {
-    v.get(v.len() / 2).cloned()
+/// Which of the places a kind of loss can go a plant takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    First,
+    Middle,
+    Last,
+}
+
+impl Pick {
+    fn index(self, len: usize) -> usize {
+        match self {
+            Pick::First => 0,
+            Pick::Middle => len / 2,
+            Pick::Last => len.saturating_sub(1),
+        }
+    }
+
+    fn of<T: Clone>(self, v: &[T]) -> Option<T> {
+        v.get(self.index(v.len())).cloned()
+    }
+}
+
+/// `edition` with one loss of `kind` planted at each of the first, middle and last places it
+/// can go (fewer when they coincide); none when it has nothing of the kind.
+pub fn plants(
+    kind: Kind,
+    original: &str,
+    edition: &str,
+    cx: &Context<'_>,
+    repeated: &HashSet<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pick in [Pick::First, Pick::Middle, Pick::Last] {
+        if let Some(m) = plant(kind, pick, original, edition, cx, repeated) {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 fn splice(text: &str, range: Range<usize>, with: &str) -> String {
@@ -206,10 +245,11 @@ fn is_item_title(text: &str) -> bool {
         || t.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
 }
 
-/// `edition` with one loss of `kind` planted, or `None` when it has nothing of the kind.
-/// `repeated` holds the URLs found in several originals.
+/// `edition` with one loss of `kind` planted at the place `pick` says, or `None` when it has
+/// nothing of the kind. `repeated` holds the URLs found in several originals.
 pub fn plant(
     kind: Kind,
+    pick: Pick,
     original: &str,
     edition: &str,
     cx: &Context<'_>,
@@ -249,11 +289,11 @@ pub fn plant(
                     _ => {}
                 }
             }
-            if let Some((range, with)) = middle(&candidates) {
+            if let Some((range, with)) = pick.of(&candidates) {
                 return Some(splice(edition, range, &with));
             }
             // No inline code: a code block loses its last line.
-            let block = middle(&code_blocks)?;
+            let block = pick.of(&code_blocks)?;
             let inner = &edition[block.clone()];
             let lines: Vec<&str> = inner.lines().collect();
             let cut = lines.len().checked_sub(2).filter(|&k| k >= 1)?;
@@ -277,7 +317,7 @@ pub fn plant(
                     _ => None,
                 })
                 .collect();
-            let r = middle(&headings)?;
+            let r = pick.of(&headings)?;
             let text = &edition[r.clone()];
             let marker = text.len() - text.trim_start_matches('#').trim_start().len();
             let end = r.start + text.trim_end().len();
@@ -289,7 +329,7 @@ pub fn plant(
                 .iter()
                 .filter(|e| !cx.options.front_matter_fields.iter().any(|f| f == e.key))
                 .collect();
-            let entry = fixed.first()?;
+            let entry = pick.of(&fixed)?;
             let line_start: usize = edition
                 .split_inclusive('\n')
                 .take(entry.line - 1)
@@ -324,7 +364,7 @@ pub fn plant(
                         }
                 })
                 .collect();
-            let b = middle(&wanted)?;
+            let b = pick.of(&wanted)?;
             Some(splice(edition, whole(edition, b), ""))
         }
         Kind::SourceParagraph => {
@@ -346,7 +386,7 @@ pub fn plant(
             if o.len() != e.len() {
                 return None;
             }
-            let k = o.len() / 2;
+            let k = pick.index(o.len());
             let (ob, eb) = (o.get(k)?, e.get(k)?);
             Some(splice(
                 edition,
@@ -395,7 +435,7 @@ pub fn plant(
                     }
                 }
             }
-            let at = middle(&candidates)?;
+            let at = pick.of(&candidates)?;
             let d = edition.as_bytes()[at] - b'0';
             Some(splice(edition, at..at + 1, &((d + 1) % 10).to_string()))
         }
