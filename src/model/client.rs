@@ -126,6 +126,8 @@ pub struct Model {
     counters: Arc<Counters>,
     /// Cleared when the server rejects `response_format`.
     json_mode: AtomicBool,
+    /// The run's request slots: every request of every issue waits here.
+    pool: crate::model::pool::Pool,
 }
 
 /// A timed-out attempt, as an error the client can carry.
@@ -242,7 +244,20 @@ impl Model {
             settings,
             counters: Arc::new(Counters::default()),
             json_mode: AtomicBool::new(true),
+            pool: crate::model::pool::Pool::new(usize::MAX / 2),
         })
+    }
+
+    /// At most `slots` requests in flight at once, across everything this model serves (every
+    /// issue and locale of a run), the largest waiting request first.
+    pub fn with_concurrency(mut self, slots: usize) -> Self {
+        self.pool = crate::model::pool::Pool::new(slots);
+        self
+    }
+
+    /// Requests in flight now.
+    pub fn in_flight(&self) -> usize {
+        self.pool.busy()
     }
 
     /// Whether the HTTP client was built (a request was about to be sent).
@@ -288,6 +303,8 @@ impl Model {
 
     /// Sends one system and one user message and returns the answer.
     pub async fn complete(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        // The answer is about as long as the source: the user message's size ranks it.
+        let _slot = self.pool.acquire(user.len()).await;
         let mut unreadable = 0;
         loop {
             let json_mode = self.json_mode.load(Ordering::Relaxed);

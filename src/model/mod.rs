@@ -4,11 +4,13 @@
 //! - [`validate`]: checking a model's translation of a segment.
 //! - [`batch`]: packing segments into requests.
 //! - [`client`]: the OpenAI-compatible client and its retry policy.
+//! - [`pool`]: the run's request slots, shared by every issue and locale, largest first.
 //! - [`run`]: the translation run: memory first, then batches, validation, repair and memory
 //!   writes.
 
 pub mod batch;
 pub mod client;
+pub mod pool;
 pub mod prompt;
 pub mod run;
 pub mod validate;

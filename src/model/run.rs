@@ -329,24 +329,126 @@ fn look_up<'d>(
 }
 
 fn batch_messages(
-    segs: &[&Segment],
+    units: &[Unit<'_>],
     glossary: &Glossary,
     settings: &Settings,
     rejected: &[(String, String)],
 ) -> (String, String) {
-    let text: String = segs
+    let text: String = units
         .iter()
-        .map(|s| s.plain_text())
+        .map(|u| match u.part {
+            None => u.seg.plain_text(),
+            Some(_) => u.text.clone(),
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let terms = glossary.terms_in(&text);
     let keep = glossary.keep_in(&text);
     let system = prompt::system_message(settings.source, settings.target, &terms, &keep, rejected);
-    let map: BTreeMap<String, String> = segs
-        .iter()
-        .map(|s| (s.id.clone(), s.tagged.clone()))
-        .collect();
+    let map: BTreeMap<String, String> = units.iter().map(|u| (u.id(), u.text.clone())).collect();
     (system, prompt::user_message(&map))
+}
+
+/// A part of a segment cut at a soft line break: its place among the segment's parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Part {
+    index: usize,
+    count: usize,
+    /// The part size the segment was cut with, to cut it the same way again.
+    size: usize,
+}
+
+/// What one entry of a request holds: a whole segment, or a part of a long one.
+#[derive(Debug, Clone)]
+struct Unit<'d> {
+    seg: &'d Segment<'d>,
+    part: Option<Part>,
+    /// The tagged text sent.
+    text: String,
+}
+
+impl Unit<'_> {
+    /// The id the model sees: the segment's, and `.N` for its N-th part.
+    fn id(&self) -> String {
+        match self.part {
+            None => self.seg.id.clone(),
+            Some(p) => format!("{}.{}", self.seg.id, p.index + 1),
+        }
+    }
+}
+
+/// Parts are never made smaller than this.
+const MIN_PART_CHARS: usize = 800;
+
+/// A segment's parts, cut at soft line breaks into about `part` characters each; one unit,
+/// the whole segment, when it is short enough or cannot be cut.
+fn units_of<'d>(seg: &'d Segment<'d>, part: usize) -> Vec<Unit<'d>> {
+    let points = if seg.tagged.chars().count() > part + part / 4 {
+        batch::split_points(&seg.tagged, part)
+    } else {
+        Vec::new()
+    };
+    if points.is_empty() {
+        return vec![Unit {
+            seg,
+            part: None,
+            text: seg.tagged.clone(),
+        }];
+    }
+    let mut bounds = vec![0];
+    bounds.extend(points);
+    bounds.push(seg.tagged.len());
+    let count = bounds.len() - 1;
+    bounds
+        .windows(2)
+        .enumerate()
+        .map(|(index, w)| Unit {
+            seg,
+            part: Some(Part {
+                index,
+                count,
+                size: part,
+            }),
+            text: seg.tagged[w[0]..w[1]].to_string(),
+        })
+        .collect()
+}
+
+/// The size of a part for these pending segments: their share of one slot, within the batch
+/// budget, never below [`MIN_PART_CHARS`].
+fn part_size(pending: &[&Segment<'_>], settings: &Settings) -> usize {
+    let total: usize = pending.iter().map(|s| s.tagged.chars().count()).sum();
+    (total / settings.concurrency.max(1))
+        .min(settings.batch_chars)
+        .max(MIN_PART_CHARS)
+}
+
+/// The pending segments as units (a segment too long to be anything but the run's
+/// bottleneck cut into parts), packed into balanced batches, largest first.
+fn packed<'d>(pending: &[&'d Segment<'d>], settings: &Settings) -> Vec<Vec<Unit<'d>>> {
+    let part = part_size(pending, settings);
+    let mut units: Vec<Unit<'d>> = Vec::new();
+    let mut starts = Vec::new();
+    for &seg in pending {
+        let start = batch::starts_group(seg);
+        let cut = units_of(seg, part);
+        // Parts travel as units of their own, so that they spread over the slots.
+        let whole = cut.len() == 1;
+        for u in cut {
+            starts.push(start || !whole);
+            units.push(u);
+        }
+    }
+    let sizes: Vec<usize> = units.iter().map(|u| u.text.chars().count()).collect();
+    batch::pack_sizes(
+        &sizes,
+        &starts,
+        settings.batch_chars,
+        settings.concurrency.max(1),
+    )
+    .into_iter()
+    .map(|b| b.into_iter().map(|i| units[i].clone()).collect())
+    .collect()
 }
 
 /// What a run would send: batches, a token estimate and a cost estimate.
@@ -359,16 +461,15 @@ pub fn plan(
     let lookup = look_up(doc, glossary, memory, settings)?;
     let mut batches = Vec::new();
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
-    for ids in batch::pack(&lookup.pending, settings.batch_chars) {
-        let segs: Vec<&Segment> = ids.iter().map(|&i| lookup.pending[i]).collect();
-        let (system, user) = batch_messages(&segs, glossary, settings, &[]);
+    for units in packed(&lookup.pending, settings) {
+        let (system, user) = batch_messages(&units, glossary, settings, &[]);
         prompt_tokens += prompt::estimate_tokens(&system) + prompt::estimate_tokens(&user);
         // Chinese to English: about as many tokens out as in; a little more for Japanese.
         completion_tokens +=
             prompt::estimate_tokens(&user) * if settings.target == Lang::Ja { 3 } else { 2 } / 2;
         batches.push(PlannedBatch {
-            ids: segs.iter().map(|s| s.id.clone()).collect(),
-            line: segs[0].line,
+            ids: units.iter().map(Unit::id).collect(),
+            line: units.iter().map(|u| u.seg.line).min().unwrap_or(1),
             system_chars: system.chars().count(),
             user_chars: user.chars().count(),
         });
@@ -388,7 +489,7 @@ pub fn plan(
 
 /// One request's worth of work.
 struct Job<'d> {
-    segs: Vec<&'d Segment<'d>>,
+    units: Vec<Unit<'d>>,
     rejected: Vec<(String, String)>,
     attempt: u32,
 }
@@ -441,20 +542,19 @@ pub async fn translate(
             .counters()
             .retries
             .load(std::sync::atomic::Ordering::Relaxed);
-        let jobs: Vec<Vec<&Segment>> = batch::pack(&lookup.pending, settings.batch_chars)
-            .into_iter()
-            .map(|ids| ids.into_iter().map(|i| lookup.pending[i]).collect())
-            .collect();
+        let jobs = packed(&lookup.pending, settings);
+        let parts: Mutex<HashMap<String, Vec<Option<String>>>> = Mutex::new(HashMap::new());
         let results: Vec<BatchResult> = stream::iter(jobs)
-            .map(|segs| {
+            .map(|units| {
                 run_batch(
-                    segs,
+                    units,
                     glossary,
                     memory,
                     model,
                     settings,
                     progress,
                     &lookup.same_source,
+                    &parts,
                 )
             })
             .buffer_unordered(settings.concurrency.max(1))
@@ -500,50 +600,52 @@ pub async fn translate(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_batch<'d>(
-    segs: Vec<&'d Segment<'d>>,
+    units: Vec<Unit<'d>>,
     glossary: &Glossary,
     memory: &Mutex<Memory>,
     model: &Model,
     settings: &Settings,
     progress: &dyn Progress,
     same_source: &HashMap<&str, Vec<&str>>,
+    parts: &Mutex<HashMap<String, Vec<Option<String>>>>,
 ) -> Result<BatchResult, TranslateError> {
     let mut result = BatchResult::default();
-    let rejected = segs
+    let rejected = units
         .iter()
-        .filter_map(|s| Some((s.id.clone(), settings.reasons.get(&s.id)?.clone())))
+        .filter_map(|u| Some((u.id(), settings.reasons.get(&u.seg.id)?.clone())))
         .collect();
     let mut queue = VecDeque::from([Job {
-        segs,
+        units,
         rejected,
         attempt: 0,
     }]);
     while let Some(job) = queue.pop_front() {
-        let (system, user) = batch_messages(&job.segs, glossary, settings, &job.rejected);
+        let (system, user) = batch_messages(&job.units, glossary, settings, &job.rejected);
         result.requests += 1;
         let completion = model.complete(&system, &user).await?;
         result.prompt_tokens += completion.prompt_tokens;
         result.completion_tokens += completion.completion_tokens;
         if completion.truncated {
-            if job.segs.len() > 1 {
+            if job.units.len() > 1 {
                 progress.note(&format!(
                     "an answer was cut off at the length limit: splitting a batch of {} segments",
-                    job.segs.len()
+                    job.units.len()
                 ));
-                let mut first = job.segs;
+                let mut first = job.units;
                 let second = first.split_off(first.len() / 2);
                 for half in [first, second] {
                     queue.push_back(Job {
-                        segs: half,
+                        units: half,
                         rejected: Vec::new(),
                         attempt: job.attempt,
                     });
                 }
             } else {
-                result.failures.extend(job.segs.iter().map(|s| SegmentFailure {
-                    id: s.id.clone(),
-                    line: s.line,
+                result.failures.extend(job.units.iter().map(|u| SegmentFailure {
+                    id: u.seg.id.clone(),
+                    line: u.seg.line,
                     reason: "the answer was cut off at the model's length limit even for this segment alone (finish_reason: length)".into(),
                 }));
             }
@@ -553,10 +655,11 @@ async fn run_batch<'d>(
             Ok(a) => a,
             Err(e) => {
                 let reason = e.to_string();
+                let again = job.units.clone();
                 retry_or_fail(
                     &mut queue,
                     &mut result,
-                    job.segs.clone(),
+                    again,
                     &reason,
                     job.attempt,
                     settings,
@@ -566,34 +669,68 @@ async fn run_batch<'d>(
             }
         };
         let mut accepted = Vec::new();
-        for seg in &job.segs {
-            let verdict = match answer.get(&seg.id) {
-                None => Err(format!("{} is missing from the answer", seg.id)),
-                Some(t) => {
-                    // An item's number is the locale's to write: one the model added goes.
-                    let t = if seg.item.is_some()
-                        && !seg.tagged.starts_with(|c: char| c.is_ascii_digit())
-                    {
-                        without_item_number(t).to_string()
-                    } else {
-                        t.clone()
-                    };
-                    validate(seg, &t, settings.source, settings.target, glossary)
-                        .map(|()| t)
-                        .map_err(|r| r.to_string())
-                }
-            };
-            match verdict {
-                Ok(t) => accepted.push((*seg, t)),
-                Err(reason) => retry_or_fail(
+        for unit in &job.units {
+            let seg = unit.seg;
+            let Some(t) = answer.get(&unit.id()) else {
+                let reason = format!("{} is missing from the answer", unit.id());
+                retry_or_fail(
                     &mut queue,
                     &mut result,
-                    vec![*seg],
+                    vec![unit.clone()],
                     &reason,
                     job.attempt,
                     settings,
                     progress,
-                ),
+                );
+                continue;
+            };
+            // A part waits for the others: the segment is validated whole, joined again.
+            let whole = match unit.part {
+                None => t.clone(),
+                Some(p) => {
+                    let mut parts = parts.lock().expect("parts lock");
+                    let slots = parts
+                        .entry(seg.id.clone())
+                        .or_insert_with(|| vec![None; p.count]);
+                    slots[p.index] = Some(t.trim_end_matches('\n').to_string());
+                    if slots.iter().any(Option::is_none) {
+                        continue;
+                    }
+                    let joined = slots
+                        .iter()
+                        .flatten()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    parts.remove(&seg.id);
+                    joined
+                }
+            };
+            // An item's number is the locale's to write: one the model added goes.
+            let whole =
+                if seg.item.is_some() && !seg.tagged.starts_with(|c: char| c.is_ascii_digit()) {
+                    without_item_number(&whole).to_string()
+                } else {
+                    whole
+                };
+            match validate(seg, &whole, settings.source, settings.target, glossary) {
+                Ok(()) => accepted.push((seg, whole)),
+                Err(r) => {
+                    // A cut segment is asked again whole, in its parts.
+                    let again = match unit.part {
+                        None => vec![unit.clone()],
+                        Some(p) => units_of(seg, p.size),
+                    };
+                    retry_or_fail(
+                        &mut queue,
+                        &mut result,
+                        again,
+                        &r.to_string(),
+                        job.attempt,
+                        settings,
+                        progress,
+                    )
+                }
             }
         }
         if !accepted.is_empty() {
@@ -630,32 +767,43 @@ async fn run_batch<'d>(
 fn retry_or_fail<'d>(
     queue: &mut VecDeque<Job<'d>>,
     result: &mut BatchResult,
-    segs: Vec<&'d Segment<'d>>,
+    units: Vec<Unit<'d>>,
     reason: &str,
     attempt: u32,
     settings: &Settings,
     progress: &dyn Progress,
 ) {
     if attempt < settings.max_repairs {
-        for seg in segs {
+        // The parts of one segment go together; every other unit alone.
+        let mut jobs: Vec<Vec<Unit<'d>>> = Vec::new();
+        for u in units {
+            match jobs.last_mut() {
+                Some(j) if u.part.is_some() && j[0].seg.id == u.seg.id => j.push(u),
+                _ => jobs.push(vec![u]),
+            }
+        }
+        for units in jobs {
+            let seg = units[0].seg;
             progress.note(&format!(
                 "segment {} (line {}) rejected: {reason}; asking again",
                 seg.id, seg.line
             ));
             result.repairs += 1;
             queue.push_back(Job {
-                rejected: vec![(seg.id.clone(), reason.to_string())],
-                segs: vec![seg],
+                rejected: units.iter().map(|u| (u.id(), reason.to_string())).collect(),
+                units,
                 attempt: attempt + 1,
             });
         }
     } else {
-        result
-            .failures
-            .extend(segs.into_iter().map(|s| SegmentFailure {
-                id: s.id.clone(),
-                line: s.line,
-                reason: reason.to_string(),
-            }));
+        for u in units {
+            if !result.failures.iter().any(|f| f.id == u.seg.id) {
+                result.failures.push(SegmentFailure {
+                    id: u.seg.id.clone(),
+                    line: u.seg.line,
+                    reason: reason.to_string(),
+                });
+            }
+        }
     }
 }
