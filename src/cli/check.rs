@@ -51,20 +51,11 @@ pub fn run(
     // What to check: (the name an issue is resolved by, the edition's path when given).
     let names: Vec<(String, Option<PathBuf>)> = if args.all || args.dates.is_empty() {
         // Every original the patterns match, the other originals by path, in date order.
-        let layout = config.layout(root);
-        let mut all: Vec<(String, String)> = issue::all_dates(&layout)
+        config
+            .all_issues(root)
             .into_iter()
-            .map(|d| (d.clone(), d))
-            .collect();
-        for pattern in &config.other_originals {
-            all.extend(
-                issue::matching(root, pattern)
-                    .into_iter()
-                    .map(|(d, path)| (d, path.to_string_lossy().into_owned())),
-            );
-        }
-        all.sort();
-        all.into_iter().map(|(_, name)| (name, None)).collect()
+            .map(|name| (name, None))
+            .collect()
     } else {
         // `check ORIGINAL EDITION`: a path, then the path of its edition.
         let mut out = Vec::new();

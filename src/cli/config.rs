@@ -222,6 +222,25 @@ impl Config {
     }
 
     /// Where originals and editions are.
+    /// Every issue the patterns match, in date order: the `originals` by date, the
+    /// `other_originals` by path.
+    pub fn all_issues(&self, root: &Path) -> Vec<String> {
+        let layout = self.layout(root);
+        let mut all: Vec<(String, String)> = editions::edition::issue::all_dates(&layout)
+            .into_iter()
+            .map(|d| (d.clone(), d))
+            .collect();
+        for pattern in &self.other_originals {
+            all.extend(
+                editions::edition::issue::matching(root, pattern)
+                    .into_iter()
+                    .map(|(d, path)| (d, path.to_string_lossy().into_owned())),
+            );
+        }
+        all.sort();
+        all.into_iter().map(|(_, name)| name).collect()
+    }
+
     pub fn layout(&self, root: &Path) -> Layout {
         Layout {
             root: root.to_path_buf(),

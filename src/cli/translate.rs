@@ -16,14 +16,27 @@ use editions::Lang;
 
 use super::config::Config;
 use super::messages::msg;
-use super::progress::Bar;
+use super::progress::{Bar, JobBar, RunBar};
 use super::{Failure, EXIT_OK};
 
 /// Command-line settings of `translate`; each overrides its key in `editions.toml`.
 #[derive(Debug, clap::Args)]
 pub struct TranslateArgs {
-    /// An issue's date (`YYYY-MM-DD`) or the path of a Markdown file.
-    pub issue: String,
+    /// Issues: dates (`YYYY-MM-DD`) or paths of Markdown files.
+    pub issues: Vec<String>,
+    /// Every original the patterns of editions.toml match (`originals`, `other_originals`).
+    #[arg(long)]
+    pub all: bool,
+    /// Only the editions that do not exist yet (of the issues named, or of all).
+    #[arg(long)]
+    pub missing: bool,
+    /// Only the editions whose original changed since they were written (of the issues
+    /// named, or of all).
+    #[arg(long)]
+    pub stale: bool,
+    /// Only the issues dated on or after this date (of the issues named, or of all).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
     /// Locales to translate into (comma-separated; default: `targets` in editions.toml).
     #[arg(long, value_delimiter = ',')]
     pub to: Vec<Lang>,
@@ -76,48 +89,320 @@ pub fn run(
     args.apply(&mut config);
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
-    if args.out.is_some() && targets.len() > 1 {
-        anyhow::bail!("-o names one file but {} locales were asked for\n  hint: drop -o to write each edition alongside the original, or pass a single --to", targets.len());
+    let selecting = args.all || args.missing || args.stale || args.since.is_some();
+    let names: Vec<String> = if args.issues.is_empty() && selecting {
+        config.all_issues(root)
+    } else {
+        args.issues.clone()
+    };
+    if names.is_empty() {
+        anyhow::bail!("no issue to translate\n  hint: name issues by date or path, or select them with --all, --missing, --stale or --since DATE");
     }
-    let issue = issue::resolve(&project.layout, &args.issue)?;
+    if let Some(since) = &args.since {
+        if since.parse::<jiff::civil::Date>().is_err() {
+            anyhow::bail!("--since `{since}` is not a date\n  hint: give it as YYYY-MM-DD, such as 2024-01-06");
+        }
+    }
+    let mut issues = Vec::new();
+    for name in &names {
+        let issue = issue::resolve(&project.layout, name)?;
+        if let (Some(since), Some(date)) = (&args.since, &issue.date) {
+            if date < since {
+                continue;
+            }
+        }
+        issues.push(issue);
+    }
+    // The editions to bring up to date, each issue in each locale.
+    let mut jobs: Vec<(&Issue, Lang)> = Vec::new();
+    for issue in &issues {
+        for &target in &targets {
+            let exists = issue.edition(&project.layout, target).is_file();
+            let wanted = match (args.missing, args.stale) {
+                (false, false) => true,
+                (missing, stale) => {
+                    (missing && !exists) || (stale && lifecycle::is_stale(&project, issue, target))
+                }
+            };
+            if wanted {
+                jobs.push((issue, target));
+            }
+        }
+    }
+    let many = issues.len() > 1 || selecting;
+    if args.out.is_some() && (targets.len() > 1 || many) {
+        anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
+    }
     let memory = Mutex::new(Memory::load(&project.memory)?);
-    let model = model_from_env(&config)?;
+    let model = model_from_env(&config)?.map(|m| m.with_concurrency(config.model.concurrency));
     let today = today();
-    if issue.date.is_none() {
-        writeln!(
-            out,
-            "{}",
-            msg(
-                "cli-date-today",
-                &[
-                    ("original", issue.original.display().to_string()),
-                    ("date", today.clone())
-                ]
-            )
-        )?;
+    for issue in &issues {
+        if issue.date.is_none() {
+            writeln!(
+                out,
+                "{}",
+                msg(
+                    "cli-date-today",
+                    &[
+                        ("original", issue.original.display().to_string()),
+                        ("date", today.clone())
+                    ]
+                )
+            )?;
+        }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = each_target(
-        &runtime,
-        &project,
-        &config,
-        args,
-        &issue,
-        &targets,
-        &memory,
-        model.as_ref(),
-        &today,
-        out,
-    );
+    let result = if many {
+        many_editions(
+            &runtime,
+            &project,
+            &config,
+            args,
+            &jobs,
+            &memory,
+            model.as_ref(),
+            &today,
+            out,
+        )
+    } else {
+        each_target(
+            &runtime,
+            &project,
+            &config,
+            args,
+            issues[0..1].first().expect("one issue"),
+            &targets,
+            &memory,
+            model.as_ref(),
+            &today,
+            out,
+        )
+    };
     // What this run appended is sorted into the file, with what other runs appended meanwhile.
     let compacted = memory.into_inner().expect("memory lock").compact();
     let code = result?;
     compacted?;
     Ok(code)
+}
+
+/// The settings of one edition's translation run.
+fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Settings {
+    Settings {
+        source: project.options.source,
+        target,
+        batch_chars: config.model.batch_chars,
+        concurrency: config.model.concurrency,
+        max_repairs: config.model.max_repairs,
+        price: config.price(),
+        model_name: config.model.name.clone(),
+        date: today.to_string(),
+        skip: Default::default(),
+        distrust: Default::default(),
+        reasons: Default::default(),
+    }
+}
+
+/// One row of a run's table.
+struct Row {
+    issue: String,
+    locale: Lang,
+    segments: usize,
+    requests: u64,
+    cost: f64,
+    result: String,
+    failed: bool,
+}
+
+/// Many editions in one process: every edition's requests wait in the model's one pool, the
+/// largest first, so the run ends near its lower bound. One bar, then a table; exit 1 if any
+/// edition failed, with the others written.
+#[allow(clippy::too_many_arguments)]
+fn many_editions(
+    runtime: &tokio::runtime::Runtime,
+    project: &Project,
+    config: &Config,
+    args: &TranslateArgs,
+    jobs: &[(&Issue, Lang)],
+    memory: &Mutex<Memory>,
+    model: Option<&Model>,
+    today: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    use futures::stream::{self, StreamExt};
+    let label = |issue: &Issue| {
+        issue
+            .date
+            .clone()
+            .filter(|_| issue.by_date)
+            .unwrap_or_else(|| {
+                issue
+                    .original
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+            })
+    };
+    let bar = RunBar::new(jobs.len(), model.map(|m| m.pool().clone()));
+    let work: Vec<Job<'_>> = jobs
+        .iter()
+        .map(|&(issue, target)| Job {
+            issue,
+            target,
+            out: None,
+            dry_run: args.dry_run,
+            retranslate: args.retranslate,
+            settings: settings(project, config, target, today),
+            today: today.to_string(),
+        })
+        .collect();
+    let bars: Vec<JobBar<'_>> = work
+        .iter()
+        .map(|j| bar.job(format!("{} ({})", label(j.issue), j.target)))
+        .collect();
+    // The editions of one issue one after another (they lock the same original); enough
+    // issues at once to keep every request slot busy.
+    let mut by_issue: Vec<Vec<usize>> = Vec::new();
+    for (i, job) in work.iter().enumerate() {
+        match by_issue.last_mut() {
+            Some(g) if work[g[0]].issue.original == job.issue.original => g.push(i),
+            _ => by_issue.push(vec![i]),
+        }
+    }
+    let at_once = (config.model.concurrency.max(1) * 4).max(16);
+    let (work, bars) = (&work, &bars);
+    let results = runtime.block_on(async {
+        let all = stream::iter(by_issue)
+            .map(|group| async move {
+                let mut done = Vec::new();
+                for i in group {
+                    done.push((
+                        i,
+                        lifecycle::update(project, &work[i], memory, model, &bars[i]).await,
+                    ));
+                }
+                done
+            })
+            .buffer_unordered(at_once)
+            .flat_map(stream::iter)
+            .collect::<Vec<_>>();
+        tokio::select! {
+            r = all => Some(r),
+            _ = interrupted() => None,
+        }
+    });
+    bar.finish();
+    let Some(mut results) = results else {
+        anyhow::bail!(msg(
+            "cli-interrupted",
+            &[("memory", project.memory.display().to_string())]
+        ));
+    };
+    results.sort_by_key(|(i, _)| *i);
+    let mut rows = Vec::new();
+    for ((_, result), job) in results.into_iter().zip(work) {
+        let issue = label(job.issue);
+        match result {
+            Ok(outcome) => {
+                let (summary, result) = match &outcome.effect {
+                    Effect::Written { summary, .. } => (summary.clone(), "written".to_string()),
+                    Effect::Unchanged { summary } => (summary.clone(), "unchanged".to_string()),
+                    Effect::Planned(plan) => (
+                        Summary {
+                            segments: plan.segments,
+                            memory_hits: plan.memory_hits,
+                            requests: plan.batches.len() as u64,
+                            cost: plan.cost,
+                            ..Summary::default()
+                        },
+                        "planned".to_string(),
+                    ),
+                };
+                present_brief(out, &outcome, config)?;
+                rows.push(Row {
+                    issue,
+                    locale: job.target,
+                    segments: summary.segments,
+                    requests: summary.requests,
+                    cost: summary.cost,
+                    result,
+                    failed: false,
+                });
+            }
+            // A server that cannot be used fails every edition alike: stop at once.
+            Err(LifecycleError::Translate(TranslateError::Model(e))) if e.is_fatal() => {
+                return Err(e.into());
+            }
+            Err(e) => {
+                let summary = match &e {
+                    LifecycleError::Translate(TranslateError::Segments { summary, .. }) => {
+                        (**summary).clone()
+                    }
+                    _ => Summary::default(),
+                };
+                let text = e.to_string();
+                eprintln!(
+                    "{}: {} ({}): {text}",
+                    msg("cli-error", &[]),
+                    issue,
+                    job.target
+                );
+                rows.push(Row {
+                    issue,
+                    locale: job.target,
+                    segments: summary.segments,
+                    requests: summary.requests,
+                    cost: summary.cost,
+                    result: format!("failed: {}", text.lines().next().unwrap_or_default()),
+                    failed: true,
+                });
+            }
+        }
+    }
+    print_table(out, &rows)?;
+    Ok(if rows.iter().any(|r| r.failed) {
+        super::EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The run's table: one row per edition, then the totals.
+fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
+    let width = rows.iter().map(|r| r.issue.len()).max().unwrap_or(5).max(5);
+    writeln!(
+        out,
+        "{:<width$}  locale  segments  requests      cost  result",
+        "issue"
+    )?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:<width$}  {:<6}  {:>8}  {:>8}  {:>8}  {}",
+            r.issue,
+            r.locale.code(),
+            r.segments,
+            r.requests,
+            format!("${:.4}", r.cost),
+            r.result
+        )?;
+    }
+    let failed = rows.iter().filter(|r| r.failed).count();
+    writeln!(
+        out,
+        "{:<width$}  {:<6}  {:>8}  {:>8}  {:>8}  {} written, {} unchanged, {} failed",
+        "total",
+        "",
+        rows.iter().map(|r| r.segments).sum::<usize>(),
+        rows.iter().map(|r| r.requests).sum::<u64>(),
+        format!("${:.4}", rows.iter().map(|r| r.cost).sum::<f64>()),
+        rows.iter().filter(|r| r.result == "written").count(),
+        rows.iter().filter(|r| r.result == "unchanged").count(),
+        failed
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -140,19 +425,7 @@ fn each_target(
             out: args.out.clone(),
             dry_run: args.dry_run,
             retranslate: args.retranslate,
-            settings: Settings {
-                source: project.options.source,
-                target,
-                batch_chars: config.model.batch_chars,
-                concurrency: config.model.concurrency,
-                max_repairs: config.model.max_repairs,
-                price: config.price(),
-                model_name: config.model.name.clone(),
-                date: today.to_string(),
-                skip: Default::default(),
-                distrust: Default::default(),
-                reasons: Default::default(),
-            },
+            settings: settings(project, config, target, today),
             today: today.to_string(),
         };
         let bar = Bar::new(&format!("{target}"));
@@ -216,8 +489,26 @@ async fn interrupted() {
 
 /// Prints what a run did to one edition: its plan, or the update's lists, diff and figures.
 fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<()> {
+    present_with(out, o, config, false)
+}
+
+/// What a run over many editions says of one: what needs a person's attention (entries passed
+/// over, hand edits kept, conflicts); its figures go in the run's table.
+fn present_brief(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<()> {
+    present_with(out, o, config, true)
+}
+
+fn present_with(
+    out: &mut dyn Write,
+    o: &Outcome,
+    config: &Config,
+    brief: bool,
+) -> anyhow::Result<()> {
     let edition = o.edition.display().to_string();
     if let Effect::Planned(plan) = &o.effect {
+        if brief {
+            return Ok(());
+        }
         return print_plan(out, &o.original, o.target, plan, config);
     }
     for b in &o.bad_entries {
@@ -307,6 +598,9 @@ fn present(out: &mut dyn Write, o: &Outcome, config: &Config) -> anyhow::Result<
                 )
             )?;
         }
+    }
+    if brief {
+        return Ok(());
     }
     let summary = match &o.effect {
         Effect::Written { text, summary } => {

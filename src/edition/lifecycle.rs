@@ -232,6 +232,38 @@ pub fn paths(project: &Project, job: &Job<'_>) -> (PathBuf, PathBuf) {
     (edition, record)
 }
 
+/// Whether the edition of `issue` in `target` exists and its original's segments differ from
+/// those its record says it was translated from: what `check` reports as stale. An edition
+/// without a record is not known to be stale; an original that cannot be read is (the run
+/// then says why).
+pub fn is_stale(project: &Project, issue: &Issue, target: Lang) -> bool {
+    let edition = issue.edition(&project.layout, target);
+    if !edition.is_file() {
+        return false;
+    }
+    let record = provenance::path(&project.provenance, target.code(), &edition);
+    let Ok(Some(record)) = Record::load(&record) else {
+        return false;
+    };
+    let Ok(source) = SourceText::read(&issue.original) else {
+        return true;
+    };
+    let doc = Document::parse(&source.text, &project.options);
+    let excluded: Vec<std::ops::Range<usize>> =
+        rules::find(&source.text, &project.boilerplate, target.code())
+            .into_iter()
+            .map(|f| f.range)
+            .collect();
+    let now: HashSet<&str> = doc
+        .runs
+        .iter()
+        .filter(|s| s.translatable && crate::edition::align::in_body(s.range.start, &excluded))
+        .map(|s| s.id.as_str())
+        .collect();
+    let then: HashSet<&str> = record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
+    now != then
+}
+
 /// Brings the edition of `job` up to date: see the module's documentation.
 pub async fn update(
     project: &Project,

@@ -62,9 +62,9 @@ pub fn pack_sizes(
 ) -> Vec<Vec<usize>> {
     let budget = budget.max(1);
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in 0..sizes.len() {
+    for (i, &start) in starts.iter().enumerate().take(sizes.len()) {
         match groups.last_mut() {
-            Some(g) if !starts[i] => g.push(i),
+            Some(g) if !start => g.push(i),
             _ => groups.push(vec![i]),
         }
     }
@@ -195,11 +195,17 @@ mod tests {
             .map(|b| b.iter().map(|&i| sizes[i]).sum())
             .collect();
         assert_eq!(loads.iter().sum::<usize>(), 5500);
-        assert!(loads.windows(2).all(|w| w[0] >= w[1]), "largest first: {loads:?}");
+        assert!(
+            loads.windows(2).all(|w| w[0] >= w[1]),
+            "largest first: {loads:?}"
+        );
         // Within the longest-processing-time bound: 4/3 of the even share.
         assert!(loads[0] * 3 <= 5500 / 4 * 4, "{loads:?}");
         // Too little text for four batches worth their prompt: fewer.
-        assert_eq!(pack_sizes(&[100, 100, 100], &[true; 3], 100_000, 4).len(), 1);
+        assert_eq!(
+            pack_sizes(&[100, 100, 100], &[true; 3], 100_000, 4).len(),
+            1
+        );
     }
 
     #[test]

@@ -95,6 +95,18 @@ struct Shared {
     key: String,
     /// Serves only these models; any other gets 404 model_not_found.
     models: Vec<String>,
+    /// Chat requests being answered now, and the most there ever were at once.
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    max_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Counts a chat request as in flight while it lives.
+struct Flight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A running stand-in server.
@@ -126,6 +138,8 @@ impl StandIn {
             latency: (fixed, per_char),
             key: KEY.to_string(),
             models: vec![MODEL.to_string()],
+            in_flight: Default::default(),
+            max_in_flight: Default::default(),
         };
         let router = Router::new()
             .route("/v1/chat/completions", post(chat))
@@ -144,6 +158,13 @@ impl StandIn {
             shared,
             runtime: Some(runtime),
         }
+    }
+
+    /// The most chat requests the server was answering at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The base URL to give as `OPENAI_BASE_URL`.
@@ -210,6 +231,14 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         response_format: !request["response_format"].is_null(),
     };
     shared.requests.lock().unwrap().push(recorded.clone());
+    let now = shared
+        .in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        + 1;
+    shared
+        .max_in_flight
+        .fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+    let _flight = Flight(shared.in_flight.clone());
 
     if recorded.authorization != format!("Bearer {}", shared.key) {
         return error(
