@@ -398,6 +398,7 @@ fn main() {
         skip: Default::default(),
         distrust: Default::default(),
         reasons: Default::default(),
+        batch_api: false,
     };
 
     println!(

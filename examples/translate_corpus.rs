@@ -135,6 +135,7 @@ fn main() {
                     skip: Default::default(),
                     distrust: Default::default(),
                     reasons: Default::default(),
+                    batch_api: false,
                 },
                 today: "2026-01-01".into(),
             };

@@ -62,6 +62,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outco
             skip: Default::default(),
             distrust: Default::default(),
             reasons: Default::default(),
+            batch_api: false,
         },
         today: "2026-01-01".into(),
     };

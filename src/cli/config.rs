@@ -83,6 +83,18 @@ pub struct ModelConfig {
     pub price_input: f64,
     /// Price per million completion tokens.
     pub price_output: f64,
+    /// Send the run's requests as a job of the provider's Batch API (`--batch-api`).
+    pub batch_api: bool,
+    /// Prices per million prompt and completion tokens in a batch job.
+    pub batch_price_input: f64,
+    pub batch_price_output: f64,
+    /// Seconds between two polls of a batch job.
+    pub batch_poll: f64,
+    /// Seconds without a new request before a batch job is sent.
+    pub batch_gather: f64,
+    /// How requests a job did not answer, or whose answers were rejected, are asked again:
+    /// `job` (in a new batch job) or `sync` (one chat request each).
+    pub batch_resend: editions::model::batch_job::Resend,
 }
 
 impl Default for Config {
@@ -122,6 +134,12 @@ impl Default for ModelConfig {
             max_repairs: 2,
             price_input: 0.15,
             price_output: 0.60,
+            batch_api: false,
+            batch_price_input: 0.075,
+            batch_price_output: 0.30,
+            batch_poll: 30.0,
+            batch_gather: 0.5,
+            batch_resend: editions::model::batch_job::Resend::Job,
         }
     }
 }
@@ -272,6 +290,25 @@ impl Config {
         Price {
             input: self.model.price_input,
             output: self.model.price_output,
+        }
+    }
+
+    /// The prices of a batch job.
+    pub fn batch_price(&self) -> Price {
+        Price {
+            input: self.model.batch_price_input,
+            output: self.model.batch_price_output,
+        }
+    }
+
+    /// How the Batch API is used, its jobs recorded under `root`.
+    pub fn batch_settings(&self, root: &Path) -> editions::model::batch_job::BatchSettings {
+        editions::model::batch_job::BatchSettings {
+            record: root.join(".editions").join("batch-jobs.json"),
+            poll: Duration::from_secs_f64(self.model.batch_poll.clamp(0.01, 3600.0)),
+            gather: Duration::from_secs_f64(self.model.batch_gather.clamp(0.0, 60.0)),
+            resend: self.model.batch_resend,
+            max_jobs: self.model.max_retries + 1,
         }
     }
 

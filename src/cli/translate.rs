@@ -61,6 +61,10 @@ pub struct TranslateArgs {
     /// Replace the existing edition without keeping its hand edits.
     #[arg(long)]
     pub retranslate: bool,
+    /// Send the requests as a job of the provider's Batch API: about half the price, answers
+    /// within its completion window (overrides `[model] batch_api`).
+    #[arg(long)]
+    pub batch_api: bool,
 }
 
 impl TranslateArgs {
@@ -76,6 +80,9 @@ impl TranslateArgs {
         }
         if let Some(b) = self.batch_chars {
             config.model.batch_chars = b;
+        }
+        if self.batch_api {
+            config.model.batch_api = true;
         }
     }
 }
@@ -134,7 +141,14 @@ pub fn run(
         anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
     }
     let memory = Mutex::new(Memory::load(&project.memory)?);
-    let model = model_from_env(&config)?.map(|m| m.with_concurrency(config.model.concurrency));
+    let model = model_from_env(&config)?.map(|m| {
+        let m = m.with_concurrency(config.model.concurrency);
+        if config.model.batch_api {
+            m.with_batch_api(config.batch_settings(root))
+        } else {
+            m
+        }
+    });
     let today = today();
     for issue in &issues {
         if issue.date.is_none() {
@@ -197,12 +211,17 @@ fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Se
         batch_chars: config.model.batch_chars,
         concurrency: config.model.concurrency,
         max_repairs: config.model.max_repairs,
-        price: config.price(),
+        price: if config.model.batch_api {
+            config.batch_price()
+        } else {
+            config.price()
+        },
         model_name: config.model.name.clone(),
         date: today.to_string(),
         skip: Default::default(),
         distrust: Default::default(),
         reasons: Default::default(),
+        batch_api: config.model.batch_api,
     }
 }
 
@@ -213,6 +232,8 @@ struct Row {
     segments: usize,
     requests: u64,
     cost: f64,
+    /// Prompt and completion tokens.
+    tokens: (u64, u64),
     result: String,
     failed: bool,
 }
@@ -327,6 +348,7 @@ fn many_editions(
                     segments: summary.segments,
                     requests: summary.requests,
                     cost: summary.cost,
+                    tokens: (summary.prompt_tokens, summary.completion_tokens),
                     result,
                     failed: false,
                 });
@@ -355,6 +377,7 @@ fn many_editions(
                     segments: summary.segments,
                     requests: summary.requests,
                     cost: summary.cost,
+                    tokens: (summary.prompt_tokens, summary.completion_tokens),
                     result: format!("failed: {}", text.lines().next().unwrap_or_default()),
                     failed: true,
                 });
@@ -362,11 +385,35 @@ fn many_editions(
         }
     }
     print_table(out, &rows)?;
+    if let Some(status) = model.and_then(Model::batch_status) {
+        print_batch(out, &status, &rows, config)?;
+    }
     Ok(if rows.iter().any(|r| r.failed) {
         super::EXIT_FAILED
     } else {
         EXIT_OK
     })
+}
+
+/// What the batch jobs did, and the run's cost at both prices.
+fn print_batch(
+    out: &mut dyn Write,
+    status: &editions::model::batch_job::JobStatus,
+    rows: &[Row],
+    config: &Config,
+) -> anyhow::Result<()> {
+    let batch: f64 = rows.iter().map(|r| r.cost).sum();
+    // The same tokens at the synchronous prices.
+    let synchronous = config.price().cost(
+        rows.iter().map(|r| r.tokens.0).sum(),
+        rows.iter().map(|r| r.tokens.1).sum(),
+    );
+    writeln!(
+        out,
+        "batch jobs: {} created, {} resumed; cost ${:.4} at batch prices (${:.4} synchronous)",
+        status.created, status.resumed, batch, synchronous
+    )?;
+    Ok(())
 }
 
 /// The run's table: one row per edition, then the totals.

@@ -76,6 +76,14 @@ pub enum ModelError {
         attempts: u32,
         last: String,
     },
+    #[error("{base_url} does not serve the Batch API (HTTP {status} on {endpoint}): run without --batch-api and set `batch_api = false` in editions.toml's [model], or use a server that serves /files and /batches")]
+    NoBatchApi {
+        base_url: String,
+        status: u16,
+        endpoint: String,
+    },
+    #[error("{base_url}: {message}")]
+    Batch { base_url: String, message: String },
     #[error("{base_url} rejected the request (HTTP {status}): {message}")]
     Rejected {
         base_url: String,
@@ -93,6 +101,7 @@ impl ModelError {
                 | ModelError::Unauthorized { .. }
                 | ModelError::UnknownModel { .. }
                 | ModelError::Unreachable { .. }
+                | ModelError::NoBatchApi { .. }
         )
     }
 }
@@ -128,6 +137,8 @@ pub struct Model {
     json_mode: AtomicBool,
     /// The run's request slots: every request of every issue waits here.
     pool: crate::model::pool::Pool,
+    /// In batch mode, the batcher that gathers requests into batch jobs.
+    batcher: Option<crate::model::batch_job::Batcher>,
 }
 
 /// A timed-out attempt, as an error the client can carry.
@@ -245,7 +256,25 @@ impl Model {
             counters: Arc::new(Counters::default()),
             json_mode: AtomicBool::new(true),
             pool: crate::model::pool::Pool::new(usize::MAX / 2),
+            batcher: None,
         })
+    }
+
+    /// Sends requests as batch jobs of the provider's Batch API (see
+    /// [`crate::model::batch_job`]).
+    pub fn with_batch_api(mut self, settings: crate::model::batch_job::BatchSettings) -> Self {
+        self.batcher = Some(crate::model::batch_job::Batcher::new(settings));
+        self
+    }
+
+    /// What the batch jobs of this run did, in batch mode.
+    pub fn batch_status(&self) -> Option<crate::model::batch_job::JobStatus> {
+        self.batcher.as_ref().map(|b| b.status())
+    }
+
+    /// Whether requests go to the Batch API (and a run has no need of request slots).
+    pub fn batch_mode(&self) -> bool {
+        self.batcher.is_some()
     }
 
     /// At most `slots` requests in flight at once, across everything this model serves (every
@@ -308,8 +337,18 @@ impl Model {
 
     /// Sends one system and one user message and returns the answer.
     pub async fn complete(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        if let Some(batcher) = self.batcher.as_ref().filter(|b| !b.sync_now()) {
+            let request = self.request(system, user, self.json_mode.load(Ordering::Relaxed))?;
+            let body = serde_json::to_value(&request).expect("a request serializes");
+            return batcher.submit(self, body).await;
+        }
         // The answer is about as long as the source: the user message's size ranks it.
         let _slot = self.pool.acquire(user.len()).await;
+        self.complete_now(system, user).await
+    }
+
+    /// Sends one request now, holding no slot.
+    async fn complete_now(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
         let mut unreadable = 0;
         loop {
             let json_mode = self.json_mode.load(Ordering::Relaxed);
@@ -348,6 +387,75 @@ impl Model {
                 Err(e) => return Err(self.explain(e, unreadable)),
             }
         }
+    }
+
+    /// Uploads a JSON Lines file for a batch job; its file id.
+    pub(crate) async fn batch_upload(&self, lines: Vec<u8>) -> Result<String, ModelError> {
+        let request = crate::model::batch_job::file_request(lines);
+        match self.client()?.files().create(request).await {
+            Ok(file) => Ok(file.id),
+            Err(e) => Err(self.batch_error(e, "/files")),
+        }
+    }
+
+    /// Creates a batch job over an uploaded file; its id.
+    pub(crate) async fn batch_create(&self, input_file: &str) -> Result<String, ModelError> {
+        let request = crate::model::batch_job::batch_request(input_file);
+        match self.client()?.batches().create(request).await {
+            Ok(job) => Ok(job.id),
+            Err(e) => Err(self.batch_error(e, "/batches")),
+        }
+    }
+
+    pub(crate) async fn batch_retrieve(
+        &self,
+        id: &str,
+    ) -> Result<async_openai::types::batches::Batch, ModelError> {
+        self.client()?
+            .batches()
+            .retrieve(id)
+            .await
+            .map_err(|e| self.batch_error(e, "/batches"))
+    }
+
+    pub(crate) async fn batch_content(&self, file: &str) -> Result<Vec<u8>, ModelError> {
+        self.client()?
+            .files()
+            .content(file)
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|e| self.batch_error(e, "/files"))
+    }
+
+    /// Sends one request body of a batch synchronously, through the request slots.
+    pub(crate) async fn batch_sync(
+        &self,
+        body: serde_json::Value,
+    ) -> Result<Completion, ModelError> {
+        let text = |role: usize| {
+            body["messages"][role]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (system, user) = (text(0), text(1));
+        let _slot = self.pool.acquire(user.len()).await;
+        self.complete_now(&system, &user).await
+    }
+
+    /// A Batch API error: a server that does not serve it (404, 405) is named as such.
+    fn batch_error(&self, error: OpenAIError, endpoint: &str) -> ModelError {
+        if let OpenAIError::ApiError(e) = &error {
+            let status = e.status_code.as_u16();
+            if matches!(status, 404 | 405 | 501) {
+                return ModelError::NoBatchApi {
+                    base_url: self.settings.base_url.clone(),
+                    status,
+                    endpoint: endpoint.to_string(),
+                };
+            }
+        }
+        self.explain(error, 0)
     }
 
     fn request(

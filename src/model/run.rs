@@ -63,6 +63,9 @@ pub struct Settings {
     pub distrust: HashMap<String, String>,
     /// Why a segment is asked again (a finding of the edition's check), sent with its request.
     pub reasons: HashMap<String, String>,
+    /// The requests go to the provider's Batch API: all at once, packed by the budget only
+    /// (there is no wall time to balance, and fewer requests cost fewer prompts).
+    pub batch_api: bool,
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -377,6 +380,15 @@ impl Unit<'_> {
     }
 }
 
+/// The request slots batches are balanced over: none to balance in batch mode.
+fn slots(settings: &Settings) -> usize {
+    if settings.batch_api {
+        1
+    } else {
+        settings.concurrency.max(1)
+    }
+}
+
 /// Parts are never made smaller than this.
 const MIN_PART_CHARS: usize = 800;
 
@@ -418,7 +430,7 @@ fn units_of<'d>(seg: &'d Segment<'d>, part: usize) -> Vec<Unit<'d>> {
 /// budget, never below [`MIN_PART_CHARS`].
 fn part_size(pending: &[&Segment<'_>], settings: &Settings) -> usize {
     let total: usize = pending.iter().map(|s| s.tagged.chars().count()).sum();
-    (total / settings.concurrency.max(1))
+    (total / slots(settings))
         .min(settings.batch_chars)
         .max(MIN_PART_CHARS)
 }
@@ -557,7 +569,12 @@ pub async fn translate(
                     &parts,
                 )
             })
-            .buffer_unordered(settings.concurrency.max(1))
+            // In batch mode every request is handed over at once, to go in one job.
+            .buffer_unordered(if settings.batch_api {
+                usize::MAX / 2
+            } else {
+                settings.concurrency.max(1)
+            })
             .try_collect()
             .await?;
         summary.retries = model

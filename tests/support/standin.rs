@@ -98,6 +98,25 @@ struct Shared {
     /// Chat requests being answered now, and the most there ever were at once.
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
     max_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    /// The Batch API: uploaded files, jobs, whether it is served, and how long a job takes.
+    files: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
+    batches: Arc<Mutex<Vec<Job>>>,
+    batch_api: Arc<std::sync::atomic::AtomicBool>,
+    batch_delay: Arc<Mutex<Duration>>,
+}
+
+/// A batch job as the stand-in keeps it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub input_file_id: String,
+    /// The custom ids of its lines, in order.
+    pub custom_ids: Vec<String>,
+    created: std::time::Instant,
+    output_file_id: String,
+    error_file_id: Option<String>,
+    total: usize,
+    failed: usize,
 }
 
 /// Counts a chat request as in flight while it lives.
@@ -140,9 +159,17 @@ impl StandIn {
             models: vec![MODEL.to_string()],
             in_flight: Default::default(),
             max_in_flight: Default::default(),
+            files: Default::default(),
+            batches: Default::default(),
+            batch_api: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            batch_delay: Default::default(),
         };
         let router = Router::new()
             .route("/v1/chat/completions", post(chat))
+            .route("/v1/files", post(upload))
+            .route("/v1/files/{id}/content", axum::routing::get(file_content))
+            .route("/v1/batches", post(create_batch))
+            .route("/v1/batches/{id}", axum::routing::get(retrieve_batch))
             .with_state(shared.clone());
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -158,6 +185,24 @@ impl StandIn {
             shared,
             runtime: Some(runtime),
         }
+    }
+
+    /// The batch jobs created, in order.
+    pub fn batches(&self) -> Vec<Job> {
+        self.shared.batches.lock().unwrap().clone()
+    }
+
+    /// Stops serving the Batch API: `/v1/files` and `/v1/batches` answer 404.
+    pub fn without_batch_api(self) -> Self {
+        self.shared
+            .batch_api
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self
+    }
+
+    /// A batch job completes this long after it was created.
+    pub fn batch_delay(&self, delay: Duration) {
+        *self.shared.batch_delay.lock().unwrap() = delay;
     }
 
     /// The most chat requests the server was answering at once.
@@ -624,4 +669,179 @@ fn drop_first_tag(t: &str) -> String {
         return t.to_string();
     };
     format!("{}{}", &t[..start], &t[start + len + 1..])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Batch API: files, jobs, output files. A job's lines are answered when it is created,
+// each as the chat endpoint answers it (faults of the script included, line by line); the job
+// reports itself in progress until its delay has passed.
+
+fn not_served() -> Response {
+    error(StatusCode::NOT_FOUND, "Not found", "not_found")
+}
+
+fn new_file(shared: &Shared, bytes: Vec<u8>, purpose: &str, name: &str) -> Value {
+    let mut files = shared.files.lock().unwrap();
+    let id = format!("file-{}", files.len() + 1);
+    let len = bytes.len();
+    files.insert(id.clone(), bytes);
+    json!({"id": id, "object": "file", "bytes": len, "created_at": 1_700_000_000u64,
+           "filename": name, "purpose": purpose})
+}
+
+async fn upload(State(shared): State<Shared>, mut form: axum::extract::Multipart) -> Response {
+    if !shared.batch_api.load(std::sync::atomic::Ordering::SeqCst) {
+        return not_served();
+    }
+    let (mut bytes, mut purpose, mut name) = (Vec::new(), String::new(), String::new());
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or("upload").to_string();
+                bytes = field.bytes().await.unwrap_or_default().to_vec();
+            }
+            Some("purpose") => purpose = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if purpose != "batch" {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "purpose must be batch",
+            "invalid_purpose",
+        );
+    }
+    let file = new_file(&shared, bytes, "batch", &name);
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        file.to_string(),
+    )
+        .into_response()
+}
+
+async fn file_content(
+    State(shared): State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match shared.files.lock().unwrap().get(&id) {
+        Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => not_served(),
+    }
+}
+
+fn batch_json(shared: &Shared, job: &Job) -> Value {
+    let ready = job.created.elapsed() >= *shared.batch_delay.lock().unwrap();
+    let done = if ready { job.total } else { 0 };
+    json!({
+        "id": job.id, "object": "batch", "endpoint": "/v1/chat/completions",
+        "input_file_id": job.input_file_id, "completion_window": "24h",
+        "status": if ready { "completed" } else { "in_progress" },
+        "created_at": 1_700_000_000u64,
+        "output_file_id": if ready { Some(job.output_file_id.clone()) } else { None },
+        "error_file_id": if ready { job.error_file_id.clone() } else { None },
+        "request_counts": {"total": job.total, "completed": done - job.failed.min(done), "failed": if ready { job.failed } else { 0 }},
+    })
+}
+
+async fn create_batch(State(shared): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    if !shared.batch_api.load(std::sync::atomic::Ordering::SeqCst) {
+        return not_served();
+    }
+    let request: Value = serde_json::from_str(&body).unwrap_or_default();
+    let input_file_id = request["input_file_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let Some(input) = shared.files.lock().unwrap().get(&input_file_id).cloned() else {
+        return error(StatusCode::BAD_REQUEST, "no such file", "invalid_file");
+    };
+    let (mut output, mut errors, mut custom_ids, mut failed) =
+        (String::new(), String::new(), Vec::new(), 0);
+    for line in String::from_utf8_lossy(&input).lines() {
+        let line: Value = serde_json::from_str(line).unwrap_or_default();
+        let custom_id = line["custom_id"].as_str().unwrap_or_default().to_string();
+        custom_ids.push(custom_id.clone());
+        let response = chat(
+            State(shared.clone()),
+            headers.clone(),
+            line["body"].to_string(),
+        )
+        .await;
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        let body: Value = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let out = json!({"id": format!("resp-{}", custom_ids.len()), "custom_id": custom_id,
+                         "response": {"status_code": status, "request_id": "r", "body": body}, "error": null});
+        if status == 200 {
+            output.push_str(&out.to_string());
+            output.push('\n');
+        } else {
+            failed += 1;
+            errors.push_str(&out.to_string());
+            errors.push('\n');
+        }
+    }
+    let output_file_id = new_file(&shared, output.into_bytes(), "batch_output", "output.jsonl")
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let error_file_id = (failed > 0).then(|| {
+        new_file(&shared, errors.into_bytes(), "batch_output", "errors.jsonl")["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    let mut batches = shared.batches.lock().unwrap();
+    let job = Job {
+        id: format!("batch_{}", batches.len() + 1),
+        input_file_id,
+        total: custom_ids.len(),
+        custom_ids,
+        created: std::time::Instant::now(),
+        output_file_id,
+        error_file_id,
+        failed,
+    };
+    batches.push(job.clone());
+    drop(batches);
+    let body = batch_json(&shared, &job);
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn retrieve_batch(
+    State(shared): State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if !shared.batch_api.load(std::sync::atomic::Ordering::SeqCst) {
+        return not_served();
+    }
+    let job = shared
+        .batches
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|j| j.id == id)
+        .cloned();
+    match job {
+        Some(job) => {
+            let body = batch_json(&shared, &job);
+            (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                body.to_string(),
+            )
+                .into_response()
+        }
+        None => not_served(),
+    }
 }
