@@ -126,7 +126,7 @@ impl Default for ModelConfig {
     fn default() -> Self {
         ModelConfig {
             name: "gpt-4o-mini".into(),
-            concurrency: 4,
+            concurrency: 8,
             timeout: 120.0,
             max_retries: 4,
             backoff: 0.5,

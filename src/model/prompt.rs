@@ -66,9 +66,20 @@ pub fn system_message(
     s
 }
 
-/// The user message for a batch: one JSON object of id → tagged source.
-pub fn user_message(batch: &BTreeMap<String, String>) -> String {
-    serde_json::to_string(batch).expect("a map of strings serialises")
+/// The user message for a batch: one JSON object of key → tagged source, in the order given
+/// (document order, so that the model reads the text as it runs).
+pub fn user_message(batch: &[(String, String)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, text)) in batch.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(key).expect("a string serialises"));
+        out.push(':');
+        out.push_str(&serde_json::to_string(text).expect("a string serialises"));
+    }
+    out.push('}');
+    out
 }
 
 /// Why an answer could not be read.

@@ -331,6 +331,9 @@ fn look_up<'d>(
     })
 }
 
+/// The two messages of a request for `units`. The user message keys each unit by its place
+/// in the request (`"1"`, `"2"`…), not by its segment id: the keys are paid for in every
+/// request and mean nothing to the model; the answer is read back by the same keys.
 fn batch_messages(
     units: &[Unit<'_>],
     glossary: &Glossary,
@@ -347,9 +350,28 @@ fn batch_messages(
         .join("\n");
     let terms = glossary.terms_in(&text);
     let keep = glossary.keep_in(&text);
-    let system = prompt::system_message(settings.source, settings.target, &terms, &keep, rejected);
-    let map: BTreeMap<String, String> = units.iter().map(|u| (u.id(), u.text.clone())).collect();
-    (system, prompt::user_message(&map))
+    let key_of = |id: &str| {
+        units
+            .iter()
+            .position(|u| u.id() == id)
+            .map_or_else(|| id.to_string(), request_key)
+    };
+    let rejected: Vec<(String, String)> = rejected
+        .iter()
+        .map(|(id, why)| (key_of(id), why.clone()))
+        .collect();
+    let system = prompt::system_message(settings.source, settings.target, &terms, &keep, &rejected);
+    let entries: Vec<(String, String)> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (request_key(i), u.text.clone()))
+        .collect();
+    (system, prompt::user_message(&entries))
+}
+
+/// The key of the `i`-th unit of a request.
+fn request_key(i: usize) -> String {
+    (i + 1).to_string()
 }
 
 /// A part of a segment cut at a soft line break: its place among the segment's parts.
@@ -686,9 +708,9 @@ async fn run_batch<'d>(
             }
         };
         let mut accepted = Vec::new();
-        for unit in &job.units {
+        for (i, unit) in job.units.iter().enumerate() {
             let seg = unit.seg;
-            let Some(t) = answer.get(&unit.id()) else {
+            let Some(t) = answer.get(&request_key(i)) else {
                 let reason = format!("{} is missing from the answer", unit.id());
                 retry_or_fail(
                     &mut queue,
