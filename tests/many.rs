@@ -161,3 +161,36 @@ fn a_failed_issue_does_not_stop_the_others() {
     );
     assert!(root.join("docs/en/2025-12-06-weekly.md").is_file());
 }
+
+/// A source that two issues of one run share is asked for once: the second edition waits for
+/// the first's translation instead of paying for it again.
+#[test]
+fn a_source_two_issues_share_is_paid_for_once() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let shared = "每周都会出现的同一段介绍文字，两期完全相同。";
+    for (date, own) in [
+        ("2024-02-03", "第一期自己的内容。"),
+        ("2024-02-10", "第二期自己的内容。"),
+    ] {
+        std::fs::write(
+            root.join(format!("docs/{date}-weekly.md")),
+            format!("{shared}\n\n{own}\n"),
+        )
+        .unwrap();
+    }
+    let server = StandIn::start_with_latency(vec![], Duration::from_millis(50), Duration::ZERO);
+    let out = translate(root, &server, &["2024-02-03", "2024-02-10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let asked = server
+        .requests()
+        .iter()
+        .filter(|r| r.user.contains(shared))
+        .count();
+    assert_eq!(asked, 1, "{:#?}", server.requests());
+    for date in ["2024-02-03", "2024-02-10"] {
+        let edition =
+            std::fs::read_to_string(root.join(format!("docs/en/{date}-weekly.md"))).unwrap();
+        assert!(!edition.contains("每周"), "{edition}");
+    }
+}

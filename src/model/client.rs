@@ -139,6 +139,8 @@ pub struct Model {
     pool: crate::model::pool::Pool,
     /// In batch mode, the batcher that gathers requests into batch jobs.
     batcher: Option<crate::model::batch_job::Batcher>,
+    /// The sources this run's editions are translating.
+    claims: crate::model::claims::Claims,
 }
 
 /// A timed-out attempt, as an error the client can carry.
@@ -257,6 +259,7 @@ impl Model {
             json_mode: AtomicBool::new(true),
             pool: crate::model::pool::Pool::new(usize::MAX / 2),
             batcher: None,
+            claims: Default::default(),
         })
     }
 
@@ -282,6 +285,11 @@ impl Model {
     pub fn with_concurrency(mut self, slots: usize) -> Self {
         self.pool = crate::model::pool::Pool::new(slots);
         self
+    }
+
+    /// The sources this run's editions are translating: see [`crate::model::claims`].
+    pub fn claims(&self) -> &crate::model::claims::Claims {
+        &self.claims
     }
 
     /// Requests in flight now.

@@ -5,12 +5,14 @@
 //! - [`batch`]: packing segments into requests.
 //! - [`batch_job`]: the provider's Batch API, for a run's requests at once.
 //! - [`client`]: the OpenAI-compatible client and its retry policy.
+//! - [`claims`]: sources being translated in this run, so that no edition pays for them twice.
 //! - [`pool`]: the run's request slots, shared by every issue and locale, largest first.
 //! - [`run`]: the translation run: memory first, then batches, validation, repair and memory
 //!   writes.
 
 pub mod batch;
 pub mod batch_job;
+pub mod claims;
 pub mod client;
 pub mod pool;
 pub mod prompt;

@@ -24,6 +24,7 @@ use crate::lang::Lang;
 use crate::markdown::segment::{Document, Segment};
 use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin};
 use crate::model::batch;
+use crate::model::claims::{Claimed, Owner};
 use crate::model::client::{Model, ModelError};
 use crate::model::prompt::{self, PROMPT_VERSION};
 use crate::model::validate::validate;
@@ -576,12 +577,59 @@ pub async fn translate(
             .counters()
             .retries
             .load(std::sync::atomic::Ordering::Relaxed);
-        let jobs = packed(&lookup.pending, settings);
+        // Each pending source is claimed for this edition, unless another edition of the run
+        // is sending it: that one is waited for, then found in the memory.
+        let mut own = Vec::new();
+        let mut waiting = Vec::new();
+        let owners: Mutex<HashMap<String, Owner>> = Mutex::new(HashMap::new());
+        for &seg in &lookup.pending {
+            match model.claims().claim(settings.target, &seg.tagged) {
+                Claimed::Owner(o) => {
+                    owners
+                        .lock()
+                        .expect("owners lock")
+                        .insert(seg.tagged.clone(), o);
+                    own.push(seg);
+                }
+                Claimed::Wait(w) => waiting.push((seg, w)),
+            }
+        }
         let parts: Mutex<HashMap<String, Vec<Option<String>>>> = Mutex::new(HashMap::new());
-        let results: Vec<BatchResult> = stream::iter(jobs)
-            .map(|units| {
-                run_batch(
-                    units,
+        let mut results = send_all(
+            &own,
+            glossary,
+            memory,
+            model,
+            settings,
+            progress,
+            &lookup.same_source,
+            &parts,
+            &owners,
+        )
+        .await?;
+        // This edition's claims end here, given up or not.
+        owners.lock().expect("owners lock").clear();
+        let mut missing = Vec::new();
+        for (seg, waiter) in waiting {
+            waiter.ended().await;
+            let key = memory_key(seg, glossary, settings.target);
+            let found = memory.lock().expect("memory lock").get(&key)?;
+            match found {
+                Some(f) => {
+                    for id in &lookup.same_source[seg.tagged.as_str()] {
+                        translations.insert(id.to_string(), f.entry.target.clone());
+                    }
+                    summary.memory_hits += lookup.same_source[seg.tagged.as_str()].len();
+                    progress.advance(lookup.same_source[seg.tagged.as_str()].len());
+                }
+                // The other edition gave up on it: this one asks.
+                None => missing.push(seg),
+            }
+        }
+        if !missing.is_empty() {
+            results.extend(
+                send_all(
+                    &missing,
                     glossary,
                     memory,
                     model,
@@ -589,16 +637,11 @@ pub async fn translate(
                     progress,
                     &lookup.same_source,
                     &parts,
+                    &owners,
                 )
-            })
-            // In batch mode every request is handed over at once, to go in one job.
-            .buffer_unordered(if settings.batch_api {
-                usize::MAX / 2
-            } else {
-                settings.concurrency.max(1)
-            })
-            .try_collect()
-            .await?;
+                .await?,
+            );
+        }
         summary.retries = model
             .counters()
             .retries
@@ -639,6 +682,43 @@ pub async fn translate(
     })
 }
 
+/// Sends `pending` in balanced batches, at most `concurrency` of them in flight (all at once
+/// in batch mode, to go in one job).
+#[allow(clippy::too_many_arguments)]
+async fn send_all<'d>(
+    pending: &[&'d Segment<'d>],
+    glossary: &Glossary,
+    memory: &Mutex<Memory>,
+    model: &Model,
+    settings: &Settings,
+    progress: &dyn Progress,
+    same_source: &HashMap<&str, Vec<&str>>,
+    parts: &Mutex<HashMap<String, Vec<Option<String>>>>,
+    owners: &Mutex<HashMap<String, Owner>>,
+) -> Result<Vec<BatchResult>, TranslateError> {
+    stream::iter(packed(pending, settings))
+        .map(|units| {
+            run_batch(
+                units,
+                glossary,
+                memory,
+                model,
+                settings,
+                progress,
+                same_source,
+                parts,
+                owners,
+            )
+        })
+        .buffer_unordered(if settings.batch_api {
+            usize::MAX / 2
+        } else {
+            settings.concurrency.max(1)
+        })
+        .try_collect()
+        .await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn run_batch<'d>(
     units: Vec<Unit<'d>>,
@@ -649,6 +729,7 @@ async fn run_batch<'d>(
     progress: &dyn Progress,
     same_source: &HashMap<&str, Vec<&str>>,
     parts: &Mutex<HashMap<String, Vec<Option<String>>>>,
+    owners: &Mutex<HashMap<String, Owner>>,
 ) -> Result<BatchResult, TranslateError> {
     let mut result = BatchResult::default();
     let rejected = units
@@ -789,6 +870,12 @@ async fn run_batch<'d>(
             }
             memory.save()?;
             drop(memory);
+            // Stored: the editions waiting for these sources can read them.
+            let mut owners = owners.lock().expect("owners lock");
+            for (seg, _) in &accepted {
+                owners.remove(&seg.tagged);
+            }
+            drop(owners);
             let done: usize = accepted
                 .iter()
                 .map(|(s, _)| same_source[s.tagged.as_str()].len())
