@@ -194,3 +194,45 @@ fn a_source_two_issues_share_is_paid_for_once() {
         assert!(!edition.contains("每周"), "{edition}");
     }
 }
+
+/// One list paragraph far longer than a slot's share is cut at its soft line breaks into parts
+/// that go to different requests, and joined again before validation.
+#[test]
+fn a_very_long_paragraph_is_cut_at_its_line_breaks() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let lines: Vec<String> = (1..=24)
+        .map(|n| format!("第{n}条：这是一段很长的列表说明文字，介绍一个工具的用法与特点，并且附上 [链接{n}](https://example.com/{n}) 以便查阅。"))
+        .collect();
+    std::fs::write(
+        root.join("docs/2024-02-03-weekly.md"),
+        format!("{}\n", lines.join("\n")),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let out = translate(root, &server, &["2024-02-03"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let requests = server.requests();
+    assert!(requests.len() >= 2, "{requests:#?}");
+    // No request holds the whole paragraph; together they hold every line once.
+    let sent: Vec<String> = requests
+        .iter()
+        .flat_map(|r| {
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&r.user).unwrap();
+            map.into_values()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(sent.iter().all(|s| s.lines().count() < 24), "{sent:#?}");
+    assert_eq!(sent.iter().map(|s| s.lines().count()).sum::<usize>(), 24);
+    let edition = std::fs::read_to_string(root.join("docs/en/2024-02-03-weekly.md")).unwrap();
+    assert_eq!(edition.lines().count(), 24, "{edition}");
+    for n in 1..=24 {
+        assert!(
+            edition.contains(&format!("](https://example.com/{n})")),
+            "{edition}"
+        );
+    }
+}

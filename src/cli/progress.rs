@@ -59,15 +59,18 @@ impl editions::model::run::Progress for Bar {
 }
 
 /// One bar for a run over many editions: segments done of all editions' total, the edition
-/// last heard from and the requests in flight. Each edition reports through a [`JobBar`].
-pub struct RunBar {
+/// last heard from and the requests in flight (in batch mode, the job's state). Each edition
+/// reports through a [`JobBar`]; [`RunBar::tick`] refreshes it while nothing reports (a batch
+/// job being polled).
+pub struct RunBar<'m> {
     bar: ProgressBar,
     visible: bool,
-    pool: Option<editions::model::pool::Pool>,
+    model: Option<&'m editions::model::Model>,
+    last: std::sync::Mutex<String>,
 }
 
-impl RunBar {
-    pub fn new(jobs: usize, pool: Option<editions::model::pool::Pool>) -> Self {
+impl<'m> RunBar<'m> {
+    pub fn new(jobs: usize, model: Option<&'m editions::model::Model>) -> Self {
         let visible = std::io::stderr().is_terminal() && std::env::var_os("NO_PROGRESS").is_none();
         let bar = ProgressBar::with_draw_target(
             Some(0),
@@ -85,18 +88,37 @@ impl RunBar {
             .progress_chars("=> "),
         );
         bar.set_prefix(format!("{jobs} editions"));
-        RunBar { bar, visible, pool }
+        RunBar {
+            bar,
+            visible,
+            model,
+            last: Default::default(),
+        }
     }
 
     /// The reporter of one edition, named `label`.
-    pub fn job<'a>(&'a self, label: String) -> JobBar<'a> {
+    pub fn job(&self, label: String) -> JobBar<'_, 'm> {
         JobBar { run: self, label }
     }
 
     fn show(&self, label: &str) {
-        let flight = self.pool.as_ref().map_or(0, |p| p.busy());
-        self.bar
-            .set_message(format!("{label} · {flight} requests in flight"));
+        label.clone_into(&mut self.last.lock().expect("bar lock"));
+        self.tick();
+    }
+
+    /// Redraws the message: the edition last heard from, and what the model is doing.
+    pub fn tick(&self) {
+        let label = self.last.lock().expect("bar lock").clone();
+        let doing = match self.model {
+            Some(m) => match m.batch_status().and_then(|s| s.current) {
+                Some((id, status, done, total)) => {
+                    format!("batch job {id}: {status}, {done}/{total} requests")
+                }
+                None => format!("{} requests in flight", m.in_flight()),
+            },
+            None => "from the memory".to_string(),
+        };
+        self.bar.set_message(format!("{label} · {doing}"));
     }
 
     pub fn finish(&self) {
@@ -105,12 +127,12 @@ impl RunBar {
 }
 
 /// One edition's progress, counted in its run's bar.
-pub struct JobBar<'a> {
-    run: &'a RunBar,
+pub struct JobBar<'r, 'm> {
+    run: &'r RunBar<'m>,
     label: String,
 }
 
-impl editions::model::run::Progress for JobBar<'_> {
+impl editions::model::run::Progress for JobBar<'_, '_> {
     fn begin(&self, total: usize, from_memory: usize) {
         self.run.bar.inc_length(total as u64);
         self.run.bar.inc(from_memory as u64);

@@ -136,7 +136,8 @@ pub fn run(
             }
         }
     }
-    let many = issues.len() > 1 || selecting;
+    // A batch job is shown as a run: its state on the bar, its prices in the table.
+    let many = issues.len() > 1 || selecting || config.model.batch_api;
     if args.out.is_some() && (targets.len() > 1 || many) {
         anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
     }
@@ -266,7 +267,7 @@ fn many_editions(
                     .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
             })
     };
-    let bar = RunBar::new(jobs.len(), model.map(|m| m.pool().clone()));
+    let bar = RunBar::new(jobs.len(), model);
     let work: Vec<Job<'_>> = jobs
         .iter()
         .map(|&(issue, target)| Job {
@@ -279,7 +280,7 @@ fn many_editions(
             today: today.to_string(),
         })
         .collect();
-    let bars: Vec<JobBar<'_>> = work
+    let bars: Vec<JobBar<'_, '_>> = work
         .iter()
         .map(|j| bar.job(format!("{} ({})", label(j.issue), j.target)))
         .collect();
@@ -309,9 +310,17 @@ fn many_editions(
             .buffer_unordered(at_once)
             .flat_map(stream::iter)
             .collect::<Vec<_>>();
+        // The bar is redrawn while nothing reports (a batch job being polled).
+        let ticking = async {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                bar.tick();
+            }
+        };
         tokio::select! {
             r = all => Some(r),
             _ = interrupted() => None,
+            _ = ticking => None,
         }
     });
     bar.finish();
