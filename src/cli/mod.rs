@@ -60,7 +60,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
         format: ExtractFormat,
     },
-    /// Translate an issue (by date) or a Markdown file into its editions.
+    /// Translate issues (by date or by path) into their editions, one or many in a run.
     Translate(translate::TranslateArgs),
     /// Take over existing editions editions did not write: their aligned text becomes approved
     /// translations, so that `translate` keeps it and sends only the rest.

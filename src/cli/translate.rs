@@ -49,7 +49,7 @@ pub struct TranslateArgs {
     /// The model's name (overrides `[model] name`).
     #[arg(long)]
     pub model: Option<String>,
-    /// Batches in flight at once (overrides `[model] concurrency`).
+    /// Requests in flight at once, for the whole run (overrides `[model] concurrency`).
     #[arg(long)]
     pub concurrency: Option<usize>,
     /// Seconds allowed for one request attempt (overrides `[model] timeout`).
