@@ -241,6 +241,37 @@ fn recovers_from(faults: Vec<Fault>) -> (Root, StandIn, String) {
 }
 
 #[test]
+fn a_decoy_object_before_the_answer_loses_nothing() {
+    let (_root, _server, stdout) = recovers_from(vec![Fault::Decoy]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(0 retries, 0 repairs)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_nested_value_fails_only_its_own_segment() {
+    let (_root, server, stdout) = recovers_from(vec![Fault::Nested]);
+    assert!(
+        summary_line(&stdout, "requests").contains("(0 retries, 1 repairs)"),
+        "{stdout}"
+    );
+    let requests = server.requests();
+    let repairs: Vec<_> = requests
+        .iter()
+        .filter(|r| r.system.contains("was rejected"))
+        .collect();
+    assert_eq!(repairs.len(), 1);
+    assert!(
+        repairs[0]
+            .system
+            .ends_with("was rejected: its value in the answer is an object, not a string. Translate it again and fix this."),
+        "{}",
+        repairs[0].system
+    );
+}
+
+#[test]
 fn too_many_requests_waits_for_retry_after() {
     let started = std::time::Instant::now();
     let (_root, _server, stdout) = recovers_from(vec![Fault::TooMany { retry_after: 1 }]);

@@ -89,24 +89,72 @@ pub enum AnswerError {
     NoObject,
     #[error("the answer's JSON object is malformed: {0}")]
     Malformed(String),
+    #[error("the answer's JSON objects hold none of the batch's keys")]
+    NoKeys,
 }
 
-/// Reads the model's answer: the first JSON object in it whose values are all strings,
-/// skipping code fences and any chatter before or after.
-pub fn parse_answer(content: &str) -> Result<BTreeMap<String, String>, AnswerError> {
+/// A model's answer: the value of each key of the batch it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    values: BTreeMap<String, serde_json::Value>,
+}
+
+impl Answer {
+    /// The translation for `key`: `None` if the answer lacks it, an error if its value is not
+    /// a string (which fails only this key's segment).
+    pub fn get(&self, key: &str) -> Option<Result<String, String>> {
+        self.values.get(key).map(|v| match v {
+            serde_json::Value::String(s) => Ok(s.clone()),
+            other => Err(format!(
+                "its value in the answer is {}, not a string",
+                match other {
+                    serde_json::Value::Null => "null",
+                    serde_json::Value::Bool(_) => "a boolean",
+                    serde_json::Value::Number(_) => "a number",
+                    serde_json::Value::Array(_) => "an array",
+                    _ => "an object",
+                }
+            )),
+        })
+    }
+}
+
+/// Reads the model's answer to a batch of `keys`: of the JSON objects in it (code fences,
+/// chatter and other objects before or after it skipped), the one that holds the most of the
+/// batch's keys.
+pub fn parse_answer(content: &str, keys: &[String]) -> Result<Answer, AnswerError> {
     let mut first_error = None;
-    for (start, _) in content.match_indices('{') {
+    let mut best: Option<(usize, serde_json::Map<String, serde_json::Value>)> = None;
+    let mut objects = 0;
+    let mut from = 0;
+    while let Some(at) = content[from..].find('{') {
+        let start = from + at;
         let mut stream = serde_json::Deserializer::from_str(&content[start..])
-            .into_iter::<BTreeMap<String, String>>();
+            .into_iter::<serde_json::Map<String, serde_json::Value>>();
         match stream.next() {
-            Some(Ok(map)) => return Ok(map),
+            Some(Ok(map)) => {
+                objects += 1;
+                let score = keys.iter().filter(|k| map.contains_key(k.as_str())).count();
+                if score > best.as_ref().map_or(0, |b| b.0) {
+                    best = Some((score, map));
+                }
+                // Objects nested in this one are not answers of their own.
+                from = start + stream.byte_offset().max(1);
+            }
             Some(Err(e)) => {
                 first_error.get_or_insert_with(|| e.to_string());
+                from = start + 1;
             }
-            None => {}
+            None => from = start + 1,
         }
     }
-    Err(first_error.map_or(AnswerError::NoObject, AnswerError::Malformed))
+    match best {
+        Some((_, map)) => Ok(Answer {
+            values: map.into_iter().collect(),
+        }),
+        None if objects > 0 => Err(AnswerError::NoKeys),
+        None => Err(first_error.map_or(AnswerError::NoObject, AnswerError::Malformed)),
+    }
 }
 
 /// A rough token count: one per Han or kana character, one per four other characters.
@@ -128,22 +176,51 @@ mod tests {
 
     #[test]
     fn reads_plain_fenced_and_chatty_answers() {
-        let want: BTreeMap<String, String> =
-            [("p-1".to_string(), "Hello <b1>x</b1>".to_string())].into();
-        assert_eq!(parse_answer(r#"{"p-1":"Hello <b1>x</b1>"}"#).unwrap(), want);
+        let keys = ["1".to_string(), "2".to_string()];
+        let read = |content: &str| parse_answer(content, &keys);
+        let want = Some(Ok("Hello <b1>x</b1>".to_string()));
+        assert_eq!(read(r#"{"1":"Hello <b1>x</b1>"}"#).unwrap().get("1"), want);
         assert_eq!(
-            parse_answer("```json\n{\"p-1\": \"Hello <b1>x</b1>\"}\n```").unwrap(),
+            read("```json\n{\"1\": \"Hello <b1>x</b1>\"}\n```")
+                .unwrap()
+                .get("1"),
             want
         );
         assert_eq!(
-            parse_answer("Sure! Here is the translation {as asked}:\n{\"p-1\": \"Hello <b1>x</b1>\"}\nAnything else?").unwrap(),
+            read("Sure! Here is the translation {as asked}:\n{\"1\": \"Hello <b1>x</b1>\"}\nAnything else?")
+                .unwrap()
+                .get("1"),
             want
         );
-        assert_eq!(parse_answer("no json here"), Err(AnswerError::NoObject));
+        assert_eq!(read("no json here"), Err(AnswerError::NoObject));
         assert!(matches!(
-            parse_answer("{\"p-1\": 3}"),
+            read("{\"1\": \"x\""),
             Err(AnswerError::Malformed(_))
         ));
+        assert_eq!(read(r#"{"note": "ok"}"#), Err(AnswerError::NoKeys));
+    }
+
+    #[test]
+    fn a_decoy_object_or_a_nested_value_loses_nothing_else() {
+        let keys = ["1".to_string(), "2".to_string()];
+        // A small object before the answer, and one after.
+        let answer = parse_answer(
+            r#"{"status": "ok"} {"1": "One", "2": "Two"} {"1": "decoy"}"#,
+            &keys,
+        )
+        .unwrap();
+        assert_eq!(answer.get("1"), Some(Ok("One".to_string())));
+        assert_eq!(answer.get("2"), Some(Ok("Two".to_string())));
+        // A nested value fails its own key only.
+        let answer = parse_answer(r#"{"1": {"text": "One"}, "2": "Two"}"#, &keys).unwrap();
+        assert_eq!(
+            answer.get("1"),
+            Some(Err(
+                "its value in the answer is an object, not a string".to_string()
+            ))
+        );
+        assert_eq!(answer.get("2"), Some(Ok("Two".to_string())));
+        assert_eq!(answer.get("3"), None);
     }
 
     #[test]

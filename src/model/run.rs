@@ -771,7 +771,8 @@ async fn run_batch<'d>(
             }
             continue;
         }
-        let answer = match prompt::parse_answer(&completion.content) {
+        let keys: Vec<String> = (0..job.units.len()).map(request_key).collect();
+        let answer = match prompt::parse_answer(&completion.content, &keys) {
             Ok(a) => a,
             Err(e) => {
                 let reason = e.to_string();
@@ -791,18 +792,33 @@ async fn run_batch<'d>(
         let mut accepted = Vec::new();
         for (i, unit) in job.units.iter().enumerate() {
             let seg = unit.seg;
-            let Some(t) = answer.get(&request_key(i)) else {
-                let reason = format!("{} is missing from the answer", unit.id());
-                retry_or_fail(
-                    &mut queue,
-                    &mut result,
-                    vec![unit.clone()],
-                    &reason,
-                    job.attempt,
-                    settings,
-                    progress,
-                );
-                continue;
+            let t = match answer.get(&request_key(i)) {
+                Some(Ok(t)) => t,
+                Some(Err(reason)) => {
+                    retry_or_fail(
+                        &mut queue,
+                        &mut result,
+                        vec![unit.clone()],
+                        &reason,
+                        job.attempt,
+                        settings,
+                        progress,
+                    );
+                    continue;
+                }
+                None => {
+                    let reason = format!("{} is missing from the answer", unit.id());
+                    retry_or_fail(
+                        &mut queue,
+                        &mut result,
+                        vec![unit.clone()],
+                        &reason,
+                        job.attempt,
+                        settings,
+                        progress,
+                    );
+                    continue;
+                }
             };
             // A part waits for the others: the segment is validated whole, joined again.
             let whole = match unit.part {

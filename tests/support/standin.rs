@@ -62,6 +62,12 @@ pub enum Fault {
     RejectResponseFormat,
     /// The first digit of the first segment that has one changed (`3.13` → `4.13`).
     ChangeNumber,
+    /// A small JSON object of other keys written before the answer's object.
+    Decoy,
+    /// The first segment's translation given as an object (`{"text": …}`), not a string.
+    Nested,
+    /// This text (control characters, say) put at the end of the first segment's translation.
+    Suffix(String),
 }
 
 /// One request as received.
@@ -413,6 +419,10 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
             let t = answer[&id].clone();
             answer.insert(id, format!("{p}{t}"));
         }
+        (Some(Fault::Suffix(x)), Some(id)) => {
+            let t = answer[&id].clone();
+            answer.insert(id, format!("{t}{x}"));
+        }
         (Some(Fault::Mojibake), Some(id)) => {
             let t = answer[&id].clone();
             answer.insert(id, format!("{t} ü¶Ñ"));
@@ -421,11 +431,19 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     }
     let mut content = if plain {
         pseudo_english(&recorded.user, &glossary)
+    } else if let (Some(Fault::Nested), Some(id)) = (&fault, answer.keys().next().cloned()) {
+        let mut object: serde_json::Map<String, Value> = answer
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        object.insert(id.clone(), json!({ "text": answer[&id] }));
+        Value::Object(object).to_string()
     } else {
         serde_json::to_string(&answer).unwrap()
     };
     match fault {
         Some(Fault::Fenced) => content = format!("```json\n{content}\n```"),
+        Some(Fault::Decoy) => content = format!("{{\"status\": \"ok\"}}\n{content}"),
         Some(Fault::Chatter) => {
             content = format!("Sure! Here are the translations you asked for:\n\n{content}")
         }
