@@ -191,7 +191,7 @@ impl Batcher {
         }
         rx.await.unwrap_or_else(|_| {
             Err(ModelError::Batch {
-                base_url: api.settings().base_url.clone(),
+                base_url: api.settings().shown_url(),
                 message: "the batch job ended without an answer for this request".into(),
             })
         })
@@ -243,7 +243,7 @@ impl Batcher {
                 let (_, txs) = by_id.remove(&id).expect("a pending id");
                 let answer = answer.unwrap_or_else(|| {
                     Err(ModelError::Batch {
-                        base_url: api.settings().base_url.clone(),
+                        base_url: api.settings().shown_url(),
                         message: format!(
                             "the job had no answer for request {id} after {attempt} attempts"
                         ),
@@ -262,7 +262,7 @@ impl Batcher {
         api: &Model,
         pending: &Pending,
     ) -> Result<HashMap<String, Result<Completion, ModelError>>, ModelError> {
-        let base_url = api.settings().base_url.clone();
+        let base_url = api.settings().shown_url();
         let record_error = |e: String| ModelError::Batch {
             base_url: base_url.clone(),
             message: format!(
@@ -348,7 +348,7 @@ impl Batcher {
                         let bytes = api.batch_content(&file).await?;
                         for line in String::from_utf8_lossy(&bytes).lines() {
                             if let Some((custom_id, answer)) =
-                                output_line(line, &api.settings().base_url.clone())
+                                output_line(line, &api.settings().shown_url())
                             {
                                 out.insert(custom_id, answer);
                             }

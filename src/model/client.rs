@@ -42,10 +42,109 @@ pub struct ModelSettings {
     pub backoff: Duration,
 }
 
+impl ModelSettings {
+    /// The base URL as it may be shown: see [`redact`].
+    pub fn shown_url(&self) -> String {
+        redact(&self.base_url)
+    }
+
+    /// `text` (an error from below, which may quote the URL) without the base URL's secrets.
+    pub fn scrub(&self, text: &str) -> String {
+        let shown = self.shown_url();
+        let mut out = text.replace(&self.base_url, &shown);
+        // The user-info and secret query values, wherever they appear on their own.
+        let (raw, red) = (self.base_url.as_str(), shown.as_str());
+        let mut secrets = Vec::new();
+        if let Some(start) = raw.find("://").map(|i| i + 3) {
+            if let Some(at) = raw[start..].find('@') {
+                let info = &raw[start..start + at];
+                secrets.push(info.to_string());
+                if let Some((_, password)) = info.split_once(':') {
+                    secrets.push(password.to_string());
+                }
+            }
+        }
+        for (a, b) in raw.split(['?', '&']).zip(red.split(['?', '&'])) {
+            if a != b {
+                if let Some((_, value)) = a.split_once('=') {
+                    secrets.push(value.to_string());
+                }
+            }
+        }
+        // Short ones would blot out ordinary text; they are caught in the URL's own form.
+        for secret in secrets.iter().filter(|s| s.len() >= 4) {
+            out = out.replace(secret.as_str(), "***");
+        }
+        out
+    }
+}
+
+/// `url` with its secrets replaced by `***`: the user-info (`user:password@`) and the value of
+/// every query parameter whose name looks like a credential (`key`, `token`, `secret`,
+/// `password`, `sig`, `auth`…). Works on text that does not parse as a URL too, so that a
+/// malformed one can be named without its password.
+pub fn redact(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme) = out.find("://") {
+        let start = scheme + 3;
+        let end = out[start..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |i| start + i);
+        if let Some(at) = out[start..end].rfind('@') {
+            out.replace_range(start..start + at, "***");
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let (query, fragment) = match query.find('#') {
+            Some(h) => (&query[..h], &query[h..]),
+            None => (query, ""),
+        };
+        let secret = |name: &str| {
+            let name = name.to_ascii_lowercase();
+            [
+                "key",
+                "token",
+                "secret",
+                "password",
+                "passwd",
+                "pwd",
+                "sig",
+                "auth",
+                "credential",
+            ]
+            .iter()
+            .any(|w| name.contains(w))
+        };
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if secret(name) => format!("{name}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}{fragment}", pairs.join("&"));
+    }
+    out
+}
+
+/// Why a base URL cannot be used, or `None`: it must parse, be `http` or `https`, and name a
+/// host.
+pub fn url_problem(url: &str) -> Option<String> {
+    match reqwest::Url::parse(url) {
+        Err(e) => Some(e.to_string()),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            Some(format!("its scheme is `{}`, not http or https", u.scheme()))
+        }
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some("it names no host".into()),
+        Ok(_) => None,
+    }
+}
+
 impl std::fmt::Debug for ModelSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelSettings")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.shown_url())
             .field("api_key", &"[hidden]")
             .field("model", &self.model)
             .field("timeout", &self.timeout)
@@ -62,6 +161,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 pub enum ModelError {
     #[error("no API key: set OPENAI_API_KEY in the environment (and OPENAI_BASE_URL for a server other than OpenAI)")]
     MissingKey,
+    #[error("OPENAI_BASE_URL `{base_url}` is not a URL editions can use ({problem}): give one such as https://api.openai.com/v1")]
+    BadUrl { base_url: String, problem: String },
     #[error("{base_url} refused the API key (HTTP {status}): set OPENAI_API_KEY to a valid key for this server")]
     Unauthorized { base_url: String, status: u16 },
     #[error("{base_url} does not serve the model `{model}`: set `model` in editions.toml or pass --model with a model this server lists")]
@@ -98,6 +199,7 @@ impl ModelError {
         matches!(
             self,
             ModelError::MissingKey
+                | ModelError::BadUrl { .. }
                 | ModelError::Unauthorized { .. }
                 | ModelError::UnknownModel { .. }
                 | ModelError::Unreachable { .. }
@@ -252,6 +354,12 @@ impl Model {
         if settings.api_key.trim().is_empty() {
             return Err(ModelError::MissingKey);
         }
+        if let Some(problem) = url_problem(&settings.base_url) {
+            return Err(ModelError::BadUrl {
+                base_url: settings.shown_url(),
+                problem,
+            });
+        }
         Ok(Model {
             client: std::sync::OnceLock::new(),
             settings,
@@ -317,8 +425,8 @@ impl Model {
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| ModelError::Unreachable {
-                base_url: settings.base_url.clone(),
-                detail: e.to_string(),
+                base_url: settings.shown_url(),
+                detail: redact(&e.to_string()),
             })?;
         let service = RetryingService {
             http: http.clone(),
@@ -457,7 +565,7 @@ impl Model {
             let status = e.status_code.as_u16();
             if matches!(status, 404 | 405 | 501) {
                 return ModelError::NoBatchApi {
-                    base_url: self.settings.base_url.clone(),
+                    base_url: self.settings.shown_url(),
                     status,
                     endpoint: endpoint.to_string(),
                 };
@@ -473,7 +581,7 @@ impl Model {
         json_mode: bool,
     ) -> Result<async_openai::types::chat::CreateChatCompletionRequest, ModelError> {
         let invalid = |e: OpenAIError| ModelError::Rejected {
-            base_url: self.settings.base_url.clone(),
+            base_url: self.settings.shown_url(),
             status: 0,
             message: e.to_string(),
         };
@@ -498,7 +606,7 @@ impl Model {
     }
 
     fn explain(&self, error: OpenAIError, unreadable: u32) -> ModelError {
-        let base_url = self.settings.base_url.clone();
+        let base_url = self.settings.shown_url();
         let attempts = self.settings.max_retries + 1;
         match error {
             OpenAIError::ApiError(e) => {
@@ -525,12 +633,12 @@ impl Model {
                     s if s >= 500 => ModelError::GaveUp {
                         base_url,
                         attempts,
-                        last: format!("HTTP {s} {}", first_line(&message)),
+                        last: format!("HTTP {s} {}", first_line(&self.settings.scrub(&message))),
                     },
                     _ => ModelError::Rejected {
                         base_url,
                         status,
-                        message: first_line(&message),
+                        message: first_line(&self.settings.scrub(&message)),
                     },
                 }
             }
@@ -555,12 +663,12 @@ impl Model {
             OpenAIError::Boxed(e) => ModelError::GaveUp {
                 base_url,
                 attempts,
-                last: e.to_string(),
+                last: self.settings.scrub(&e.to_string()),
             },
             other => ModelError::Rejected {
                 base_url,
                 status: 0,
-                message: first_line(&other.to_string()),
+                message: first_line(&self.settings.scrub(&other.to_string())),
             },
         }
     }
@@ -573,4 +681,57 @@ fn first_line(s: &str) -> String {
         .chars()
         .take(200)
         .collect()
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn secrets_in_a_base_url_are_redacted() {
+        assert_eq!(
+            redact("http://user:hunter2@127.0.0.1:8080/v1"),
+            "http://***@127.0.0.1:8080/v1"
+        );
+        assert_eq!(
+            redact("https://gw.example/v1?api-key=abc123&region=eu&sig=zz#x"),
+            "https://gw.example/v1?api-key=***&region=eu&sig=***#x"
+        );
+        // Malformed, still redacted.
+        assert_eq!(redact("http://u:p@[::1"), "http://***@[::1");
+        assert_eq!(
+            redact("https://api.openai.com/v1"),
+            "https://api.openai.com/v1"
+        );
+        assert_eq!(
+            url_problem("not-a-url").as_deref(),
+            Some("relative URL without a base")
+        );
+        assert_eq!(
+            url_problem("ftp://x/v1").as_deref(),
+            Some("its scheme is `ftp`, not http or https")
+        );
+        assert_eq!(
+            url_problem("http://127.0.0.1:99999/v1").as_deref(),
+            Some("invalid port number")
+        );
+        assert_eq!(
+            url_problem("http://[::1").as_deref(),
+            Some("invalid IPv6 address")
+        );
+        let settings = ModelSettings {
+            base_url: "http://user:hunter2@h/v1?key=k1k1k1".into(),
+            api_key: "sk".into(),
+            model: "m".into(),
+            timeout: Duration::from_secs(1),
+            max_retries: 0,
+            backoff: Duration::ZERO,
+        };
+        assert_eq!(
+            settings.scrub(
+                "error sending request for url (http://user:hunter2@h/v1/chat?key=k1k1k1): hunter2"
+            ),
+            "error sending request for url (http://***@h/v1/chat?key=***): ***"
+        );
+    }
 }
