@@ -27,6 +27,7 @@
 //! The library never depends on the command line.
 
 pub mod check;
+pub mod control;
 pub mod edition;
 pub mod file;
 pub mod glossary;

@@ -348,7 +348,41 @@ fn mark_terms(text: &str, terms: &[&str], color: bool) -> String {
 }
 
 /// The review for a terminal `cols` wide.
+/// `review` with every text from content made visible (see [`crate::control`]), for a
+/// terminal.
+fn shown(review: &Review) -> Review {
+    let v = |s: &str| crate::control::visible(s).into_owned();
+    let mut r = review.clone();
+    r.original_path = v(&r.original_path);
+    r.edition_path = v(&r.edition_path);
+    for row in &mut r.rows {
+        row.original = v(&row.original);
+        row.edition = v(&row.edition);
+        row.previous = row.previous.as_deref().map(v);
+        for (a, b) in &mut row.terms {
+            *a = v(a);
+            *b = v(b);
+        }
+        if let Some(c) = &mut row.conflict {
+            c.old_original = v(&c.old_original);
+            c.hand_edit = c.hand_edit.as_deref().map(v);
+        }
+        for f in &mut row.findings {
+            f.message = v(&f.message);
+        }
+    }
+    for l in &mut r.links {
+        l.original = l.original.as_deref().map(v);
+        l.edition = l.edition.as_deref().map(v);
+    }
+    for f in &mut r.other_findings {
+        f.message = v(&f.message);
+    }
+    r
+}
+
 pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
+    let review = &shown(review);
     let target: Lang = review.target.parse().unwrap_or(Lang::En);
     let half = (cols.saturating_sub(3)) / 2;
     let (dim, bold, red, reset) = if color {

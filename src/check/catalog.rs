@@ -65,6 +65,8 @@ pub const RULES: &[RuleInfo] = &[
         "Translate it into the edition's language."),
     rule("residue/tag", "A translation tag is left in the text.",
         "Remove tags such as `<a1>`: they stand for markup only while text is being translated."),
+    rule("residue/control", "A control character or bidirectional override the original does not have.",
+        "ESC, BEL and the other C0 and C1 controls, and U+202A–U+202E, U+2066–U+2069, are obeyed by terminals and browsers rather than shown (screen clears, links that open another address, reordered text): remove it."),
     rule("residue/mojibake", "Text was decoded with the wrong encoding.",
         "Write the file as UTF-8."),
     rule("residue/script", "Text of the original's language is left untranslated.",

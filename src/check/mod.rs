@@ -85,12 +85,12 @@ impl std::fmt::Display for Finding {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.file.display(),
+            crate::control::visible(&self.file.display().to_string()),
             self.line,
             self.column,
             self.level,
             self.rule,
-            self.message
+            crate::control::visible(&self.message)
         )
     }
 }
@@ -488,7 +488,20 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     let mut allowed: Vec<&str> = cx.allow.iter().map(String::as_str).collect();
     allowed.extend(cx.glossary.keep.iter().map(String::as_str));
     let script_must_go = matches!((cx.source, cx.target), (Lang::Zh | Lang::Ja, Lang::En));
+    let original_controls: HashSet<char> = original
+        .text
+        .chars()
+        .filter(|&c| crate::control::is_unwanted(c))
+        .collect();
     for (text, at) in &e.texts {
+        if let Some(c) = text
+            .chars()
+            .find(|&c| crate::control::is_unwanted(c) && !original_controls.contains(&c))
+        {
+            push(true, *at, "residue/control", Level::Error, format!(
+                "the control character {} is not in the original: a terminal or browser would obey it rather than show it; remove it",
+                crate::control::escape(c)));
+        }
         if let Some(tag) = residue::tag(text) {
             push(
                 true,

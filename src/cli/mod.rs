@@ -157,7 +157,12 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = out.flush();
-            eprintln!("{}: {e:#}", messages::msg("cli-error", &[]));
+            // An error may quote content: its control characters are shown, not obeyed.
+            eprintln!(
+                "{}: {}",
+                messages::msg("cli-error", &[]),
+                editions::control::visible(&format!("{e:#}"))
+            );
             e.downcast_ref::<Failure>()
                 .map_or(EXIT_USAGE, |_| EXIT_FAILED)
         }

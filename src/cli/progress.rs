@@ -50,6 +50,7 @@ impl editions::model::run::Progress for Bar {
     }
 
     fn note(&self, message: &str) {
+        let message = editions::control::visible(message);
         if self.visible {
             self.bar.println(format!("note: {message}"));
         } else {
@@ -145,7 +146,11 @@ impl editions::model::run::Progress for JobBar<'_, '_> {
     }
 
     fn note(&self, message: &str) {
-        let line = format!("note: {}: {message}", self.label);
+        let line = format!(
+            "note: {}: {}",
+            self.label,
+            editions::control::visible(message)
+        );
         if self.run.visible {
             self.run.bar.println(line);
         } else {

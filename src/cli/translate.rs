@@ -375,10 +375,11 @@ fn many_editions(
                 };
                 let text = e.to_string();
                 eprintln!(
-                    "{}: {} ({}): {text}",
+                    "{}: {} ({}): {}",
                     msg("cli-error", &[]),
                     issue,
-                    job.target
+                    job.target,
+                    editions::control::visible(&text)
                 );
                 rows.push(Row {
                     issue,
@@ -583,7 +584,7 @@ fn present_with(
                     ("memory-line", b.memory_line.unwrap_or(0).to_string()),
                     ("id", b.id.clone()),
                     ("line", b.line.to_string()),
-                    ("why", b.why.clone()),
+                    ("why", editions::control::visible(&b.why).into_owned()),
                 ]
             )
         )?;

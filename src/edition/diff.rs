@@ -41,7 +41,8 @@ pub fn unified(old: &str, new: &str, lang: Lang, header: (&str, &str), style: St
     };
     let mut out = format!(
         "{bold}--- {}{reset}\n{bold}+++ {}{reset}\n",
-        header.0, header.1
+        crate::control::visible(header.0),
+        crate::control::visible(header.1)
     );
     for group in diff.grouped_ops(style.context) {
         let (first, last) = (&group[0], &group[group.len() - 1]);
@@ -62,7 +63,8 @@ pub fn unified(old: &str, new: &str, lang: Lang, header: (&str, &str), style: St
                 out.push_str(color);
                 out.push(sign);
                 for (emphasized, text) in change.iter_strings_lossy() {
-                    let text = text.trim_end_matches(['\n', '\r']);
+                    // Content never reaches the terminal as control characters.
+                    let text = crate::control::visible(text.trim_end_matches(['\n', '\r']));
                     if emphasized && change.tag() != ChangeTag::Equal {
                         if style.color {
                             out.push_str(&format!("{bold}{text}{reset}{color}"));
@@ -70,7 +72,7 @@ pub fn unified(old: &str, new: &str, lang: Lang, header: (&str, &str), style: St
                             out.push_str(&format!("{open}{text}{close}"));
                         }
                     } else {
-                        out.push_str(text);
+                        out.push_str(&text);
                     }
                 }
                 out.push_str(reset);

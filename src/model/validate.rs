@@ -21,8 +21,13 @@ pub enum Rejection {
     Tags(Vec<TagProblem>),
     InventedUrl(String),
     SourceScript(String),
-    MissingTerm { source: String, target: String },
+    MissingTerm {
+        source: String,
+        target: String,
+    },
     MissingKeep(String),
+    /// A control character or bidirectional override the source does not have.
+    Control(char),
 }
 
 impl fmt::Display for Rejection {
@@ -37,6 +42,11 @@ impl fmt::Display for Rejection {
                 write!(f, "it adds the URL {url}, which the source does not have")
             }
             Rejection::SourceScript(text) => write!(f, "it leaves untranslated text: {text}"),
+            Rejection::Control(c) => write!(
+                f,
+                "it holds the control character {}, which the source does not have",
+                crate::control::escape(*c)
+            ),
             Rejection::MissingTerm { source, target } => {
                 write!(
                     f,
@@ -68,6 +78,11 @@ pub fn validate(
     let source_text = segment.plain_text();
     if text.trim().is_empty() && !source_text.trim().is_empty() {
         return Err(Rejection::Empty);
+    }
+    // A terminal obeys control characters and bidirectional overrides: none the source does
+    // not have (a tab or line break it has may stay).
+    if let Some(c) = crate::control::added(&segment.tagged, translation) {
+        return Err(Rejection::Control(c));
     }
     for url in urls(&text) {
         if !source_text.contains(url) {
