@@ -30,6 +30,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code for usage errors and unreadable input.
 pub const EXIT_USAGE: u8 = 2;
+/// Stopped by SIGINT (Ctrl-C).
+pub const EXIT_SIGINT: u8 = 130;
+/// Stopped by SIGTERM.
+pub const EXIT_SIGTERM: u8 = 143;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -163,8 +167,12 @@ pub fn main() -> ExitCode {
                 messages::msg("cli-error", &[]),
                 editions::control::visible(&format!("{e:#}"))
             );
-            e.downcast_ref::<Failure>()
-                .map_or(EXIT_USAGE, |_| EXIT_FAILED)
+            match e.downcast_ref::<Interrupted>() {
+                Some(i) => i.code,
+                None => e
+                    .downcast_ref::<Failure>()
+                    .map_or(EXIT_USAGE, |_| EXIT_FAILED),
+            }
         }
     };
     ExitCode::from(code)
@@ -176,6 +184,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The run was stopped by a signal: one line, and the exit code a shell gives a process the
+/// signal ended.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Interrupted {
+    pub code: u8,
+    pub message: String,
 }
 
 /// An error about the content of valid input (exit code 1 rather than 2).

@@ -318,17 +318,24 @@ fn many_editions(
             }
         };
         tokio::select! {
-            r = all => Some(r),
-            _ = interrupted() => None,
-            _ = ticking => None,
+            r = all => Ok(r),
+            code = interrupted() => Err(code),
+            _ = ticking => unreachable!("the ticker never ends"),
         }
     });
     bar.finish();
-    let Some(mut results) = results else {
-        anyhow::bail!(msg(
-            "cli-interrupted",
-            &[("memory", project.memory.display().to_string())]
-        ));
+    let mut results = match results {
+        Ok(r) => r,
+        Err(code) => {
+            return Err(super::Interrupted {
+                code,
+                message: msg(
+                    "cli-interrupted",
+                    &[("memory", project.memory.display().to_string())],
+                ),
+            }
+            .into())
+        }
     };
     results.sort_by_key(|(i, _)| *i);
     let mut rows = Vec::new();
@@ -488,16 +495,26 @@ fn each_target(
         let bar = Bar::new(&format!("{target}"));
         let result = runtime.block_on(async {
             tokio::select! {
-                r = lifecycle::update(project, &job, memory, model, &bar) => Some(r),
-                _ = interrupted() => None,
+                r = lifecycle::update(project, &job, memory, model, &bar) => Ok(r),
+                code = interrupted() => Err(code),
             }
         });
         bar.finish();
+        let result = match result {
+            Ok(r) => Some(r),
+            Err(code) => {
+                return Err(super::Interrupted {
+                    code,
+                    message: msg(
+                        "cli-interrupted",
+                        &[("memory", project.memory.display().to_string())],
+                    ),
+                }
+                .into())
+            }
+        };
         let outcome = match result {
-            None => anyhow::bail!(msg(
-                "cli-interrupted",
-                &[("memory", project.memory.display().to_string())]
-            )),
+            None => unreachable!("interruptions returned above"),
             Some(Ok(outcome)) => outcome,
             Some(Err(LifecycleError::Translate(e @ TranslateError::Segments { .. }))) => {
                 if let TranslateError::Segments { summary, .. } = &e {
@@ -519,28 +536,31 @@ fn each_target(
     Ok(EXIT_OK)
 }
 
-/// Resolves on Ctrl-C or SIGTERM (what CI runners and `timeout` send). Once listened for, they
-/// no longer end the process at once: it stops at the next await, drops what it was doing
-/// (temporary files included) and leaves the memory valid.
-async fn interrupted() {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM (what CI runners and `timeout` send), with the exit
+/// code it calls for (130 or 143, as a shell reports a process the signal ended). Once listened
+/// for, they no longer end the process at once: it stops at the next await, drops what it was
+/// doing (temporary files included) and leaves the memory valid.
+async fn interrupted() -> u8 {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => super::EXIT_SIGINT,
+                    _ = term.recv() => super::EXIT_SIGTERM,
                 }
             }
             Err(_) => {
                 let _ = tokio::signal::ctrl_c().await;
+                super::EXIT_SIGINT
             }
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        super::EXIT_SIGINT
     }
 }
 
