@@ -61,6 +61,77 @@ pub struct CheckConfig {
     pub common_urls: usize,
 }
 
+/// A setting's value and the range it must be in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Setting {
+    /// Seconds, from `min` to `max`.
+    Seconds { value: f64, min: f64, max: f64 },
+    /// A count, from `min` to `max`.
+    Count {
+        value: usize,
+        min: usize,
+        max: usize,
+    },
+    /// A price per million tokens: not negative.
+    Price(f64),
+}
+
+impl Setting {
+    /// Why the value is not usable, or `None`.
+    pub fn problem(&self) -> Option<&'static str> {
+        let fits = match *self {
+            Setting::Seconds { value, min, max } => {
+                value.is_finite() && (min..=max).contains(&value)
+            }
+            Setting::Count { value, min, max } => (min..=max).contains(&value),
+            Setting::Price(value) => value.is_finite() && value >= 0.0,
+        };
+        (!fits).then_some("out of range")
+    }
+
+    /// The range, as a person reads it.
+    pub fn range(&self) -> String {
+        match *self {
+            Setting::Seconds { min, max, .. } => format!("a number of seconds from {min} to {max}"),
+            Setting::Count { min, max, .. } => format!("a whole number from {min} to {max}"),
+            Setting::Price(_) => "a price per million tokens, 0 or more".into(),
+        }
+    }
+
+    /// The value as given.
+    pub fn shown(&self) -> String {
+        match *self {
+            Setting::Seconds { value, .. } | Setting::Price(value) => value.to_string(),
+            Setting::Count { value, .. } => value.to_string(),
+        }
+    }
+}
+
+impl ModelConfig {
+    /// Every numeric setting of `[model]`, by key, with its range.
+    pub fn values(&self) -> [(&'static str, Setting); 12] {
+        let seconds = |value, min, max| Setting::Seconds { value, min, max };
+        let count = |value, min, max| Setting::Count { value, min, max };
+        [
+            ("concurrency", count(self.concurrency, 1, 256)),
+            ("timeout", seconds(self.timeout, 0.001, 3600.0)),
+            ("max_retries", count(self.max_retries as usize, 0, 20)),
+            ("backoff", seconds(self.backoff, 0.0, 60.0)),
+            ("batch_chars", count(self.batch_chars, 50, 100_000)),
+            ("max_repairs", count(self.max_repairs as usize, 0, 10)),
+            ("price_input", Setting::Price(self.price_input)),
+            ("price_output", Setting::Price(self.price_output)),
+            ("batch_price_input", Setting::Price(self.batch_price_input)),
+            (
+                "batch_price_output",
+                Setting::Price(self.batch_price_output),
+            ),
+            ("batch_poll", seconds(self.batch_poll, 0.01, 86_400.0)),
+            ("batch_gather", seconds(self.batch_gather, 0.0, 600.0)),
+        ]
+    }
+}
+
 /// The `[model]` table.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -198,6 +269,16 @@ impl Config {
                 message: e.to_string(),
                 hint: "list the locales to translate into, such as [\"en\", \"ja\"]".into(),
             })?;
+        }
+        for (key, value) in config.model.values() {
+            if let Some(problem) = value.problem() {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: line_of_key(text, key),
+                    message: format!("`{key}` = {} is {problem}", value.shown()),
+                    hint: format!("set `{key}` in [model] to {}", value.range()),
+                });
+            }
         }
         Ok(config)
     }

@@ -46,7 +46,7 @@ struct Cli {
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
     /// Language of editions' own messages: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = ["en", "zh-CN"])]
     lang: Option<String>,
     #[command(subcommand)]
     command: Command,

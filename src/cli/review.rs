@@ -117,6 +117,9 @@ pub fn run(
         &cx,
     )
     .findings;
+    if let Some(rev) = &args.since {
+        known_revision(root, rev)?;
+    }
     let previous = previous_edition(root, &edition_path, args.since.as_deref());
     let review = review::build(
         &issue.original.display().to_string(),
@@ -147,6 +150,33 @@ pub fn run(
         }
     }
     Ok(EXIT_OK)
+}
+
+/// An error unless git knows `rev` in the repository that holds `root`.
+fn known_revision(root: &Path, rev: &str) -> anyhow::Result<()> {
+    let dir = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let known = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !known {
+        anyhow::bail!(
+            "--since `{rev}` is not a revision git knows in `{}`\n  hint: give a commit, tag or branch (see `git log --oneline`), or leave --since out to compare with the edition's last commit",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// The edition as of `since`, or as of the last commit that touched it, with the revision's

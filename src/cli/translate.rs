@@ -68,7 +68,10 @@ pub struct TranslateArgs {
 }
 
 impl TranslateArgs {
-    fn apply(&self, config: &mut Config) {
+    /// Puts the flags given over the config's values; a value out of range is an error that
+    /// names its flag, before anything is done.
+    fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
+        let before = config.model.values();
         if let Some(m) = &self.model {
             config.model.name = m.clone();
         }
@@ -84,6 +87,19 @@ impl TranslateArgs {
         if self.batch_api {
             config.model.batch_api = true;
         }
+        for ((key, old), (_, new)) in before.iter().zip(config.model.values()) {
+            if old != &new {
+                if let Some(problem) = new.problem() {
+                    let flag = key.replace('_', "-");
+                    anyhow::bail!(
+                        "--{flag} {} is {problem}\n  hint: give {}",
+                        new.shown(),
+                        new.range()
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -93,7 +109,7 @@ pub fn run(
     args: &TranslateArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    args.apply(&mut config);
+    args.apply(&mut config)?;
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     let selecting = args.all || args.missing || args.stale || args.since.is_some();
@@ -141,9 +157,32 @@ pub fn run(
     if args.out.is_some() && (targets.len() > 1 || many) {
         anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
     }
+    // Where this run writes must take writing before anything is paid for: checked before
+    // the first request (a run that sends nothing writes nothing either).
+    let mut places = vec![project.memory.clone()];
+    {
+        for &(issue, target) in &jobs {
+            let job = Job {
+                issue,
+                target,
+                out: args.out.clone(),
+                dry_run: false,
+                retranslate: false,
+                settings: settings(&project, &config, target, ""),
+                today: String::new(),
+            };
+            let (edition, record) = lifecycle::paths(&project, &job);
+            places.push(edition);
+            places.push(record);
+        }
+    }
     let memory = Mutex::new(Memory::load(&project.memory)?);
     let model = model_from_env(&config)?.map(|m| {
-        let m = m.with_concurrency(config.model.concurrency);
+        let m = m
+            .with_concurrency(config.model.concurrency)
+            .with_preflight(Box::new(move || {
+                writable(&places).map_err(|e| e.to_string())
+            }));
         if config.model.batch_api {
             m.with_batch_api(config.batch_settings(root))
         } else {
@@ -202,6 +241,49 @@ pub fn run(
     let code = result?;
     compacted?;
     Ok(code)
+}
+
+/// An error unless each of `files` can be written (checked before a run's first request):
+/// an existing one must be a regular file (or a link to one), and its folder (the nearest
+/// existing one, for folders to be made) must take a new file.
+fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
+    let mut checked = std::collections::HashSet::new();
+    for file in files {
+        if let Ok(meta) = std::fs::metadata(file) {
+            if !meta.is_file() {
+                anyhow::bail!("`{}` is not a regular file, so editions will not replace it\n  hint: nothing was sent; name a file to write", file.display());
+            }
+        }
+        let mut dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        if dir.as_os_str().is_empty() {
+            dir = PathBuf::from(".");
+        }
+        while !dir.exists() {
+            match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => dir = p.to_path_buf(),
+                _ => {
+                    dir = PathBuf::from(".");
+                    break;
+                }
+            }
+        }
+        if !checked.insert(dir.clone()) {
+            continue;
+        }
+        let probe = dir.join(format!(".editions-write-check-{}", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) => anyhow::bail!(
+                "cannot write in `{}` ({}), where this run would write `{}`\n  hint: nothing was sent; make the folder writable, or run from a root you can write to",
+                dir.display(),
+                e.kind(),
+                file.display()
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// The settings of one edition's translation run.

@@ -185,6 +185,9 @@ pub enum ModelError {
     },
     #[error("{base_url}: {message}")]
     Batch { base_url: String, message: String },
+    /// The run could not start sending: what it would write cannot be written.
+    #[error("{0}")]
+    Preflight(String),
     #[error("{base_url} rejected the request (HTTP {status}): {message}")]
     Rejected {
         base_url: String,
@@ -204,6 +207,7 @@ impl ModelError {
                 | ModelError::UnknownModel { .. }
                 | ModelError::Unreachable { .. }
                 | ModelError::NoBatchApi { .. }
+                | ModelError::Preflight(_)
         )
     }
 }
@@ -243,7 +247,14 @@ pub struct Model {
     batcher: Option<crate::model::batch_job::Batcher>,
     /// The sources this run's editions are translating.
     claims: crate::model::claims::Claims,
+    /// Checked once, before the first request: a run that cannot keep what it pays for
+    /// (its files are not writable, say) sends nothing.
+    preflight: Option<Preflight>,
+    preflight_result: std::sync::OnceLock<Result<(), String>>,
 }
+
+/// A check run before the first request; its error stops the run.
+pub type Preflight = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
 /// A timed-out attempt, as an error the client can carry.
 #[derive(Debug, thiserror::Error)]
@@ -368,6 +379,8 @@ impl Model {
             pool: crate::model::pool::Pool::new(usize::MAX / 2),
             batcher: None,
             claims: Default::default(),
+            preflight: None,
+            preflight_result: std::sync::OnceLock::new(),
         })
     }
 
@@ -393,6 +406,20 @@ impl Model {
     pub fn with_concurrency(mut self, slots: usize) -> Self {
         self.pool = crate::model::pool::Pool::new(slots);
         self
+    }
+
+    /// Runs `check` once, before the first request; if it fails, no request is sent and every
+    /// request fails with its message.
+    pub fn with_preflight(mut self, check: Preflight) -> Self {
+        self.preflight = Some(check);
+        self
+    }
+
+    fn preflight(&self) -> Result<(), ModelError> {
+        let result = self
+            .preflight_result
+            .get_or_init(|| self.preflight.as_ref().map_or(Ok(()), |check| check()));
+        result.clone().map_err(ModelError::Preflight)
     }
 
     /// The sources this run's editions are translating: see [`crate::model::claims`].
@@ -453,6 +480,7 @@ impl Model {
 
     /// Sends one system and one user message and returns the answer.
     pub async fn complete(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        self.preflight()?;
         if let Some(batcher) = self.batcher.as_ref().filter(|b| !b.sync_now()) {
             let request = self.request(system, user, self.json_mode.load(Ordering::Relaxed))?;
             let body = serde_json::to_value(&request).expect("a request serializes");

@@ -1,0 +1,196 @@
+//! Every bad setting is refused before anything is sent, with what is wrong and what to do.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use support::standin::{StandIn, KEY};
+
+fn editions(root: &Path, base_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", base_url)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn durations_and_counts_out_of_range_are_refused_naming_the_flag_or_key() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    for (flag, value, range) in [
+        (
+            "--timeout",
+            "1e30",
+            "a number of seconds from 0.001 to 3600",
+        ),
+        ("--timeout", "inf", "a number of seconds from 0.001 to 3600"),
+        ("--timeout", "0", "a number of seconds from 0.001 to 3600"),
+        ("--concurrency", "0", "a whole number from 1 to 256"),
+        ("--batch-chars", "3", "a whole number from 50 to 100000"),
+    ] {
+        let (code, _, stderr) = editions(
+            root,
+            &server.base_url(),
+            &["translate", "2024-01-06", "--dry-run", flag, value],
+        );
+        assert_eq!(code, Some(2), "{flag} {value}: {stderr}");
+        let shown = value.parse::<f64>().unwrap().to_string();
+        assert_eq!(
+            stderr,
+            format!("error: {flag} {shown} is out of range\n  hint: give {range}\n"),
+            "{flag} {value}"
+        );
+    }
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("timeout = 5.0", "timeout = 0")).unwrap();
+    let line = 1 + text[..text.find("timeout = 5.0").unwrap()]
+        .matches('\n')
+        .count();
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &["translate", "2024-01-06", "--dry-run"],
+    );
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}:{line}: `timeout` = 0 is out of range\n  hint: set `timeout` in [model] to a number of seconds from 0.001 to 3600\n",
+            config.display()
+        )
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_malformed_base_url_an_unknown_language_and_an_unknown_revision_are_named() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    for (url, problem) in [
+        ("not-a-url", "relative URL without a base"),
+        (
+            "ftp://example.com/v1",
+            "its scheme is `ftp`, not http or https",
+        ),
+        ("http://[::1", "invalid IPv6 address"),
+        ("http://127.0.0.1:99999/v1", "invalid port number"),
+    ] {
+        let (code, _, stderr) = editions(root, url, &["translate", "2024-01-06"]);
+        assert_eq!(code, Some(2), "{url}");
+        assert_eq!(
+            stderr,
+            format!("error: OPENAI_BASE_URL `{url}` is not a URL editions can use ({problem}): give one such as https://api.openai.com/v1\n")
+        );
+    }
+    let (code, _, stderr) = editions(root, "http://127.0.0.1:1/v1", &["--lang", "fr", "check"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with(
+            "error: invalid value 'fr' for '--lang <LANG>'\n  [possible values: en, zh-CN]\n"
+        ),
+        "{stderr}"
+    );
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(root, &server.base_url(), &["translate", "2024-01-06"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &["review", "2024-01-06", "--since", "no-such-rev"],
+    );
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: --since `no-such-rev` is not a revision git knows in `{}`\n  hint: give a commit, tag or branch (see `git log --oneline`), or leave --since out to compare with the edition's last commit\n",
+            root.display()
+        )
+    );
+}
+
+#[test]
+fn places_that_cannot_be_written_are_found_before_anything_is_paid_for() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    // A folder that takes no new file (sysfs refuses even root).
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &["translate", "2024-01-06", "-o", "/sys/editions-test.md"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: cannot write in `/sys` (permission denied), where this run would write `/sys/editions-test.md`\n  hint: nothing was sent; make the folder writable, or run from a root you can write to\n"
+    );
+    assert!(server.requests().is_empty(), "nothing was paid for");
+    // The editions' folder is a file: refused as soon as the edition is looked at.
+    std::fs::write(root.join("docs/en"), "not a folder").unwrap();
+    let (code, _, stderr) = editions(root, &server.base_url(), &["translate", "2024-01-06"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(server.requests().is_empty(), "nothing was paid for");
+    std::fs::remove_file(root.join("docs/en")).unwrap();
+
+    // -o onto a device node is refused, and so is the review page; a link is written through.
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &["translate", "2024-01-06", "-o", "/dev/null"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: `/dev/null` is not a regular file, so editions will not replace it\n  hint: name a file to write\n"
+    );
+    assert!(server.requests().is_empty());
+    let target = root.join("target.md");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = root.join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &[
+            "translate",
+            "2024-01-06",
+            "--retranslate",
+            "-o",
+            link.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .starts_with("---\ntitle: 'Python Trending Weekly"));
+    let (code, _, stderr) = editions(root, &server.base_url(), &["translate", "2024-01-06"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = editions(
+        root,
+        &server.base_url(),
+        &["review", "2024-01-06", "--html", "/dev/null"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`/dev/null`"), "{stderr}");
+}
