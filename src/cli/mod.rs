@@ -154,6 +154,22 @@ pub fn main() -> ExitCode {
         }
     };
     messages::init(messages::choose(cli.lang.as_deref()));
+    // A bug's message may quote a URL or a key: never its secrets, never a control sequence.
+    std::panic::set_hook(Box::new(|info| {
+        let mut text = info.to_string();
+        if let Ok(url) = std::env::var("OPENAI_BASE_URL") {
+            text = editions::model::client::scrub(&url, &text);
+        }
+        if let Ok(key) = std::env::var("OPENAI_API_KEY") {
+            if key.len() >= 4 {
+                text = text.replace(&key, "***");
+            }
+        }
+        eprintln!(
+            "error: editions stopped on a bug: {}\n  hint: please report it with the command that led to it",
+            editions::control::visible(&text)
+        );
+    }));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match run(cli, &mut out) {

@@ -50,33 +50,38 @@ impl ModelSettings {
 
     /// `text` (an error from below, which may quote the URL) without the base URL's secrets.
     pub fn scrub(&self, text: &str) -> String {
-        let shown = self.shown_url();
-        let mut out = text.replace(&self.base_url, &shown);
-        // The user-info and secret query values, wherever they appear on their own.
-        let (raw, red) = (self.base_url.as_str(), shown.as_str());
-        let mut secrets = Vec::new();
-        if let Some(start) = raw.find("://").map(|i| i + 3) {
-            if let Some(at) = raw[start..].find('@') {
-                let info = &raw[start..start + at];
-                secrets.push(info.to_string());
-                if let Some((_, password)) = info.split_once(':') {
-                    secrets.push(password.to_string());
-                }
-            }
-        }
-        for (a, b) in raw.split(['?', '&']).zip(red.split(['?', '&'])) {
-            if a != b {
-                if let Some((_, value)) = a.split_once('=') {
-                    secrets.push(value.to_string());
-                }
-            }
-        }
-        // Short ones would blot out ordinary text; they are caught in the URL's own form.
-        for secret in secrets.iter().filter(|s| s.len() >= 4) {
-            out = out.replace(secret.as_str(), "***");
-        }
-        out
+        scrub(&self.base_url, text)
     }
+}
+
+/// `text` without the secrets of `base_url`: the URL itself redacted (see [`redact`]), and its
+/// user-info, password and credential-like query values wherever they appear on their own.
+pub fn scrub(base_url: &str, text: &str) -> String {
+    let shown = redact(base_url);
+    let mut out = text.replace(base_url, &shown);
+    let (raw, red) = (base_url, shown.as_str());
+    let mut secrets = Vec::new();
+    if let Some(start) = raw.find("://").map(|i| i + 3) {
+        if let Some(at) = raw[start..].find('@') {
+            let info = &raw[start..start + at];
+            secrets.push(info.to_string());
+            if let Some((_, password)) = info.split_once(':') {
+                secrets.push(password.to_string());
+            }
+        }
+    }
+    for (a, b) in raw.split(['?', '&']).zip(red.split(['?', '&'])) {
+        if a != b {
+            if let Some((_, value)) = a.split_once('=') {
+                secrets.push(value.to_string());
+            }
+        }
+    }
+    // Short ones would blot out ordinary text; they are caught in the URL's own form.
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(secret.as_str(), "***");
+    }
+    out
 }
 
 /// `url` with its secrets replaced by `***`: the user-info (`user:password@`) and the value of
