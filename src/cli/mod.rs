@@ -42,9 +42,21 @@ pub const EXIT_SIGTERM: u8 = 143;
     about = "Localized editions of a Markdown newsletter, checked link for link"
 )]
 struct Cli {
-    /// The newsletter's root: where `editions.toml` is and paths are relative to.
-    #[arg(long, global = true, default_value = ".")]
-    root: PathBuf,
+    /// The newsletter's root: where `editions.toml` is and paths are relative to (default: the
+    /// nearest folder, from the current one up, that has an `editions.toml`; else the current
+    /// one).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    /// Print nothing but errors (and what a command is for, such as check's findings).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Log every request sent and answer received to stderr (sizes and status; never the key).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour in diffs and the review: auto (on a terminal, unless NO_COLOR is set), always,
+    /// never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     /// Language of editions' own messages: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, global = true, value_parser = ["en", "zh-CN"])]
     lang: Option<String>,
@@ -52,8 +64,53 @@ struct Cli {
     command: Command,
 }
 
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether to colour what goes to stdout: `--color`, then `NO_COLOR`, then whether stdout is a
+/// terminal.
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Whether `-v` was given.
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The nearest folder, from the current one up, that has an `editions.toml`, as a path
+/// relative to the current folder (empty for the current one); `None` if there is none.
+fn discover_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut relative = PathBuf::new();
+    for dir in cwd.ancestors() {
+        if dir.join(config::FILE_NAME).is_file() {
+            return Some(relative);
+        }
+        relative.push("..");
+    }
+    None
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
     /// Print the translatable segments of a Markdown file.
     Extract {
         /// The Markdown file.
@@ -217,19 +274,31 @@ pub struct Interrupted {
 pub struct Failure(#[from] pub anyhow::Error);
 
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
-    // `--root .` (the default) keeps paths relative: `docs/x.md`, not `./docs/x.md`.
-    let root = if cli.root == Path::new(".") {
-        PathBuf::new()
-    } else {
-        cli.root
+    let _ = COLOR.set(cli.color);
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    // `--root .` keeps paths relative: `docs/x.md`, not `./docs/x.md`.
+    let root = match cli.root {
+        Some(r) if r == Path::new(".") => PathBuf::new(),
+        Some(r) => r,
+        None => discover_root().unwrap_or_default(),
     };
+    // Quiet: the summaries of commands that write files go nowhere.
+    let mut sink = std::io::sink();
+    let quiet = cli.quiet;
     match cli.command {
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "editions", out);
+            Ok(EXIT_OK)
+        }
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;
+            let out: &mut dyn Write = if quiet { &mut sink } else { out };
             translate::run(&root, config, &args, out)
         }
         Command::Adopt(args) => {
             let (config, _) = config::Config::load(&root)?;
+            let out: &mut dyn Write = if quiet { &mut sink } else { out };
             adopt::run(&root, &config, &args, out)
         }
         Command::Check(args) => {

@@ -1,7 +1,7 @@
 //! `editions review`: original and edition side by side, in the terminal, as JSON or as an
 //! HTML page.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -141,7 +141,7 @@ pub fn run(
             writeln!(out)?;
         }
         ReviewFormat::Text => {
-            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+            let color = super::color();
             let width = args
                 .width
                 .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))

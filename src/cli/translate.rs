@@ -61,10 +61,20 @@ pub struct TranslateArgs {
     /// Replace the existing edition without keeping its hand edits.
     #[arg(long)]
     pub retranslate: bool,
+    /// How to print the run's summary: text (a table), or json (one object).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
     /// Send the requests as a job of the provider's Batch API: about half the price, answers
     /// within its completion window (overrides `[model] batch_api`).
     #[arg(long)]
     pub batch_api: bool,
+}
+
+/// The formats of `translate`'s summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Json,
 }
 
 impl TranslateArgs {
@@ -153,7 +163,10 @@ pub fn run(
         }
     }
     // A batch job is shown as a run: its state on the bar, its prices in the table.
-    let many = issues.len() > 1 || selecting || config.model.batch_api;
+    let many = issues.len() > 1
+        || selecting
+        || config.model.batch_api
+        || args.format == SummaryFormat::Json;
     if args.out.is_some() && (targets.len() > 1 || many) {
         anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
     }
@@ -308,9 +321,16 @@ fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Se
     }
 }
 
+fn locale_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(lang.code())
+}
+
 /// One row of a run's table.
+#[derive(serde::Serialize)]
 struct Row {
     issue: String,
+    edition: String,
+    #[serde(serialize_with = "locale_code")]
     locale: Lang,
     segments: usize,
     requests: u64,
@@ -318,6 +338,10 @@ struct Row {
     /// Prompt and completion tokens.
     tokens: (u64, u64),
     result: String,
+    /// Hand edits kept, and conflicts, in this edition.
+    hand_edits: usize,
+    conflicts: usize,
+    #[serde(skip)]
     failed: bool,
 }
 
@@ -439,9 +463,14 @@ fn many_editions(
                         "planned".to_string(),
                     ),
                 };
-                present_brief(out, &outcome, config)?;
+                if args.format == SummaryFormat::Text {
+                    present_brief(out, &outcome, config)?;
+                }
                 rows.push(Row {
                     issue,
+                    edition: outcome.edition.display().to_string(),
+                    hand_edits: outcome.hand_edits.len(),
+                    conflicts: outcome.conflicts.len(),
                     locale: job.target,
                     segments: summary.segments,
                     requests: summary.requests,
@@ -472,6 +501,13 @@ fn many_editions(
                 );
                 rows.push(Row {
                     issue,
+                    edition: job
+                        .issue
+                        .edition(&project.layout, job.target)
+                        .display()
+                        .to_string(),
+                    hand_edits: 0,
+                    conflicts: 0,
                     locale: job.target,
                     segments: summary.segments,
                     requests: summary.requests,
@@ -483,9 +519,29 @@ fn many_editions(
             }
         }
     }
-    print_table(out, &rows)?;
-    if let Some(status) = model.and_then(Model::batch_status) {
-        print_batch(out, &status, &rows, config)?;
+    let batch = model.and_then(Model::batch_status);
+    if args.format == SummaryFormat::Json {
+        let total = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>();
+        let json = serde_json::json!({
+            "editions": rows,
+            "total": {
+                "segments": total(|r| r.segments as f64) as u64,
+                "requests": total(|r| r.requests as f64) as u64,
+                "prompt_tokens": total(|r| r.tokens.0 as f64) as u64,
+                "completion_tokens": total(|r| r.tokens.1 as f64) as u64,
+                "cost": total(|r| r.cost),
+                "written": rows.iter().filter(|r| r.result == "written").count(),
+                "unchanged": rows.iter().filter(|r| r.result == "unchanged").count(),
+                "failed": rows.iter().filter(|r| r.failed).count(),
+            },
+            "batch_jobs": batch.as_ref().map(|b| serde_json::json!({"created": b.created, "resumed": b.resumed})),
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    } else {
+        print_table(out, &rows)?;
+        if let Some(status) = &batch {
+            print_batch(out, status, &rows, config)?;
+        }
     }
     Ok(if rows.iter().any(|r| r.failed) {
         super::EXIT_FAILED
@@ -794,10 +850,9 @@ fn present_with(
     print_summary(out, &o.original, Some(&o.edition), o.target, summary)
 }
 
-/// Colour on a terminal, never with `NO_COLOR`.
+/// Colour as `--color` and `NO_COLOR` say.
 fn color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    super::color()
 }
 
 /// The model, when the environment has an API key.
@@ -820,7 +875,14 @@ fn model_from_env(config: &Config) -> anyhow::Result<Option<Model>> {
         max_retries: config.model.max_retries,
         backoff: config.backoff(),
     };
-    Ok(Some(Model::new(settings)?))
+    let model = Model::new(settings)?;
+    Ok(Some(if super::verbose() {
+        model.with_log(Box::new(|line| {
+            eprintln!("{}", editions::control::visible(line));
+        }))
+    } else {
+        model
+    }))
 }
 
 fn today() -> String {

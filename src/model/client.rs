@@ -256,7 +256,13 @@ pub struct Model {
     /// (its files are not writable, say) sends nothing.
     preflight: Option<Preflight>,
     preflight_result: std::sync::OnceLock<Result<(), String>>,
+    /// Where each request sent and answer received is told (`-v`): sizes and status, never
+    /// the key.
+    log: Option<Log>,
 }
+
+/// Where a model tells of its requests and answers.
+pub type Log = Box<dyn Fn(&str) + Send + Sync>;
 
 /// A check run before the first request; its error stops the run.
 pub type Preflight = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
@@ -386,6 +392,7 @@ impl Model {
             claims: Default::default(),
             preflight: None,
             preflight_result: std::sync::OnceLock::new(),
+            log: None,
         })
     }
 
@@ -411,6 +418,18 @@ impl Model {
     pub fn with_concurrency(mut self, slots: usize) -> Self {
         self.pool = crate::model::pool::Pool::new(slots);
         self
+    }
+
+    /// Tells `log` of every request sent and answer received.
+    pub fn with_log(mut self, log: Log) -> Self {
+        self.log = Some(log);
+        self
+    }
+
+    fn tell(&self, line: impl FnOnce() -> String) {
+        if let Some(log) = &self.log {
+            log(&line());
+        }
     }
 
     /// Runs `check` once, before the first request; if it fails, no request is sent and every
@@ -498,6 +517,34 @@ impl Model {
 
     /// Sends one request now, holding no slot.
     async fn complete_now(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        self.tell(|| {
+            format!(
+                "-> POST {}/chat/completions, model {}: {} + {} characters (instructions, text)",
+                self.settings.shown_url().trim_end_matches('/'),
+                self.settings.model,
+                system.chars().count(),
+                user.chars().count()
+            )
+        });
+        let result = self.complete_inner(system, user).await;
+        self.tell(|| match &result {
+            Ok(c) => format!(
+                "<- {} characters, {} + {} tokens{}",
+                c.content.chars().count(),
+                c.prompt_tokens,
+                c.completion_tokens,
+                if c.truncated {
+                    ", cut off at the length limit"
+                } else {
+                    ""
+                }
+            ),
+            Err(e) => format!("<- {e}"),
+        });
+        result
+    }
+
+    async fn complete_inner(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
         let mut unreadable = 0;
         loop {
             let json_mode = self.json_mode.load(Ordering::Relaxed);
