@@ -411,6 +411,7 @@ fn main() {
         distrust: Default::default(),
         reasons: Default::default(),
         batch_api: false,
+        refresh: false,
     };
 
     println!(

@@ -136,6 +136,7 @@ fn main() {
                     distrust: Default::default(),
                     reasons: Default::default(),
                     batch_api: false,
+                    refresh: false,
                 },
                 today: "2026-01-01".into(),
             };

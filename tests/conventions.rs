@@ -107,3 +107,136 @@ fn completions_for_bash_zsh_and_fish() {
         );
     }
 }
+
+#[test]
+fn a_dry_run_checks_the_messages_and_shows_the_prompts() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let (code, stdout, stderr) = editions(
+        root,
+        &server,
+        &["translate", "2024-01-06", "--dry-run", "--show-prompts"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("--- system ---\nTranslate a Markdown newsletter about Python"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--- user ---\n{\"1\":"), "{stdout}");
+    assert!(server.requests().is_empty());
+
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "{text}\n[[boilerplate]]\nstarts = \"本期的几篇文章\"\nmessage = \"no-such-message\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = editions(root, &server, &["translate", "2023-12-30", "--dry-run"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: the locale `en` has no message `no-such-message`\n  hint: add `no-such-message = …` to a file in locales/en\n"
+    );
+}
+
+#[test]
+fn refresh_asks_the_model_again_for_its_own_entries() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    assert_eq!(
+        editions(root, &server, &["translate", "2024-01-06"]).0,
+        Some(0)
+    );
+    let first = server.requests().len();
+    assert_eq!(
+        editions(root, &server, &["translate", "2024-01-06"]).0,
+        Some(0)
+    );
+    assert_eq!(server.requests().len(), first, "a rerun sends nothing");
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06", "--refresh"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        server.requests().len(),
+        2 * first,
+        "--refresh asks for every segment again"
+    );
+}
+
+#[test]
+fn failed_segments_are_written_ready_to_fill_in_and_import() {
+    use support::standin::Fault;
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    // One request at a time, so that the faults hit one segment and its two repairs.
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("concurrency = 2", "concurrency = 1")).unwrap();
+    let server = StandIn::start(vec![Fault::LeaveChinese; 3]);
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let file = root.join(".editions/failed/en/2024-01-06-weekly.json");
+    let original = root.join("docs/2024-01-06-weekly.md");
+    assert!(
+        stderr.ends_with(
+            "\n  hint: or translate them by hand: replace each text in `.editions/failed/en/2024-01-06-weekly.json` (keeping its tags), then run `editions memory import docs/2024-01-06-weekly.md .editions/failed/en/2024-01-06-weekly.json --to en` and rerun\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!root.join("docs/en/2024-01-06-weekly.md").exists());
+    // Filled in by hand: the glossary's terms, then every other Han character replaced, the
+    // tags kept.
+    let glossary: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root.join("glossary/en.toml")).unwrap()).unwrap();
+    let terms: Vec<(String, String)> = glossary["term"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["source"].as_str().unwrap().to_string(),
+                t["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let todo: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(todo.len(), 1, "{todo:?}");
+    let done: std::collections::BTreeMap<String, String> = todo
+        .into_iter()
+        .map(|(id, mut text)| {
+            for (source, target) in &terms {
+                text = text.replace(source.as_str(), &format!(" {target} "));
+            }
+            let english: String = text
+                .chars()
+                .map(|c| if editions::lang::is_han(c) { 'x' } else { c })
+                .collect::<String>()
+                .replace(['：', '，', '。'], " ");
+            (id, english)
+        })
+        .collect();
+    std::fs::write(&file, serde_json::to_string(&done).unwrap()).unwrap();
+    let (code, _, stderr) = editions(
+        root,
+        &server,
+        &[
+            "memory",
+            "import",
+            original.to_str().unwrap(),
+            file.to_str().unwrap(),
+            "--to",
+            "en",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let before = server.requests().len();
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(server.requests().len(), before, "nothing is asked again");
+    assert!(root.join("docs/en/2024-01-06-weekly.md").is_file());
+}

@@ -63,6 +63,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outco
             distrust: Default::default(),
             reasons: Default::default(),
             batch_api: false,
+            refresh: false,
         },
         today: "2026-01-01".into(),
     };

@@ -61,6 +61,13 @@ pub struct TranslateArgs {
     /// Replace the existing edition without keeping its hand edits.
     #[arg(long)]
     pub retranslate: bool,
+    /// With --dry-run: print every request exactly as it would be sent.
+    #[arg(long, requires = "dry_run")]
+    pub show_prompts: bool,
+    /// Ask the model again for segments the memory has from a model (a new model, say);
+    /// approved translations (hand edits, imports, adopted editions) stay.
+    #[arg(long)]
+    pub refresh: bool,
     /// How to print the run's summary: text (a table), or json (one object).
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
@@ -69,6 +76,49 @@ pub struct TranslateArgs {
     #[arg(long)]
     pub batch_api: bool,
 }
+
+/// The way forward when segments could not be translated: they are written, with their
+/// source text, to a JSON file ready to fill in and import; the hint names it.
+fn way_forward(
+    project: &Project,
+    issue: &Issue,
+    target: Lang,
+    failures: &[editions::model::run::SegmentFailure],
+) -> anyhow::Result<String> {
+    let source = editions::SourceText::read(&issue.original)?;
+    let doc = editions::Document::parse(&source.text, &project.options);
+    let todo: std::collections::BTreeMap<&str, &str> = doc
+        .segments()
+        .filter(|s| failures.iter().any(|f| f.id == s.id))
+        .map(|s| (s.id.as_str(), s.tagged.as_str()))
+        .collect();
+    let stem = issue
+        .original
+        .file_stem()
+        .map_or_else(|| "issue".into(), |s| s.to_string_lossy().into_owned());
+    let file = project
+        .layout
+        .root
+        .join(".editions")
+        .join("failed")
+        .join(target.code())
+        .join(format!("{stem}.json"));
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut text = serde_json::to_string_pretty(&todo)?;
+    text.push('\n');
+    editions::file::write_atomically(&file, text.as_bytes())?;
+    Ok(format!(
+        "\n  hint: or translate them by hand: replace each text in `{}` (keeping its tags), then run `editions memory import {} {} --to {target}` and rerun",
+        file.display(),
+        issue.original.display(),
+        file.display()
+    ))
+}
+
+/// `--show-prompts`: print each planned request's messages.
+static SHOW_PROMPTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The formats of `translate`'s summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -120,6 +170,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     args.apply(&mut config)?;
+    SHOW_PROMPTS.store(args.show_prompts, std::sync::atomic::Ordering::Relaxed);
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     let selecting = args.all || args.missing || args.stale || args.since.is_some();
@@ -188,6 +239,10 @@ pub fn run(
             places.push(edition);
             places.push(record);
         }
+    }
+    // A dry run checks what a real run would, writability included.
+    if args.dry_run {
+        writable(&places)?;
     }
     let memory = Mutex::new(Memory::load(&project.memory)?);
     let model = model_from_env(&config)?.map(|m| {
@@ -318,6 +373,7 @@ fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Se
         distrust: Default::default(),
         reasons: Default::default(),
         batch_api: config.model.batch_api,
+        refresh: false,
     }
 }
 
@@ -382,7 +438,10 @@ fn many_editions(
             out: None,
             dry_run: args.dry_run,
             retranslate: args.retranslate,
-            settings: settings(project, config, target, today),
+            settings: Settings {
+                refresh: args.refresh,
+                ..settings(project, config, target, today)
+            },
             today: today.to_string(),
         })
         .collect();
@@ -491,7 +550,10 @@ fn many_editions(
                     }
                     _ => Summary::default(),
                 };
-                let text = e.to_string();
+                let mut text = e.to_string();
+                if let LifecycleError::Translate(TranslateError::Segments { failures, .. }) = &e {
+                    text.push_str(&way_forward(project, job.issue, job.target, failures)?);
+                }
                 eprintln!(
                     "{}: {} ({}): {}",
                     msg("cli-error", &[]),
@@ -627,7 +689,10 @@ fn each_target(
             out: args.out.clone(),
             dry_run: args.dry_run,
             retranslate: args.retranslate,
-            settings: settings(project, config, target, today),
+            settings: Settings {
+                refresh: args.refresh,
+                ..settings(project, config, target, today)
+            },
             today: today.to_string(),
         };
         let bar = Bar::new(&format!("{target}"));
@@ -655,10 +720,15 @@ fn each_target(
             None => unreachable!("interruptions returned above"),
             Some(Ok(outcome)) => outcome,
             Some(Err(LifecycleError::Translate(e @ TranslateError::Segments { .. }))) => {
-                if let TranslateError::Segments { summary, .. } = &e {
-                    print_summary(out, &issue.original, None, target, summary)?;
-                }
-                return Err(Failure(e.into()).into());
+                let TranslateError::Segments {
+                    summary, failures, ..
+                } = &e
+                else {
+                    unreachable!("matched above")
+                };
+                print_summary(out, &issue.original, None, target, summary)?;
+                let forward = way_forward(project, issue, target, failures)?;
+                return Err(Failure(anyhow::anyhow!("{e}{forward}")).into());
             }
             Some(Err(
                 e @ (LifecycleError::Unplaceable { .. }
@@ -1003,6 +1073,19 @@ fn print_plan(
                 ]
             )
         )?;
+        if SHOW_PROMPTS.load(std::sync::atomic::Ordering::Relaxed) {
+            // Exactly what would be sent, control characters made visible.
+            writeln!(
+                out,
+                "--- system ---\n{}",
+                editions::control::visible(&b.system)
+            )?;
+            writeln!(
+                out,
+                "--- user ---\n{}\n---",
+                editions::control::visible(&b.user)
+            )?;
+        }
     }
     writeln!(
         out,

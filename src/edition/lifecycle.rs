@@ -398,6 +398,11 @@ pub async fn update(
         bad_entries: Vec::new(),
     };
     if job.dry_run {
+        // A dry run checks what a real run would: the locale's messages for this issue's
+        // fixed blocks included.
+        let vars = rules::variables(&doc, &date, &project.original_url);
+        let found = rules::find(&source.text, &project.boilerplate, target.code());
+        rules::boilerplate_edits(&source.text, &found, &locale, &vars, &project.locales)?;
         let plan = run::plan(
             &doc,
             &glossary,

@@ -67,6 +67,8 @@ pub struct Settings {
     /// The requests go to the provider's Batch API: all at once, packed by the budget only
     /// (there is no wall time to balance, and fewer requests cost fewer prompts).
     pub batch_api: bool,
+    /// Ask the model again for what the memory has from a model (approved entries stay).
+    pub refresh: bool,
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -118,7 +120,7 @@ pub enum TranslateError {
     #[error("{missing} segment{s} of `{path}` {are} not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI) and `model` in editions.toml, or run with --dry-run to see what would be sent",
         s = if *missing == 1 { "" } else { "s" }, are = if *missing == 1 { "is" } else { "are" })]
     NeedsModel { path: PathBuf, missing: usize },
-    #[error("{} segment{} of `{path}` could not be translated:\n{}\n  hint: the validated translations are kept in the memory; rerun to retry only these, or translate them by hand in the edition",
+    #[error("{} segment{} of `{path}` could not be translated:\n{}\n  hint: the validated translations are kept in the memory; rerun to retry only these",
         failures.len(), if failures.len() == 1 { "" } else { "s" },
         failures.iter().map(|f| format!("  - segment {} (line {}): {}", f.id, f.line, f.reason)).collect::<Vec<_>>().join("\n"))]
     Segments {
@@ -157,6 +159,9 @@ pub struct PlannedBatch {
     pub line: usize,
     pub system_chars: usize,
     pub user_chars: usize,
+    /// The two messages, exactly as they would be sent.
+    pub system: String,
+    pub user: String,
 }
 
 /// The memory key of a segment.
@@ -290,6 +295,7 @@ fn look_up<'d>(
                 .max_by(|a, b| a.date.cmp(&b.date)),
             variants
                 .iter()
+                .filter(|_| !settings.refresh)
                 .find(|e| e.glossary == key.glossary && e.prompt == key.prompt),
         ];
         let mut found = None;
@@ -507,6 +513,8 @@ pub fn plan(
             line: units.iter().map(|u| u.seg.line).min().unwrap_or(1),
             system_chars: system.chars().count(),
             user_chars: user.chars().count(),
+            system,
+            user,
         });
     }
     Ok(Plan {
