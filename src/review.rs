@@ -258,45 +258,24 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// Splits `text` into lines of at most `cols` columns, at spaces where it can.
+/// Splits `text` into lines of at most `cols` columns (display width), where Unicode's line
+/// breaking rules (UAX #14) allow: between Chinese characters, at spaces, never inside a
+/// Latin word (unless it alone is wider than a line) nor before closing punctuation such as
+/// `。` or `）`.
 pub fn wrap(text: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(4);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut w = 0;
-    let mut last_space: Option<(usize, usize)> = None; // byte index in line, width up to it
-    for c in text.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > cols {
-            match last_space {
-                Some((at, wat)) if wat > cols / 2 => {
-                    let rest = line[at + 1..].to_string();
-                    line.truncate(at);
-                    lines.push(std::mem::take(&mut line));
-                    w = width(&rest);
-                    line = rest;
-                }
-                _ => {
-                    lines.push(std::mem::take(&mut line));
-                    w = 0;
-                }
-            }
-            last_space = None;
-            if c == ' ' && line.is_empty() {
-                // A space at the break goes with it.
-                continue;
-            }
-        }
-        if c == ' ' {
-            last_space = Some((line.len(), w));
-        }
-        line.push(c);
-        w += cw;
+    let options = textwrap::Options::new(cols)
+        .word_separator(textwrap::WordSeparator::UnicodeBreakProperties)
+        .break_words(true);
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
     }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 fn pad(s: &str, cols: usize) -> String {
@@ -697,13 +676,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_by_display_width() {
+    fn wraps_by_display_width_keeping_words_and_closing_punctuation() {
         assert_eq!(wrap("中文中文中文", 6), vec!["中文中", "文中文"]);
         assert_eq!(
             wrap("the quick brown fox", 10),
             vec!["the quick", "brown fox"]
         );
         assert_eq!(width("🦄ab"), 4);
+        // A Latin word in Chinese text is not cut, and `。` stays with its sentence.
+        assert_eq!(
+            wrap("用 Openpyxl 处理表格", 12),
+            vec!["用 Openpyxl", "处理表格"]
+        );
+        assert_eq!(wrap("一二三四五。", 10), vec!["一二三四", "五。"]);
     }
 
     #[test]

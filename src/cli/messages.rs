@@ -1,6 +1,7 @@
 //! The command line's own messages, through Fluent, in English and Simplified Chinese.
 //!
-//! The `.ftl` files live in `locales/{en,zh-CN}/cli.ftl` and are embedded in the binary, so the
+//! The `.ftl` files live in `src/cli/messages/{en,zh-CN}.ftl`, apart from the newsletter's
+//! `locales/` (which a newsletter copies and edits), and are embedded in the binary, so the
 //! messages work wherever the binary runs. The language is `--lang`, else `LC_ALL`,
 //! `LC_MESSAGES` or `LANG` (`zh*` chooses Chinese), else English.
 
@@ -8,8 +9,8 @@ use std::sync::OnceLock;
 
 use editions::edition::locale::Locale;
 
-const EN: &str = include_str!("../../locales/en/cli.ftl");
-const ZH_CN: &str = include_str!("../../locales/zh-CN/cli.ftl");
+const EN: &str = include_str!("messages/en.ftl");
+const ZH_CN: &str = include_str!("messages/zh-CN.ftl");
 
 /// The chosen language; a Fluent bundle is not `Sync`, so each thread builds its own.
 static LANGUAGE: OnceLock<&'static str> = OnceLock::new();
@@ -20,9 +21,9 @@ thread_local! {
 
 fn build(code: &str) -> Locale {
     let (source, path) = if code == "zh-CN" {
-        (ZH_CN, "locales/zh-CN/cli.ftl")
+        (ZH_CN, "src/cli/messages/zh-CN.ftl")
     } else {
-        (EN, "locales/en/cli.ftl")
+        (EN, "src/cli/messages/en.ftl")
     };
     Locale::from_sources(code, &[(path.into(), source.to_string())])
         .expect("the embedded CLI messages parse")
