@@ -240,3 +240,41 @@ fn failed_segments_are_written_ready_to_fill_in_and_import() {
     assert_eq!(server.requests().len(), before, "nothing is asked again");
     assert!(root.join("docs/en/2024-01-06-weekly.md").is_file());
 }
+
+/// `editions rules`: which block each rule matched, rules that match nothing, recurring blocks
+/// no rule matches.
+#[test]
+fn the_rules_report_shows_what_each_rule_matched() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    // A sentence two issues end with, which no rule matches.
+    for date in ["2023-12-30", "2024-01-06"] {
+        let path = root.join(format!("docs/{date}-weekly.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("## 🦄").unwrap();
+        std::fs::write(
+            &path,
+            format!("{}每期都有的同一句结束语。\n\n{}", &text[..at], &text[at..]),
+        )
+        .unwrap();
+    }
+    let (code, stdout, stderr) = editions(root, &server, &["rules", "--repeats", "2"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with("2023-12-30\n  line    7  rule  1 (starts \"你好，我是猫哥\")  你好，我是猫哥。本周刊每周精选 Python、AI 与通用编程领域的优质内容，其…\n  line   11  rule  3 (starts \"🦄文章&教程\")  🦄文章&教程\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nwarning: rule 8 (starts \"本周刊由 Python猫 出品\") matched nothing in these issues\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nwarning: `每期都有的同一句结束语。` is in 2 issues (2023-12-30 line 9) and no rule matches it: it is sent to the model; add a [[boilerplate]] rule if it is the newsletter's fixed text\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("\n3 issues; the rules matched 20 blocks; 2 warnings\n"),
+        "{stdout}"
+    );
+}

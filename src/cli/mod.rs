@@ -15,6 +15,7 @@ mod merge;
 mod messages;
 mod progress;
 mod review;
+mod rules;
 mod translate;
 
 use std::io::Write;
@@ -109,6 +110,8 @@ fn discover_root() -> Option<PathBuf> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// What the boilerplate rules match, issue by issue, and what to look at.
+    Rules(rules::RulesArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print the translatable segments of a Markdown file.
@@ -290,6 +293,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "editions", out);
             Ok(EXIT_OK)
+        }
+        Command::Rules(args) => {
+            let (config, _) = config::Config::load(&root)?;
+            rules::run(&root, &config, &args, out)
         }
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;

@@ -6,6 +6,7 @@
 //! - [`adopt`]: taking over an edition editions did not write.
 //! - [`locale`]: the Fluent messages of a locale.
 //! - [`rules`]: boilerplate rules and the locale's deterministic rules.
+//! - [`coverage`]: what the boilerplate rules match across an archive.
 //! - [`existing`]: reading an existing edition's runs back as tagged text.
 //! - [`diff`]: differences between versions of an edition, by words or characters.
 //! - [`provenance`]: the record of what editions wrote into each edition.
@@ -14,6 +15,7 @@
 
 pub mod adopt;
 pub mod align;
+pub mod coverage;
 pub mod diff;
 pub mod existing;
 pub mod issue;

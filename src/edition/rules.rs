@@ -127,6 +127,31 @@ fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
+/// The top-level blocks of `text`: each one's range (without trailing blank lines) and the text
+/// a rule's `starts` is compared with.
+pub fn top_blocks(text: &str) -> Vec<(Range<usize>, &str)> {
+    blocks(text)
+        .iter()
+        .map(|b| (b.range.clone(), block_text(text, b)))
+        .collect()
+}
+
+impl Rule {
+    /// What the rule matches, as the config says it: `starts "…"`, `section "…"`, with
+    /// `contains "…"`.
+    pub fn describe(&self) -> String {
+        let mut out = match (&self.starts, &self.section) {
+            (Some(s), _) => format!("starts \"{s}\""),
+            (None, Some(s)) => format!("section \"{s}\""),
+            (None, None) => "matches nothing".to_string(),
+        };
+        if let Some(c) = &self.contains {
+            out.push_str(&format!(", contains \"{c}\""));
+        }
+        out
+    }
+}
+
 /// The text a rule's `starts` is compared with: a block's Markdown after any heading marker.
 fn block_text<'t>(text: &'t str, b: &Block) -> &'t str {
     let raw = &text[b.range.clone()];
