@@ -266,7 +266,7 @@ fn the_rules_report_shows_what_each_rule_matched() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("\nwarning: rule 8 (starts \"本周刊由 Python猫 出品\") matched nothing in these issues\n"),
+        stdout.contains("\nwarning: rule 13 (starts \"本周刊由 Python猫 出品\") matched nothing in these issues\n"),
         "{stdout}"
     );
     assert!(
@@ -274,7 +274,89 @@ fn the_rules_report_shows_what_each_rule_matched() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("\n3 issues; the rules matched 20 blocks; 2 warnings\n"),
+        stdout.ends_with("\n3 issues; the rules matched 20 blocks; 7 warnings\n"),
         "{stdout}"
     );
+}
+
+/// `editions init` in a checkout without a setup: the files are written once, and with them
+/// no fixed block of any fixture reaches the model, and `check` passes.
+#[test]
+fn init_writes_a_setup_whose_rules_keep_boilerplate_from_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs"))
+        .unwrap()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            std::fs::copy(entry.path(), root.join("docs").join(entry.file_name())).unwrap();
+        }
+    }
+    let server = StandIn::start(vec![]);
+    let (code, stdout, stderr) = editions(root, &server, &["init"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        "wrote editions.toml\nwrote glossary/en.toml\nwrote glossary/ja.toml\nwrote locales/en/newsletter.ftl\nwrote locales/ja/newsletter.ftl\n"
+    );
+    let (code, _, stderr) = editions(root, &server, &["init"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: `editions.toml`, `glossary/en.toml`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("already exist, so nothing was written\n"),
+        "{stderr}"
+    );
+
+    // The model, named in the config, is the stand-in's.
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("name = \"gpt-4o-mini\"", &format!("name = \"{MODEL}\""), 1),
+    )
+    .unwrap();
+    let (code, _, stderr) = editions(root, &server, &["translate", "--all", "--to", "en,ja"]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    #[derive(serde::Deserialize)]
+    struct Rules {
+        boilerplate: Vec<editions::edition::rules::Rule>,
+    }
+    let rules: Rules = toml::from_str(&text[text.find("[[boilerplate]]").unwrap()..]).unwrap();
+    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
+    let mut fixed = 0;
+    for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let original = std::fs::read_to_string(&path).unwrap();
+        for f in editions::edition::rules::find(&original, &rules.boilerplate, "en") {
+            // No line of text of a fixed block (its start, markers aside) was sent.
+            for line in original[f.range.clone()].lines() {
+                let text = line.trim_start_matches(['#', ' ', '-', '*', '>']).trim();
+                let start: String = text.chars().take(10).collect();
+                if start.chars().filter(|c| editions::lang::is_han(*c)).count() >= 3 {
+                    fixed += 1;
+                    assert!(
+                        !sent.contains(&start),
+                        "`{line}` of {} reached the model",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(fixed > 10, "{fixed} lines of fixed blocks checked");
+    let (code, stdout, _) = editions(
+        root,
+        &server,
+        &["check", "--all", "--to", "en,ja", "--strict"],
+    );
+    assert_eq!(code, Some(0), "{stdout}");
 }

@@ -10,6 +10,7 @@ mod check;
 mod config;
 mod extract;
 mod format;
+mod init;
 mod memory;
 mod merge;
 mod messages;
@@ -110,6 +111,8 @@ fn discover_root() -> Option<PathBuf> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write editions.toml, the glossaries and the locale messages for this checkout.
+    Init,
     /// What the boilerplate rules match, issue by issue, and what to look at.
     Rules(rules::RulesArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
@@ -280,6 +283,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     let _ = COLOR.set(cli.color);
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     // `--root .` keeps paths relative: `docs/x.md`, not `./docs/x.md`.
+    let here = match &cli.root {
+        Some(r) if r != Path::new(".") => r.clone(),
+        _ => PathBuf::new(),
+    };
     let root = match cli.root {
         Some(r) if r == Path::new(".") => PathBuf::new(),
         Some(r) => r,
@@ -293,6 +300,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "editions", out);
             Ok(EXIT_OK)
+        }
+        Command::Init => {
+            // Into the folder given, or the current one: not a parent's.
+            init::run(&here, out)
         }
         Command::Rules(args) => {
             let (config, _) = config::Config::load(&root)?;

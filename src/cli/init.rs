@@ -1,0 +1,68 @@
+//! `editions init`: the files a newsletter checkout needs, written once.
+//!
+//! `editions.toml` (the real layout's paths, with boilerplate rules for every format the
+//! archive has used), `glossary/{en,ja}.toml` and `locales/{en,ja}/newsletter.ftl`. They are the
+//! repository's own, embedded in the binary. Nothing that exists is overwritten: if any of
+//! the files is there, init names it and writes nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::EXIT_OK;
+
+/// The repository's sample config, whose rules are the newsletter's.
+const SAMPLE: &str = include_str!("../../editions.toml");
+
+const FILES: [(&str, &str); 4] = [
+    ("glossary/en.toml", include_str!("../../glossary/en.toml")),
+    ("glossary/ja.toml", include_str!("../../glossary/ja.toml")),
+    (
+        "locales/en/newsletter.ftl",
+        include_str!("../../locales/en/newsletter.ftl"),
+    ),
+    (
+        "locales/ja/newsletter.ftl",
+        include_str!("../../locales/ja/newsletter.ftl"),
+    ),
+];
+
+/// `editions.toml` for a checkout of the newsletter: its real layout, then the sample's rules.
+pub fn config_text() -> String {
+    let rules = &SAMPLE[SAMPLE.find("[model]").unwrap_or(0)..];
+    format!(
+        "# editions.toml, written by `editions init`: the newsletter's layout and the rules of its\n\
+         # fixed blocks. Paths are relative to this file. Check the rules with `editions rules`.\n\n\
+         originals = \"docs/{{date}}-weekly.md\"\n\
+         editions = \"docs/{{locale}}/{{date}}-weekly.md\"\n\
+         other_originals = [\"docs/{{date}}-sweekly.md\", \"docs/{{date}}-iweekly.md\"]\n\
+         memory = \"translation-memory.jsonl\"\n\
+         provenance = \"provenance\"\n\
+         targets = [\"en\"]\n\n{rules}"
+    )
+}
+
+pub fn run(root: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let config = config_text();
+    let mut files: Vec<(PathBuf, &str)> = vec![(root.join("editions.toml"), config.as_str())];
+    files.extend(FILES.iter().map(|(p, text)| (root.join(p), *text)));
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.exists())
+        .map(|(p, _)| format!("`{}`", p.display()))
+        .collect();
+    if !existing.is_empty() {
+        anyhow::bail!(
+            "{} already exist{}, so nothing was written\n  hint: init writes a new setup; edit the existing files, or move them away and run it again",
+            existing.join(", "),
+            if existing.len() == 1 { "s" } else { "" }
+        );
+    }
+    for (path, text) in &files {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        editions::file::write_atomically(path, text.as_bytes())?;
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(EXIT_OK)
+}
