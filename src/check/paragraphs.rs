@@ -115,7 +115,10 @@ pub fn blocks(
                     finish(&mut open, &mut out, range.end);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            // A link inside text a rule replaces (a heading's text, say) is not the block's.
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if in_body(range.start, excluded) =>
+            {
                 if let Some(o) = &mut open {
                     o.2.push(' ');
                     o.2.push_str(&crate::check::normalize_url(&rewrite(&dest_url)));

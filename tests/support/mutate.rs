@@ -122,8 +122,16 @@ impl Tally {
             if n > base {
                 entry.1 += 1;
             } else {
+                // What the plant took away: the first line that differs.
+                let gone = edition
+                    .text
+                    .lines()
+                    .zip(mutated.lines())
+                    .find(|(a, b)| a != b)
+                    .map(|(a, _)| a.chars().take(60).collect::<String>())
+                    .unwrap_or_default();
                 self.missed
-                    .push(format!("{name} ({}): {kind:?}", parts.target));
+                    .push(format!("{name} ({}): {kind:?}: `{gone}`", parts.target));
             }
         }
     }
