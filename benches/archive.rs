@@ -19,29 +19,18 @@
 //! root, which has nothing to do. Goals: the one run within 1.3x of its lower bound; the no-op
 //! rerun under 2 s with 0 requests.
 
-#[path = "../tests/support/standin.rs"]
-mod standin;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use standin::{StandIn, KEY, MODEL};
+use support::copy_dir;
+use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const BINARY: &str = env!("CARGO_BIN_EXE_editions");
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
-}
 
 /// A newsletter root with the archive's originals and the repository's rules.
 fn root(docs: &Path, names: &[String], concurrency: usize) -> tempfile::TempDir {
