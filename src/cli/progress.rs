@@ -14,14 +14,8 @@ pub struct Bar {
 impl Bar {
     pub fn new(label: &str) -> Self {
         let visible = std::io::stderr().is_terminal() && std::env::var_os("NO_PROGRESS").is_none();
-        let bar = ProgressBar::with_draw_target(
-            Some(0),
-            if visible {
-                ProgressDrawTarget::stderr()
-            } else {
-                ProgressDrawTarget::hidden()
-            },
-        );
+        // Drawn from `begin` on, once it knows its length (not as a full `0/0` bar before).
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
                 "{prefix} [{bar:30}] {pos}/{len} segments {msg} ({elapsed})",
@@ -43,6 +37,9 @@ impl editions::model::run::Progress for Bar {
         self.bar.set_length(total as u64);
         self.bar.set_position(from_memory as u64);
         self.bar.set_message(format!("· {from_memory} from memory"));
+        if self.visible {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
 
     fn advance(&self, n: usize) {
@@ -73,14 +70,8 @@ pub struct RunBar<'m> {
 impl<'m> RunBar<'m> {
     pub fn new(jobs: usize, model: Option<&'m editions::model::Model>) -> Self {
         let visible = std::io::stderr().is_terminal() && std::env::var_os("NO_PROGRESS").is_none();
-        let bar = ProgressBar::with_draw_target(
-            Some(0),
-            if visible {
-                ProgressDrawTarget::stderr()
-            } else {
-                ProgressDrawTarget::hidden()
-            },
-        );
+        // Drawn once the first edition reports its length.
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
                 "{prefix} [{bar:30}] {pos}/{len} segments · {msg} ({elapsed})",
@@ -137,6 +128,9 @@ impl editions::model::run::Progress for JobBar<'_, '_> {
     fn begin(&self, total: usize, from_memory: usize) {
         self.run.bar.inc_length(total as u64);
         self.run.bar.inc(from_memory as u64);
+        if self.run.visible && self.run.bar.is_hidden() {
+            self.run.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
         self.run.show(&self.label);
     }
 
