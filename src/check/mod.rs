@@ -488,6 +488,18 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     let mut allowed: Vec<&str> = cx.allow.iter().map(String::as_str).collect();
     allowed.extend(cx.glossary.keep.iter().map(String::as_str));
     let script_must_go = matches!((cx.source, cx.target), (Lang::Zh | Lang::Ja, Lang::En));
+    // Text of the source language left in the edition, names allowed aside (see
+    // `lang::untranslated`: per text into English, per block into Japanese).
+    let untranslated = |text: &str| {
+        let mut rest = text.to_string();
+        for a in &allowed {
+            rest = rest.replace(a, " ");
+        }
+        crate::lang::untranslated(cx.source, cx.target, &rest)
+    };
+    let residue_message = |run: &str| {
+        format!("untranslated text `{run}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name")
+    };
     let original_controls: HashSet<char> = original
         .text
         .chars()
@@ -515,18 +527,14 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             push(true, *at, "residue/mojibake", Level::Error, format!("`{bad}` is mojibake for `{meant}`: the text was decoded with the wrong encoding; write it as UTF-8"));
         }
         if script_must_go && !text.starts_with('<') {
-            let mut rest = text.clone();
-            for a in &allowed {
-                rest = rest.replace(a, " ");
-            }
-            if let Some(p) = rest.find(|c: char| cx.source.is_letter(c)) {
-                let run: String = rest[p..]
-                    .chars()
-                    .take_while(|c| cx.source.is_letter(*c) || *c == ' ')
-                    .take(20)
-                    .collect();
-                push(true, *at, "residue/script", Level::Error, format!(
-                    "untranslated text `{}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name", run.trim()));
+            if let Some(run) = untranslated(text) {
+                push(
+                    true,
+                    *at,
+                    "residue/script",
+                    Level::Error,
+                    residue_message(&run),
+                );
             }
         }
     }
@@ -536,13 +544,14 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     let blocks_e = paragraphs::blocks(edition_file.text, &excluded_e, &same);
     if !script_must_go {
         for block in &blocks_e {
-            let mut rest = block.text.clone();
-            for a in &allowed {
-                rest = rest.replace(a, " ");
-            }
-            if let Some(run) = crate::lang::untranslated(cx.source, cx.target, &rest) {
-                push(true, block.start, "residue/script", Level::Error, format!(
-                    "untranslated text `{run}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name"));
+            if let Some(run) = untranslated(&block.text) {
+                push(
+                    true,
+                    block.start,
+                    "residue/script",
+                    Level::Error,
+                    residue_message(&run),
+                );
             }
         }
     }

@@ -296,7 +296,7 @@ pub fn run(
             &project,
             &config,
             args,
-            issues[0..1].first().expect("one issue"),
+            &issues[0],
             &targets,
             &memory,
             model.as_ref(),
@@ -704,7 +704,7 @@ fn each_target(
         });
         bar.finish();
         let result = match result {
-            Ok(r) => Some(r),
+            Ok(r) => r,
             Err(code) => {
                 return Err(super::Interrupted {
                     code,
@@ -717,9 +717,8 @@ fn each_target(
             }
         };
         let outcome = match result {
-            None => unreachable!("interruptions returned above"),
-            Some(Ok(outcome)) => outcome,
-            Some(Err(LifecycleError::Translate(e @ TranslateError::Segments { .. }))) => {
+            Ok(outcome) => outcome,
+            Err(LifecycleError::Translate(e @ TranslateError::Segments { .. })) => {
                 let TranslateError::Segments {
                     summary, failures, ..
                 } = &e
@@ -730,14 +729,14 @@ fn each_target(
                 let forward = way_forward(project, issue, target, failures)?;
                 return Err(Failure(anyhow::anyhow!("{e}{forward}")).into());
             }
-            Some(Err(
+            Err(
                 e @ (LifecycleError::Unplaceable { .. }
                 | LifecycleError::UnreadableEdit { .. }
                 | LifecycleError::NoRecord { .. }
                 | LifecycleError::Check { .. }
                 | LifecycleError::Merge(_)),
-            )) => return Err(Failure(e.into()).into()),
-            Some(Err(e)) => return Err(e.into()),
+            ) => return Err(Failure(e.into()).into()),
+            Err(e) => return Err(e.into()),
         };
         present(out, &outcome, config)?;
     }

@@ -456,11 +456,6 @@ impl Model {
         self.pool.busy()
     }
 
-    /// The request slots this model's requests wait in.
-    pub fn pool(&self) -> &crate::model::pool::Pool {
-        &self.pool
-    }
-
     /// Whether the HTTP client was built (a request was about to be sent).
     pub fn connected(&self) -> bool {
         self.client.get().is_some()
