@@ -17,16 +17,16 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::message::tr_hint;
+
 /// Why a file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("`{path}` is read-only, so editions will not replace it\n  hint: make it writable (chmod u+w) if it should be updated")]
+    #[error("{}", tr_hint("file-read-only", &[("path", &.path.display())]))]
     ReadOnly { path: PathBuf },
-    #[error("`{path}` is not a regular file, so editions will not replace it\n  hint: name a file to write")]
+    #[error("{}", tr_hint("file-not-a-file", &[("path", &.path.display())]))]
     NotAFile { path: PathBuf },
-    #[error(
-        "cannot write `{path}`: {error}\n  hint: check that its folder exists and is writable"
-    )]
+    #[error("{}", tr_hint("file-cannot-write", &[("path", &.path.display()), ("error", &.error)]))]
     Io {
         path: PathBuf,
         error: std::io::Error,

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::message::{tr, tr_attr};
+
 use crate::lang::Lang;
 
 /// One glossary entry.
@@ -42,7 +44,7 @@ pub struct Glossary {
 
 /// A glossary file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}: {message}\n  hint: {hint}")]
+#[error("{}:{}: {}\n  {}", .path.display(), .line, .message, tr("hint", &[("hint", .hint)]))]
 pub struct GlossaryError {
     pub path: PathBuf,
     pub line: usize,
@@ -67,8 +69,6 @@ struct RawTerm {
     note: Option<String>,
 }
 
-const FORMAT_HINT: &str = "each entry is a [[term]] table with `source`, `target` and an optional `note`; `keep` is a list of strings";
-
 impl Glossary {
     /// The file holding the glossary of `locale` in `dir`.
     pub fn path_for(dir: &Path, locale: Lang) -> PathBuf {
@@ -84,8 +84,8 @@ impl Glossary {
             Err(e) => Err(GlossaryError {
                 path,
                 line: 0,
-                message: format!("cannot read the glossary: {e}"),
-                hint: "check the file's permissions".into(),
+                message: tr("glossary-cannot-read", &[("error", &e)]),
+                hint: tr_attr("glossary-cannot-read", "hint", &[]),
             }),
         }
     }
@@ -97,28 +97,25 @@ impl Glossary {
             path: path.to_path_buf(),
             line: e.span().map_or(1, |s| line_of(s.start)),
             message: e.message().to_string(),
-            hint: FORMAT_HINT.into(),
+            hint: tr("glossary-format", &[]),
         })?;
         let mut terms: Vec<Term> = Vec::with_capacity(raw.term.len());
         for spanned in raw.term {
             let line = line_of(spanned.span().start);
             let t = spanned.into_inner();
-            let error = |message: String, hint: &str| GlossaryError {
+            let error = |id: &str, args: &[(&str, &dyn std::fmt::Display)]| GlossaryError {
                 path: path.to_path_buf(),
                 line,
-                message,
-                hint: hint.into(),
+                message: tr(id, args),
+                hint: tr_attr(id, "hint", args),
             };
             if t.source.trim().is_empty() || t.target.trim().is_empty() {
-                return Err(error(
-                    "a term has an empty `source` or `target`".into(),
-                    "fill in both, or delete the entry",
-                ));
+                return Err(error("glossary-empty-term", &[]));
             }
             if let Some(other) = terms.iter().find(|o| o.source == t.source) {
                 return Err(error(
-                    format!("`{}` is already defined on line {}", t.source, other.line),
-                    "keep one entry per source term",
+                    "glossary-duplicate",
+                    &[("term", &t.source), ("line", &other.line)],
                 ));
             }
             terms.push(Term {

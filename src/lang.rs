@@ -63,7 +63,7 @@ impl fmt::Display for Lang {
 
 /// The error for a language code that editions does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language `{0}`: use one of zh, ja, en")]
+#[error("{}", crate::message::tr("lang-unknown", &[("code", &.0)]))]
 pub struct UnknownLang(pub String);
 
 impl FromStr for Lang {

@@ -34,6 +34,7 @@ pub mod glossary;
 pub mod lang;
 pub mod markdown;
 pub mod memory;
+pub mod message;
 pub mod model;
 pub mod review;
 

@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::file::{Locked, WriteError};
 use crate::glossary::Term;
 use crate::lang::Lang;
+use crate::message::{tr, tr_hint};
 
 /// Where an entry's translation came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -128,18 +129,18 @@ pub fn fingerprint(terms: &[&Term]) -> String {
 /// A memory file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
-    #[error("{path}:{line}: not a translation-memory entry: {message}\n  hint: each line is one JSON object written by editions; fix or delete the line (git shows what changed)")]
+    #[error("{}", tr_hint("memory-malformed", &[("path", &.path.display()), ("line", .line), ("message", .message)]))]
     Malformed {
         path: PathBuf,
         line: usize,
         message: String,
     },
-    #[error("cannot read the translation memory `{path}`: {error}")]
+    #[error("{}", tr("memory-cannot-read", &[("path", &.path.display()), ("error", .error)]))]
     Read {
         path: PathBuf,
         error: std::io::Error,
     },
-    #[error("cannot write the translation memory `{path}`: {error}\n  hint: check that its folder exists and is writable; the translations of this run are lost otherwise")]
+    #[error("{}", tr_hint("memory-cannot-write", &[("path", &.path.display()), ("error", .error)]))]
     Write {
         path: PathBuf,
         error: std::io::Error,

@@ -17,6 +17,7 @@ use crate::check::{pair_by_shape, pair_runs, Context, Finding};
 use crate::lang::Lang;
 use crate::markdown::segment::{Document, Piece, Segment, SegmentOptions};
 use crate::markdown::tag::TagKind;
+use crate::message::Message;
 
 /// One row: a segment of the original and its counterpart in the edition.
 #[derive(Debug, Clone, Serialize)]
@@ -347,7 +348,7 @@ fn shown(review: &Review) -> Review {
             c.hand_edit = c.hand_edit.as_deref().map(v);
         }
         for f in &mut row.findings {
-            f.message = v(&f.message);
+            f.message = Message::plain(v(&f.message.to_string()));
         }
     }
     for l in &mut r.links {
@@ -355,7 +356,7 @@ fn shown(review: &Review) -> Review {
         l.edition = l.edition.as_deref().map(v);
     }
     for f in &mut r.other_findings {
-        f.message = v(&f.message);
+        f.message = Message::plain(v(&f.message.to_string()));
     }
     r
 }
@@ -596,7 +597,7 @@ pub fn render_html(review: &Review) -> String {
                 f.level,
                 f.level,
                 escape_html(f.rule),
-                escape_html(&f.message)
+                escape_html(&f.message.to_string())
             )
             .unwrap();
         }
@@ -627,7 +628,7 @@ pub fn render_html(review: &Review) -> String {
                 f.line,
                 f.level,
                 escape_html(f.rule),
-                escape_html(&f.message)
+                escape_html(&f.message.to_string())
             )
             .unwrap();
         }

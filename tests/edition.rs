@@ -402,7 +402,7 @@ fn the_command_line_speaks_chinese_when_asked() {
         .output()
         .unwrap();
     assert!(
-        text(&out.stderr).starts_with("错误: there is no issue dated 1999-01-01"),
+        text(&out.stderr).starts_with("错误：没有日期为 1999-01-01 的一期"),
         "{}",
         text(&out.stderr)
     );

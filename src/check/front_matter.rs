@@ -7,6 +7,7 @@
 //! belong to its value.
 
 use crate::lang::{self, Lang};
+use crate::message::Message;
 
 /// A top-level field of a front matter block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub struct Difference {
     pub rule: &'static str,
     pub in_edition: bool,
     pub line: usize,
-    pub message: String,
+    pub message: Message,
 }
 
 /// Everything the rule needs besides the two texts.
@@ -113,10 +114,18 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
             rule: "front-matter/missing",
             in_edition: true,
             line: 1,
-            message: format!(
-                "the original's front matter (keys {}) is missing from {}: copy it over, with its title translated",
-                o.iter().map(|x| format!("`{}`", x.key)).collect::<Vec<_>>().join(", "),
-                fields.edition
+            message: Message::new(
+                "finding-fm-missing",
+                &[
+                    (
+                        "keys",
+                        &o.iter()
+                            .map(|x| format!("`{}`", x.key))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    ("edition", &fields.edition),
+                ],
             ),
         });
         return out;
@@ -127,9 +136,9 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
                 rule: "front-matter/key",
                 in_edition: false,
                 line: x.line,
-                message: format!(
-                    "the front matter's `{}` is missing from {}: copy it over",
-                    x.key, fields.edition
+                message: Message::new(
+                    "finding-fm-key-missing",
+                    &[("key", &x.key), ("edition", &fields.edition)],
                 ),
             });
         }
@@ -140,10 +149,7 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
                 rule: "front-matter/key",
                 in_edition: true,
                 line: y.line,
-                message: format!(
-                    "`{}` is not in the original's front matter: remove it",
-                    y.key
-                ),
+                message: Message::new("finding-fm-key-added", &[("key", &y.key)]),
             });
         }
     }
@@ -161,10 +167,13 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
             rule: "front-matter/key",
             in_edition: true,
             line: y.line,
-            message: format!(
-                "the front matter has `{}` where the original has `{k}`: keep the original's keys in its order ({})",
-                y.key,
-                common_o.join(", ")
+            message: Message::new(
+                "finding-fm-key-order",
+                &[
+                    ("key", &y.key),
+                    ("original", k),
+                    ("keys", &common_o.join(", ")),
+                ],
             ),
         });
     }
@@ -183,9 +192,9 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
                     rule: "front-matter/untranslated",
                     in_edition: true,
                     line: y.line,
-                    message: format!(
-                        "`{}` is empty: translate the original's (`{}`)",
-                        y.key, x.value
+                    message: Message::new(
+                        "finding-fm-empty",
+                        &[("key", &y.key), ("original", &x.value)],
                     ),
                 });
             } else if let Some(run) = lang::untranslated(fields.source, fields.target, &rest) {
@@ -193,26 +202,35 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
                     rule: "front-matter/untranslated",
                     in_edition: true,
                     line: y.line,
-                    message: format!("`{}` has untranslated text `{run}`: translate it", y.key),
+                    message: Message::new(
+                        "finding-fm-untranslated",
+                        &[("key", &y.key), ("text", &run)],
+                    ),
                 });
             }
         } else if x.value != y.value {
-            let what = if x.value.contains('\n') || y.value.contains('\n') {
-                format!("`{}` differs from the original's (line {})", y.key, x.line)
+            let translated = fields.translated.join(", ");
+            let message = if x.value.contains('\n') || y.value.contains('\n') {
+                Message::new(
+                    "finding-fm-value-lines",
+                    &[("key", &y.key), ("line", &x.line), ("fields", &translated)],
+                )
             } else {
-                format!(
-                    "`{}` is `{}` here and `{}` in the original",
-                    y.key, y.value, x.value
+                Message::new(
+                    "finding-fm-value",
+                    &[
+                        ("key", &y.key),
+                        ("here", &y.value),
+                        ("there", &x.value),
+                        ("fields", &translated),
+                    ],
                 )
             };
             out.push(Difference {
                 rule: "front-matter/value",
                 in_edition: true,
                 line: y.line,
-                message: format!(
-                    "{what}: only translated fields ({}) may differ; copy it byte for byte",
-                    fields.translated.join(", ")
-                ),
+                message,
             });
         }
     }

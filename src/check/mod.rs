@@ -26,6 +26,7 @@ use crate::lang::Lang;
 use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
 use crate::memory::Memory;
+use crate::message::{tr, Message};
 
 pub mod catalog;
 pub mod front_matter;
@@ -45,10 +46,13 @@ pub enum Level {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Level::Warning => "warning",
-            Level::Error => "error",
-        })
+        f.write_str(&tr(
+            match self {
+                Level::Warning => "level-warning",
+                Level::Error => "level-error",
+            },
+            &[],
+        ))
     }
 }
 
@@ -61,21 +65,28 @@ pub struct Finding {
     /// Stable rule id, such as `links/missing`.
     pub rule: &'static str,
     pub level: Level,
-    pub message: String,
+    pub message: Message,
 }
 
 /// The rule and message of a link (or image) of the original missing from an edition: one
 /// wording for `check` and for `translate`, which reports a link a model kept losing the same
 /// way.
-pub fn lost(image: bool, url: &str, edition: &str) -> (&'static str, String) {
-    let (rule, what) = if image {
-        ("images/missing", "image")
+pub fn lost(image: bool, url: &str, edition: &str) -> (&'static str, Message) {
+    let rule = if image {
+        "images/missing"
     } else {
-        ("links/missing", "link")
+        "links/missing"
     };
     (
         rule,
-        format!("{what} {url} is missing from {edition}: put it back around the translated text it belongs to"),
+        Message::new(
+            if image {
+                "finding-image-missing"
+            } else {
+                "finding-link-missing"
+            },
+            &[("url", &url), ("edition", &edition)],
+        ),
     )
 }
 
@@ -90,7 +101,7 @@ impl std::fmt::Display for Finding {
             self.column,
             self.level,
             self.rule,
-            crate::control::visible(&self.message)
+            crate::control::visible(&self.message.to_string())
         )
     }
 }
@@ -358,7 +369,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         )
     };
     let mut push =
-        |in_edition: bool, offset: usize, rule: &'static str, level: Level, message: String| {
+        |in_edition: bool, offset: usize, rule: &'static str, level: Level, message: Message| {
             let (line, column) = if in_edition {
                 at_e(offset)
             } else {
@@ -389,8 +400,18 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             push(false, *at, rule, Level::Error, message);
         }
         for (url, at) in missing(b, a) {
-            push(true, *at, if what == "link" { "links/added" } else { "images/added" }, Level::Error,
-                format!("{what} {url} is not in the original: remove it, or add it to the original or to the locale's messages"));
+            let (rule, id) = if what == "link" {
+                ("links/added", "finding-link-added")
+            } else {
+                ("images/added", "finding-image-added")
+            };
+            push(
+                true,
+                *at,
+                rule,
+                Level::Error,
+                Message::new(id, &[("url", url)]),
+            );
         }
     }
     for (i, (block, at)) in e.code_blocks.iter().enumerate() {
@@ -409,15 +430,21 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 for _ in 0..k {
                     offset += edition_file.text[offset..].find('\n').map_or(0, |n| n + 1);
                 }
-                push(true, offset, "code/block", Level::Error, format!(
-                    "this code differs from the original's (line {}): code is never translated; copy it back byte for byte", lines_o.line(*oat) + k + usize::from(fenced)))
+                let line = lines_o.line(*oat) + k + usize::from(fenced);
+                push(
+                    true,
+                    offset,
+                    "code/block",
+                    Level::Error,
+                    Message::new("finding-code-differs", &[("line", &line)]),
+                )
             }
             None => push(
                 true,
                 *at,
                 "code/block",
                 Level::Error,
-                "this code block is not in the original: remove it".into(),
+                Message::new("finding-code-added", &[]),
             ),
             _ => {}
         }
@@ -428,11 +455,20 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             *at,
             "code/block",
             Level::Error,
-            format!("this code block is missing from {edition_name}: copy it over"),
+            Message::new("finding-code-missing", &[("edition", &edition_name)]),
         );
     }
     for (span, at) in missing(&o.code_spans, &e.code_spans) {
-        push(false, *at, "code/inline", Level::Error, format!("inline code `{span}` is missing from {edition_name}: code spans are kept as they are"));
+        push(
+            false,
+            *at,
+            "code/inline",
+            Level::Error,
+            Message::new(
+                "finding-span-missing",
+                &[("span", span), ("edition", &edition_name)],
+            ),
+        );
     }
     for (span, at) in missing(&e.code_spans, &o.code_spans) {
         push(
@@ -440,7 +476,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             *at,
             "code/inline",
             Level::Error,
-            format!("inline code `{span}` is not in the original: code spans are kept as they are"),
+            Message::new("finding-span-added", &[("span", span)]),
         );
     }
     let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
@@ -452,9 +488,20 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             .take_while(|(a, b)| a.0 == b.0)
             .count();
         let at = e.headings.get(k).or(e.headings.last()).map_or(0, |h| h.1);
-        push(true, at, "structure/headings", Level::Error, format!(
-            "the headings differ from the original's from heading {} on ({} headings there, {} here): keep one heading per original heading, at the same level",
-            k + 1, o.headings.len(), e.headings.len()));
+        push(
+            true,
+            at,
+            "structure/headings",
+            Level::Error,
+            Message::new(
+                "finding-headings",
+                &[
+                    ("from", &(k + 1)),
+                    ("there", &o.headings.len()),
+                    ("here", &e.headings.len()),
+                ],
+            ),
+        );
     } else {
         // A heading whose text the locale's messages replace is written by them: a heading
         // that is not one of its messages was rewritten.
@@ -463,25 +510,56 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             let written = e_at.is_some_and(|at| !in_body(at, &excluded_e));
             if replaced && !written {
                 let at = e_at.unwrap_or(0);
-                push(true, at, "structure/headings", Level::Error, format!(
-                    "this heading stands for the original's `{}` (line {}), which the locale's messages write: write the locale's heading, or change the rule in editions.toml",
-                    o_text.trim(), lines_o.line(o_at.unwrap_or(0))));
+                push(
+                    true,
+                    at,
+                    "structure/headings",
+                    Level::Error,
+                    Message::new(
+                        "finding-heading-rewritten",
+                        &[
+                            ("heading", &o_text.trim()),
+                            ("line", &lines_o.line(o_at.unwrap_or(0))),
+                        ],
+                    ),
+                );
             }
         }
     }
     if o.items.len() == e.items.len() {
         for ((oat, on), (eat, en)) in o.items.iter().zip(&e.items) {
             if on != en {
-                push(true, *eat, "structure/items", Level::Error, format!(
-                    "this section has {en} items where the original's (line {}) has {on}: translate every item, as its own paragraph", lines_o.line(*oat)));
+                push(
+                    true,
+                    *eat,
+                    "structure/items",
+                    Level::Error,
+                    Message::new(
+                        "finding-items",
+                        &[("here", en), ("there", on), ("line", &lines_o.line(*oat))],
+                    ),
+                );
             }
         }
     }
     for (i, (shape, at)) in e.tables.iter().enumerate() {
         if let Some((oshape, _)) = o.tables.get(i) {
             if oshape != shape {
-                push(true, *at, "structure/table", Level::Error, format!(
-                    "this table is {}×{} where the original's is {}×{}: keep every row and cell", shape.0, shape.1, oshape.0, oshape.1));
+                push(
+                    true,
+                    *at,
+                    "structure/table",
+                    Level::Error,
+                    Message::new(
+                        "finding-table",
+                        &[
+                            ("rows", &shape.0),
+                            ("columns", &shape.1),
+                            ("original-rows", &oshape.0),
+                            ("original-columns", &oshape.1),
+                        ],
+                    ),
+                );
             }
         }
     }
@@ -497,9 +575,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         }
         crate::lang::untranslated(cx.source, cx.target, &rest)
     };
-    let residue_message = |run: &str| {
-        format!("untranslated text `{run}`: translate it, or add it to `allow` in editions.toml's [check] if it is a name")
-    };
+    let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
     let original_controls: HashSet<char> = original
         .text
         .chars()
@@ -510,9 +586,16 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             .chars()
             .find(|&c| crate::control::is_unwanted(c) && !original_controls.contains(&c))
         {
-            push(true, *at, "residue/control", Level::Error, format!(
-                "the control character {} is not in the original: a terminal or browser would obey it rather than show it; remove it",
-                crate::control::escape(c)));
+            push(
+                true,
+                *at,
+                "residue/control",
+                Level::Error,
+                Message::new(
+                    "finding-control",
+                    &[("character", &crate::control::escape(c))],
+                ),
+            );
         }
         if let Some(tag) = residue::tag(text) {
             push(
@@ -520,11 +603,17 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 *at,
                 "residue/tag",
                 Level::Error,
-                format!("{tag} is a translation tag left in the text: remove it"),
+                Message::new("finding-tag", &[("tag", &tag)]),
             );
         }
         if let Some((bad, meant)) = residue::mojibake(text) {
-            push(true, *at, "residue/mojibake", Level::Error, format!("`{bad}` is mojibake for `{meant}`: the text was decoded with the wrong encoding; write it as UTF-8"));
+            push(
+                true,
+                *at,
+                "residue/mojibake",
+                Level::Error,
+                Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
+            );
         }
         if script_must_go && !text.starts_with('<') {
             if let Some(run) = untranslated(text) {
@@ -557,18 +646,41 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     }
     let (lost, added) = paragraphs::unpaired(&blocks_o, &blocks_e);
     for i in lost {
-        push(false, blocks_o[i].start, "structure/paragraph", Level::Error, format!(
-            "the paragraph `{}` has no counterpart in {edition_name}: translate it as a paragraph of its own",
-            paragraphs::first_words(&blocks_o[i].text)));
+        push(
+            false,
+            blocks_o[i].start,
+            "structure/paragraph",
+            Level::Error,
+            Message::new(
+                "finding-paragraph-lost",
+                &[
+                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
+                    ("edition", &edition_name),
+                ],
+            ),
+        );
     }
     for j in added {
-        push(true, blocks_e[j].start, "structure/paragraph", Level::Error, format!(
-            "the paragraph `{}` has no counterpart in the original: remove it, or join it to the paragraph it belongs to",
-            paragraphs::first_words(&blocks_e[j].text)));
+        push(
+            true,
+            blocks_e[j].start,
+            "structure/paragraph",
+            Level::Error,
+            Message::new(
+                "finding-paragraph-added",
+                &[("words", &paragraphs::first_words(&blocks_e[j].text))],
+            ),
+        );
     }
     for (fragment, at) in &e.fragments {
         if !e.anchors.iter().any(|a| a == fragment) {
-            push(true, *at, "anchors/unresolved", Level::Error, format!("#{fragment} names no heading of this edition: point it at the translated heading's anchor"));
+            push(
+                true,
+                *at,
+                "anchors/unresolved",
+                Level::Error,
+                Message::new("finding-anchor", &[("fragment", fragment)]),
+            );
         }
     }
     // The front matter's findings carry their own lines.
@@ -676,9 +788,13 @@ fn glossary_and_freshness(
                     column: lines_e.column(edition_file.text, at),
                     rule: "glossary/term",
                     level: Level::Error,
-                    message: format!(
-                        "the original (line {}) has `{}`, which the glossary translates as `{}`: use it here",
-                        od.runs[i].line, term.source, term.target
+                    message: Message::new(
+                        "finding-glossary",
+                        &[
+                            ("line", &od.runs[i].line),
+                            ("term", &term.source),
+                            ("target", &term.target),
+                        ],
                     ),
                 });
             }
@@ -692,10 +808,19 @@ fn glossary_and_freshness(
                 column: lines_e.column(edition_file.text, at),
                 rule: "numbers/missing",
                 level,
-                message: format!(
-                    "the original (line {}) has {}, which this translation does not: keep every number (versions, counts, dates) as the original writes it",
-                    od.runs[i].line,
-                    lost.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                message: Message::new(
+                    "finding-numbers",
+                    &[
+                        ("line", &od.runs[i].line),
+                        (
+                            "numbers",
+                            &lost
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
                 ),
             });
         }
@@ -724,13 +849,16 @@ fn glossary_and_freshness(
         if !new.is_empty() || !gone.is_empty() {
             let mut named: Vec<String> = new
                 .iter()
-                .map(|s| format!("{} (line {}) is new", s.id, s.line))
+                .map(|s| tr("finding-stale-new", &[("id", &s.id), ("line", &s.line)]))
                 .collect();
-            named.extend(gone.iter().map(|id| format!("{id} is gone")));
+            named.extend(
+                gone.iter()
+                    .map(|id| tr("finding-stale-gone", &[("id", id)])),
+            );
             let more = named.len().saturating_sub(5);
             named.truncate(5);
             if more > 0 {
-                named.push(format!("and {more} more"));
+                named.push(tr("finding-stale-more", &[("count", &more)]));
             }
             out.push(Finding {
                 file: original.path.to_path_buf(),
@@ -738,9 +866,9 @@ fn glossary_and_freshness(
                 column: 1,
                 rule: "freshness/stale",
                 level,
-                message: format!(
-                    "the original's segments differ from those {edition_name} was translated from ({}): run `editions translate` to bring it up to date",
-                    named.join(", ")
+                message: Message::new(
+                    "finding-stale-record",
+                    &[("edition", &edition_name), ("segments", &named.join(", "))],
                 ),
             });
         }
@@ -763,11 +891,9 @@ fn glossary_and_freshness(
             column: 1,
             rule: "freshness/stale",
             level,
-            message: format!(
-                "{} segment{} changed since {} was translated (first here): run `editions translate` to bring it up to date",
-                stale.len(),
-                if stale.len() == 1 { "" } else { "s" },
-                edition_name
+            message: Message::new(
+                "finding-stale-memory",
+                &[("count", &stale.len()), ("edition", &edition_name)],
             ),
         });
     }

@@ -9,6 +9,7 @@ use editions::check::{self, Context, File, Finding, Level};
 use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
+use editions::message::{on_one_line, Message};
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
@@ -121,8 +122,26 @@ pub fn run(
                         line: 1,
                         column: 1,
                         rule: "freshness/missing",
-                        level: if args.strict { Level::Error } else { Level::Warning },
-                        message: format!("there is no {target} edition (`{}`): run `editions translate {} --to {target}`", edition_path.display(), if issue.by_date { date.clone() } else { original.display().to_string() }),
+                        level: if args.strict {
+                            Level::Error
+                        } else {
+                            Level::Warning
+                        },
+                        message: Message::new(
+                            "finding-no-edition",
+                            &[
+                                ("locale", &target),
+                                ("edition", &edition_path.display()),
+                                (
+                                    "issue",
+                                    &if issue.by_date {
+                                        date.clone()
+                                    } else {
+                                        original.display().to_string()
+                                    },
+                                ),
+                            ],
+                        ),
                     });
                 }
                 Ok(bytes) => {
@@ -161,7 +180,7 @@ pub fn run(
                                 column: 1,
                                 rule: "file/unreadable",
                                 level: Level::Error,
-                                message: message.replace("\n  hint: ", ": "),
+                                message: Message::plain(on_one_line(message)),
                             });
                             None
                         }
@@ -262,6 +281,6 @@ fn unreadable(path: &Path, error: &editions::markdown::document::ReadError) -> F
         rule: "file/unreadable",
         level: Level::Error,
         // One line: what is wrong, then what to do.
-        message: error.to_string().replace("\n  hint: ", ": "),
+        message: Message::plain(on_one_line(&error.to_string())),
     }
 }

@@ -13,6 +13,8 @@ use editions::model::run::Price;
 use editions::{Lang, SegmentOptions};
 use serde::Deserialize;
 
+use super::messages::{attr, say};
+
 /// The config file's name.
 pub const FILE_NAME: &str = "editions.toml";
 
@@ -78,7 +80,7 @@ pub enum Setting {
 
 impl Setting {
     /// Why the value is not usable, or `None`.
-    pub fn problem(&self) -> Option<&'static str> {
+    pub fn problem(&self) -> Option<String> {
         let fits = match *self {
             Setting::Seconds { value, min, max } => {
                 value.is_finite() && (min..=max).contains(&value)
@@ -86,15 +88,19 @@ impl Setting {
             Setting::Count { value, min, max } => (min..=max).contains(&value),
             Setting::Price(value) => value.is_finite() && value >= 0.0,
         };
-        (!fits).then_some("out of range")
+        (!fits).then(|| say("config-out-of-range", &[]))
     }
 
     /// The range, as a person reads it.
     pub fn range(&self) -> String {
         match *self {
-            Setting::Seconds { min, max, .. } => format!("a number of seconds from {min} to {max}"),
-            Setting::Count { min, max, .. } => format!("a whole number from {min} to {max}"),
-            Setting::Price(_) => "a price per million tokens, 0 or more".into(),
+            Setting::Seconds { min, max, .. } => {
+                say("config-range-seconds", &[("min", &min), ("max", &max)])
+            }
+            Setting::Count { min, max, .. } => {
+                say("config-range-count", &[("min", &min), ("max", &max)])
+            }
+            Setting::Price(_) => say("config-range-price", &[]),
         }
     }
 
@@ -217,7 +223,7 @@ impl Default for ModelConfig {
 
 /// A config file that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}: {message}\n  hint: {hint}")]
+#[error("{}:{}: {}\n  {}", .path.display(), .line, .message, say("hint", &[("hint", .hint)]))]
 pub struct ConfigError {
     pub path: PathBuf,
     pub line: usize,
@@ -238,8 +244,8 @@ impl Config {
                 return Err(ConfigError {
                     path,
                     line: 0,
-                    message: format!("cannot read the config: {e}"),
-                    hint: "check the file's permissions".into(),
+                    message: say("config-cannot-read", &[("error", &e)]),
+                    hint: attr("config-cannot-read", "hint", &[]),
                 })
             }
         };
@@ -254,20 +260,20 @@ impl Config {
                 1 + text[..s.start.min(text.len())].matches('\n').count()
             }),
             message: e.message().trim().to_string(),
-            hint: "see the README's configuration section for the keys editions knows".into(),
+            hint: say("config-keys", &[]),
         })?;
         config.source_lang().map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: line_of_key(text, "source"),
             message: e.to_string(),
-            hint: "set `source` to the language of the originals".into(),
+            hint: say("config-source", &[]),
         })?;
         for t in &config.targets {
             t.parse::<Lang>().map_err(|e| ConfigError {
                 path: path.to_path_buf(),
                 line: line_of_key(text, "targets"),
                 message: e.to_string(),
-                hint: "list the locales to translate into, such as [\"en\", \"ja\"]".into(),
+                hint: say("config-targets", &[]),
             })?;
         }
         for (key, value) in config.model.values() {
@@ -275,8 +281,18 @@ impl Config {
                 return Err(ConfigError {
                     path: path.to_path_buf(),
                     line: line_of_key(text, key),
-                    message: format!("`{key}` = {} is {problem}", value.shown()),
-                    hint: format!("set `{key}` in [model] to {}", value.range()),
+                    message: say(
+                        "config-bad-value",
+                        &[
+                            ("key", &key),
+                            ("value", &value.shown()),
+                            ("problem", &problem),
+                        ],
+                    ),
+                    hint: say(
+                        "config-set-value",
+                        &[("key", &key), ("range", &value.range())],
+                    ),
                 });
             }
         }

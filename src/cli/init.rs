@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::messages::{hinted, say};
 use super::EXIT_OK;
 
 /// The repository's sample config, whose rules are the newsletter's.
@@ -52,9 +53,11 @@ pub fn run(root: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
         .collect();
     if !existing.is_empty() {
         anyhow::bail!(
-            "{} already exist{}, so nothing was written\n  hint: init writes a new setup; edit the existing files, or move them away and run it again",
-            existing.join(", "),
-            if existing.len() == 1 { "s" } else { "" }
+            "{}",
+            hinted(
+                "cli-init-exists",
+                &[("files", &existing.join(", ")), ("count", &existing.len())]
+            )
         );
     }
     for (path, text) in &files {
@@ -62,7 +65,11 @@ pub fn run(root: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
             std::fs::create_dir_all(dir)?;
         }
         editions::file::write_atomically(path, text.as_bytes())?;
-        writeln!(out, "wrote {}", path.display())?;
+        writeln!(
+            out,
+            "{}",
+            say("cli-init-wrote", &[("path", &path.display())])
+        )?;
     }
     Ok(EXIT_OK)
 }

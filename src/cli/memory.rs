@@ -12,6 +12,7 @@ use editions::model::prompt::PROMPT_VERSION;
 use editions::model::validate::validate;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
+use super::messages::say;
 use super::{write_atomically, Failure, EXIT_OK};
 
 /// Writes the memory as TMX 1.4. Tags become TMX inline elements: paired tags `<bpt>`/`<ept>`
@@ -115,8 +116,13 @@ pub fn import(
     let source = SourceText::read(file)?;
     let doc = Document::parse(&source.text, options).with_path(file);
     let text = SourceText::read(translations)?;
-    let map: BTreeMap<String, String> = serde_json::from_str(&text.text)
-        .map_err(|e| anyhow::anyhow!("`{}`: {e}\n  hint: translations are one JSON object mapping segment ids to tagged text", translations.display()))?;
+    let map: BTreeMap<String, String> = serde_json::from_str(&text.text).map_err(|e| {
+        anyhow::anyhow!(
+            "`{}`: {e}\n  {}",
+            translations.display(),
+            say("hint", &[("hint", &say("cli-translations-shape", &[]))])
+        )
+    })?;
     let mut problems = Vec::new();
     let mut imported = 0;
     for seg in doc.segments() {
@@ -135,20 +141,27 @@ pub fn import(
                 });
                 imported += 1;
             }
-            Err(r) => problems.push(format!("  - segment {} (line {}): {r}", seg.id, seg.line)),
+            Err(r) => problems.push(format!(
+                "  - {}: {r}",
+                say("cli-segment-at", &[("id", &seg.id), ("line", &seg.line)])
+            )),
         }
     }
     for id in map.keys() {
         if !doc.segments().any(|s| &s.id == id) {
-            problems.push(format!("  - segment {id}: no segment has this id"));
+            problems.push(format!("  - {}", say("cli-no-such-segment", &[("id", id)])));
         }
     }
     if !problems.is_empty() {
         return Err(Failure(anyhow::anyhow!(
-            "{} translation{} of `{}` cannot be imported; nothing was imported:\n{}",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" },
-            translations.display(),
+            "{}:\n{}",
+            say(
+                "cli-not-imported",
+                &[
+                    ("count", &problems.len()),
+                    ("path", &translations.display())
+                ]
+            ),
             problems.join("\n")
         ))
         .into());

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use editions::{Document, SegmentOptions, SourceText};
 
+use super::messages::{hinted, say};
 use super::{write_atomically, Failure, EXIT_OK};
 
 pub fn run(
@@ -30,16 +31,23 @@ pub fn run(
 
 fn read_translations(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let text = SourceText::read(path)?;
-    serde_json::from_str(&text.text).map_err(|e| {
-        let position = format!(" at line {} column {}", e.line(), e.column());
-        let message = e.to_string();
-        let message = message.strip_suffix(&position).unwrap_or(&message);
-        anyhow::anyhow!(
-            "`{}` line {} column {}: {message}\n  hint: translations are one JSON object mapping segment ids to tagged text, such as {{\"p-0123456789\": \"Hello <b1>world</b1>\"}}",
-            path.display(),
-            e.line(),
-            e.column(),
-        )
-    })
-    .context("cannot read the translations")
+    serde_json::from_str(&text.text)
+        .map_err(|e| {
+            let position = format!(" at line {} column {}", e.line(), e.column());
+            let message = e.to_string();
+            let message = message.strip_suffix(&position).unwrap_or(&message);
+            anyhow::anyhow!(
+                "{}",
+                hinted(
+                    "cli-translations-json",
+                    &[
+                        ("path", &path.display()),
+                        ("line", &e.line()),
+                        ("column", &e.column()),
+                        ("message", &message)
+                    ]
+                )
+            )
+        })
+        .context(say("cli-cannot-read-translations", &[]))
 }

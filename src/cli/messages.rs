@@ -1,36 +1,26 @@
 //! The command line's own messages, through Fluent, in English and Simplified Chinese.
 //!
 //! The `.ftl` files live in `src/cli/messages/{en,zh-CN}.ftl`, apart from the newsletter's
-//! `locales/` (which a newsletter copies and edits), and are embedded in the binary, so the
-//! messages work wherever the binary runs. The language is `--lang`, else `LC_ALL`,
-//! `LC_MESSAGES` or `LANG` (`zh*` chooses Chinese), else English.
+//! `locales/` (which a newsletter copies and edits) and from the library's own messages
+//! (`src/message/`), and are embedded in the binary, so the messages work wherever the binary
+//! runs. The language is `--lang`, else `LC_ALL`, `LC_MESSAGES` or `LANG` (`zh*` chooses
+//! Chinese), else English; it is set once for the library and the command line alike.
 
+use std::fmt::Display;
 use std::sync::OnceLock;
 
-use editions::edition::locale::Locale;
+use editions::message::{self, Catalog, Language};
 
 const EN: &str = include_str!("messages/en.ftl");
 const ZH_CN: &str = include_str!("messages/zh-CN.ftl");
 
-/// The chosen language; a Fluent bundle is not `Sync`, so each thread builds its own.
-static LANGUAGE: OnceLock<&'static str> = OnceLock::new();
-
-thread_local! {
-    static MESSAGES: Locale = build(LANGUAGE.get().copied().unwrap_or("en"));
-}
-
-fn build(code: &str) -> Locale {
-    let (source, path) = if code == "zh-CN" {
-        (ZH_CN, "src/cli/messages/zh-CN.ftl")
-    } else {
-        (EN, "src/cli/messages/en.ftl")
-    };
-    Locale::from_sources(code, &[(path.into(), source.to_string())])
-        .expect("the embedded CLI messages parse")
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::new(EN, ZH_CN))
 }
 
 /// The language asked for by `--lang` or the environment.
-pub fn choose(flag: Option<&str>) -> &'static str {
+pub fn choose(flag: Option<&str>) -> Language {
     let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|k| std::env::var(k).ok())
@@ -41,28 +31,37 @@ pub fn choose(flag: Option<&str>) -> &'static str {
         .unwrap_or_default()
         .to_lowercase();
     if wanted.starts_with("zh") {
-        "zh-CN"
+        Language::ZhCn
     } else {
-        "en"
+        Language::En
     }
 }
 
-/// Sets the language of the messages; the first call wins.
-pub fn init(code: &'static str) {
-    let _ = LANGUAGE.set(code);
+/// Sets the language of every message, the library's included.
+pub fn init(language: Language) {
+    message::set_language(language);
 }
 
 /// Message `id` with `args`.
 pub fn msg(id: &str, args: &[(&str, String)]) -> String {
-    let vars = args
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    MESSAGES.with(|locale| {
-        locale
-            .format(id, &vars, std::path::Path::new("locales"))
-            .unwrap_or_else(|e| format!("[{id}: {e}]"))
-    })
+    let args: Vec<(&str, &dyn Display)> =
+        args.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+    catalog().tr(id, &args)
+}
+
+/// Message `id` and its hint on the next line.
+pub fn hinted(id: &str, args: &[(&str, &dyn Display)]) -> String {
+    catalog().tr_hint(id, args)
+}
+
+/// Message `id` with arguments of any kind.
+pub fn say(id: &str, args: &[(&str, &dyn Display)]) -> String {
+    catalog().tr(id, args)
+}
+
+/// The `attribute` of message `id`.
+pub fn attr(id: &str, attribute: &str, args: &[(&str, &dyn Display)]) -> String {
+    catalog().tr_attr(id, attribute, args)
 }
 
 #[cfg(test)]
@@ -74,19 +73,16 @@ mod tests {
         let ids = |src: &str| -> Vec<String> {
             let mut v: Vec<String> = src
                 .lines()
-                .filter(|l| l.starts_with("cli-"))
+                .filter(|l| !l.starts_with('#') && l.contains(" ="))
                 .map(|l| l.split(" =").next().unwrap().to_string())
                 .collect();
             v.sort();
             v
         };
         assert_eq!(ids(EN), ids(ZH_CN));
-        let zh = Locale::from_sources("zh-CN", &[("zh.ftl".into(), ZH_CN.to_string())]).unwrap();
-        let vars = [("edition".to_string(), "docs/en/x.md".to_string())].into();
-        assert_eq!(
-            zh.format("cli-unchanged", &vars, std::path::Path::new("l"))
-                .unwrap(),
-            "docs/en/x.md：没有变化"
-        );
+        message::set_language(Language::ZhCn);
+        let unchanged = msg("cli-unchanged", &[("edition", "docs/en/x.md".into())]);
+        message::set_language(Language::En);
+        assert_eq!(unchanged, "docs/en/x.md：没有变化");
     }
 }

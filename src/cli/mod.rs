@@ -228,10 +228,8 @@ pub fn main() -> ExitCode {
                 text = text.replace(&key, "***");
             }
         }
-        eprintln!(
-            "error: editions stopped on a bug: {}\n  hint: please report it with the command that led to it",
-            editions::control::visible(&text)
-        );
+        let bug = messages::hinted("cli-bug", &[("what", &editions::control::visible(&text))]);
+        eprintln!("{}", messages::msg("cli-error", &[("message", bug)]));
     }));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -242,9 +240,14 @@ pub fn main() -> ExitCode {
             let _ = out.flush();
             // An error may quote content: its control characters are shown, not obeyed.
             eprintln!(
-                "{}: {}",
-                messages::msg("cli-error", &[]),
-                editions::control::visible(&format!("{e:#}"))
+                "{}",
+                messages::msg(
+                    "cli-error",
+                    &[(
+                        "message",
+                        editions::control::visible(&format!("{e:#}")).into_owned()
+                    )]
+                )
             );
             match e.downcast_ref::<Interrupted>() {
                 Some(i) => i.code,

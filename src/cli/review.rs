@@ -14,6 +14,7 @@ use editions::review;
 use editions::{Document, Lang, SegmentOptions, SourceText};
 
 use super::config::Config;
+use super::messages::hinted;
 use super::{write_atomically, EXIT_OK};
 use editions::edition::issue;
 use editions::edition::provenance::{self, Record};
@@ -72,7 +73,10 @@ pub fn run(
     );
     let original = SourceText::read(&issue.original)?;
     let edition = SourceText::read(&edition_path).with_context(|| {
-        format!("there is no {target} edition yet\n  hint: run `editions translate {} --to {target}` first", args.date)
+        hinted(
+            "cli-review-no-edition",
+            &[("locale", &target), ("issue", &args.date)],
+        )
     })?;
     let options = SegmentOptions {
         source,
@@ -172,8 +176,8 @@ fn known_revision(root: &Path, rev: &str) -> anyhow::Result<()> {
         .is_ok_and(|o| o.status.success());
     if !known {
         anyhow::bail!(
-            "--since `{rev}` is not a revision git knows in `{}`\n  hint: give a commit, tag or branch (see `git log --oneline`), or leave --since out to compare with the edition's last commit",
-            dir.display()
+            "{}",
+            hinted("cli-unknown-rev", &[("rev", &rev), ("dir", &dir.display())])
         );
     }
     Ok(())

@@ -15,7 +15,7 @@ use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
 use editions::Lang;
 
 use super::config::Config;
-use super::messages::msg;
+use super::messages::{hinted, msg, say};
 use super::progress::{Bar, JobBar, RunBar};
 use super::{Failure, EXIT_OK};
 
@@ -110,10 +110,21 @@ fn way_forward(
     text.push('\n');
     editions::file::write_atomically(&file, text.as_bytes())?;
     Ok(format!(
-        "\n  hint: or translate them by hand: replace each text in `{}` (keeping its tags), then run `editions memory import {} {} --to {target}` and rerun",
-        file.display(),
-        issue.original.display(),
-        file.display()
+        "\n  {}",
+        say(
+            "hint",
+            &[(
+                "hint",
+                &say(
+                    "cli-by-hand",
+                    &[
+                        ("file", &file.display()),
+                        ("original", &issue.original.display()),
+                        ("locale", &target),
+                    ]
+                )
+            )]
+        )
     ))
 }
 
@@ -152,9 +163,16 @@ impl TranslateArgs {
                 if let Some(problem) = new.problem() {
                     let flag = key.replace('_', "-");
                     anyhow::bail!(
-                        "--{flag} {} is {problem}\n  hint: give {}",
-                        new.shown(),
-                        new.range()
+                        "{}",
+                        hinted(
+                            "cli-bad-flag",
+                            &[
+                                ("flag", &flag),
+                                ("value", &new.shown()),
+                                ("problem", &problem),
+                                ("range", &new.range()),
+                            ]
+                        )
                     );
                 }
             }
@@ -180,11 +198,11 @@ pub fn run(
         args.issues.clone()
     };
     if names.is_empty() {
-        anyhow::bail!("no issue to translate\n  hint: name issues by date or path, or select them with --all, --missing, --stale or --since DATE");
+        anyhow::bail!("{}", hinted("cli-no-issue", &[]));
     }
     if let Some(since) = &args.since {
         if since.parse::<jiff::civil::Date>().is_err() {
-            anyhow::bail!("--since `{since}` is not a date\n  hint: give it as YYYY-MM-DD, such as 2024-01-06");
+            anyhow::bail!("{}", hinted("cli-since-not-a-date", &[("since", since)]));
         }
     }
     let mut issues = Vec::new();
@@ -219,7 +237,10 @@ pub fn run(
         || config.model.batch_api
         || args.format == SummaryFormat::Json;
     if args.out.is_some() && (targets.len() > 1 || many) {
-        anyhow::bail!("-o names one file but {} editions were asked for\n  hint: drop -o to write each edition alongside its original, or name one issue and a single --to", jobs.len().max(targets.len()));
+        anyhow::bail!(
+            "{}",
+            hinted("cli-one-out", &[("count", &jobs.len().max(targets.len()))])
+        );
     }
     // Where this run writes must take writing before anything is paid for: checked before
     // the first request (a run that sends nothing writes nothing either).
@@ -319,7 +340,10 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
     for file in files {
         if let Ok(meta) = std::fs::metadata(file) {
             if !meta.is_file() {
-                anyhow::bail!("`{}` is not a regular file, so editions will not replace it\n  hint: nothing was sent; name a file to write", file.display());
+                anyhow::bail!(
+                    "{}",
+                    hinted("cli-out-not-a-file", &[("path", &file.display())])
+                );
             }
         }
         let mut dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -339,15 +363,24 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
             continue;
         }
         let probe = dir.join(format!(".editions-write-check-{}", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
             Ok(_) => {
                 let _ = std::fs::remove_file(&probe);
             }
             Err(e) => anyhow::bail!(
-                "cannot write in `{}` ({}), where this run would write `{}`\n  hint: nothing was sent; make the folder writable, or run from a root you can write to",
-                dir.display(),
-                e.kind(),
-                file.display()
+                "{}",
+                hinted(
+                    "cli-cannot-write-in",
+                    &[
+                        ("dir", &dir.display()),
+                        ("error", &e.kind()),
+                        ("path", &file.display())
+                    ]
+                )
             ),
         }
     }
@@ -555,11 +588,19 @@ fn many_editions(
                     text.push_str(&way_forward(project, job.issue, job.target, failures)?);
                 }
                 eprintln!(
-                    "{}: {} ({}): {}",
-                    msg("cli-error", &[]),
-                    issue,
-                    job.target,
-                    editions::control::visible(&text)
+                    "{}",
+                    msg(
+                        "cli-error",
+                        &[(
+                            "message",
+                            format!(
+                                "{} ({}): {}",
+                                issue,
+                                job.target,
+                                editions::control::visible(&text)
+                            )
+                        )]
+                    )
                 );
                 rows.push(Row {
                     issue,

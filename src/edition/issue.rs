@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::lang::Lang;
+use crate::message::{tr, tr_attr};
 
 /// Where a newsletter keeps its originals and editions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub struct Issue {
 
 /// A name that does not resolve to an original.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}\n  hint: {hint}")]
+#[error("{}\n  {}", .message, tr("hint", &[("hint", .hint)]))]
 pub struct IssueError {
     pub message: String,
     pub hint: String,
@@ -90,8 +91,8 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
     if name.ends_with(".md") || as_path.is_file() {
         if !as_path.is_file() {
             return Err(fail(
-                format!("cannot read `{name}`: no such file"),
-                "give the path of a Markdown file, or an issue's date as YYYY-MM-DD".into(),
+                tr("issue-no-file", &[("name", &name)]),
+                tr_attr("issue-no-file", "hint", &[]),
             ));
         }
         let text = std::fs::read(as_path).unwrap_or_default();
@@ -110,22 +111,20 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
             }
         });
     if !shaped {
+        let example = nearest(layout, None)
+            .first()
+            .map_or("2024-01-06".to_string(), Clone::clone);
         return Err(fail(
-            format!("`{name}` is neither a date nor a Markdown file"),
-            format!(
-                "name an issue by its date, such as {}",
-                nearest(layout, None)
-                    .first()
-                    .map_or("2024-01-06".to_string(), Clone::clone)
-            ),
+            tr("issue-not-a-name", &[("name", &name)]),
+            tr_attr("issue-not-a-name", "hint", &[("example", &example)]),
         ));
     }
     if name.parse::<jiff::civil::Date>().is_err() {
         return Err(fail(
-            format!("`{name}` is not a real date"),
-            format!(
-                "the nearest issues are {}",
-                list(&nearest(layout, Some(name)))
+            tr("issue-not-a-date", &[("name", &name)]),
+            tr(
+                "issue-nearest",
+                &[("dates", &list(&nearest(layout, Some(name))))],
             ),
         ));
     }
@@ -133,18 +132,17 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
     if !original.is_file() {
         let near = nearest(layout, Some(name));
         return Err(fail(
-            format!(
-                "there is no issue dated {name} (looked for `{}`)",
-                original.display()
+            tr(
+                "issue-no-issue",
+                &[("name", &name), ("path", &original.display())],
             ),
             if near.is_empty() {
-                format!(
-                    "no issue matches `{}` under `{}`; check `originals` in editions.toml and --root",
-                    layout.originals,
-                    root.display()
+                tr(
+                    "issue-none-match",
+                    &[("pattern", &layout.originals), ("root", &root.display())],
                 )
             } else {
-                format!("the nearest issues are {}", list(&near))
+                tr("issue-nearest", &[("dates", &list(&near))])
             },
         ));
     }
@@ -157,9 +155,9 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
 
 fn list(dates: &[String]) -> String {
     match dates {
-        [] => "none".into(),
+        [] => tr("list-none", &[]),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => tr("list-and", &[("rest", &rest.join(", ")), ("last", last)]),
     }
 }
 

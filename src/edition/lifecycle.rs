@@ -22,6 +22,7 @@
 //! changed original, a changed message or an imported translation look like.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -37,6 +38,7 @@ use crate::markdown::segment::{Document, SegmentOptions};
 use crate::markdown::splice::{check_translation, merge_placed, MergeError};
 use crate::markdown::tag::{self, Item};
 use crate::memory::{Entry, Memory, MemoryError, Origin};
+use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::prompt::PROMPT_VERSION;
 use crate::model::run::{self, BadEntry, Plan, Progress, Settings, Summary, TranslateError};
 use crate::model::Model;
@@ -183,7 +185,7 @@ pub enum LifecycleError {
     Merge(#[from] MergeError),
     #[error(transparent)]
     Translate(#[from] TranslateError),
-    #[error("{edition}:{line}: {what}, so the edition can no longer be laid over what editions wrote (`{record}`)\n  hint: {hint}")]
+    #[error("{}:{}: {}\n  {}", .edition.display(), .line, tr("lifecycle-unplaceable", &[("what", .what), ("record", &.record.display())]), tr("hint", &[("hint", .hint)]))]
     Unplaceable {
         edition: PathBuf,
         record: PathBuf,
@@ -191,22 +193,25 @@ pub enum LifecycleError {
         what: String,
         hint: String,
     },
-    #[error("{edition}:{line}: the hand edit of segment {id} cannot be kept: {why}\n  hint: keep the segment's links, code and emphasis as in the original (a changed link belongs in the original), or rerun with --retranslate to replace the edition")]
+    #[error("{}:{}: {}", .edition.display(), .line, tr_hint("lifecycle-unreadable-edit", &[("id", .id), ("why", .why)]))]
     UnreadableEdit {
         edition: PathBuf,
         line: usize,
         id: String,
         why: String,
     },
-    #[error("`{edition}` exists but editions has no record of writing it (`{record}`), so its hand edits cannot be told from a changed original\n  hint: run `editions adopt` on it to take its text as approved translations, or rerun with --retranslate to replace it")]
+    #[error("{}", tr_hint("lifecycle-no-record", &[("edition", &.edition.display()), ("record", &.record.display())]))]
     NoRecord { edition: PathBuf, record: PathBuf },
-    #[error("`{edition}` already has a provenance record (`{record}`): editions keeps its hand edits on every run, so there is nothing to adopt\n  hint: to adopt it anyway (its current text becomes approved), delete the record first")]
+    #[error("{}", tr_hint("lifecycle-already-recorded", &[("edition", &.edition.display()), ("record", &.record.display())]))]
     AlreadyRecorded { edition: PathBuf, record: PathBuf },
-    #[error("there is no edition to adopt at `{edition}`\n  hint: `editions adopt` takes over an edition that exists; run `editions translate` to write a new one")]
+    #[error("{}", tr_hint("lifecycle-nothing-to-adopt", &[("edition", &.edition.display())]))]
     NothingToAdopt { edition: PathBuf },
     #[error(transparent)]
     Write(#[from] crate::file::WriteError),
-    #[error("the edition of `{}` would not pass `editions check`, so it was not written:\n{}\n  hint: the validated translations are kept in the memory; fix the original or the translation the finding names, then rerun", edition.display(), findings.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{}:\n{}\n  {}",
+        tr("lifecycle-check", &[("edition", &.edition.display())]),
+        .findings.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"),
+        tr("hint", &[("hint", &tr_attr("lifecycle-check", "hint", &[]))]))]
     Check {
         edition: PathBuf,
         findings: Vec<crate::check::Finding>,
@@ -517,7 +522,7 @@ pub async fn update(
                         .collect();
                     settings.reasons = askable
                         .iter()
-                        .map(|(f, id)| (id.clone(), f.message.clone()))
+                        .map(|(f, id)| (id.clone(), f.message.english()))
                         .collect();
                     continue;
                 }
@@ -540,7 +545,7 @@ pub async fn update(
                     .collect();
                 settings.reasons = culprits
                     .iter()
-                    .map(|(f, id)| (id.clone(), f.message.clone()))
+                    .map(|(f, id)| (id.clone(), f.message.english()))
                     .collect();
             }
             Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && !checked => {
@@ -835,13 +840,13 @@ struct Reconcile<'a, 'd> {
 }
 
 impl Reconcile<'_, '_> {
-    fn unplaceable(&self, line: usize, what: String, hint: &str) -> LifecycleError {
+    fn unplaceable(&self, line: usize, id: &str, args: &[(&str, &dyn Display)]) -> LifecycleError {
         LifecycleError::Unplaceable {
             edition: self.edition_path.to_path_buf(),
             record: self.record_path.to_path_buf(),
             line,
-            what,
-            hint: hint.to_string(),
+            what: tr(id, args),
+            hint: tr_attr(id, "hint", args),
         }
     }
 
@@ -850,11 +855,7 @@ impl Reconcile<'_, '_> {
         let located = self.record.locate(&runs);
         let run_at = |start: usize| runs.runs.iter().find(|r| r.range.start == start);
         if let Some(&line) = located.added.first() {
-            return Err(self.unplaceable(
-                line,
-                "this paragraph was added to the edition by hand and translates no paragraph of the original".into(),
-                "add it to the original instead (it is then translated), or remove it from the edition; --retranslate replaces the edition",
-            ));
+            return Err(self.unplaceable(line, "lifecycle-added", &[]));
         }
         // Every run editions wrote must still be there; only the segments' runs may be edited.
         for (k, w) in self.record.runs.iter().enumerate() {
@@ -862,22 +863,22 @@ impl Reconcile<'_, '_> {
                 (None, Some(id)) => {
                     return Err(self.unplaceable(
                         located.near[k],
-                        format!("segment {id} (\"{}\") is no longer in the edition", short(&w.written)),
-                        "restore the paragraph (git shows it), or remove it from the original too; --retranslate replaces the edition",
+                        "lifecycle-segment-gone",
+                        &[("id", id), ("text", &short(&w.written))],
                     ))
                 }
                 (None, None) => {
                     return Err(self.unplaceable(
                         located.near[k],
-                        format!("\"{}\", which editions wrote, is no longer in the edition", short(&w.written)),
-                        "restore it (git shows it): text that is not translated comes from the original or the locale's messages, so change it there",
+                        "lifecycle-fixed-gone",
+                        &[("text", &short(&w.written))],
                     ))
                 }
                 (Some(at), None) if at.edited => {
                     return Err(self.unplaceable(
                         at.line,
-                        format!("\"{}\" was edited, but editions copies it from the original or the locale's messages", short(&w.written)),
-                        "make the change in the original or in the locale's messages (locales/), and restore the edition's text",
+                        "lifecycle-fixed-edited",
+                        &[("text", &short(&w.written))],
                     ))
                 }
                 _ => {}

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
 
+use crate::message::{tr, tr_hint};
+
 /// A locale's messages.
 pub struct Locale {
     pub code: String,
@@ -30,23 +32,21 @@ impl std::fmt::Debug for Locale {
 /// A locale that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LocaleError {
-    #[error("{path}:{line}: {message}\n  hint: see https://projectfluent.org/fluent/guide/ for the syntax of .ftl files")]
+    #[error("{}", tr_hint("locale-syntax", &[("path", &.path.display()), ("line", .line), ("message", .message)]))]
     Syntax {
         path: PathBuf,
         line: usize,
         message: String,
     },
-    #[error("cannot read `{path}`: {message}")]
+    #[error("{}", tr("locale-cannot-read", &[("path", &.path.display()), ("message", .message)]))]
     Read { path: PathBuf, message: String },
-    #[error(
-        "the locale `{locale}` has no message `{id}`\n  hint: add `{id} = …` to a file in {dir}"
-    )]
+    #[error("{}", tr_hint("locale-missing", &[("locale", .locale), ("id", .id), ("dir", &.dir.display())]))]
     Missing {
         locale: String,
         id: String,
         dir: PathBuf,
     },
-    #[error("{path}: the message `{id}` cannot be formatted: {message}")]
+    #[error("{}", tr("locale-format", &[("path", &.path.display()), ("id", .id), ("message", .message)]))]
     Format {
         path: PathBuf,
         id: String,

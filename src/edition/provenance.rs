@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::markdown::segment::{Document, SegmentOptions};
+use crate::message::{tr, tr_hint};
 
 /// The first line of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,13 +91,13 @@ pub struct Record {
 /// A record that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ProvenanceError {
-    #[error("{path}:{line}: not a provenance record line: {message}\n  hint: provenance records are written by editions; restore the file from git, or delete it and run `editions adopt` on the edition")]
+    #[error("{}", tr_hint("provenance-malformed", &[("path", &.path.display()), ("line", .line), ("message", .message)]))]
     Malformed {
         path: PathBuf,
         line: usize,
         message: String,
     },
-    #[error("cannot read the provenance record `{path}`: {error}")]
+    #[error("{}", tr("provenance-cannot-read", &[("path", &.path.display()), ("error", .error)]))]
     Read {
         path: PathBuf,
         error: std::io::Error,
@@ -188,9 +189,9 @@ impl Record {
         if header.provenance != FORMAT && header.provenance != 1 {
             return Err(malformed(
                 1,
-                format!(
-                    "format {} is not the format {FORMAT} this editions reads",
-                    header.provenance
+                tr(
+                    "provenance-format",
+                    &[("found", &header.provenance), ("format", &FORMAT)],
                 ),
             ));
         }

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::message::tr_hint;
+
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
 
@@ -25,14 +27,12 @@ pub struct SourceText {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     // The io::Error is part of the message rather than a `source`, so that the hint stays last.
-    #[error("cannot read `{path}`: {error}\n  hint: check that the file exists and is readable")]
+    #[error("{}", tr_hint("read-cannot-read", &[("path", &.path.display()), ("error", &.error)]))]
     Io {
         path: PathBuf,
         error: std::io::Error,
     },
-    #[error(
-        "`{path}` is not valid UTF-8: invalid byte 0x{byte:02X} at byte offset {offset} (line {line})\n  hint: re-save the file as UTF-8"
-    )]
+    #[error("{}", tr_hint("read-not-utf8", &[("path", &.path.display()), ("byte", &format!("0x{:02X}", .byte)), ("offset", .offset), ("line", .line)]))]
     NotUtf8 {
         path: PathBuf,
         offset: usize,

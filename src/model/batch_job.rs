@@ -32,6 +32,7 @@ use async_openai::types::InputSource;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
+use crate::message::tr;
 use crate::model::client::{Completion, Model, ModelError};
 
 /// How requests a job did not answer (or whose answers were rejected) are asked again.
@@ -192,7 +193,7 @@ impl Batcher {
         rx.await.unwrap_or_else(|_| {
             Err(ModelError::Batch {
                 base_url: api.settings().shown_url(),
-                message: "the batch job ended without an answer for this request".into(),
+                message: tr("batch-no-answer", &[]),
             })
         })
     }
@@ -244,8 +245,9 @@ impl Batcher {
                 let answer = answer.unwrap_or_else(|| {
                     Err(ModelError::Batch {
                         base_url: api.settings().shown_url(),
-                        message: format!(
-                            "the job had no answer for request {id} after {attempt} attempts"
+                        message: tr(
+                            "batch-no-answer-after",
+                            &[("id", &id), ("attempts", &attempt)],
                         ),
                     })
                 });
@@ -265,9 +267,9 @@ impl Batcher {
         let base_url = api.settings().shown_url();
         let record_error = |e: String| ModelError::Batch {
             base_url: base_url.clone(),
-            message: format!(
-                "cannot write the record of batch jobs `{}`: {e}",
-                self.settings.record.display()
+            message: tr(
+                "batch-cannot-record",
+                &[("path", &self.settings.record.display()), ("error", &e)],
             ),
         };
         let mut record = Record::load(&self.settings.record);
@@ -385,14 +387,15 @@ fn output_line(line: &str, base_url: &str) -> Option<(String, Result<Completion,
         message,
     };
     let answer = match (&line.response, &line.error) {
-        (Some(r), None) if r.status_code == 200 => completion(&r.body)
-            .ok_or_else(|| failed("an answer of the job was not a chat completion".into())),
-        (Some(r), _) => Err(failed(format!(
-            "a request of the job failed with HTTP {}",
-            r.status_code
+        (Some(r), None) if r.status_code == 200 => {
+            completion(&r.body).ok_or_else(|| failed(tr("batch-not-a-completion", &[])))
+        }
+        (Some(r), _) => Err(failed(tr(
+            "batch-request-status",
+            &[("status", &r.status_code)],
         ))),
-        (None, Some(e)) => Err(failed(format!("a request of the job failed: {e}"))),
-        (None, None) => Err(failed("a line of the job had no answer".into())),
+        (None, Some(e)) => Err(failed(tr("batch-request-failed", &[("error", e)]))),
+        (None, None) => Err(failed(tr("batch-line-empty", &[]))),
     };
     Some((line.custom_id, answer))
 }

@@ -26,6 +26,8 @@ use async_openai::types::chat::{
 use async_openai::Client;
 use futures::future::BoxFuture;
 
+use crate::message::tr;
+
 /// How to reach the model.
 #[derive(Clone)]
 pub struct ModelSettings {
@@ -164,25 +166,23 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// Why the model could not be used. Each message says what to set or do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
-    #[error("no API key: set OPENAI_API_KEY in the environment (and OPENAI_BASE_URL for a server other than OpenAI)")]
+    #[error("{}", tr("model-missing-key", &[]))]
     MissingKey,
-    #[error("OPENAI_BASE_URL `{base_url}` is not a URL editions can use ({problem}): give one such as https://api.openai.com/v1")]
+    #[error("{}", tr("model-bad-url", &[("url", .base_url), ("problem", .problem)]))]
     BadUrl { base_url: String, problem: String },
-    #[error("{base_url} refused the API key (HTTP {status}): set OPENAI_API_KEY to a valid key for this server")]
+    #[error("{}", tr("model-unauthorized", &[("url", .base_url), ("status", .status)]))]
     Unauthorized { base_url: String, status: u16 },
-    #[error("{base_url} does not serve the model `{model}`: set `model` in editions.toml or pass --model with a model this server lists")]
+    #[error("{}", tr("model-unknown-model", &[("url", .base_url), ("model", .model)]))]
     UnknownModel { base_url: String, model: String },
-    #[error(
-        "cannot reach {base_url}: {detail}; check OPENAI_BASE_URL and that the server is running"
-    )]
+    #[error("{}", tr("model-unreachable", &[("url", .base_url), ("detail", .detail)]))]
     Unreachable { base_url: String, detail: String },
-    #[error("{base_url} failed after {attempts} attempts: {last}; try again later, or raise `timeout` / `max_retries` in editions.toml")]
+    #[error("{}", tr("model-gave-up", &[("url", .base_url), ("attempts", .attempts), ("last", .last)]))]
     GaveUp {
         base_url: String,
         attempts: u32,
         last: String,
     },
-    #[error("{base_url} does not serve the Batch API (HTTP {status} on {endpoint}): run without --batch-api and set `batch_api = false` in editions.toml's [model], or use a server that serves /files and /batches")]
+    #[error("{}", tr("model-no-batch-api", &[("url", .base_url), ("status", .status), ("endpoint", .endpoint)]))]
     NoBatchApi {
         base_url: String,
         status: u16,
@@ -193,7 +193,7 @@ pub enum ModelError {
     /// The run could not start sending: what it would write cannot be written.
     #[error("{0}")]
     Preflight(String),
-    #[error("{base_url} rejected the request (HTTP {status}): {message}")]
+    #[error("{}", tr("model-rejected", &[("url", .base_url), ("status", .status), ("message", .message)]))]
     Rejected {
         base_url: String,
         status: u16,

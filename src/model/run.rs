@@ -23,6 +23,7 @@ use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{Document, Segment};
 use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin};
+use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::batch;
 use crate::model::claims::{Claimed, Owner};
 use crate::model::client::{Model, ModelError};
@@ -117,12 +118,12 @@ pub enum TranslateError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Memory(#[from] MemoryError),
-    #[error("{missing} segment{s} of `{path}` {are} not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI) and `model` in editions.toml, or run with --dry-run to see what would be sent",
-        s = if *missing == 1 { "" } else { "s" }, are = if *missing == 1 { "is" } else { "are" })]
+    #[error("{}", tr_hint("run-needs-model", &[("count", .missing), ("path", &.path.display())]))]
     NeedsModel { path: PathBuf, missing: usize },
-    #[error("{} segment{} of `{path}` could not be translated:\n{}\n  hint: the validated translations are kept in the memory; rerun to retry only these",
-        failures.len(), if failures.len() == 1 { "" } else { "s" },
-        failures.iter().map(|f| format!("  - segment {} (line {}): {}", f.id, f.line, f.reason)).collect::<Vec<_>>().join("\n"))]
+    #[error("{}:\n{}\n  {}",
+        tr("run-segments-failed", &[("count", &.failures.len()), ("path", &.path.display())]),
+        .failures.iter().map(|f| format!("  - {}: {}", tr("segment-at", &[("id", &f.id), ("line", &f.line)]), f.reason)).collect::<Vec<_>>().join("\n"),
+        tr("hint", &[("hint", &tr_attr("run-segments-failed", "hint", &[]))]))]
     Segments {
         path: PathBuf,
         failures: Vec<SegmentFailure>,

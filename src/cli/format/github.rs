@@ -34,7 +34,7 @@ impl Report for Github {
             f.line,
             f.column,
             escape(f.rule, true),
-            escape(&editions::control::visible(&f.message), false)
+            escape(&editions::control::visible(&f.message.to_string()), false)
         )
     }
 

@@ -1,7 +1,7 @@
 ## Messages of the editions command line (embedded in the binary).
 
-cli-error = error
-cli-hint = hint
+cli-error = error: { $message }
+hint = hint: { $hint }
 cli-written = { $original } → { $edition } ({ $locale })
 cli-not-written = { $original } ({ $locale }): not written
 cli-unchanged = { $edition }: unchanged
@@ -34,3 +34,57 @@ cli-adopted-total = adopted { $adopted } of { $segments } segments ({ $percent }
 cli-adopt-recorded = { $edition }: already has a provenance record: skipped
 cli-bad-entry = not used: the memory entry at { $memory }:{ $memory-line } for segment { $id } (line { $line }): { $why }; asked again
 cli-bad-entry-new = not used: this run's translation of segment { $id } (line { $line }): { $why }; asked again
+cli-bug = editions stopped on a bug: { $what }
+    .hint = please report it with the command that led to it
+
+## editions.toml and flags
+
+config-out-of-range = out of range
+config-range-seconds = a number of seconds from { $min } to { $max }
+config-range-count = a whole number from { $min } to { $max }
+config-range-price = a price per million tokens, 0 or more
+config-cannot-read = cannot read the config: { $error }
+    .hint = check the file's permissions
+config-keys = see the README's configuration section for the keys editions knows
+config-source = set `source` to the language of the originals
+config-targets = list the locales to translate into, such as ["en", "ja"]
+config-bad-value = `{ $key }` = { $value } is { $problem }
+config-set-value = set `{ $key }` in [model] to { $range }
+cli-bad-flag = --{ $flag } { $value } is { $problem }
+    .hint = give { $range }
+
+## translate
+
+cli-by-hand = or translate them by hand: replace each text in `{ $file }` (keeping its tags), then run `editions memory import { $original } { $file } --to { $locale }` and rerun
+cli-no-issue = no issue to translate
+    .hint = name issues by date or path, or select them with --all, --missing, --stale or --since DATE
+cli-since-not-a-date = --since `{ $since }` is not a date
+    .hint = give it as YYYY-MM-DD, such as 2024-01-06
+cli-one-out = -o names one file but { $count } editions were asked for
+    .hint = drop -o to write each edition alongside its original, or name one issue and a single --to
+cli-out-not-a-file = `{ $path }` is not a regular file, so editions will not replace it
+    .hint = nothing was sent; name a file to write
+cli-cannot-write-in = cannot write in `{ $dir }` ({ $error }), where this run would write `{ $path }`
+    .hint = nothing was sent; make the folder writable, or run from a root you can write to
+
+## init, memory, merge, review
+
+cli-init-exists = { $files } { $count ->
+        [one] already exists
+       *[other] already exist
+    }, so nothing was written
+    .hint = init writes a new setup; edit the existing files, or move them away and run it again
+cli-init-wrote = wrote { $path }
+cli-translations-shape = translations are one JSON object mapping segment ids to tagged text
+cli-no-such-segment = segment { $id }: no segment has this id
+cli-not-imported = { $count ->
+        [one] { $count } translation
+       *[other] { $count } translations
+    } of `{ $path }` cannot be imported; nothing was imported
+cli-translations-json = `{ $path }` line { $line } column { $column }: { $message }
+    .hint = translations are one JSON object mapping segment ids to tagged text, such as {"{"}"p-0123456789": "Hello <b1>world</b1>"{"}"}
+cli-cannot-read-translations = cannot read the translations
+cli-review-no-edition = there is no { $locale } edition yet
+    .hint = run `editions translate { $issue } --to { $locale }` first
+cli-unknown-rev = --since `{ $rev }` is not a revision git knows in `{ $dir }`
+    .hint = give a commit, tag or branch (see `git log --oneline`), or leave --since out to compare with the edition's last commit

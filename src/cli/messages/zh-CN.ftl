@@ -1,7 +1,7 @@
 ## editions 命令行的消息（编译进程序）。
 
-cli-error = 错误
-cli-hint = 提示
+cli-error = 错误：{ $message }
+hint = 提示：{ $hint }
 cli-written = { $original } → { $edition }（{ $locale }）
 cli-not-written = { $original }（{ $locale }）：未写入
 cli-unchanged = { $edition }：没有变化
@@ -34,3 +34,51 @@ cli-adopted-total = 在 { $editions } 个译本中采纳了 { $segments } 个片
 cli-adopt-recorded = { $edition }：已有来源记录，跳过
 cli-bad-entry = 未使用：{ $memory }:{ $memory-line } 中片段 { $id }（第 { $line } 行）的译文：{ $why }；已重新请求
 cli-bad-entry-new = 未使用：本次运行中片段 { $id }（第 { $line } 行）的译文：{ $why }；已重新请求
+cli-bug = editions 因程序缺陷而停止：{ $what }
+    .hint = 请连同导致它的命令一起报告
+
+## editions.toml 与命令行选项
+
+config-out-of-range = 超出范围
+config-range-seconds = { $min } 到 { $max } 之间的秒数
+config-range-count = { $min } 到 { $max } 之间的整数
+config-range-price = 每百万词元的价格，0 或更高
+config-cannot-read = 无法读取配置：{ $error }
+    .hint = 请检查文件权限
+config-keys = editions 认识的键见 README 的配置一节
+config-source = 请把 `source` 设为原文的语言
+config-targets = 请列出要翻译成的语言，例如 ["en", "ja"]
+config-bad-value = `{ $key }` = { $value } { $problem }
+config-set-value = 请把 [model] 中的 `{ $key }` 设为{ $range }
+cli-bad-flag = --{ $flag } { $value } { $problem }
+    .hint = 请给出{ $range }
+
+## translate
+
+cli-by-hand = 或者手工翻译：替换 `{ $file }` 中的每段文字（保留其标签），然后运行 `editions memory import { $original } { $file } --to { $locale }` 并重新运行
+cli-no-issue = 没有要翻译的期号
+    .hint = 请用日期或路径指定期号，或用 --all、--missing、--stale 或 --since DATE 选择
+cli-since-not-a-date = --since `{ $since }` 不是日期
+    .hint = 请按 YYYY-MM-DD 给出，例如 2024-01-06
+cli-one-out = -o 只指定了一个文件，但要求了 { $count } 个译本
+    .hint = 去掉 -o，让每个译本写在其原文旁；或只指定一期和一个 --to
+cli-out-not-a-file = `{ $path }` 不是普通文件，editions 不会替换它
+    .hint = 没有发送任何请求；请指定一个文件来写入
+cli-cannot-write-in = 无法在 `{ $dir }` 中写入（{ $error }），本次运行要写 `{ $path }`
+    .hint = 没有发送任何请求；请让该文件夹可写，或在可写的根目录下运行
+
+## init、memory、merge、review
+
+cli-init-exists = { $files } 已存在，因此没有写入任何文件
+    .hint = init 写入一套新的配置；请编辑现有文件，或把它们移走后再运行
+cli-init-wrote = 已写入 { $path }
+cli-translations-shape = 译文是一个 JSON 对象，把片段 id 映射到带标签的文字
+cli-no-such-segment = 片段 { $id }：没有这个 id 的片段
+cli-not-imported = `{ $path }` 中有 { $count } 条译文无法导入；没有导入任何译文
+cli-translations-json = `{ $path }` 第 { $line } 行第 { $column } 列：{ $message }
+    .hint = 译文是一个 JSON 对象，把片段 id 映射到带标签的文字，例如 {"{"}"p-0123456789": "Hello <b1>world</b1>"{"}"}
+cli-cannot-read-translations = 无法读取译文
+cli-review-no-edition = 还没有 { $locale } 译本
+    .hint = 请先运行 `editions translate { $issue } --to { $locale }`
+cli-unknown-rev = --since `{ $rev }` 不是 git 在 `{ $dir }` 中认识的修订
+    .hint = 请给出提交、标签或分支（见 `git log --oneline`），或去掉 --since，与译本的最后一次提交比较
