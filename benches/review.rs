@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use editions::check::{Context, Finding};
+use editions::check::{Context, File, Finding};
 use editions::glossary::Glossary;
 use editions::review;
 use editions::{Lang, SegmentOptions};
@@ -76,12 +76,17 @@ fn main() {
     });
     let build = || {
         review::build(
-            "o.md",
-            &original,
-            "e.md",
-            &edition,
+            &File {
+                path: std::path::Path::new("o.md"),
+                text: &original,
+            },
+            &File {
+                path: std::path::Path::new("e.md"),
+                text: &edition,
+            },
             Some((previous.as_str(), "v1".into())),
             &findings,
+            &Default::default(),
             &cx,
         )
     };

@@ -360,3 +360,48 @@ fn init_writes_a_setup_whose_rules_keep_boilerplate_from_the_model() {
     );
     assert_eq!(code, Some(0), "{stdout}");
 }
+
+/// With `--lang zh-CN`, an error with its hint, a finding with its fix and the summary are
+/// Chinese: verbatim, as snapshots.
+#[test]
+fn errors_and_findings_speak_chinese() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(
+        root,
+        &server,
+        &["--lang", "zh-CN", "translate", "2024-13-01"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    insta::assert_snapshot!("zh_error", stderr);
+
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06", "-q"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A hand edit that loses the original's inline code.
+    let edition = root.join("docs/en/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    let span = text
+        .lines()
+        .filter(|l| !l.starts_with("```"))
+        .find_map(|l| {
+            let start = l.find('`')?;
+            let end = start + 1 + l[start + 1..].find('`')?;
+            Some(l[start..=end].to_string())
+        })
+        .expect("an inline code span");
+    std::fs::write(&edition, text.replacen(&span, "the code", 1)).unwrap();
+    let (code, stdout, stderr) = editions(
+        root,
+        &server,
+        &[
+            "--lang",
+            "zh-CN",
+            "check",
+            "docs/2024-01-06-weekly.md",
+            "docs/en/2024-01-06-weekly.md",
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    insta::assert_snapshot!("zh_finding", stdout);
+}

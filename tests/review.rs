@@ -12,9 +12,9 @@ struct Root {
     dir: tempfile::TempDir,
 }
 
-const ORIGINAL: &str = "---\ntitle: 'Python 潮流周刊#1：你好 🦄'\n---\n\n## 🦄文章&教程\n\n1、[用 Rust 写 Python 扩展](https://example.com/pyo3)\n\n这篇文章介绍 **PyO3** 的基本用法，以及如何用 `maturin` 打包发布。作者还比较了 🐍 与 🦀 的性能。\n\n一段包含 <script>document.body.setAttribute('data-pwned','yes')</script> 的文字，用来检查转义。\n\n| 名称 | 说明 |\n| --- | --- |\n| PyO3 | 绑定库 |\n";
+const ORIGINAL: &str = "---\ntitle: 'Python 潮流周刊#1：你好 🦄'\n---\n\n本周刊由 Python猫 出品，精心筛选国内外的优质内容。\n\n## 🦄文章&教程\n\n1、[用 Rust 写 Python 扩展](https://example.com/pyo3)\n\n这篇文章介绍 **PyO3** 的基本用法，以及如何用 `maturin` 打包发布。作者还比较了 🐍 与 🦀 的性能。\n\n安装只需 `pip install maturin`。\n\n一段包含 <script>document.body.setAttribute('data-pwned','yes')</script> 的文字，用来检查转义。\n\n| 名称 | 说明 |\n| --- | --- |\n| PyO3 | 绑定库 |\n";
 
-const EDITION_V1: &str = "---\ntitle: 'Python Trending Weekly #1: Hello 🦄'\n---\n\n## 🦄Articles & Tutorials\n\n1\\. [Writing Python extensions in Rust](https://example.com/pyo3)\n\nThis article introduces the basics of **PyO3** and how to package and publish with `maturin`. The author also compares 🐍 and 🦀.\n\nA paragraph holding <script>document.body.setAttribute('data-pwned','yes')</script> to check escaping.\n\n| Name | Description |\n| --- | --- |\n| PyO3 | Binding library |\n";
+const EDITION_V1: &str = "---\ntitle: 'Python Trending Weekly #1: Hello 🦄'\n---\n\nThis weekly is curated by Python Cat from the best content at home and abroad.\n\n## 🦄Articles & Tutorials\n\n1\\. [Writing Python extensions in Rust](https://example.com/pyo3)\n\nThis article introduces the basics of **PyO3** and how to package and publish with `maturin`. The author also compares 🐍 and 🦀.\n\nInstalling takes one command.\n\nA paragraph holding <script>document.body.setAttribute('data-pwned','yes')</script> to check escaping.\n\n| Name | Description |\n| --- | --- |\n| PyO3 | Binding library |\n";
 
 impl Root {
     fn new() -> Self {
@@ -23,6 +23,18 @@ impl Root {
         std::fs::create_dir_all(docs.join("en")).unwrap();
         std::fs::write(docs.join("2024-02-03-weekly.md"), ORIGINAL).unwrap();
         std::fs::write(docs.join("en/2024-02-03-weekly.md"), EDITION_V1).unwrap();
+        // The intro is the newsletter's fixed text: a rule replaces it with a locale message.
+        std::fs::write(
+            dir.path().join("editions.toml"),
+            "[[boilerplate]]\nstarts = \"本周刊由\"\nmessage = \"intro\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("locales/en")).unwrap();
+        std::fs::write(
+            dir.path().join("locales/en/newsletter.ftl"),
+            "intro = This weekly is curated by Python Cat from the best content at home and abroad.\n",
+        )
+        .unwrap();
         std::fs::create_dir_all(dir.path().join("glossary")).unwrap();
         std::fs::write(
             dir.path().join("glossary/en.toml"),
@@ -84,6 +96,15 @@ impl Root {
 #[test]
 fn the_terminal_view_at_80_columns() {
     insta::assert_snapshot!("review_80", Root::new().review(&["--width", "80"]));
+}
+
+/// The review's headings, counts and notes in Chinese (`--lang zh-CN`).
+#[test]
+fn the_terminal_view_in_chinese() {
+    insta::assert_snapshot!(
+        "review_80_zh",
+        Root::new().review(&["--width", "80", "--lang", "zh-CN"])
+    );
 }
 
 #[test]
@@ -167,9 +188,57 @@ fn the_page_renders_every_row_in_chromium_and_shows_a_script_as_text() {
     let dom = rendered_dom(&page);
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(
-        dom.matches("<tr class=\"row\"").count(),
+        dom.matches("<tr class=\"row ").count(),
         rows.len(),
         "every row is in the DOM"
+    );
+    // The DOM's rows, each from its `<tr` to the next.
+    let dom_rows: Vec<&str> = dom.split("<tr class=\"row ").skip(1).collect();
+    // The counts at the top, each linked to the first row holding what it counts.
+    let counts = &dom[dom.find("<nav class=\"counts\">").expect("the counts")..];
+    let counts = &counts[..counts.find("</nav>").unwrap()];
+    for (class, n) in [
+        ("segments", 9),
+        ("changed", 1),
+        ("boilerplate", 1),
+        ("errors", 1),
+    ] {
+        assert!(
+            counts.contains(&format!("class=\"count {class}\""))
+                && counts.contains(&format!("<span class=\"n\">{n}</span> {class}")),
+            "{class}: {n} in {counts}"
+        );
+    }
+    assert!(counts.contains("href=\"#finding-1\""), "{counts}");
+    // The finding sits in the row of the segment it is about, which the count links to.
+    let with_finding: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| !r["findings"].as_array().unwrap().is_empty())
+        .collect();
+    assert_eq!(with_finding.len(), 1, "{json:#}");
+    assert_eq!(with_finding[0]["findings"][0]["rule"], "code/inline");
+    let id = with_finding[0]["id"].as_str().unwrap();
+    let row = dom_rows
+        .iter()
+        .find(|r| r.contains(&format!("data-id=\"{id}\"")))
+        .expect("the finding's row");
+    assert!(
+        row.contains("class=\"finding error\" id=\"finding-1\"")
+            && row.contains("inline code `pip install maturin` is missing"),
+        "{row}"
+    );
+    // The intro the rule replaces is a row of its own, with the message that wrote it.
+    let boilerplate: Vec<&&str> = dom_rows
+        .iter()
+        .filter(|r| r.starts_with("boilerplate"))
+        .collect();
+    assert_eq!(boilerplate.len(), 1);
+    assert!(
+        boilerplate[0].contains("本周刊由 Python猫 出品")
+            && boilerplate[0].contains("This weekly is curated by Python Cat")
+            && boilerplate[0].contains("written by the message `intro`"),
+        "{}",
+        boilerplate[0]
     );
     for row in rows {
         let id = row["id"].as_str().unwrap_or("");

@@ -44,6 +44,16 @@ pub enum Level {
     Error,
 }
 
+impl Level {
+    /// `error` or `warning`, whatever the language: for classes and machine formats.
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&tr(

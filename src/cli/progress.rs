@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 
+use super::messages::{msg, say};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// An indicatif bar on stderr when it is a terminal; nothing otherwise. Notes (retries,
@@ -49,9 +50,10 @@ impl editions::model::run::Progress for Bar {
     fn note(&self, message: &str) {
         let message = editions::control::visible(message);
         if self.visible {
-            self.bar.println(format!("note: {message}"));
+            self.bar
+                .println(msg("cli-note", &[("message", message.into_owned())]));
         } else {
-            eprintln!("note: {message}");
+            eprintln!("{}", msg("cli-note", &[("message", message.into_owned())]));
         }
     }
 }
@@ -103,12 +105,18 @@ impl<'m> RunBar<'m> {
         let label = self.last.lock().expect("bar lock").clone();
         let doing = match self.model {
             Some(m) => match m.batch_status().and_then(|s| s.current) {
-                Some((id, status, done, total)) => {
-                    format!("batch job {id}: {status}, {done}/{total} requests")
-                }
-                None => format!("{} requests in flight", m.in_flight()),
+                Some((id, status, done, total)) => say(
+                    "cli-bar-batch",
+                    &[
+                        ("id", &id),
+                        ("status", &status),
+                        ("done", &done),
+                        ("total", &total),
+                    ],
+                ),
+                None => say("cli-bar-in-flight", &[("count", &m.in_flight())]),
             },
-            None => "from the memory".to_string(),
+            None => say("cli-bar-memory", &[]),
         };
         self.bar.set_message(format!("{label} · {doing}"));
     }

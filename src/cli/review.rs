@@ -109,31 +109,28 @@ pub fn run(
         strict: false,
         common_urls: &common,
     };
-    let findings = check::check_pair(
-        &File {
-            path: &issue.original,
-            text: &original.text,
-        },
-        &File {
-            path: &edition_path,
-            text: &edition.text,
-        },
-        &cx,
-    )
-    .findings;
+    let original_file = File {
+        path: &issue.original,
+        text: &original.text,
+    };
+    let edition_file = File {
+        path: &edition_path,
+        text: &edition.text,
+    };
+    let findings = check::check_pair(&original_file, &edition_file, &cx).findings;
     if let Some(rev) = &args.since {
         known_revision(root, rev)?;
     }
     let previous = previous_edition(root, &edition_path, args.since.as_deref());
+    let messages = edition::locale_messages(&config.boilerplate, &locale, &locales_dir, &vars);
     let review = review::build(
-        &issue.original.display().to_string(),
-        &original.text,
-        &edition_path.display().to_string(),
-        &edition.text,
+        &original_file,
+        &edition_file,
         previous
             .as_ref()
             .map(|(text, rev)| (text.as_str(), rev.clone())),
         &findings,
+        &messages,
         &cx,
     );
     if let Some(html) = &args.html {

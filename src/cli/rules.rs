@@ -9,6 +9,7 @@ use editions::edition::issue;
 use editions::{Lang, SourceText};
 
 use super::config::Config;
+use super::messages::say;
 use super::EXIT_OK;
 
 #[derive(Debug, clap::Args)]
@@ -65,11 +66,16 @@ pub fn run(
         for m in &c.matched {
             writeln!(
                 out,
-                "  line {:>4}  rule {:>2} ({})  {}",
-                m.line,
-                m.rule + 1,
-                rules[m.rule].describe(),
-                shorten(&m.text)
+                "  {}",
+                say(
+                    "rules-matched",
+                    &[
+                        ("line", &format!("{:>4}", m.line)),
+                        ("rule", &format!("{:>2}", m.rule + 1)),
+                        ("what", &rules[m.rule].describe()),
+                        ("text", &shorten(&m.text)),
+                    ]
+                )
             )?;
         }
         issues.push(c);
@@ -77,27 +83,37 @@ pub fn run(
     let warnings = coverage::warnings(&issues, rules, args.repeats);
     for w in &warnings {
         let line = match w {
-            Warning::Broad { rule, distinct, one, other } => format!(
-                "warning: rule {} ({}) matched {distinct} different texts, some unlike the others: `{}` ({} line {}) and `{}` ({} line {}); narrow it with `contains`",
-                rule + 1,
-                rules[*rule].describe(),
-                shorten(&one.2),
-                one.0,
-                one.1,
-                shorten(&other.2),
-                other.0,
-                other.1
+            Warning::Broad {
+                rule,
+                distinct,
+                one,
+                other,
+            } => say(
+                "rules-broad",
+                &[
+                    ("rule", &(rule + 1)),
+                    ("what", &rules[*rule].describe()),
+                    ("distinct", distinct),
+                    ("one", &shorten(&one.2)),
+                    ("one-issue", &one.0),
+                    ("one-line", &one.1),
+                    ("other", &shorten(&other.2)),
+                    ("other-issue", &other.0),
+                    ("other-line", &other.1),
+                ],
             ),
-            Warning::Unmatched { issues, example } => format!(
-                "warning: `{}` is in {issues} issues ({} line {}) and no rule matches it: it is sent to the model; add a [[boilerplate]] rule if it is the newsletter's fixed text",
-                shorten(&example.2),
-                example.0,
-                example.1
+            Warning::Unmatched { issues, example } => say(
+                "rules-unmatched",
+                &[
+                    ("text", &shorten(&example.2)),
+                    ("issues", issues),
+                    ("issue", &example.0),
+                    ("line", &example.1),
+                ],
             ),
-            Warning::Unused { rule } => format!(
-                "warning: rule {} ({}) matched nothing in these issues",
-                rule + 1,
-                rules[*rule].describe()
+            Warning::Unused { rule } => say(
+                "rules-unused",
+                &[("rule", &(rule + 1)), ("what", &rules[*rule].describe())],
             ),
         };
         writeln!(out, "{line}")?;
@@ -105,9 +121,15 @@ pub fn run(
     let matched: usize = issues.iter().map(|c| c.matched.len()).sum();
     writeln!(
         out,
-        "{} issues; the rules matched {matched} blocks; {} warnings",
-        issues.len(),
-        warnings.len()
+        "{}",
+        say(
+            "rules-summary",
+            &[
+                ("issues", &issues.len()),
+                ("matched", &matched),
+                ("warnings", &warnings.len()),
+            ]
+        )
     )?;
     Ok(EXIT_OK)
 }

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use unicode_width::UnicodeWidthStr;
 
 use anyhow::Context;
 
@@ -668,44 +669,101 @@ fn print_batch(
     );
     writeln!(
         out,
-        "batch jobs: {} created, {} resumed; cost ${:.4} at batch prices (${:.4} synchronous)",
-        status.created, status.resumed, batch, synchronous
+        "{}",
+        say(
+            "cli-batch-jobs",
+            &[
+                ("created", &status.created),
+                ("resumed", &status.resumed),
+                ("cost", &format!("{batch:.4}")),
+                ("synchronous", &format!("{synchronous:.4}")),
+            ]
+        )
     )?;
     Ok(())
 }
 
+/// `text` padded with spaces to `width` columns of a terminal, on the left when `right`.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
 /// The run's table: one row per edition, then the totals.
 fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
-    let width = rows.iter().map(|r| r.issue.len()).max().unwrap_or(5).max(5);
+    let head = |id: &str| say(id, &[]);
+    let (issue, total) = (head("cli-table-issue"), head("cli-table-total"));
+    let width = rows
+        .iter()
+        .map(|r| r.issue.width())
+        .chain([issue.width(), total.width()])
+        .max()
+        .unwrap_or(5);
     writeln!(
         out,
-        "{:<width$}  locale  segments  requests      cost  result",
-        "issue"
+        "{}  {}  {}  {}  {}  {}",
+        pad(&issue, width, false),
+        pad(&head("cli-table-locale"), 6, false),
+        pad(&head("cli-table-segments"), 8, true),
+        pad(&head("cli-table-requests"), 8, true),
+        pad(&head("cli-table-cost"), 8, true),
+        head("cli-table-result")
     )?;
-    for r in rows {
+    let line = |out: &mut dyn Write, cells: [&str; 6]| {
         writeln!(
             out,
-            "{:<width$}  {:<6}  {:>8}  {:>8}  {:>8}  {}",
-            r.issue,
-            r.locale.code(),
-            r.segments,
-            r.requests,
-            format!("${:.4}", r.cost),
-            r.result
+            "{}  {}  {}  {}  {}  {}",
+            pad(cells[0], width, false),
+            pad(cells[1], 6, false),
+            pad(cells[2], 8, true),
+            pad(cells[3], 8, true),
+            pad(cells[4], 8, true),
+            cells[5]
+        )
+    };
+    for r in rows {
+        let result = match r.result.as_str() {
+            "written" | "unchanged" | "planned" => head(&format!("cli-result-{}", r.result)),
+            other => match other.strip_prefix("failed: ") {
+                Some(error) => say("cli-result-failed", &[("error", &error)]),
+                None => other.to_string(),
+            },
+        };
+        line(
+            out,
+            [
+                &r.issue,
+                r.locale.code(),
+                &r.segments.to_string(),
+                &r.requests.to_string(),
+                &format!("${:.4}", r.cost),
+                &result,
+            ],
         )?;
     }
-    let failed = rows.iter().filter(|r| r.failed).count();
-    writeln!(
+    let count = |result: &str| rows.iter().filter(|r| r.result == result).count();
+    let totals = say(
+        "cli-table-totals",
+        &[
+            ("written", &count("written")),
+            ("unchanged", &count("unchanged")),
+            ("failed", &rows.iter().filter(|r| r.failed).count()),
+        ],
+    );
+    line(
         out,
-        "{:<width$}  {:<6}  {:>8}  {:>8}  {:>8}  {} written, {} unchanged, {} failed",
-        "total",
-        "",
-        rows.iter().map(|r| r.segments).sum::<usize>(),
-        rows.iter().map(|r| r.requests).sum::<u64>(),
-        format!("${:.4}", rows.iter().map(|r| r.cost).sum::<f64>()),
-        rows.iter().filter(|r| r.result == "written").count(),
-        rows.iter().filter(|r| r.result == "unchanged").count(),
-        failed
+        [
+            &total,
+            "",
+            &rows.iter().map(|r| r.segments).sum::<usize>().to_string(),
+            &rows.iter().map(|r| r.requests).sum::<u64>().to_string(),
+            &format!("${:.4}", rows.iter().map(|r| r.cost).sum::<f64>()),
+            &totals,
+        ],
     )?;
     Ok(())
 }

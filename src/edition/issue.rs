@@ -157,7 +157,13 @@ fn list(dates: &[String]) -> String {
     match dates {
         [] => tr("list-none", &[]),
         [one] => one.clone(),
-        [rest @ .., last] => tr("list-and", &[("rest", &rest.join(", ")), ("last", last)]),
+        [rest @ .., last] => tr(
+            "list-and",
+            &[
+                ("rest", &rest.join(&tr("list-separator", &[]))),
+                ("last", last),
+            ],
+        ),
     }
 }
 

@@ -327,12 +327,23 @@ pub fn locale_texts(
     locales_dir: &Path,
     vars: &BTreeMap<String, String>,
 ) -> Vec<String> {
-    let messages: std::collections::BTreeSet<&str> =
-        rules.iter().filter_map(|r| r.message.as_deref()).collect();
-    messages
+    locale_messages(rules, locale, locales_dir, vars)
+        .into_values()
+        .collect()
+}
+
+/// The messages the rules name, by id, as this issue writes them (those the locale has).
+pub fn locale_messages(
+    rules: &[Rule],
+    locale: &Locale,
+    locales_dir: &Path,
+    vars: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    rules
         .iter()
+        .filter_map(|r| r.message.as_deref())
         .filter(|m| locale.has(m))
-        .filter_map(|m| locale.format(m, vars, locales_dir).ok())
+        .filter_map(|m| Some((m.to_string(), locale.format(m, vars, locales_dir).ok()?)))
         .collect()
 }
 

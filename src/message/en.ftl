@@ -38,6 +38,7 @@ issue-not-a-date = `{ $name }` is not a real date
 issue-nearest = the nearest issues are { $dates }
 issue-no-issue = there is no issue dated { $name } (looked for `{ $path }`)
 issue-none-match = no issue matches `{ $pattern }` under `{ $root }`; check `originals` in editions.toml and --root
+list-separator = {", "}
 list-none = none
 list-and = { $rest } and { $last }
 
@@ -160,3 +161,33 @@ finding-fm-untranslated = `{ $key }` has untranslated text `{ $text }`: translat
 finding-fm-value-lines = `{ $key }` differs from the original's (line { $line }): only translated fields ({ $fields }) may differ; copy it byte for byte
 finding-fm-value = `{ $key }` is `{ $here }` here and `{ $there }` in the original: only translated fields ({ $fields }) may differ; copy it byte for byte
 finding-no-edition = there is no { $locale } edition (`{ $edition }`): run `editions translate { $issue } --to { $locale }`
+
+## The review
+
+review-title = Review: { $original } → { $edition }
+review-since = changes since { $since } are marked
+review-like-this = like this
+review-line = line { $original } → { $edition }
+review-row = row { $row }
+review-original = original
+review-edition = edition
+review-links = Links
+review-other-findings = other findings
+review-hand-edited = hand-edited: kept as a person wrote it
+review-conflict = conflict: edited by hand, then the original changed; the new original was translated
+review-old-original = the old original: { $text }
+review-hand-edit = the hand edit: { $text }
+review-glossary = glossary: { $terms }
+review-boilerplate-replaced = boilerplate ({ $rule }): written by the message `{ $message }`
+review-boilerplate-dropped = boilerplate ({ $rule }): dropped in this locale
+review-count-segments = segments
+review-count-changed = changed
+review-count-hand-edited = hand-edited
+review-count-conflicts = conflicts
+review-count-boilerplate = boilerplate
+review-count-errors = errors
+review-count-warnings = warnings
+review-link-same = same
+review-link-expected = expected: boilerplate
+review-link-lost = lost
+review-link-added = added

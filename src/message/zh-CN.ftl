@@ -38,6 +38,7 @@ issue-not-a-date = `{ $name }` 不是真实存在的日期
 issue-nearest = 最接近的几期是 { $dates }
 issue-no-issue = 没有日期为 { $name } 的一期（查找的是 `{ $path }`）
 issue-none-match = `{ $root }` 下没有与 `{ $pattern }` 匹配的一期；请检查 editions.toml 中的 `originals` 和 --root
+list-separator = 、
 list-none = 无
 list-and = { $rest } 和 { $last }
 
@@ -151,3 +152,33 @@ finding-fm-untranslated = `{ $key }` 有未翻译的文字 `{ $text }`：请翻�
 finding-fm-value-lines = `{ $key }` 与原文（第 { $line } 行）不同：只有翻译字段（{ $fields }）可以不同；请逐字节复制
 finding-fm-value = `{ $key }` 在这里是 `{ $here }`，在原文中是 `{ $there }`：只有翻译字段（{ $fields }）可以不同；请逐字节复制
 finding-no-edition = 没有 { $locale } 译本（`{ $edition }`）：请运行 `editions translate { $issue } --to { $locale }`
+
+## 审阅
+
+review-title = 审阅：{ $original } → { $edition }
+review-since = 自 { $since } 以来的改动已标出
+review-like-this = 像这样
+review-line = 第 { $original } 行 → 第 { $edition } 行
+review-row = 第 { $row } 行
+review-original = 原文
+review-edition = 译本
+review-links = 链接
+review-other-findings = 其他发现
+review-hand-edited = 人工修改：按人写的保留
+review-conflict = 冲突：人工修改后原文又变了；已翻译新的原文
+review-old-original = 旧原文：{ $text }
+review-hand-edit = 人工修改：{ $text }
+review-glossary = 术语表：{ $terms }
+review-boilerplate-replaced = 固定内容（{ $rule }）：由消息 `{ $message }` 写入
+review-boilerplate-dropped = 固定内容（{ $rule }）：在此语言中删去
+review-count-segments = 片段
+review-count-changed = 有改动
+review-count-hand-edited = 人工修改
+review-count-conflicts = 冲突
+review-count-boilerplate = 固定内容
+review-count-errors = 错误
+review-count-warnings = 警告
+review-link-same = 相同
+review-link-expected = 预期：固定内容
+review-link-lost = 丢失
+review-link-added = 新增

@@ -5,6 +5,7 @@ use std::io::Write;
 use editions::check::Finding;
 
 use super::{Report, Summary};
+use crate::cli::messages::say;
 
 pub struct Text;
 
@@ -17,26 +18,37 @@ impl Report for Text {
         writeln!(out)?;
         writeln!(
             out,
-            "checked {} edition{} ({} missing): {} error{}, {} warning{}",
-            s.pairs,
-            if s.pairs == 1 { "" } else { "s" },
-            s.missing_editions,
-            s.errors,
-            if s.errors == 1 { "" } else { "s" },
-            s.warnings,
-            if s.warnings == 1 { "" } else { "s" }
+            "{}",
+            say(
+                "check-summary",
+                &[
+                    ("editions", &s.pairs),
+                    ("missing", &s.missing_editions),
+                    ("errors", &s.errors),
+                    ("warnings", &s.warnings),
+                ]
+            )
         )?;
         for (rule, n) in &s.rules {
             writeln!(out, "  {rule:<20} {n}")?;
         }
         if s.body_links > 0 {
+            let lost = s.lost_links + s.lost_images;
             writeln!(
                 out,
-                "  body links and images of the originals: {}, missing from their editions: {} ({:.1} %), of which images: {}",
-                s.body_links,
-                s.lost_links + s.lost_images,
-                100.0 * (s.lost_links + s.lost_images) as f64 / s.body_links as f64,
-                s.lost_images
+                "  {}",
+                say(
+                    "check-links",
+                    &[
+                        ("links", &s.body_links),
+                        ("lost", &lost),
+                        (
+                            "percent",
+                            &format!("{:.1}", 100.0 * lost as f64 / s.body_links as f64)
+                        ),
+                        ("images", &s.lost_images),
+                    ]
+                )
             )?;
         }
         Ok(())

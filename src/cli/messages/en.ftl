@@ -88,3 +88,42 @@ cli-review-no-edition = there is no { $locale } edition yet
     .hint = run `editions translate { $issue } --to { $locale }` first
 cli-unknown-rev = --since `{ $rev }` is not a revision git knows in `{ $dir }`
     .hint = give a commit, tag or branch (see `git log --oneline`), or leave --since out to compare with the edition's last commit
+
+## A run over many editions
+
+cli-note = note: { $message }
+cli-bar-batch = batch job { $id }: { $status }, { $done }/{ $total } requests
+cli-bar-in-flight = { $count } requests in flight
+cli-bar-memory = from the memory
+cli-batch-jobs = batch jobs: { $created } created, { $resumed } resumed; cost ${ $cost } at batch prices (${ $synchronous } synchronous)
+cli-table-issue = issue
+cli-table-locale = locale
+cli-table-segments = segments
+cli-table-requests = requests
+cli-table-cost = cost
+cli-table-result = result
+cli-table-total = total
+cli-table-totals = { $written } written, { $unchanged } unchanged, { $failed } failed
+cli-result-written = written
+cli-result-unchanged = unchanged
+cli-result-planned = planned
+cli-result-failed = failed: { $error }
+
+## check and rules
+
+check-summary = checked { $editions ->
+        [one] { $editions } edition
+       *[other] { $editions } editions
+    } ({ $missing } missing): { $errors ->
+        [one] { $errors } error
+       *[other] { $errors } errors
+    }, { $warnings ->
+        [one] { $warnings } warning
+       *[other] { $warnings } warnings
+    }
+check-links = body links and images of the originals: { $links }, missing from their editions: { $lost } ({ $percent } %), of which images: { $images }
+rules-matched = line { $line }  rule { $rule } ({ $what })  { $text }
+rules-broad = warning: rule { $rule } ({ $what }) matched { $distinct } different texts, some unlike the others: `{ $one }` ({ $one-issue } line { $one-line }) and `{ $other }` ({ $other-issue } line { $other-line }); narrow it with `contains`
+rules-unmatched = warning: `{ $text }` is in { $issues } issues ({ $issue } line { $line }) and no rule matches it: it is sent to the model; add a [[boilerplate]] rule if it is the newsletter's fixed text
+rules-unused = warning: rule { $rule } ({ $what }) matched nothing in these issues
+rules-summary = { $issues } issues; the rules matched { $matched } blocks; { $warnings } warnings

@@ -82,3 +82,33 @@ cli-review-no-edition = 还没有 { $locale } 译本
     .hint = 请先运行 `editions translate { $issue } --to { $locale }`
 cli-unknown-rev = --since `{ $rev }` 不是 git 在 `{ $dir }` 中认识的修订
     .hint = 请给出提交、标签或分支（见 `git log --oneline`），或去掉 --since，与译本的最后一次提交比较
+
+## 多个译本的一次运行
+
+cli-note = 注意：{ $message }
+cli-bar-batch = 批处理作业 { $id }：{ $status }，{ $done }/{ $total } 个请求
+cli-bar-in-flight = { $count } 个请求进行中
+cli-bar-memory = 来自翻译记忆
+cli-batch-jobs = 批处理作业：新建 { $created } 个，恢复 { $resumed } 个；按批处理价格费用 ${ $cost }（同步价格 ${ $synchronous }）
+cli-table-issue = 期号
+cli-table-locale = 语言
+cli-table-segments = 片段
+cli-table-requests = 请求
+cli-table-cost = 费用
+cli-table-result = 结果
+cli-table-total = 合计
+cli-table-totals = 写入 { $written } 个，没有变化 { $unchanged } 个，失败 { $failed } 个
+cli-result-written = 已写入
+cli-result-unchanged = 没有变化
+cli-result-planned = 已计划
+cli-result-failed = 失败：{ $error }
+
+## check 与 rules
+
+check-summary = 检查了 { $editions } 个译本（缺少 { $missing } 个）：{ $errors } 个错误，{ $warnings } 个警告
+check-links = 原文正文中的链接和图片：{ $links } 个，译本中缺少：{ $lost } 个（{ $percent } %），其中图片：{ $images } 个
+rules-matched = 第 { $line } 行  规则 { $rule }（{ $what }）  { $text }
+rules-broad = 警告：规则 { $rule }（{ $what }）匹配了 { $distinct } 段不同的文字，其中有些彼此不像：`{ $one }`（{ $one-issue } 第 { $one-line } 行）和 `{ $other }`（{ $other-issue } 第 { $other-line } 行）；请用 `contains` 收窄它
+rules-unmatched = 警告：`{ $text }` 出现在 { $issues } 期中（{ $issue } 第 { $line } 行），没有规则匹配它：它会被发给模型；如果它是通讯的固定文字，请加一条 [[boilerplate]] 规则
+rules-unused = 警告：规则 { $rule }（{ $what }）在这些期中什么也没匹配
+rules-summary = { $issues } 期；规则匹配了 { $matched } 个块；{ $warnings } 个警告

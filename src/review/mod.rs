@@ -1,0 +1,617 @@
+//! The reviewer's side-by-side view: original | edition, one row per segment.
+//!
+//! Rows pair the original's body segments with the edition's (see
+//! [`crate::check::pair_runs`]); the cells of one table row share a row. The blocks the
+//! locale's rules replace or drop are rows of their own, showing the message that replaced
+//! them. Each row carries the glossary terms that apply, the check findings on its lines (a
+//! finding between rows goes to the row before it, so that every finding sits in a row), and
+//! what changed in the edition since its previous version (by characters for Chinese and
+//! Japanese, by words for English). [`Counts`] sum it up for the top of the view, and the
+//! links table tells expected differences (a block the locale's messages write) from losses.
+//!
+//! The same [`Review`] is rendered for a terminal ([`render_terminal`]: two columns wrapped
+//! per UAX #14, East Asian wide characters counted as two columns), as one self-contained
+//! HTML page ([`render_html`], a maud template, so that every text is escaped), or as JSON.
+
+mod html;
+mod terminal;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+use unicode_width::UnicodeWidthChar;
+
+use crate::check::{pair_by_shape, pair_runs, Context, File, Finding, Level};
+use crate::edition::align::{in_body, locale_blocks};
+use crate::edition::rules::{self, Action};
+use crate::lang::Lang;
+use crate::markdown::document::LineIndex;
+use crate::markdown::segment::{BlockKind, Document, Piece, Segment, SegmentOptions};
+use crate::markdown::tag::TagKind;
+
+pub use html::render_html;
+pub use terminal::render_terminal;
+
+/// What a row stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum RowKind {
+    /// A segment of the original and its translation.
+    Segment,
+    /// The cells of one table row, side by side (`cells` of them).
+    TableRow { cells: usize },
+    /// A block a rule replaces with a locale message (`message`), or drops (`None`).
+    Boilerplate {
+        rule: String,
+        message: Option<String>,
+    },
+}
+
+/// One row: a segment of the original and its counterpart in the edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    #[serde(flatten)]
+    pub kind: RowKind,
+    pub id: Option<String>,
+    pub original_line: Option<usize>,
+    pub edition_line: Option<usize>,
+    pub original: String,
+    pub edition: String,
+    /// The edition's text in its previous version, when it differs.
+    pub previous: Option<String>,
+    /// Glossary entries whose source term occurs in the original: (source, target).
+    pub terms: Vec<(String, String)>,
+    pub findings: Vec<Finding>,
+    /// The edition's text is a person's edit, kept (from the provenance record).
+    pub hand_edited: bool,
+    /// A person had edited this segment when its original changed: the new original was
+    /// translated, and this is what the hand edit said (from the provenance record).
+    pub conflict: Option<RowConflict>,
+    /// The first and last line of the row on each side, for placing findings.
+    #[serde(skip)]
+    spans: [Option<(usize, usize)>; 2],
+}
+
+/// A hand edit superseded by a change of the original, as the reviewer reads it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RowConflict {
+    /// The original the hand edit translated.
+    pub old_original: String,
+    /// The hand edit, when its markup could be read.
+    pub hand_edit: Option<String>,
+}
+
+/// Tagged text as a reviewer reads it: tags dropped.
+fn untagged(tagged: &str) -> String {
+    crate::markdown::tag::parse(tagged)
+        .into_iter()
+        .map(|i| match i {
+            crate::markdown::tag::Item::Text(t) => t,
+            crate::markdown::tag::Item::Newline => " ".into(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+/// How a link of one side stands on the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// On both sides.
+    Same,
+    /// On one side only, in a block the locale's rules replace, drop or write: expected.
+    Expected,
+    /// A link of the original's body missing from the edition.
+    Lost,
+    /// A link of the edition's body the original does not have.
+    Added,
+}
+
+/// Links of the two sides, in order, for the links table.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRow {
+    pub original: Option<String>,
+    pub edition: Option<String>,
+    pub status: LinkStatus,
+}
+
+/// The figures at the top of a review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Segments of the original to translate (each cell of a table row counts).
+    pub segments: usize,
+    /// Rows whose edition changed since the previous version.
+    pub changed: usize,
+    pub hand_edited: usize,
+    pub conflicts: usize,
+    /// Blocks the locale's rules replace or drop.
+    pub boilerplate: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Links of either side missing from the other outside boilerplate.
+    pub links_lost: usize,
+    pub links_added: usize,
+}
+
+/// A whole review.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub original_path: String,
+    pub edition_path: String,
+    pub target: String,
+    pub counts: Counts,
+    pub rows: Vec<Row>,
+    pub links: Vec<LinkRow>,
+    /// Findings no row can show: those of other files, or of an issue without rows.
+    pub other_findings: Vec<Finding>,
+    /// Where the previous version came from (a git revision), if any.
+    pub since: Option<String>,
+}
+
+/// The text a reviewer reads: the segment's text with links in brackets, code in backticks,
+/// images as `[image: alt]`.
+pub fn display_text(seg: &Segment<'_>, text: &str) -> String {
+    let mut out = String::new();
+    // The item number the segment's text leaves out, as the reader sees it.
+    if let Some(number) = seg.item_number(text) {
+        out.push_str(&number);
+    }
+    for p in &seg.pieces {
+        match p {
+            Piece::Text { text: t, .. } => out.push_str(t),
+            Piece::Open { tag, .. } => match tag.kind {
+                TagKind::Link => out.push('['),
+                TagKind::Image => out.push_str("[image: "),
+                _ => {}
+            },
+            Piece::Close { tag, .. } => {
+                if matches!(tag.kind, TagKind::Link | TagKind::Image) {
+                    out.push(']');
+                }
+            }
+            Piece::Atom { raw, tag } => match tag.kind {
+                TagKind::HardBreak => out.push(' '),
+                _ => out.push_str(text[raw.clone()].trim_end()),
+            },
+            Piece::Break { .. } => out.push(' '),
+        }
+    }
+    out
+}
+
+/// A block's Markdown on one line, at most 240 characters, for a boilerplate row.
+fn compact(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one.char_indices().nth(240) {
+        Some((at, _)) => format!("{}…", &one[..at]),
+        None => one,
+    }
+}
+
+/// Builds the rows of a review. `previous` is the edition's previous version and where it
+/// came from; `messages` are the locale's messages the rules name, as this issue writes them
+/// (see [`rules::locale_messages`]).
+pub fn build(
+    original: &File<'_>,
+    edition: &File<'_>,
+    previous: Option<(&str, String)>,
+    findings: &[Finding],
+    messages: &BTreeMap<String, String>,
+    cx: &Context<'_>,
+) -> Review {
+    let (original_path, edition_path) = (original.path, edition.path);
+    let (original, edition) = (original.text, edition.text);
+    let paired = pair_runs(original, edition, cx);
+    let (od, ed) = (&paired.original, &paired.edition);
+    // The previous edition's text for each of this edition's runs.
+    let mut previous_of: std::collections::HashMap<usize, String> = Default::default();
+    let since = previous.as_ref().map(|(_, rev)| rev.clone());
+    let prev_doc;
+    if let Some((prev_text, _)) = &previous {
+        prev_doc = Document::parse(
+            prev_text,
+            &SegmentOptions {
+                source: cx.target,
+                ..cx.options.clone()
+            },
+        );
+        let now: Vec<&Segment<'_>> = ed.runs.iter().collect();
+        let before: Vec<&Segment<'_>> = prev_doc.runs.iter().collect();
+        for (a, b) in pair_by_shape(&now, &before) {
+            if let (Some(a), Some(b)) = (a, b) {
+                let old = display_text(before[b], prev_text);
+                if old != display_text(now[a], edition) {
+                    previous_of.insert(a, old);
+                }
+            }
+        }
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    let segments = paired
+        .pairs
+        .iter()
+        .filter(|(o, _)| o.is_some_and(|i| od.runs[i].translatable))
+        .count();
+    for (o, e) in &paired.pairs {
+        let os = o.map(|i| &od.runs[i]);
+        let es = e.map(|j| &ed.runs[j]);
+        let original_text = os.map(|s| display_text(s, original)).unwrap_or_default();
+        let edition_text = es.map(|s| display_text(s, edition)).unwrap_or_default();
+        let cell = os
+            .or(es)
+            .is_some_and(|s| matches!(s.kind, BlockKind::TableHeader | BlockKind::TableCell));
+        // Runs with nothing to translate (numbers, names) that came through unchanged are not
+        // worth a row, unless they are cells of a table row.
+        if !cell && os.is_some_and(|s| !s.translatable) && original_text == edition_text {
+            continue;
+        }
+        let id = os.and_then(|s| (!s.id.is_empty()).then(|| s.id.clone()));
+        let written = id
+            .as_deref()
+            .and_then(|id| cx.record.and_then(|r| r.segment(id)));
+        let lines = |s: Option<&Segment<'_>>, text: &str| {
+            s.map(|s| (s.line, s.line + text[s.range.clone()].matches('\n').count()))
+        };
+        let spans = [lines(os, original), lines(es, edition)];
+        let row = Row {
+            kind: if cell {
+                RowKind::TableRow { cells: 1 }
+            } else {
+                RowKind::Segment
+            },
+            hand_edited: written.is_some_and(|w| w.hand_edited),
+            conflict: written
+                .and_then(|w| w.conflict.as_ref())
+                .map(|c| RowConflict {
+                    old_original: untagged(&c.old_source),
+                    hand_edit: c.hand_edit.as_deref().map(untagged),
+                }),
+            id,
+            original_line: os.map(|s| s.line),
+            edition_line: es.map(|s| s.line),
+            terms: cx
+                .glossary
+                .terms_in(&original_text)
+                .iter()
+                .map(|t| (t.source.clone(), t.target.clone()))
+                .collect(),
+            original: original_text,
+            edition: edition_text,
+            previous: e.and_then(|j| previous_of.get(&j).cloned()),
+            findings: Vec::new(),
+            spans,
+        };
+        // The cells of one table row (one line on either side) share a row.
+        match rows.last_mut() {
+            Some(last)
+                if cell
+                    && matches!(last.kind, RowKind::TableRow { .. })
+                    && last.original_line == row.original_line
+                    && last.edition_line == row.edition_line =>
+            {
+                join_cell(last, row)
+            }
+            _ => rows.push(row),
+        }
+    }
+    let found = rules::find(original, cx.rules, cx.target.code());
+    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
+    let excluded_e = locale_blocks(edition, cx.locale_texts);
+    let (lines_o, lines_e) = (LineIndex::new(original), LineIndex::new(edition));
+    // Each replaced block stands beside the first block of the edition its message wrote.
+    let mut from = 0;
+    for f in &found {
+        let (message, written) = match &f.action {
+            Action::Replace(id) => (Some(id.clone()), messages.get(id)),
+            Action::Drop => (None, None),
+        };
+        let at = written.and_then(|text| {
+            let k = excluded_e[from..].iter().position(|r| {
+                let block = edition[r.clone()].trim();
+                !block.is_empty() && text.contains(block)
+            })?;
+            from += k + 1;
+            Some(excluded_e[from - 1].clone())
+        });
+        let span = |lines: &LineIndex, r: &Range<usize>| {
+            (lines.line(r.start), lines.line(r.end.max(r.start + 1) - 1))
+        };
+        let row = Row {
+            kind: RowKind::Boilerplate {
+                rule: cx.rules[f.rule].describe(),
+                message,
+            },
+            id: None,
+            original_line: Some(lines_o.line(f.range.start)),
+            edition_line: at.as_ref().map(|at| lines_e.line(at.start)),
+            original: compact(&original[f.range.clone()]),
+            edition: written
+                .filter(|_| at.is_some())
+                .map_or_else(String::new, |text| compact(text)),
+            previous: None,
+            terms: Vec::new(),
+            findings: Vec::new(),
+            hand_edited: false,
+            conflict: None,
+            spans: [
+                Some(span(&lines_o, &f.range)),
+                at.as_ref().map(|r| span(&lines_e, r)),
+            ],
+        };
+        let k = rows
+            .iter()
+            .position(|r| {
+                r.original_line
+                    .is_some_and(|l| l > lines_o.line(f.range.start))
+            })
+            .unwrap_or(rows.len());
+        rows.insert(k, row);
+    }
+    let other_findings = place_findings(&mut rows, findings, original_path, edition_path);
+    let links = links(original, edition, &excluded_o, &excluded_e, cx);
+    let counts = Counts {
+        segments,
+        ..count(&rows, &links, findings)
+    };
+    Review {
+        original_path: original_path.display().to_string(),
+        edition_path: edition_path.display().to_string(),
+        target: cx.target.code().to_string(),
+        counts,
+        rows,
+        links,
+        other_findings,
+        since,
+    }
+}
+
+/// Adds a table cell to the row of its table row.
+fn join_cell(row: &mut Row, cell: Row) {
+    const BAR: &str = " │ ";
+    if let RowKind::TableRow { cells } = &mut row.kind {
+        *cells += 1;
+    }
+    row.previous = match (row.previous.take(), cell.previous) {
+        (None, None) => None,
+        (a, b) => Some(format!(
+            "{}{BAR}{}",
+            a.unwrap_or_else(|| row.edition.clone()),
+            b.unwrap_or_else(|| cell.edition.clone())
+        )),
+    };
+    row.original = format!("{}{BAR}{}", row.original, cell.original);
+    row.edition = format!("{}{BAR}{}", row.edition, cell.edition);
+    row.id = row.id.take().or(cell.id);
+    row.terms.extend(cell.terms);
+    row.hand_edited |= cell.hand_edited;
+    row.conflict = row.conflict.take().or(cell.conflict);
+    for (a, b) in row.spans.iter_mut().zip(cell.spans) {
+        *a = match (*a, b) {
+            (Some((x, y)), Some((p, q))) => Some((x.min(p), y.max(q))),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Puts each finding in the row whose lines hold it, else in the last row before it on its
+/// side; returns those no row can take.
+fn place_findings(
+    rows: &mut [Row],
+    findings: &[Finding],
+    original_path: &std::path::Path,
+    edition_path: &std::path::Path,
+) -> Vec<Finding> {
+    let mut other = Vec::new();
+    for f in findings {
+        let side = if f.file == original_path {
+            0
+        } else if f.file == edition_path {
+            1
+        } else {
+            other.push(f.clone());
+            continue;
+        };
+        let holding = rows
+            .iter()
+            .position(|r| r.spans[side].is_some_and(|(a, b)| (a..=b).contains(&f.line)));
+        let before = || {
+            rows.iter()
+                .rposition(|r| r.spans[side].is_some_and(|(a, _)| a <= f.line))
+        };
+        match holding.or_else(before).or((!rows.is_empty()).then_some(0)) {
+            Some(k) => rows[k].findings.push(f.clone()),
+            None => other.push(f.clone()),
+        }
+    }
+    other
+}
+
+/// The links and images of both sides, paired in order, each with how it stands.
+fn links(
+    original: &str,
+    edition: &str,
+    excluded_o: &[Range<usize>],
+    excluded_e: &[Range<usize>],
+    cx: &Context<'_>,
+) -> Vec<LinkRow> {
+    let links_of = |text: &str| -> Vec<(String, usize)> {
+        use pulldown_cmark::{Event, Parser, Tag};
+        Parser::new_ext(text, crate::markdown::segment::markdown_options())
+            .into_offset_iter()
+            .filter_map(|(ev, range)| match ev {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some((dest_url.to_string(), range.start))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let locale = cx.target.code();
+    // The original's links as the edition should have them (URL rewrites made).
+    let lo: Vec<(String, usize)> = links_of(original)
+        .into_iter()
+        .map(|(u, at)| (rules::rewrite_url(&u, cx.rewrites, locale), at))
+        .collect();
+    let le = links_of(edition);
+    let (uo, ue): (Vec<&str>, Vec<&str>) = (
+        lo.iter().map(|(u, _)| u.as_str()).collect(),
+        le.iter().map(|(u, _)| u.as_str()).collect(),
+    );
+    let expected = |url: &str, at: usize, excluded: &[Range<usize>]| {
+        !in_body(at, excluded) || cx.common_urls.contains(url)
+    };
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, &uo, &ue) {
+        for change in op.iter_changes(&uo, &ue) {
+            let url = change.value().to_string();
+            out.push(match change.tag() {
+                ChangeTag::Equal => LinkRow {
+                    original: Some(url.clone()),
+                    edition: Some(url),
+                    status: LinkStatus::Same,
+                },
+                ChangeTag::Delete => {
+                    let at = lo[change.old_index().unwrap_or(0)].1;
+                    LinkRow {
+                        status: if expected(&url, at, excluded_o) {
+                            LinkStatus::Expected
+                        } else {
+                            LinkStatus::Lost
+                        },
+                        original: Some(url),
+                        edition: None,
+                    }
+                }
+                ChangeTag::Insert => {
+                    let at = le[change.new_index().unwrap_or(0)].1;
+                    LinkRow {
+                        status: if expected(&url, at, excluded_e) {
+                            LinkStatus::Expected
+                        } else {
+                            LinkStatus::Added
+                        },
+                        original: None,
+                        edition: Some(url),
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
+fn count(rows: &[Row], links: &[LinkRow], findings: &[Finding]) -> Counts {
+    let rows_where = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count();
+    let links_where = |s: LinkStatus| links.iter().filter(|l| l.status == s).count();
+    Counts {
+        segments: 0,
+        changed: rows_where(&|r| r.previous.is_some()),
+        hand_edited: rows_where(&|r| r.hand_edited),
+        conflicts: rows_where(&|r| r.conflict.is_some()),
+        boilerplate: rows_where(&|r| matches!(r.kind, RowKind::Boilerplate { .. })),
+        errors: findings.iter().filter(|f| f.level == Level::Error).count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.level == Level::Warning)
+            .count(),
+        links_lost: links_where(LinkStatus::Lost),
+        links_added: links_where(LinkStatus::Added),
+    }
+}
+
+/// Display width of `s`: East Asian wide characters count as two columns.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Splits `text` into lines of at most `cols` columns (display width), where Unicode's line
+/// breaking rules (UAX #14) allow: between Chinese characters, at spaces, never inside a
+/// Latin word (unless it alone is wider than a line) nor before closing punctuation such as
+/// `。` or `）`.
+pub fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(4);
+    let options = textwrap::Options::new(cols)
+        .word_separator(textwrap::WordSeparator::UnicodeBreakProperties)
+        .break_words(true);
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
+fn pad(s: &str, cols: usize) -> String {
+    let w = width(s);
+    format!("{s}{}", " ".repeat(cols.saturating_sub(w)))
+}
+
+/// The changes from `old` to `new`, by words for English and by characters for Chinese and
+/// Japanese, each piece written by `write`.
+fn changes(
+    old: &str,
+    new: &str,
+    lang: Lang,
+    mut write: impl FnMut(&mut String, ChangeTag, &str),
+) -> String {
+    let diff = match lang {
+        Lang::En => TextDiff::from_words(old, new),
+        Lang::Zh | Lang::Ja => TextDiff::from_chars(old, new),
+    };
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        write(&mut out, change.tag(), change.value());
+    }
+    out
+}
+
+/// Marks what changed between `old` and `new` in `new`: `{+…+}` (coloured later on a
+/// terminal).
+fn mark_changes(old: &str, new: &str, lang: Lang) -> String {
+    changes(old, new, lang, |out, tag, v| match tag {
+        ChangeTag::Equal => out.push_str(v),
+        ChangeTag::Insert => write!(out, "{{+{v}+}}").unwrap(),
+        ChangeTag::Delete => {}
+    })
+}
+
+/// Marks glossary terms in place: `«term»`, or with colour, underlined.
+fn mark_terms(text: &str, terms: &[&str], color: bool) -> String {
+    let mut out = text.to_string();
+    for t in terms.iter().filter(|t| !t.is_empty()) {
+        let marked = if color {
+            format!("\x1b[4m{t}\x1b[24m")
+        } else {
+            format!("«{t}»")
+        };
+        out = out.replace(*t, &marked);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_display_width_keeping_words_and_closing_punctuation() {
+        assert_eq!(wrap("中文中文中文", 6), vec!["中文中", "文中文"]);
+        assert_eq!(
+            wrap("the quick brown fox", 10),
+            vec!["the quick", "brown fox"]
+        );
+        assert_eq!(width("🦄ab"), 4);
+        // A Latin word in Chinese text is not cut, and `。` stays with its sentence.
+        assert_eq!(
+            wrap("用 Openpyxl 处理表格", 12),
+            vec!["用 Openpyxl", "处理表格"]
+        );
+        assert_eq!(wrap("一二三四五。", 10), vec!["一二三四", "五。"]);
+    }
+}

@@ -1,0 +1,215 @@
+//! The review for a terminal: the counts, then two columns (original │ edition) per row,
+//! wrapped per UAX #14, with what is under each row (boilerplate, hand edits, conflicts,
+//! findings, glossary) on the lines after it.
+
+use std::fmt::Write as _;
+
+use super::{mark_changes, mark_terms, pad, width, wrap, Counts, Review, RowKind};
+use crate::check::Finding;
+use crate::lang::Lang;
+use crate::message::tr;
+
+/// `review` with every text from content made visible (see [`crate::control`]), for a
+/// terminal.
+fn shown(review: &Review) -> Review {
+    let v = |s: &str| crate::control::visible(s).into_owned();
+    let mut r = review.clone();
+    r.original_path = v(&r.original_path);
+    r.edition_path = v(&r.edition_path);
+    for row in &mut r.rows {
+        row.original = v(&row.original);
+        row.edition = v(&row.edition);
+        row.previous = row.previous.as_deref().map(v);
+        for (a, b) in &mut row.terms {
+            *a = v(a);
+            *b = v(b);
+        }
+        if let Some(c) = &mut row.conflict {
+            c.old_original = v(&c.old_original);
+            c.hand_edit = c.hand_edit.as_deref().map(v);
+        }
+    }
+    for l in &mut r.links {
+        l.original = l.original.as_deref().map(v);
+        l.edition = l.edition.as_deref().map(v);
+    }
+    r
+}
+
+/// The counts on one line: `segments 7 · changed 1 · …`.
+pub(super) fn counts_line(c: &Counts) -> String {
+    counts(c)
+        .iter()
+        .map(|(id, n)| format!("{} {n}", tr(id, &[])))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The counts with their message ids, in the order the views show them.
+pub(super) fn counts(c: &Counts) -> [(&'static str, usize); 7] {
+    [
+        ("review-count-segments", c.segments),
+        ("review-count-changed", c.changed),
+        ("review-count-hand-edited", c.hand_edited),
+        ("review-count-conflicts", c.conflicts),
+        ("review-count-boilerplate", c.boilerplate),
+        ("review-count-errors", c.errors),
+        ("review-count-warnings", c.warnings),
+    ]
+}
+
+/// The review for a terminal `cols` wide.
+pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
+    let review = &shown(review);
+    let target: Lang = review.target.parse().unwrap_or(Lang::En);
+    let half = (cols.saturating_sub(3)) / 2;
+    let (dim, bold, red, reset) = if color {
+        ("\x1b[2m", "\x1b[1m", "\x1b[31m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{bold}{}{reset} │ {bold}{}{reset}",
+        pad(&review.original_path, half),
+        review.edition_path
+    )
+    .unwrap();
+    for line in wrap(&counts_line(&review.counts), cols) {
+        writeln!(out, "{bold}{line}{reset}").unwrap();
+    }
+    if let Some(since) = &review.since {
+        let marked = tr("review-since", &[("since", since)]);
+        if color {
+            writeln!(out, "{dim}{marked}{reset}").unwrap();
+        } else {
+            writeln!(out, "{marked} {{+{}+}}", tr("review-like-this", &[])).unwrap();
+        }
+    }
+    writeln!(
+        out,
+        "{}┼{}",
+        "─".repeat(half + 1),
+        "─".repeat(cols.saturating_sub(half + 2))
+    )
+    .unwrap();
+    let line_of = |l: Option<usize>| l.map_or("-".into(), |l| l.to_string());
+    for row in &review.rows {
+        let lines = tr(
+            "review-line",
+            &[
+                ("original", &line_of(row.original_line)),
+                ("edition", &line_of(row.edition_line)),
+            ],
+        );
+        let head = match &row.kind {
+            RowKind::Boilerplate { rule, message } => {
+                let what = match message {
+                    Some(m) => tr(
+                        "review-boilerplate-replaced",
+                        &[("rule", rule), ("message", m)],
+                    ),
+                    None => tr("review-boilerplate-dropped", &[("rule", rule)]),
+                };
+                format!("{what} · {lines}")
+            }
+            _ => format!("{} · {lines}", row.id.as_deref().unwrap_or("-")),
+        };
+        writeln!(out, "{dim}{head}{reset}").unwrap();
+        let sources: Vec<&str> = row.terms.iter().map(|(s, _)| s.as_str()).collect();
+        let targets: Vec<&str> = row.terms.iter().map(|(_, t)| t.as_str()).collect();
+        let left = mark_terms(&row.original, &sources, false);
+        let right = match &row.previous {
+            Some(prev) => mark_changes(prev, &row.edition, target),
+            None => row.edition.clone(),
+        };
+        let right = mark_terms(&right, &targets, false);
+        let (l, r) = (
+            wrap(&left, half),
+            wrap(&right, cols.saturating_sub(half + 3)),
+        );
+        for k in 0..l.len().max(r.len()) {
+            let lt = l.get(k).map(String::as_str).unwrap_or("");
+            let rt = r.get(k).map(String::as_str).unwrap_or("");
+            let rt = if color { colorize(rt) } else { rt.to_string() };
+            let lt = if color { colorize(lt) } else { lt.to_string() };
+            writeln!(out, "{} │ {}", pad_colored(&lt, half), rt).unwrap();
+        }
+        if row.hand_edited {
+            writeln!(out, "{dim}  {}{reset}", tr("review-hand-edited", &[])).unwrap();
+        }
+        if let Some(c) = &row.conflict {
+            writeln!(out, "{red}  ! {}{reset}", tr("review-conflict", &[])).unwrap();
+            let old = tr("review-old-original", &[("text", &c.old_original)]);
+            writeln!(out, "{red}    {old}{reset}").unwrap();
+            if let Some(h) = &c.hand_edit {
+                let edit = tr("review-hand-edit", &[("text", h)]);
+                writeln!(out, "{red}    {edit}{reset}").unwrap();
+            }
+        }
+        for f in &row.findings {
+            write_finding(&mut out, f, cols, red, reset);
+        }
+        if !row.terms.is_empty() {
+            let list: Vec<String> = row
+                .terms
+                .iter()
+                .map(|(s, t)| format!("{s} → {t}"))
+                .collect();
+            let terms = tr("review-glossary", &[("terms", &list.join(", "))]);
+            writeln!(out, "{dim}  {terms}{reset}").unwrap();
+        }
+    }
+    if !review.other_findings.is_empty() {
+        writeln!(out, "{bold}{}{reset}", tr("review-other-findings", &[])).unwrap();
+        for f in &review.other_findings {
+            write_finding(&mut out, f, cols, red, reset);
+        }
+    }
+    out
+}
+
+/// One finding under its row, `! level[rule] file:line: message`, wrapped to `cols`.
+fn write_finding(out: &mut String, f: &Finding, cols: usize, red: &str, reset: &str) {
+    let message = crate::control::visible(&f.message.to_string()).into_owned();
+    let text = format!(
+        "{}[{}] {}:{}: {message}",
+        f.level,
+        f.rule,
+        short(&f.file),
+        f.line
+    );
+    for (k, line) in wrap(&text, cols.saturating_sub(4)).iter().enumerate() {
+        let mark = if k == 0 { "!" } else { " " };
+        writeln!(out, "{red}  {mark} {line}{reset}").unwrap();
+    }
+}
+
+fn short(path: &std::path::Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+}
+
+/// Turns the plain marks into colour: `{+x+}` green, `«x»` underlined.
+fn colorize(s: &str) -> String {
+    s.replace("{+", "\x1b[32;1m")
+        .replace("+}", "\x1b[0m")
+        .replace('«', "\x1b[4m")
+        .replace('»', "\x1b[24m")
+}
+
+fn pad_colored(s: &str, cols: usize) -> String {
+    // Escape sequences take no columns.
+    let mut visible = String::new();
+    let mut in_escape = false;
+    for c in s.chars() {
+        match c {
+            '\x1b' => in_escape = true,
+            'm' if in_escape => in_escape = false,
+            c if !in_escape => visible.push(c),
+            _ => {}
+        }
+    }
+    format!("{s}{}", " ".repeat(cols.saturating_sub(width(&visible))))
+}
