@@ -328,26 +328,39 @@ fn init_writes_a_setup_whose_rules_keep_boilerplate_from_the_model() {
         boilerplate: Vec<editions::edition::rules::Rule>,
     }
     let rules: Rules = toml::from_str(&text[text.find("[[boilerplate]]").unwrap()..]).unwrap();
-    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
     let mut fixed = 0;
-    for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let original = std::fs::read_to_string(&path).unwrap();
-        for f in editions::edition::rules::find(&original, &rules.boilerplate, "en") {
-            // No line of text of a fixed block (its start, markers aside) was sent.
-            for line in original[f.range.clone()].lines() {
-                let text = line.trim_start_matches(['#', ' ', '-', '*', '>']).trim();
-                let start: String = text.chars().take(10).collect();
-                if start.chars().filter(|c| editions::lang::is_han(*c)).count() >= 3 {
-                    fixed += 1;
-                    assert!(
-                        !sent.contains(&start),
-                        "`{line}` of {} reached the model",
-                        path.display()
-                    );
+    for (locale, language) in [("en", "into English"), ("ja", "into Japanese")] {
+        // What was sent for this locale's editions.
+        let sent: String = server
+            .requests()
+            .iter()
+            .filter(|r| r.system.contains(language))
+            .map(|r| r.user.clone())
+            .collect();
+        assert!(!sent.is_empty(), "requests for {locale}");
+        for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let original = std::fs::read_to_string(&path).unwrap();
+            for f in editions::edition::rules::find(&original, &rules.boilerplate, locale) {
+                // No line of text of a fixed block (its start, markers and YAML keys aside)
+                // was sent.
+                for line in original[f.range.clone()].lines() {
+                    let line = line.strip_prefix("title: ").unwrap_or(line);
+                    let text = line
+                        .trim_start_matches(['#', ' ', '-', '*', '>', '\''])
+                        .trim();
+                    let start: String = text.chars().take(20).collect();
+                    if start.chars().filter(|c| editions::lang::is_han(*c)).count() >= 3 {
+                        fixed += 1;
+                        assert!(
+                            !sent.contains(&start),
+                            "`{line}` of {} reached the model for {locale}",
+                            path.display()
+                        );
+                    }
                 }
             }
         }

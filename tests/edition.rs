@@ -461,3 +461,43 @@ fn item_numbers_never_reach_the_model_and_follow_the_locale() {
     assert!(!en.contains("、"), "{en}");
     ok(&root.run(&server, &["check", "--strict", "2024-01-06", "2025-12-06"]));
 }
+
+/// A `front_matter` rule for English: the English edition begins with the locale's heading
+/// instead of the front matter (as the published editions do), its title never reaches the
+/// model, and `check` passes; the Japanese edition keeps the front matter, title translated.
+#[test]
+fn a_locale_can_begin_with_a_heading_instead_of_the_front_matter() {
+    let root = Root::new();
+    let config = root.path().join("editions.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[boilerplate]]\nfront_matter = true\nmessage = \"edition-heading\"\nlocales = [\"en\"]\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let server = StandIn::start(vec![]);
+    ok(&root.run(&server, &["translate", "--all", "--to", "en,ja"]));
+    let en = root.edition("en", "2024-01-06");
+    assert!(
+        en.starts_with("# Python Trending Weekly #34 (2024-01-06)\n\n"),
+        "{}",
+        &en[..200.min(en.len())]
+    );
+    assert!(!en.contains("---\ntitle"), "no front matter in English");
+    let ja = root.edition("ja", "2024-01-06");
+    assert!(ja.starts_with("---\ntitle: "), "{}", &ja[..100]);
+    // The title was sent once, for Japanese only.
+    let title = "给 asyncio 程序做一次体检";
+    let sent: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.user.clone())
+        .filter(|r| r.contains(title))
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let out = root.run(&server, &["check", "--strict", "--to", "en,ja"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}

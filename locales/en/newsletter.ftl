@@ -3,6 +3,9 @@
 ## They replace the original's blocks named by the [[boilerplate]] rules of editions.toml.
 ## Variables: $number (issue number), $date (YYYY-MM-DD), $url (the Chinese original), $title.
 
+## The heading an edition begins with instead of the front matter (a `front_matter` rule).
+edition-heading = # Python Trending Weekly #{ $number } ({ $date })
+
 ## Section headings.
 heading-articles = 🦄Articles & Tutorials
 heading-projects = 🐿️Projects & Resources

@@ -38,7 +38,7 @@ pub fn config_text() -> String {
          other_originals = [\"docs/{{date}}-sweekly.md\", \"docs/{{date}}-iweekly.md\"]\n\
          memory = \"translation-memory.jsonl\"\n\
          provenance = \"provenance\"\n\
-         targets = [\"en\"]\n\n{rules}"
+         targets = [\"en\"]\n\n{rules}\n         # The English editions begin with a heading instead of the front matter, as the\n         # published ones do; the Japanese keep it, with its title translated.\n         [[boilerplate]]\n         front_matter = true\n         message = \"edition-heading\"\n         locales = [\"en\"]\n"
     )
 }
 

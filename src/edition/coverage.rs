@@ -164,7 +164,7 @@ mod tests {
             section: None,
             contains: None,
             message: Some("m".into()),
-            drop: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -22,7 +22,7 @@ use crate::markdown::segment::{markdown_options, Document};
 use crate::markdown::tag::{self, Item};
 
 /// A rule naming a fixed block of the original.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// A block whose text starts with this (its Markdown, after any heading marker).
@@ -30,6 +30,10 @@ pub struct Rule {
     /// A heading whose text starts with this, and everything under it up to the next heading
     /// of the same or a higher level.
     pub section: Option<String>,
+    /// The YAML front matter: a locale whose editions begin with a heading instead (as the
+    /// newsletter's English editions do) replaces it with a message.
+    #[serde(default)]
+    pub front_matter: bool,
     /// With `starts` or `section`: the block must also contain this.
     pub contains: Option<String>,
     /// The Fluent message that replaces it.
@@ -37,6 +41,10 @@ pub struct Rule {
     /// Locales in which the block is dropped instead.
     #[serde(default)]
     pub drop: Vec<String>,
+    /// The locales the rule applies to (all when empty); in the others the block is what it
+    /// would be without the rule (translated, or the front matter kept).
+    #[serde(default)]
+    pub locales: Vec<String>,
 }
 
 /// A URL rewrite made in link and image destinations of an edition.
@@ -78,6 +86,8 @@ pub struct Found {
 #[derive(Debug, Clone)]
 struct Block {
     range: Range<usize>,
+    /// The YAML front matter.
+    front_matter: bool,
     heading: Option<u8>,
     inline: Option<Range<usize>>,
 }
@@ -95,6 +105,7 @@ fn blocks(text: &str) -> Vec<Block> {
                     };
                     out.push(Block {
                         range,
+                        front_matter: matches!(tag, MdTag::MetadataBlock(_)),
                         heading,
                         inline: None,
                     });
@@ -104,6 +115,7 @@ fn blocks(text: &str) -> Vec<Block> {
             Event::End(_) => depth -= 1,
             Event::Html(_) | Event::Rule if depth == 0 => out.push(Block {
                 range,
+                front_matter: false,
                 heading: None,
                 inline: None,
             }),
@@ -143,10 +155,14 @@ impl Rule {
         let mut out = match (&self.starts, &self.section) {
             (Some(s), _) => format!("starts \"{s}\""),
             (None, Some(s)) => format!("section \"{s}\""),
+            (None, None) if self.front_matter => "front_matter".to_string(),
             (None, None) => "matches nothing".to_string(),
         };
         if let Some(c) = &self.contains {
             out.push_str(&format!(", contains \"{c}\""));
+        }
+        if !self.locales.is_empty() {
+            out.push_str(&format!(", locales {}", self.locales.join(" ")));
         }
         out
     }
@@ -173,6 +189,9 @@ pub fn find(text: &str, rules: &[Rule], locale: &str) -> Vec<Found> {
         }
         let body = block_text(text, b);
         for (r, rule) in rules.iter().enumerate() {
+            if !rule.locales.is_empty() && !rule.locales.iter().any(|l| l == locale) {
+                continue;
+            }
             if rule
                 .contains
                 .as_ref()
@@ -202,6 +221,14 @@ pub fn find(text: &str, rules: &[Rule], locale: &str) -> Vec<Found> {
                     covered_until = end;
                     break;
                 }
+            }
+            if rule.front_matter && b.front_matter {
+                found.push(Found {
+                    range: b.range.clone(),
+                    rule: r,
+                    action,
+                });
+                break;
             }
             if let Some(starts) = &rule.starts {
                 if body.starts_with(starts.as_str()) {
@@ -553,10 +580,32 @@ mod tests {
             contains: None,
             message: message.map(String::from),
             drop: drop.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
         }
     }
 
     const ISSUE: &str = "你好，我是猫哥。欢迎。\n\n## 🦄文章&教程\n\n1、[标题](https://a.b)\n\n描述。\n\n**温馨提示：** 微信优惠。\n\n## 🐼欢迎订阅\n\n- [博客](https://c.d)：介绍\n- [邮件](https://e.f)\n";
+
+    /// A `front_matter` rule takes the YAML front matter, never a thematic break, and only in
+    /// its locales.
+    #[test]
+    fn a_front_matter_rule_takes_the_front_matter_in_its_locales() {
+        let text = "---\ntitle: '周刊#3：标题'\n---\n\n正文。\n\n---\n\n更多。\n";
+        let rules = vec![Rule {
+            front_matter: true,
+            message: Some("edition-heading".into()),
+            locales: vec!["en".into()],
+            ..Default::default()
+        }];
+        let found = find(text, &rules, "en");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            &text[found[0].range.clone()],
+            "---\ntitle: '周刊#3：标题'\n---"
+        );
+        assert!(find(text, &rules, "ja").is_empty());
+        assert_eq!(rules[0].describe(), "front_matter, locales en");
+    }
 
     #[test]
     fn replaces_and_drops_fixed_blocks() {
