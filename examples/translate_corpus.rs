@@ -90,6 +90,9 @@ fn main() {
     let mut written = 0;
     let mut failed = Vec::new();
     let mut tally = Tally::default();
+    // Blocks the rules replaced or dropped, lines of them checked, and lines sent anyway.
+    let mut fixed = (0, 0);
+    let mut leaked: Vec<String> = Vec::new();
     for name in &names {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -141,6 +144,7 @@ fn main() {
                 today: "2026-01-01".into(),
             };
             let memory = Mutex::new(Memory::empty(&project.memory));
+            let asked_before = server.requests().len();
             let result = runtime.block_on(async {
                 let model = Model::new(ModelSettings {
                     base_url: server.base_url(),
@@ -165,6 +169,28 @@ fn main() {
                 continue;
             };
             written += 1;
+            // No line of a block the rules replace or drop reached the model.
+            let sent: String = server.requests()[asked_before..]
+                .iter()
+                .map(|r| r.user.clone())
+                .collect();
+            let found = editions::edition::rules::find(&source, &rules.boilerplate, target.code());
+            fixed.0 += found.len();
+            for f in &found {
+                for line in source[f.range.clone()].lines() {
+                    let line = line.strip_prefix("title: ").unwrap_or(line);
+                    let text = line
+                        .trim_start_matches(['#', ' ', '-', '*', '>', '\''])
+                        .trim();
+                    let start: String = text.chars().take(20).collect();
+                    if start.chars().filter(|c| editions::lang::is_han(*c)).count() >= 3 {
+                        fixed.1 += 1;
+                        if sent.contains(&start) {
+                            leaked.push(format!("{name} ({target}): `{line}`"));
+                        }
+                    }
+                }
+            }
             let parts = Parts::new(
                 root,
                 &project.boilerplate,
@@ -197,6 +223,16 @@ fn main() {
         "originals {}; editions written {written} (en and ja); with no finding under check --strict {clean}/{written}",
         names.len()
     );
+    println!(
+        "boilerplate: {} blocks replaced or dropped by the rules (en and ja); {} lines of them with Chinese text; sent to the model: {}",
+        fixed.0,
+        fixed.1,
+        leaked.len()
+    );
+    for l in &leaked {
+        println!("  sent: {l}");
+    }
+    assert!(leaked.is_empty(), "boilerplate reached the model");
     let mut by_rule: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
     for f in &tally.unmutated {
         let e = by_rule.entry(f.rule).or_insert((0, f.to_string()));

@@ -479,7 +479,7 @@ fn every_kind_of_planted_loss_is_caught() {
         .iter()
         .map(|d| std::fs::read_to_string(root.original(d)).unwrap())
         .collect();
-    // URLs in more than one original: the season links at the end of every issue.
+    // URLs in more than one original, such as a project two issues link to.
     let mut counts = std::collections::HashMap::<String, usize>::new();
     for text in &originals {
         let urls: std::collections::HashSet<String> = text

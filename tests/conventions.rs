@@ -262,7 +262,7 @@ fn the_rules_report_shows_what_each_rule_matched() {
     let (code, stdout, stderr) = editions(root, &server, &["rules", "--repeats", "2"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stdout.starts_with("2023-12-30\n  line    7  rule  1 (starts \"你好，我是猫哥\")  你好，我是猫哥。本周刊每周精选 Python、AI 与通用编程领域的优质内容，其…\n  line   11  rule  3 (starts \"🦄文章&教程\")  🦄文章&教程\n"),
+        stdout.starts_with("2023-12-30\n  line    7  rule  1 (starts \"你好，我是猫哥\", contains \"为英文\")  你好，我是猫哥。本周刊每周精选 Python、AI 与通用编程领域的优质内容，其…\n  line   11  rule  3 (starts \"🦄文章&教程\")  🦄文章&教程\n"),
         "{stdout}"
     );
     assert!(
@@ -274,7 +274,7 @@ fn the_rules_report_shows_what_each_rule_matched() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("\n3 issues; the rules matched 20 blocks; 7 warnings\n"),
+        stdout.ends_with("\n3 issues; the rules matched 22 blocks; 27 warnings\n"),
         "{stdout}"
     );
 }

@@ -13,6 +13,8 @@ heading-podcasts = 🐢Podcasts & Videos
 heading-discussions = 🥂Discussions & Questions
 heading-articles-link = **[🦄Articles & Tutorials](https://weekly.pythoncat.top)**
 heading-projects-link = **[🐿️Projects & Resources](https://weekly.pythoncat.top)**
+heading-podcasts-link = **[🐢Podcasts & Videos](https://weekly.pythoncat.top)**
+heading-discussions-link = **[🥂Discussions & Questions](https://weekly.pythoncat.top)**
 
 ## Issues with front matter (up to 2025-06).
 intro =
@@ -44,3 +46,8 @@ summary-heading = The titles of this issue:
 
 paid-subscription =
     The full weekly is a paid subscription: hand-picked Python content every week, filtered from 400+ sources. [Subscribe on Patreon](https://patreon.com/PythonCat666) to read every issue in full.
+
+## The links to the season collections (issues from 2025-05 on).
+season-3-link = [Python Trending Weekly Season 3 Summary, with the e-book](https://pythoncat.top/posts/2025-04-20-sweekly)
+season-2-link = [Python Trending Weekly Season 2 Complete (31~60)](https://pythoncat.top/posts/2025-04-20-iweekly)
+season-1-link = [Python Trending Weekly Season 1 Highlights (1~30)](https://pythoncat.top/posts/2023-12-11-weekly)

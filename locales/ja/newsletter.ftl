@@ -7,6 +7,8 @@ heading-podcasts = 🐢ポッドキャスト＆動画
 heading-discussions = 🥂ディスカッション＆質問
 heading-articles-link = **[🦄記事＆チュートリアル](https://weekly.pythoncat.top)**
 heading-projects-link = **[🐿️プロジェクト＆リソース](https://weekly.pythoncat.top)**
+heading-podcasts-link = **[🐢ポッドキャスト＆動画](https://weekly.pythoncat.top)**
+heading-discussions-link = **[🥂ディスカッション＆質問](https://weekly.pythoncat.top)**
 
 intro =
     Python トレンド週刊へようこそ。Python、AI、プログラミング全般の良質な記事を毎週お届けします（多くは英語です）。
@@ -33,3 +35,8 @@ summary-heading = 今号のタイトル一覧：
 
 paid-subscription =
     週刊の全文は有料購読です。[Patreon で購読](https://patreon.com/PythonCat666)すると毎号の全文を読めます。
+
+## シーズンまとめへのリンク（2025-05 以降の号）。
+season-3-link = [Python トレンド週刊 第3シーズンまとめ（電子書籍付き）](https://pythoncat.top/posts/2025-04-20-sweekly)
+season-2-link = [Python トレンド週刊 第2シーズン完結（31~60）](https://pythoncat.top/posts/2025-04-20-iweekly)
+season-1-link = [Python トレンド週刊 第1シーズン傑作選（1~30）](https://pythoncat.top/posts/2023-12-11-weekly)
