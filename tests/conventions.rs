@@ -418,3 +418,44 @@ fn errors_and_findings_speak_chinese() {
     assert_eq!(code, Some(1), "{stderr}");
     insta::assert_snapshot!("zh_finding", stdout);
 }
+
+/// One `--help` layout everywhere: every command's `-h` and `--help` are the same page (no
+/// command switches to clap's long layout), and the global options stand apart under one
+/// heading.
+#[test]
+fn every_command_has_one_help_layout() {
+    let commands: [&[&str]; 12] = [
+        &[],
+        &["init"],
+        &["rules"],
+        &["completions"],
+        &["extract"],
+        &["translate"],
+        &["adopt"],
+        &["check"],
+        &["review"],
+        &["memory", "export"],
+        &["memory", "import"],
+        &["merge"],
+    ];
+    for command in commands {
+        let help = |flag: &str| {
+            let out = Command::cargo_bin("editions")
+                .unwrap()
+                .args(command)
+                .arg(flag)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{command:?} {flag}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let (short, long) = (help("-h"), help("--help"));
+        assert_eq!(short, long, "{command:?}");
+        let globals = &long[long
+            .find("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{long}"))..];
+        for flag in ["--root", "--quiet", "--verbose", "--color", "--lang"] {
+            assert!(globals.contains(flag), "{command:?}: {flag} in {globals}");
+        }
+    }
+}

@@ -29,6 +29,8 @@ pub struct CheckArgs {
     /// Locales of the editions to check (comma-separated; default: `targets`).
     #[arg(long, value_delimiter = ',')]
     pub to: Vec<Lang>,
+    /// text (`file:line:col: level[rule]: message`, then a summary per rule), json (one object
+    /// per finding and line, then a summary), github (Actions annotations) or sarif (SARIF 2.1.0)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Stale and missing editions are errors, not warnings.

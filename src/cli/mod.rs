@@ -47,20 +47,20 @@ struct Cli {
     /// The newsletter's root: where `editions.toml` is and paths are relative to (default: the
     /// nearest folder, from the current one up, that has an `editions.toml`; else the current
     /// one).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     root: Option<PathBuf>,
     /// Print nothing but errors (and what a command is for, such as check's findings).
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     quiet: bool,
     /// Log every request sent and answer received to stderr (sizes and status; never the key).
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     verbose: bool,
     /// Colour in diffs and the review: auto (on a terminal, unless NO_COLOR is set), always,
     /// never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     color: ColorChoice,
-    /// Language of editions' own messages: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true, value_parser = ["en", "zh-CN"])]
+    /// Language of what editions says: en or zh-CN (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_parser = ["en", "zh-CN"], help_heading = "Global options")]
     lang: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -178,7 +178,7 @@ enum MemoryCommand {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum MemoryFormat {
-    /// TMX 1.4.
+    // TMX 1.4.
     Tmx,
 }
 

@@ -21,9 +21,9 @@ use editions::edition::provenance::{self, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
-    /// Two columns for a terminal (colour only on a terminal, never with NO_COLOR).
+    // Two columns for a terminal (colour only on a terminal, never with NO_COLOR).
     Text,
-    /// The aligned rows with their findings.
+    // The counts, the aligned rows with their findings, and the links.
     Json,
 }
 
@@ -41,6 +41,7 @@ pub struct ReviewArgs {
     /// Also write a self-contained HTML page here.
     #[arg(long)]
     pub html: Option<PathBuf>,
+    /// text (two columns for a terminal) or json (the counts, rows and links)
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,
     /// Width of the terminal view (default: $COLUMNS, else 100).

@@ -23,6 +23,7 @@ use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::document::{ReadError, SourceText};
 use crate::memory::{Entry, Memory, Origin};
+use crate::message::tr;
 use crate::model::prompt::PROMPT_VERSION;
 use crate::model::validate::validate;
 
@@ -126,15 +127,12 @@ pub fn adopt(
             why: why.to_string(),
         };
         let Some(&e) = partner.get(&i) else {
-            not_adopted.push(refuse(None, "no run of the edition is in its place"));
+            not_adopted.push(refuse(None, &tr("adopt-no-run", &[])));
             continue;
         };
         let run = &paired.edition.runs[e];
         let Some(tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
-            not_adopted.push(refuse(
-                Some(run.line),
-                "its links, code or emphasis are not the original's",
-            ));
+            not_adopted.push(refuse(Some(run.line), &tr("markup-differs", &[])));
             continue;
         };
         if let Err(why) = validate(seg, &tagged, project.options.source, target, &glossary) {

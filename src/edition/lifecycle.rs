@@ -570,7 +570,7 @@ pub async fn update(
                         id: p.id.clone(),
                         line: seg.line,
                         memory_line: line,
-                        why: format!("it cannot be placed in the edition: {}", p.kind),
+                        why: tr("lifecycle-unplaced", &[("why", &p.kind)]),
                     });
                 }
                 settings.distrust = unplaced;
@@ -949,9 +949,7 @@ impl Reconcile<'_, '_> {
                     why,
                 };
                 let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
-                    .ok_or_else(|| {
-                        why("its links, code or emphasis are not the original's".into())
-                    })?;
+                    .ok_or_else(|| why(tr("markup-differs", &[])))?;
                 check_translation(seg, &tagged).map_err(|problems| {
                     why(problems
                         .iter()

@@ -26,6 +26,7 @@ use std::path::PathBuf;
 use crate::markdown::frontmatter;
 use crate::markdown::segment::{BlockKind, Document, Piece, Segment};
 use crate::markdown::tag::{self, Item, Tag, TagProblem};
+use crate::message::{tr, tr_attr};
 
 /// One thing wrong with a set of translations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +51,12 @@ pub enum ProblemKind {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "segment {} (line {line}): ", self.id)?,
-            None => write!(f, "segment {}: ", self.id)?,
+            Some(line) => write!(
+                f,
+                "{}: ",
+                tr("segment-at", &[("id", &self.id), ("line", &line)])
+            )?,
+            None => write!(f, "{}: ", tr("segment", &[("id", &self.id)]))?,
         }
         write!(f, "{}", self.kind)
     }
@@ -60,12 +65,7 @@ impl fmt::Display for Problem {
 impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProblemKind::UnknownId => {
-                write!(
-                    f,
-                    "no segment has this id (run `editions extract` to list them)"
-                )
-            }
+            ProblemKind::UnknownId => f.write_str(&tr("merge-unknown-id", &[])),
             ProblemKind::Tags(p) => write!(f, "{p}"),
             ProblemKind::Structure(what) => write!(f, "{what}"),
         }
@@ -81,20 +81,19 @@ pub struct MergeError {
 
 impl fmt::Display for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        writeln!(
-            f,
-            "{n} problem{} in the translations for `{}`:",
-            if n == 1 { "" } else { "s" },
-            self.path.display()
-        )?;
+        let problems = tr(
+            "merge-problems",
+            &[
+                ("count", &self.problems.len()),
+                ("path", &self.path.display()),
+            ],
+        );
+        writeln!(f, "{problems}:")?;
         for p in &self.problems {
             writeln!(f, "  - {p}")?;
         }
-        write!(
-            f,
-            "  hint: each translation must keep every tag of its source, once, properly nested"
-        )
+        let hint = tr_attr("merge-problems", "hint", &[]);
+        write!(f, "  {}", tr("hint", &[("hint", &hint)]))
     }
 }
 

@@ -67,6 +67,13 @@ locale-format = { $path }: the message `{ $id }` cannot be formatted: { $message
 ## Translation runs
 
 segment-at = segment { $id } (line { $line })
+segment = segment { $id }
+merge-unknown-id = no segment has this id (run `editions extract` to list them)
+merge-problems = { $count ->
+        [one] { $count } problem
+       *[other] { $count } problems
+    } in the translations for `{ $path }`
+    .hint = each translation must keep every tag of its source, once, properly nested
 run-needs-model = { $count ->
         [one] { $count } segment of `{ $path }` is
        *[other] { $count } segments of `{ $path }` are
@@ -115,6 +122,9 @@ lifecycle-already-recorded = `{ $edition }` already has a provenance record (`{ 
     .hint = to adopt it anyway (its current text becomes approved), delete the record first
 lifecycle-nothing-to-adopt = there is no edition to adopt at `{ $edition }`
     .hint = `editions adopt` takes over an edition that exists; run `editions translate` to write a new one
+adopt-no-run = no run of the edition is in its place
+markup-differs = its links, code or emphasis are not the original's
+lifecycle-unplaced = it cannot be placed in the edition: { $why }
 lifecycle-check = the edition of `{ $edition }` would not pass `editions check`, so it was not written
     .hint = the validated translations are kept in the memory; fix the original or the translation the finding names, then rerun
 

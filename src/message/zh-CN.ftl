@@ -67,6 +67,10 @@ locale-format = { $path }：消息 `{ $id }` 无法格式化：{ $message }
 ## 翻译运行
 
 segment-at = 片段 { $id }（第 { $line } 行）
+segment = 片段 { $id }
+merge-unknown-id = 没有这个 id 的片段（运行 `editions extract` 可列出所有片段）
+merge-problems = `{ $path }` 的译文中有 { $count } 个问题
+    .hint = 每条译文必须保留其原文的每个标签，各出现一次，并正确嵌套
 run-needs-model = `{ $path }` 中有 { $count } 个片段不在翻译记忆中，且没有配置模型
     .hint = 请设置 OPENAI_API_KEY（若服务器不是 OpenAI，再设置 OPENAI_BASE_URL），并在 editions.toml 中设置 `model`；或用 --dry-run 查看将发送的内容
 run-segments-failed = `{ $path }` 中有 { $count } 个片段无法翻译
@@ -109,6 +113,9 @@ lifecycle-already-recorded = `{ $edition }` 已有来源记录（`{ $record }`�
     .hint = 如果仍要接收（其当前文字成为已审定译文），请先删除该记录
 lifecycle-nothing-to-adopt = `{ $edition }` 处没有可接收的译本
     .hint = `editions adopt` 接收已存在的译本；要写新译本请运行 `editions translate`
+adopt-no-run = 译本中这个位置没有对应的文字
+markup-differs = 其链接、代码或强调与原文不一致
+lifecycle-unplaced = 它无法放进译本：{ $why }
 lifecycle-check = `{ $edition }` 的译本无法通过 `editions check`，因此没有写入
     .hint = 已通过校验的译文保存在翻译记忆中；请修正发现所指的原文或译文后重新运行
 

@@ -48,16 +48,17 @@ pub trait Report {
     fn summary(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()>;
 }
 
-/// The formats `--format` takes.
+/// The formats `--format` takes (described in `--format`'s help, so that every command's
+/// help has one layout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `file:line:col: level[rule]: message`, then a summary per rule.
+    // `file:line:col: level[rule]: message`, then a summary per rule.
     Text,
-    /// One JSON object per finding, one per line, then a summary object.
+    // One JSON object per finding, one per line, then a summary object.
     Json,
-    /// GitHub Actions workflow annotations.
+    // GitHub Actions workflow annotations.
     Github,
-    /// SARIF 2.1.0, for GitHub code scanning and CI dashboards.
+    // SARIF 2.1.0, for GitHub code scanning and CI dashboards.
     Sarif,
 }
 
