@@ -18,9 +18,10 @@ impl Bar {
         // Drawn from `begin` on, once it knows its length (not as a full `0/0` bar before).
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{prefix} [{bar:30}] {pos}/{len} segments {msg} ({elapsed})",
-            )
+            ProgressStyle::with_template(&format!(
+                "{{prefix}} [{{bar:30}}] {} {{msg}} ({{elapsed}})",
+                say("cli-bar-segments", &[])
+            ))
             .expect("a valid template")
             .progress_chars("=> "),
         );
@@ -37,7 +38,10 @@ impl editions::model::run::Progress for Bar {
     fn begin(&self, total: usize, from_memory: usize) {
         self.bar.set_length(total as u64);
         self.bar.set_position(from_memory as u64);
-        self.bar.set_message(format!("· {from_memory} from memory"));
+        self.bar.set_message(format!(
+            "· {}",
+            say("cli-bar-from-memory", &[("count", &from_memory)])
+        ));
         if self.visible {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
@@ -75,13 +79,14 @@ impl<'m> RunBar<'m> {
         // Drawn once the first edition reports its length.
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{prefix} [{bar:30}] {pos}/{len} segments · {msg} ({elapsed})",
-            )
+            ProgressStyle::with_template(&format!(
+                "{{prefix}} [{{bar:30}}] {} · {{msg}} ({{elapsed}})",
+                say("cli-bar-segments", &[])
+            ))
             .expect("a valid template")
             .progress_chars("=> "),
         );
-        bar.set_prefix(format!("{jobs} editions"));
+        bar.set_prefix(say("cli-bar-editions", &[("count", &jobs)]));
         RunBar {
             bar,
             visible,
@@ -148,10 +153,12 @@ impl editions::model::run::Progress for JobBar<'_, '_> {
     }
 
     fn note(&self, message: &str) {
-        let line = format!(
-            "note: {}: {}",
-            self.label,
-            editions::control::visible(message)
+        let line = msg(
+            "cli-note",
+            &[(
+                "message",
+                format!("{}: {}", self.label, editions::control::visible(message)),
+            )],
         );
         if self.run.visible {
             self.run.bar.println(line);

@@ -127,3 +127,6 @@ rules-broad = warning: rule { $rule } ({ $what }) matched { $distinct } differen
 rules-unmatched = warning: `{ $text }` is in { $issues } issues ({ $issue } line { $line }) and no rule matches it: it is sent to the model; add a [[boilerplate]] rule if it is the newsletter's fixed text
 rules-unused = warning: rule { $rule } ({ $what }) matched nothing in these issues
 rules-summary = { $issues } issues; the rules matched { $matched } blocks; { $warnings } warnings
+cli-bar-segments = {"{"}pos{"}"}/{"{"}len{"}"} segments
+cli-bar-from-memory = { $count } from memory
+cli-bar-editions = { $count } editions

@@ -112,3 +112,6 @@ rules-broad = 警告：规则 { $rule }（{ $what }）匹配了 { $distinct } �
 rules-unmatched = 警告：`{ $text }` 出现在 { $issues } 期中（{ $issue } 第 { $line } 行），没有规则匹配它：它会被发给模型；如果它是通讯的固定文字，请加一条 [[boilerplate]] 规则
 rules-unused = 警告：规则 { $rule }（{ $what }）在这些期中什么也没匹配
 rules-summary = { $issues } 期；规则匹配了 { $matched } 个块；{ $warnings } 个警告
+cli-bar-segments = {"{"}pos{"}"}/{"{"}len{"}"} 个片段
+cli-bar-from-memory = { $count } 个来自翻译记忆
+cli-bar-editions = { $count } 个译本
