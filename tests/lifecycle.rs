@@ -514,7 +514,7 @@ fn a_file_by_path_takes_its_date_from_its_name() {
     let special = root.path().join("docs/2023-12-11-sweekly.md");
     std::fs::write(
         &special,
-        "你好，我是猫哥。这是第二季的精华合集。\n\n## 第二季回顾\n\n本季共发布 12 期，收录 300 多条内容。\n",
+        "你好，我是猫哥。这里每周分享优质的 Python 内容，大部分为英文。\n\n## 第二季回顾\n\n本季共发布 12 期，收录 300 多条内容。\n",
     )
     .unwrap();
     let stdout = root.ok(&["translate", special.to_str().unwrap()]);
@@ -526,7 +526,7 @@ fn a_file_by_path_takes_its_date_from_its_name() {
     );
     // A file with no date anywhere: the run's date, with a warning.
     let undated = root.path().join("docs/notes.md");
-    std::fs::write(&undated, "你好，我是猫哥。一些笔记。\n").unwrap();
+    std::fs::write(&undated, "你好，我是猫哥。这里是一些笔记，大部分为英文。\n").unwrap();
     let stdout = root.ok(&["translate", undated.to_str().unwrap()]);
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)

@@ -10,7 +10,7 @@ use editions::memory::Memory;
 use editions::Lang;
 
 use super::config::Config;
-use super::messages::msg;
+use super::messages::say;
 use super::{Failure, EXIT_OK};
 
 /// Command-line settings of `adopt`.
@@ -59,10 +59,7 @@ pub fn run(
                     writeln!(
                         out,
                         "{}",
-                        msg(
-                            "cli-adopt-recorded",
-                            &[("edition", edition.display().to_string())]
-                        )
+                        say("cli-adopt-recorded", &[("edition", &edition.display())])
                     )?;
                     continue;
                 }
@@ -77,34 +74,30 @@ pub fn run(
             writeln!(
                 out,
                 "{}",
-                msg(
+                say(
                     "cli-adopted",
                     &[
-                        ("edition", a.edition.display().to_string()),
-                        ("adopted", a.adopted.len().to_string()),
-                        ("segments", a.segments.to_string()),
-                        ("percent", percent(a.adopted.len(), a.segments)),
+                        ("edition", &a.edition.display()),
+                        ("adopted", &a.adopted.len()),
+                        ("segments", &a.segments),
+                        ("percent", &percent(a.adopted.len(), a.segments))
                     ]
                 )
             )?;
             for n in &a.not_adopted {
                 let line = match n.edition_line {
-                    Some(l) => msg(
+                    Some(l) => say(
                         "cli-not-adopted-at",
                         &[
-                            ("id", n.id.clone()),
-                            ("line", n.line.to_string()),
-                            ("edition-line", l.to_string()),
-                            ("why", n.why.clone()),
+                            ("id", &n.id),
+                            ("line", &n.line),
+                            ("edition-line", &l),
+                            ("why", &n.why),
                         ],
                     ),
-                    None => msg(
+                    None => say(
                         "cli-not-adopted",
-                        &[
-                            ("id", n.id.clone()),
-                            ("line", n.line.to_string()),
-                            ("why", n.why.clone()),
-                        ],
+                        &[("id", &n.id), ("line", &n.line), ("why", &n.why)],
                     ),
                 };
                 writeln!(out, "  - {line}")?;
@@ -116,14 +109,14 @@ pub fn run(
         writeln!(
             out,
             "{}",
-            msg(
+            say(
                 "cli-adopted-total",
                 &[
-                    ("editions", editions.to_string()),
-                    ("adopted", adopted.to_string()),
-                    ("segments", segments.to_string()),
-                    ("percent", percent(adopted, segments)),
-                    ("skipped", skipped.to_string()),
+                    ("editions", &editions),
+                    ("adopted", &adopted),
+                    ("segments", &segments),
+                    ("percent", &percent(adopted, segments)),
+                    ("skipped", &skipped)
                 ]
             )
         )?;

@@ -42,19 +42,12 @@ pub fn init(language: Language) {
     message::set_language(language);
 }
 
-/// Message `id` with `args`.
-pub fn msg(id: &str, args: &[(&str, String)]) -> String {
-    let args: Vec<(&str, &dyn Display)> =
-        args.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
-    catalog().tr(id, &args)
-}
-
 /// Message `id` and its hint on the next line.
 pub fn hinted(id: &str, args: &[(&str, &dyn Display)]) -> String {
     catalog().tr_hint(id, args)
 }
 
-/// Message `id` with arguments of any kind.
+/// Message `id` with `args`.
 pub fn say(id: &str, args: &[(&str, &dyn Display)]) -> String {
     catalog().tr(id, args)
 }
@@ -81,7 +74,7 @@ mod tests {
         };
         assert_eq!(ids(EN), ids(ZH_CN));
         message::set_language(Language::ZhCn);
-        let unchanged = msg("cli-unchanged", &[("edition", "docs/en/x.md".into())]);
+        let unchanged = say("cli-unchanged", &[("edition", &"docs/en/x.md")]);
         message::set_language(Language::En);
         assert_eq!(unchanged, "docs/en/x.md：没有变化");
     }

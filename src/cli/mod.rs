@@ -229,7 +229,7 @@ pub fn main() -> ExitCode {
             }
         }
         let bug = messages::hinted("cli-bug", &[("what", &editions::control::visible(&text))]);
-        eprintln!("{}", messages::msg("cli-error", &[("message", bug)]));
+        eprintln!("{}", messages::say("cli-error", &[("message", &bug)]));
     }));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -241,11 +241,11 @@ pub fn main() -> ExitCode {
             // An error may quote content: its control characters are shown, not obeyed.
             eprintln!(
                 "{}",
-                messages::msg(
+                messages::say(
                     "cli-error",
                     &[(
                         "message",
-                        editions::control::visible(&format!("{e:#}")).into_owned()
+                        &editions::control::visible(&format!("{e:#}")).into_owned()
                     )]
                 )
             );

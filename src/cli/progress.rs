@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use super::messages::{msg, say};
+use super::messages::say;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// An indicatif bar on stderr when it is a terminal; nothing otherwise. Notes (retries,
@@ -55,9 +55,9 @@ impl editions::model::run::Progress for Bar {
         let message = editions::control::visible(message);
         if self.visible {
             self.bar
-                .println(msg("cli-note", &[("message", message.into_owned())]));
+                .println(say("cli-note", &[("message", &message.into_owned())]));
         } else {
-            eprintln!("{}", msg("cli-note", &[("message", message.into_owned())]));
+            eprintln!("{}", say("cli-note", &[("message", &message.into_owned())]));
         }
     }
 }
@@ -153,11 +153,11 @@ impl editions::model::run::Progress for JobBar<'_, '_> {
     }
 
     fn note(&self, message: &str) {
-        let line = msg(
+        let line = say(
             "cli-note",
             &[(
                 "message",
-                format!("{}: {}", self.label, editions::control::visible(message)),
+                &format!("{}: {}", self.label, editions::control::visible(message)),
             )],
         );
         if self.run.visible {

@@ -16,7 +16,7 @@ use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
 use editions::Lang;
 
 use super::config::Config;
-use super::messages::{hinted, msg, say};
+use super::messages::{hinted, say};
 use super::progress::{Bar, JobBar, RunBar};
 use super::{Failure, EXIT_OK};
 
@@ -285,12 +285,9 @@ pub fn run(
             writeln!(
                 out,
                 "{}",
-                msg(
+                say(
                     "cli-date-today",
-                    &[
-                        ("original", issue.original.display().to_string()),
-                        ("date", today.clone())
-                    ]
+                    &[("original", &issue.original.display()), ("date", &today)]
                 )
             )?;
         }
@@ -528,10 +525,7 @@ fn many_editions(
         Err(code) => {
             return Err(super::Interrupted {
                 code,
-                message: msg(
-                    "cli-interrupted",
-                    &[("memory", project.memory.display().to_string())],
-                ),
+                message: say("cli-interrupted", &[("memory", &project.memory.display())]),
             }
             .into())
         }
@@ -590,11 +584,11 @@ fn many_editions(
                 }
                 eprintln!(
                     "{}",
-                    msg(
+                    say(
                         "cli-error",
                         &[(
                             "message",
-                            format!(
+                            &format!(
                                 "{} ({}): {}",
                                 issue,
                                 job.target,
@@ -807,10 +801,7 @@ fn each_target(
             Err(code) => {
                 return Err(super::Interrupted {
                     code,
-                    message: msg(
-                        "cli-interrupted",
-                        &[("memory", project.memory.display().to_string())],
-                    ),
+                    message: say("cli-interrupted", &[("memory", &project.memory.display())]),
                 }
                 .into())
             }
@@ -903,14 +894,14 @@ fn present_with(
         writeln!(
             out,
             "{}",
-            msg(
+            say(
                 key,
                 &[
-                    ("memory", config.memory.clone()),
-                    ("memory-line", b.memory_line.unwrap_or(0).to_string()),
-                    ("id", b.id.clone()),
-                    ("line", b.line.to_string()),
-                    ("why", editions::control::visible(&b.why).into_owned()),
+                    ("memory", &config.memory),
+                    ("memory-line", &b.memory_line.unwrap_or(0)),
+                    ("id", &b.id),
+                    ("line", &b.line),
+                    ("why", &editions::control::visible(&b.why).into_owned())
                 ]
             )
         )?;
@@ -919,21 +910,18 @@ fn present_with(
         writeln!(
             out,
             "{}",
-            msg(
+            say(
                 "cli-kept-hand-edits",
-                &[
-                    ("count", o.hand_edits.len().to_string()),
-                    ("edition", edition.clone())
-                ]
+                &[("count", &o.hand_edits.len()), ("edition", &edition)]
             )
         )?;
         for e in &o.hand_edits {
             writeln!(
                 out,
                 "  - {}",
-                msg(
+                say(
                     "cli-segment-at",
-                    &[("id", e.id.clone()), ("line", e.edition_line.to_string())]
+                    &[("id", &e.id), ("line", &e.edition_line)]
                 )
             )?;
         }
@@ -943,22 +931,16 @@ fn present_with(
         writeln!(
             out,
             "{}",
-            msg(
-                "cli-updated",
-                &[("count", changed.to_string()), ("edition", edition.clone())]
-            )
+            say("cli-updated", &[("count", &changed), ("edition", &edition)])
         )?;
     }
     if !o.conflicts.is_empty() {
         writeln!(
             out,
             "{}",
-            msg(
+            say(
                 "cli-conflicts",
-                &[
-                    ("count", o.conflicts.len().to_string()),
-                    ("edition", edition.clone())
-                ]
+                &[("count", &o.conflicts.len()), ("edition", &edition)]
             )
         )?;
         for c in &o.conflicts {
@@ -971,12 +953,12 @@ fn present_with(
             writeln!(
                 out,
                 "  - {}",
-                msg(
+                say(
                     key,
                     &[
-                        ("id", c.id.clone().unwrap_or_default()),
-                        ("line", c.edition_line.to_string()),
-                        ("memory", config.memory.clone()),
+                        ("id", &c.id.clone().unwrap_or_default()),
+                        ("line", &c.edition_line),
+                        ("memory", &config.memory)
                     ]
                 )
             )?;
@@ -1006,11 +988,7 @@ fn present_with(
             summary
         }
         Effect::Unchanged { summary } => {
-            writeln!(
-                out,
-                "{}",
-                msg("cli-unchanged", &[("edition", edition.clone())])
-            )?;
+            writeln!(out, "{}", say("cli-unchanged", &[("edition", &edition)]))?;
             summary
         }
         Effect::Planned(_) => unreachable!("handled above"),
@@ -1073,51 +1051,48 @@ fn print_summary(
         Some(e) => writeln!(
             out,
             "{}",
-            msg(
+            say(
                 "cli-written",
                 &[
-                    ("original", original),
-                    ("edition", e.display().to_string()),
-                    ("locale", locale)
+                    ("original", &original),
+                    ("edition", &e.display()),
+                    ("locale", &locale)
                 ]
             )
         )?,
         None => writeln!(
             out,
             "{}",
-            msg(
+            say(
                 "cli-not-written",
-                &[("original", original), ("locale", locale)]
+                &[("original", &original), ("locale", &locale)]
             )
         )?,
     }
     for line in [
-        msg(
+        say(
             "cli-segments",
-            &[
-                ("total", s.segments.to_string()),
-                ("hits", s.memory_hits.to_string()),
-            ],
+            &[("total", &s.segments), ("hits", &s.memory_hits)],
         ),
-        msg(
+        say(
             "cli-requests",
             &[
-                ("requests", s.requests.to_string()),
-                ("retries", s.retries.to_string()),
-                ("repairs", s.repairs.to_string()),
+                ("requests", &s.requests),
+                ("retries", &s.retries),
+                ("repairs", &s.repairs),
             ],
         ),
-        msg(
+        say(
             "cli-tokens",
             &[
-                ("prompt", s.prompt_tokens.to_string()),
-                ("completion", s.completion_tokens.to_string()),
+                ("prompt", &s.prompt_tokens),
+                ("completion", &s.completion_tokens),
             ],
         ),
-        msg("cli-cost", &[("cost", format!("{:.4}", s.cost))]),
-        msg(
+        say("cli-cost", &[("cost", &format!("{:.4}", s.cost))]),
+        say(
             "cli-wall",
-            &[("seconds", format!("{:.2}", s.wall.as_secs_f64()))],
+            &[("seconds", &format!("{:.2}", s.wall.as_secs_f64()))],
         ),
     ] {
         writeln!(out, "  {line}")?;
@@ -1135,11 +1110,11 @@ fn print_plan(
     writeln!(
         out,
         "{}",
-        msg(
+        say(
             "cli-dry-run",
             &[
-                ("original", original.display().to_string()),
-                ("locale", target.code().to_string())
+                ("original", &original.display()),
+                ("locale", &target.code())
             ]
         )
     )?;
@@ -1147,12 +1122,12 @@ fn print_plan(
     writeln!(
         out,
         "  {}",
-        msg(
+        say(
             "cli-plan-segments",
             &[
-                ("total", plan.segments.to_string()),
-                ("hits", plan.memory_hits.to_string()),
-                ("pending", pending.to_string())
+                ("total", &plan.segments),
+                ("hits", &plan.memory_hits),
+                ("pending", &pending)
             ]
         )
     )?;
@@ -1160,14 +1135,14 @@ fn print_plan(
         writeln!(
             out,
             "  {}",
-            msg(
+            say(
                 "cli-plan-batch",
                 &[
-                    ("n", format!("{:<3}", i + 1)),
-                    ("line", format!("{:<5}", b.line)),
-                    ("segments", format!("{:>3}", b.ids.len())),
-                    ("system", format!("{:>6}", b.system_chars)),
-                    ("user", format!("{:>6}", b.user_chars)),
+                    ("n", &format!("{:<3}", i + 1)),
+                    ("line", &format!("{:<5}", b.line)),
+                    ("segments", &format!("{:>3}", b.ids.len())),
+                    ("system", &format!("{:>6}", b.system_chars)),
+                    ("user", &format!("{:>6}", b.user_chars))
                 ]
             )
         )?;
@@ -1188,32 +1163,29 @@ fn print_plan(
     writeln!(
         out,
         "  {}",
-        msg(
-            "cli-plan-requests",
-            &[("requests", plan.batches.len().to_string())]
-        )
+        say("cli-plan-requests", &[("requests", &plan.batches.len())])
     )?;
     writeln!(
         out,
         "  {}",
-        msg(
+        say(
             "cli-plan-tokens",
             &[
-                ("prompt", plan.prompt_tokens.to_string()),
-                ("completion", plan.completion_tokens.to_string())
+                ("prompt", &plan.prompt_tokens),
+                ("completion", &plan.completion_tokens)
             ]
         )
     )?;
     writeln!(
         out,
         "  {}",
-        msg(
+        say(
             "cli-plan-cost",
             &[
-                ("cost", format!("{:.4}", plan.cost)),
-                ("model", config.model.name.clone()),
-                ("input", config.model.price_input.to_string()),
-                ("output", config.model.price_output.to_string()),
+                ("cost", &format!("{:.4}", plan.cost)),
+                ("model", &config.model.name),
+                ("input", &config.model.price_input),
+                ("output", &config.model.price_output)
             ]
         )
     )?;
