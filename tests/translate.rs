@@ -185,7 +185,22 @@ fn translates_then_reruns_from_memory_alone() {
         assert!(r
             .system
             .starts_with("Translate a Markdown newsletter about Python"));
-        assert!(r.response_format);
+        let format = r.response_format.as_ref().expect("a response format");
+        // A JSON schema whose required properties are exactly the batch's keys.
+        assert_eq!(format["type"], "json_schema", "{format}");
+        let schema = &format["json_schema"]["schema"];
+        let mut required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        required.sort();
+        let mut keys: Vec<&str> = batch.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(required, keys);
+        assert_eq!(schema["additionalProperties"], false);
+        assert_eq!(format["json_schema"]["strict"], true);
     }
     assert!(server
         .requests()
@@ -404,10 +419,35 @@ fn an_answer_cut_at_the_length_limit_splits_the_batch() {
 
 #[test]
 fn a_server_without_json_mode_is_asked_again_without_it() {
-    let (_root, server, _) = recovers_from(vec![Fault::RejectResponseFormat]);
+    // The schema is refused, then JSON mode: the run goes on in plain text, and says so.
+    let (_root, server, stdout) =
+        recovers_from(vec![Fault::RejectJsonSchema, Fault::RejectResponseFormat]);
     let requests = server.requests();
-    assert!(requests[0].response_format);
-    assert!(requests[1..].iter().all(|r| !r.response_format));
+    let kind = |r: &support::standin::Recorded| {
+        r.response_format
+            .as_ref()
+            .map(|f| f["type"].as_str().unwrap().to_string())
+    };
+    assert_eq!(kind(&requests[0]).as_deref(), Some("json_schema"));
+    assert_eq!(kind(&requests[1]).as_deref(), Some("json_object"));
+    assert!(requests[2..].iter().all(|r| r.response_format.is_none()));
+    assert!(
+        stdout.contains("\n  answers         plain text (the server refused JSON mode)\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_server_without_schemas_is_asked_in_json_mode() {
+    let (_root, server, stdout) = recovers_from(vec![Fault::RejectJsonSchema]);
+    let requests = server.requests();
+    assert!(requests[1..]
+        .iter()
+        .all(|r| r.response_format.as_ref().unwrap()["type"] == "json_object"));
+    assert!(
+        stdout.contains("\n  answers         JSON mode (the server refused a schema)\n"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -424,6 +424,8 @@ struct Row {
     cost: f64,
     /// Prompt and completion tokens.
     tokens: (u64, u64),
+    /// How answers were asked for (`json_schema`, `json_object`, `text`), if anything was.
+    answer_format: Option<editions::model::client::AnswerFormat>,
     result: String,
     /// Hand edits kept, and conflicts, in this edition.
     hand_edits: usize,
@@ -563,6 +565,7 @@ fn many_editions(
                     requests: summary.requests,
                     cost: summary.cost,
                     tokens: (summary.prompt_tokens, summary.completion_tokens),
+                    answer_format: summary.answer_format,
                     result,
                     failed: false,
                 });
@@ -611,6 +614,7 @@ fn many_editions(
                     requests: summary.requests,
                     cost: summary.cost,
                     tokens: (summary.prompt_tokens, summary.completion_tokens),
+                    answer_format: summary.answer_format,
                     result: format!("failed: {}", text.lines().next().unwrap_or_default()),
                     failed: true,
                 });
@@ -1096,6 +1100,10 @@ fn print_summary(
         ),
     ] {
         writeln!(out, "  {line}")?;
+    }
+    if let Some(format) = s.answer_format {
+        let answers = say("cli-answers", &[("format", &format.name())]);
+        writeln!(out, "  {answers}")?;
     }
     Ok(())
 }

@@ -804,6 +804,7 @@ fn add(total: &mut Summary, more: &Summary) {
     total.completion_tokens += more.completion_tokens;
     total.cost += more.cost;
     total.wall += more.wall;
+    total.answer_format = more.answer_format.or(total.answer_format);
 }
 
 /// Writes an edition and its record: both staged in full before either replaces its old

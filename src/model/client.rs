@@ -11,7 +11,7 @@
 //!
 //! The API key is held by async-openai's secret config and never formatted into any message.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use async_openai::middleware::HttpRequestFactory;
 use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionRequestSystemMessageArgs,
     ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs, FinishReason,
-    ResponseFormat,
+    ResponseFormat, ResponseFormatJsonSchema,
 };
 use async_openai::Client;
 use futures::future::BoxFuture;
@@ -163,6 +163,58 @@ impl std::fmt::Debug for ModelSettings {
 /// The default API base when `OPENAI_BASE_URL` is not set.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
+/// How answers are asked for: a JSON schema whose required properties are exactly the
+/// request's keys (served by OpenAI, vLLM, llama.cpp and Ollama), else JSON mode, else plain
+/// text. A model keeps to the first its server accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerFormat {
+    JsonSchema = 0,
+    JsonObject = 1,
+    Text = 2,
+}
+
+impl AnswerFormat {
+    fn from_u8(n: u8) -> Self {
+        match n {
+            0 => AnswerFormat::JsonSchema,
+            1 => AnswerFormat::JsonObject,
+            _ => AnswerFormat::Text,
+        }
+    }
+
+    /// The format to fall back to when a server rejects this one.
+    fn next(self) -> Self {
+        match self {
+            AnswerFormat::JsonSchema => AnswerFormat::JsonObject,
+            _ => AnswerFormat::Text,
+        }
+    }
+
+    /// `json_schema`, `json_object` or `text`, as the API names them.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnswerFormat::JsonSchema => "json_schema",
+            AnswerFormat::JsonObject => "json_object",
+            AnswerFormat::Text => "text",
+        }
+    }
+}
+
+/// The JSON schema of an answer: an object with exactly `keys`, each a `value_schema`.
+pub fn answer_schema(keys: &[String], value_schema: &serde_json::Value) -> serde_json::Value {
+    let properties: serde_json::Map<String, serde_json::Value> = keys
+        .iter()
+        .map(|k| (k.clone(), value_schema.clone()))
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": keys,
+        "additionalProperties": false,
+    })
+}
+
 /// Why the model could not be used. Each message says what to set or do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
@@ -244,8 +296,9 @@ pub struct Model {
     client: std::sync::OnceLock<Client<OpenAIConfig>>,
     settings: ModelSettings,
     counters: Arc<Counters>,
-    /// Cleared when the server rejects `response_format`.
-    json_mode: AtomicBool,
+    /// How answers are asked for ([`AnswerFormat`] as a number): a JSON schema first, one
+    /// step down each time the server rejects the one asked for, remembered for the run.
+    answer_format: AtomicU8,
     /// The run's request slots: every request of every issue waits here.
     pool: crate::model::pool::Pool,
     /// In batch mode, the batcher that gathers requests into batch jobs.
@@ -386,7 +439,7 @@ impl Model {
             client: std::sync::OnceLock::new(),
             settings,
             counters: Arc::new(Counters::default()),
-            json_mode: AtomicBool::new(true),
+            answer_format: AtomicU8::new(AnswerFormat::JsonSchema as u8),
             pool: crate::model::pool::Pool::new(usize::MAX / 2),
             batcher: None,
             claims: Default::default(),
@@ -499,19 +552,41 @@ impl Model {
 
     /// Sends one system and one user message and returns the answer.
     pub async fn complete(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+        self.complete_shaped(system, user, &serde_json::json!({"type": "string"}))
+            .await
+    }
+
+    /// The format answers are asked in now.
+    pub fn answer_format(&self) -> AnswerFormat {
+        AnswerFormat::from_u8(self.answer_format.load(Ordering::Relaxed))
+    }
+
+    /// Like [`Model::complete`], with `value_schema` as the JSON schema of each key's value
+    /// (the answer's keys are the user message's).
+    pub async fn complete_shaped(
+        &self,
+        system: &str,
+        user: &str,
+        value_schema: &serde_json::Value,
+    ) -> Result<Completion, ModelError> {
         self.preflight()?;
         if let Some(batcher) = self.batcher.as_ref().filter(|b| !b.sync_now()) {
-            let request = self.request(system, user, self.json_mode.load(Ordering::Relaxed))?;
+            let request = self.request(system, user, self.answer_format(), value_schema)?;
             let body = serde_json::to_value(&request).expect("a request serializes");
             return batcher.submit(self, body).await;
         }
         // The answer is about as long as the source: the user message's size ranks it.
         let _slot = self.pool.acquire(user.len()).await;
-        self.complete_now(system, user).await
+        self.complete_now(system, user, value_schema).await
     }
 
     /// Sends one request now, holding no slot.
-    async fn complete_now(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+    async fn complete_now(
+        &self,
+        system: &str,
+        user: &str,
+        value_schema: &serde_json::Value,
+    ) -> Result<Completion, ModelError> {
         self.tell(|| {
             format!(
                 "-> POST {}/chat/completions, model {}: {} + {} characters (instructions, text)",
@@ -521,7 +596,7 @@ impl Model {
                 user.chars().count()
             )
         });
-        let result = self.complete_inner(system, user).await;
+        let result = self.complete_inner(system, user, value_schema).await;
         self.tell(|| match &result {
             Ok(c) => format!(
                 "<- {} characters, {} + {} tokens{}",
@@ -539,11 +614,16 @@ impl Model {
         result
     }
 
-    async fn complete_inner(&self, system: &str, user: &str) -> Result<Completion, ModelError> {
+    async fn complete_inner(
+        &self,
+        system: &str,
+        user: &str,
+        value_schema: &serde_json::Value,
+    ) -> Result<Completion, ModelError> {
         let mut unreadable = 0;
         loop {
-            let json_mode = self.json_mode.load(Ordering::Relaxed);
-            let request = self.request(system, user, json_mode)?;
+            let format = self.answer_format();
+            let request = self.request(system, user, format, value_schema)?;
             match self.client()?.chat().create(request).await {
                 Ok(response) => {
                     let usage = response.usage.as_ref();
@@ -559,13 +639,19 @@ impl Model {
                     });
                 }
                 Err(OpenAIError::ApiError(e))
-                    if json_mode
+                    if format != AnswerFormat::Text
                         && e.status_code.as_u16() == 400
                         && format!("{} {:?}", e.api_error.message, e.api_error.param)
                             .contains("response_format") =>
                 {
-                    // The server does not do JSON mode: ask without it from now on.
-                    self.json_mode.store(false, Ordering::Relaxed);
+                    // The server does not take this format: one step down, for the rest of
+                    // the run (a schema, then JSON mode, then plain text).
+                    let _ = self.answer_format.compare_exchange(
+                        format as u8,
+                        format.next() as u8,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    );
                 }
                 Err(OpenAIError::JSONDeserialize(e, _))
                     if unreadable < self.settings.max_retries =>
@@ -630,8 +716,13 @@ impl Model {
                 .to_string()
         };
         let (system, user) = (text(0), text(1));
+        // The schema of each value, as the body asked for it (a string by default).
+        let value_schema = body["response_format"]["json_schema"]["schema"]["properties"]
+            .as_object()
+            .and_then(|p| p.values().next().cloned())
+            .unwrap_or_else(|| serde_json::json!({"type": "string"}));
         let _slot = self.pool.acquire(user.len()).await;
-        self.complete_now(&system, &user).await
+        self.complete_now(&system, &user, &value_schema).await
     }
 
     /// A Batch API error: a server that does not serve it (404, 405) is named as such.
@@ -653,7 +744,8 @@ impl Model {
         &self,
         system: &str,
         user: &str,
-        json_mode: bool,
+        format: AnswerFormat,
+        value_schema: &serde_json::Value,
     ) -> Result<async_openai::types::chat::CreateChatCompletionRequest, ModelError> {
         let invalid = |e: OpenAIError| ModelError::Rejected {
             base_url: self.settings.shown_url(),
@@ -674,8 +766,27 @@ impl Model {
         ];
         let mut args = CreateChatCompletionRequestArgs::default();
         args.model(self.settings.model.clone()).messages(messages);
-        if json_mode {
-            args.response_format(ResponseFormat::JsonObject);
+        // A schema needs the answer's keys: those of the user message, when it is a JSON
+        // object (a request that is not one gets JSON mode at most).
+        let keys: Option<Vec<String>> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(user)
+                .ok()
+                .map(|m| m.keys().cloned().collect());
+        match (format, keys) {
+            (AnswerFormat::JsonSchema, Some(keys)) => {
+                args.response_format(ResponseFormat::JsonSchema {
+                    json_schema: ResponseFormatJsonSchema {
+                        description: None,
+                        name: "translations".into(),
+                        schema: answer_schema(&keys, value_schema),
+                        strict: Some(true),
+                    },
+                });
+            }
+            (AnswerFormat::JsonSchema | AnswerFormat::JsonObject, _) => {
+                args.response_format(ResponseFormat::JsonObject);
+            }
+            (AnswerFormat::Text, _) => {}
         }
         args.build().map_err(invalid)
     }

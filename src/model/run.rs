@@ -101,6 +101,8 @@ pub struct Summary {
     pub completion_tokens: u64,
     pub cost: f64,
     pub wall: Duration,
+    /// How the model was asked to shape its answers, when it was asked anything.
+    pub answer_format: Option<crate::model::client::AnswerFormat>,
 }
 
 /// A segment that could not be translated.
@@ -651,6 +653,7 @@ pub async fn translate(
                 .await?,
             );
         }
+        summary.answer_format = Some(model.answer_format());
         summary.retries = model
             .counters()
             .retries

@@ -60,6 +60,9 @@ pub enum Fault {
     Length,
     /// `400` saying `response_format` is not supported (only when it was sent).
     RejectResponseFormat,
+    /// `400` saying a `json_schema` response format is not supported (only when one was
+    /// sent; JSON mode is taken).
+    RejectJsonSchema,
     /// The first digit of the first segment that has one changed (`3.13` → `4.13`).
     ChangeNumber,
     /// A small JSON object of other keys written before the answer's object.
@@ -77,7 +80,8 @@ pub struct Recorded {
     pub system: String,
     pub user: String,
     pub authorization: String,
-    pub response_format: bool,
+    /// The `response_format` asked for, if any (`{"type": "json_schema", …}`).
+    pub response_format: Option<serde_json::Value>,
 }
 
 /// One answer as sent (in the order the answers were sent, which under concurrency is not
@@ -279,7 +283,8 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string(),
-        response_format: !request["response_format"].is_null(),
+        response_format: (!request["response_format"].is_null())
+            .then(|| request["response_format"].clone()),
     };
     shared.requests.lock().unwrap().push(recorded.clone());
     let now = shared
@@ -337,7 +342,19 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         Some(Fault::NotJson) => {
             return (StatusCode::OK, [("content-type", "application/json")], "<html>Bad Gateway</html>").into_response()
         }
-        Some(Fault::RejectResponseFormat) if recorded.response_format => {
+        Some(Fault::RejectJsonSchema)
+            if recorded
+                .response_format
+                .as_ref()
+                .is_some_and(|f| f["type"] == "json_schema") =>
+        {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+                "invalid_parameter",
+            );
+        }
+        Some(Fault::RejectResponseFormat) if recorded.response_format.is_some() => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "Invalid parameter: 'response_format' of type 'json_object' is not supported with this model.",

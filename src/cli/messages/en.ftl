@@ -130,3 +130,8 @@ rules-summary = { $issues } issues; the rules matched { $matched } blocks; { $wa
 cli-bar-segments = {"{"}pos{"}"}/{"{"}len{"}"} segments
 cli-bar-from-memory = { $count } from memory
 cli-bar-editions = { $count } editions
+cli-answers = answers         { $format ->
+        [json_schema] JSON schema (structured output)
+        [json_object] JSON mode (the server refused a schema)
+       *[text] plain text (the server refused JSON mode)
+    }

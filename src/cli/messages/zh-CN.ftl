@@ -115,3 +115,8 @@ rules-summary = { $issues } 期；规则匹配了 { $matched } 个块；{ $warni
 cli-bar-segments = {"{"}pos{"}"}/{"{"}len{"}"} 个片段
 cli-bar-from-memory = { $count } 个来自翻译记忆
 cli-bar-editions = { $count } 个译本
+cli-answers = 回答格式        { $format ->
+        [json_schema] JSON 模式定义（结构化输出）
+        [json_object] JSON 模式（服务器不接受模式定义）
+       *[text] 纯文本（服务器不接受 JSON 模式）
+    }
