@@ -412,6 +412,7 @@ fn main() {
         reasons: Default::default(),
         batch_api: false,
         refresh: false,
+        guidance: Default::default(),
     };
 
     println!(

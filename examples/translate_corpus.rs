@@ -140,6 +140,7 @@ fn main() {
                     reasons: Default::default(),
                     batch_api: false,
                     refresh: false,
+                    guidance: Default::default(),
                 },
                 today: "2026-01-01".into(),
             };

@@ -27,9 +27,35 @@ use crate::lang::Lang;
 pub struct Term {
     pub source: String,
     pub target: String,
+    /// Guidance for the model, never part of the translation: sent on a line of its own.
     pub note: Option<String>,
+    /// Renderings that are wrong: an answer with one of them is asked again, and `check`
+    /// reports an edition that has one.
+    pub avoid: Vec<String>,
     /// 1-based line of the entry in its file.
     pub line: usize,
+}
+
+/// Whether `text` has `term` as a term of its own: case aside, and, where the term begins or
+/// ends with a Latin letter or digit, not inside a longer word (`Weekly` is not in
+/// `Weeklyish`) but with its plural (`LLMs`, `classes`). Chinese and Japanese have no spaces,
+/// so there the term matches anywhere.
+pub fn has_term(text: &str, term: &str) -> bool {
+    if term.is_empty() {
+        return false;
+    }
+    let (text, term) = (text.to_lowercase(), term.to_lowercase());
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let (first, last) = (term.chars().next(), term.chars().next_back());
+    text.match_indices(&term).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let rest = &text[at + term.len()..];
+        let ends = ["es", "s", ""].iter().any(|suffix| {
+            rest.strip_prefix(suffix)
+                .is_some_and(|r| !word(r.chars().next()))
+        });
+        !(word(first) && word(before)) && (!word(last) || ends)
+    })
 }
 
 /// The glossary of one target locale.
@@ -67,6 +93,8 @@ struct RawTerm {
     source: String,
     target: String,
     note: Option<String>,
+    #[serde(default)]
+    avoid: Vec<String>,
 }
 
 impl Glossary {
@@ -122,6 +150,7 @@ impl Glossary {
                 source: t.source,
                 target: t.target,
                 note: t.note,
+                avoid: t.avoid,
                 line,
             });
         }
@@ -206,6 +235,23 @@ note = "the newsletter's name"
             .collect();
         assert_eq!(both, vec![3, 7]);
         assert_eq!(g.keep_in("用 FastAPI 写接口"), vec!["FastAPI"]);
+    }
+
+    #[test]
+    fn a_term_is_a_word_of_its_own_in_latin_text() {
+        assert!(has_term(
+            "The Python Trending Weekly, issue 34",
+            "python trending weekly"
+        ));
+        assert!(!has_term("a Weeklyish digest", "Weekly"));
+        assert!(!has_term("biweekly", "weekly"));
+        assert!(has_term("weekly.", "Weekly"));
+        assert!(has_term("Python 潮流周刊第 34 期", "周刊"));
+        assert!(has_term("(async)", "async"));
+        assert!(!has_term("asyncio", "async"));
+        assert!(has_term("two LLMs and classes", "LLM"));
+        assert!(has_term("open-source projects", "open-source project"));
+        assert!(!has_term("LLMsmith", "LLM"));
     }
 
     #[test]

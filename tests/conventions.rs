@@ -299,7 +299,7 @@ fn init_writes_a_setup_whose_rules_keep_boilerplate_from_the_model() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         stdout,
-        "wrote editions.toml\nwrote glossary/en.toml\nwrote glossary/ja.toml\nwrote locales/en/newsletter.ftl\nwrote locales/ja/newsletter.ftl\n"
+        "wrote editions.toml\nwrote glossary/en.toml\nwrote glossary/ja.toml\nwrote locales/en/newsletter.ftl\nwrote locales/ja/newsletter.ftl\nwrote locales/en/style.md\nwrote locales/ja/style.md\n"
     );
     let (code, _, stderr) = editions(root, &server, &["init"]);
     assert_eq!(code, Some(2));

@@ -64,6 +64,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outco
             reasons: Default::default(),
             batch_api: false,
             refresh: false,
+            guidance: Default::default(),
         },
         today: "2026-01-01".into(),
     };

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::edition::align::{self, in_body, locale_blocks};
 pub use crate::edition::align::{pair_by_shape, Paired};
 use crate::edition::rules::{self as edition, Rule, UrlRewrite};
-use crate::glossary::Glossary;
+use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
 use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
@@ -796,9 +796,26 @@ fn glossary_and_freshness(
     for (i, j) in pairs {
         let (src, tgt) = (od.runs[i].plain_text(), ed.runs[j].plain_text());
         let at = ed.runs[j].range.start;
-        let lower = tgt.to_lowercase();
         for term in cx.glossary.terms_in(&src) {
-            if !lower.contains(&term.target.to_lowercase()) {
+            if let Some(avoided) = term.avoid.iter().find(|a| has_term(&tgt, a)) {
+                out.push(Finding {
+                    file: edition_file.path.to_path_buf(),
+                    line: lines_e.line(at),
+                    column: lines_e.column(edition_file.text, at),
+                    rule: "glossary/avoid",
+                    level: Level::Error,
+                    message: Message::new(
+                        "finding-glossary-avoid",
+                        &[
+                            ("line", &od.runs[i].line),
+                            ("term", &term.source),
+                            ("avoided", avoided),
+                            ("target", &term.target),
+                        ],
+                    ),
+                });
+            }
+            if !has_term(&tgt, &term.target) {
                 out.push(Finding {
                     file: edition_file.path.to_path_buf(),
                     line: lines_e.line(at),

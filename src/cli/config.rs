@@ -76,13 +76,15 @@ pub enum Setting {
     },
     /// A price per million tokens: not negative.
     Price(f64),
+    /// A number, from `min` to `max`.
+    Number { value: f64, min: f64, max: f64 },
 }
 
 impl Setting {
     /// Why the value is not usable, or `None`.
     pub fn problem(&self) -> Option<String> {
         let fits = match *self {
-            Setting::Seconds { value, min, max } => {
+            Setting::Seconds { value, min, max } | Setting::Number { value, min, max } => {
                 value.is_finite() && (min..=max).contains(&value)
             }
             Setting::Count { value, min, max } => (min..=max).contains(&value),
@@ -101,13 +103,18 @@ impl Setting {
                 say("config-range-count", &[("min", &min), ("max", &max)])
             }
             Setting::Price(_) => say("config-range-price", &[]),
+            Setting::Number { min, max, .. } => {
+                say("config-range-number", &[("min", &min), ("max", &max)])
+            }
         }
     }
 
     /// The value as given.
     pub fn shown(&self) -> String {
         match *self {
-            Setting::Seconds { value, .. } | Setting::Price(value) => value.to_string(),
+            Setting::Seconds { value, .. }
+            | Setting::Price(value)
+            | Setting::Number { value, .. } => value.to_string(),
             Setting::Count { value, .. } => value.to_string(),
         }
     }
@@ -115,7 +122,7 @@ impl Setting {
 
 impl ModelConfig {
     /// Every numeric setting of `[model]`, by key, with its range.
-    pub fn values(&self) -> [(&'static str, Setting); 12] {
+    pub fn values(&self) -> [(&'static str, Setting); 14] {
         let seconds = |value, min, max| Setting::Seconds { value, min, max };
         let count = |value, min, max| Setting::Count { value, min, max };
         [
@@ -134,6 +141,15 @@ impl ModelConfig {
             ),
             ("batch_poll", seconds(self.batch_poll, 0.01, 86_400.0)),
             ("batch_gather", seconds(self.batch_gather, 0.0, 600.0)),
+            (
+                "prompt_share",
+                Setting::Number {
+                    value: self.prompt_share,
+                    min: 0.05,
+                    max: 20.0,
+                },
+            ),
+            ("examples_chars", count(self.examples_chars, 0, 20_000)),
         ]
     }
 }
@@ -172,6 +188,11 @@ pub struct ModelConfig {
     /// How requests a job did not answer, or whose answers were rejected, are asked again:
     /// `job` (in a new batch job) or `sync` (one chat request each).
     pub batch_resend: editions::model::batch_job::Resend,
+    /// What a request may carry besides its source (instructions, context, style guide,
+    /// glossary, examples), as a share of the source's characters.
+    pub prompt_share: f64,
+    /// At most this many characters of approved examples per request (0: none).
+    pub examples_chars: usize,
 }
 
 impl Default for Config {
@@ -217,6 +238,8 @@ impl Default for ModelConfig {
             batch_poll: 30.0,
             batch_gather: 0.5,
             batch_resend: editions::model::batch_job::Resend::Job,
+            prompt_share: 0.5,
+            examples_chars: 600,
         }
     }
 }

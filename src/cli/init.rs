@@ -1,7 +1,8 @@
 //! `editions init`: the files a newsletter checkout needs, written once.
 //!
 //! `editions.toml` (the real layout's paths, with boilerplate rules for every format the
-//! archive has used), `glossary/{en,ja}.toml` and `locales/{en,ja}/newsletter.ftl`. They are the
+//! archive has used), `glossary/{en,ja}.toml`, `locales/{en,ja}/newsletter.ftl` and the
+//! style guides `locales/{en,ja}/style.md`. They are the
 //! repository's own, embedded in the binary. Nothing that exists is overwritten: if any of
 //! the files is there, init names it and writes nothing.
 
@@ -14,7 +15,7 @@ use super::EXIT_OK;
 /// The repository's sample config, whose rules are the newsletter's.
 const SAMPLE: &str = include_str!("../../editions.toml");
 
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 6] = [
     ("glossary/en.toml", include_str!("../../glossary/en.toml")),
     ("glossary/ja.toml", include_str!("../../glossary/ja.toml")),
     (
@@ -24,6 +25,14 @@ const FILES: [(&str, &str); 4] = [
     (
         "locales/ja/newsletter.ftl",
         include_str!("../../locales/ja/newsletter.ftl"),
+    ),
+    (
+        "locales/en/style.md",
+        include_str!("../../locales/en/style.md"),
+    ),
+    (
+        "locales/ja/style.md",
+        include_str!("../../locales/ja/style.md"),
     ),
 ];
 

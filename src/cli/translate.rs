@@ -405,6 +405,11 @@ fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Se
         reasons: Default::default(),
         batch_api: config.model.batch_api,
         refresh: false,
+        guidance: editions::model::run::Guidance {
+            style: None,
+            prompt_share: config.model.prompt_share,
+            examples_chars: config.model.examples_chars,
+        },
     }
 }
 

@@ -383,8 +383,24 @@ pub async fn update(
     }
     let mut skip = fixed_ids.clone();
     skip.extend(reconciled.given.keys().cloned());
+    // The locale's style guide goes with every request.
+    let style_path = project.locales.join(code).join("style.md");
+    let style = match std::fs::read_to_string(&style_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(LifecycleError::Read(ReadError::Io {
+                path: style_path,
+                error,
+            }))
+        }
+    };
     let settings = Settings {
         skip,
+        guidance: run::Guidance {
+            style,
+            ..job.settings.guidance.clone()
+        },
         ..job.settings.clone()
     };
     let outcome = |effect: Effect, previous: Option<String>| Outcome {

@@ -153,6 +153,7 @@ finding-paragraph-lost = the paragraph `{ $words }` has no counterpart in { $edi
 finding-paragraph-added = the paragraph `{ $words }` has no counterpart in the original: remove it, or join it to the paragraph it belongs to
 finding-anchor = #{ $fragment } names no heading of this edition: point it at the translated heading's anchor
 finding-glossary = the original (line { $line }) has `{ $term }`, which the glossary translates as `{ $target }`: use it here
+finding-glossary-avoid = the original (line { $line }) has `{ $term }`, which this translation writes as `{ $avoided }`, a rendering the glossary says to avoid: write `{ $target }`
 finding-numbers = the original (line { $line }) has { $numbers }, which this translation does not: keep every number (versions, counts, dates) as the original writes it
 finding-stale-new = { $id } (line { $line }) is new
 finding-stale-gone = { $id } is gone

@@ -144,6 +144,7 @@ finding-paragraph-lost = 段落 `{ $words }` 在 { $edition } 中没有对应：
 finding-paragraph-added = 段落 `{ $words }` 在原文中没有对应：请删除它，或把它并入它所属的段落
 finding-anchor = #{ $fragment } 不指向本译本的任何标题：请改为指向翻译后标题的锚点
 finding-glossary = 原文（第 { $line } 行）有 `{ $term }`，术语表将其译为 `{ $target }`：请在此使用该译法
+finding-glossary-avoid = 原文（第 { $line } 行）有 `{ $term }`，译文将其写作 `{ $avoided }`，这是术语表要求避免的译法：请写作 `{ $target }`
 finding-numbers = 原文（第 { $line } 行）有 { $numbers }，而译文没有：请按原文保留每个数字（版本号、数量、日期）
 finding-stale-new = { $id }（第 { $line } 行）是新的
 finding-stale-gone = { $id } 已删除

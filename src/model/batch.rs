@@ -46,11 +46,12 @@ pub const MIN_BATCH_CHARS: usize = 250;
 pub fn pack(segments: &[&Segment], budget: usize, slots: usize) -> Vec<Vec<usize>> {
     let sizes: Vec<usize> = segments.iter().map(|s| s.tagged.chars().count()).collect();
     let starts: Vec<bool> = segments.iter().map(|s| starts_group(s)).collect();
-    pack_sizes(&sizes, &starts, budget, slots)
+    pack_sizes(&sizes, &starts, budget, slots, MIN_BATCH_CHARS)
 }
 
 /// Packs units of `sizes` characters (`starts[i]`: unit `i` starts a group) into batches:
-/// at least `slots` of them when each would still hold [`MIN_BATCH_CHARS`], at least as many
+/// at least `slots` of them when each would still hold `min_batch` characters (a batch
+/// should carry enough source to be worth what every request carries), at least as many
 /// as the `budget` asks for, balanced by size (longest-processing-time: each group, largest
 /// first, goes to the lightest batch). Each batch lists its units in document order; the
 /// batches come largest first.
@@ -59,6 +60,7 @@ pub fn pack_sizes(
     starts: &[bool],
     budget: usize,
     slots: usize,
+    min_batch: usize,
 ) -> Vec<Vec<usize>> {
     let budget = budget.max(1);
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -83,7 +85,7 @@ pub fn pack_sizes(
     let size = |u: &Vec<usize>| u.iter().map(|&i| sizes[i]).sum::<usize>();
     let total: usize = units.iter().map(size).sum();
     let by_budget = total.div_ceil(budget);
-    let by_slots = slots.max(1).min(total / MIN_BATCH_CHARS);
+    let by_slots = slots.max(1).min(total / min_batch.max(1));
     let k = by_budget.max(by_slots).clamp(1, units.len());
     // Largest first; equal sizes in document order, so that packing is deterministic.
     let mut order: Vec<usize> = (0..units.len()).collect();
@@ -188,7 +190,7 @@ mod tests {
         // Ten groups of sizes 100..=1000 over 4 slots: loads within 10 % of each other.
         let sizes: Vec<usize> = (1..=10).map(|n| n * 100).collect();
         let starts = vec![true; 10];
-        let batches = pack_sizes(&sizes, &starts, 100_000, 4);
+        let batches = pack_sizes(&sizes, &starts, 100_000, 4, MIN_BATCH_CHARS);
         assert_eq!(batches.len(), 4);
         let loads: Vec<usize> = batches
             .iter()
@@ -203,7 +205,7 @@ mod tests {
         assert!(loads[0] * 3 <= 5500 / 4 * 4, "{loads:?}");
         // Too little text for four batches worth their prompt: fewer.
         assert_eq!(
-            pack_sizes(&[100, 100, 100], &[true; 3], 100_000, 4).len(),
+            pack_sizes(&[100, 100, 100], &[true; 3], 100_000, 4, MIN_BATCH_CHARS).len(),
             1
         );
     }

@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 use crate::glossary::Term;
 use crate::lang::Lang;
 
-/// Bumped whenever the instructions change in a way that changes translations; part of every
-/// translation-memory key.
+/// Part of every translation-memory key: bumped when what makes an answer valid changes (its
+/// shape, its tags). The context, the style guide, the examples and the wording of the
+/// instructions guide the model without changing that, so the translations validated under
+/// them stay in use; `translate --refresh` asks again for the model's entries.
 pub const PROMPT_VERSION: u32 = 1;
 
 fn language_name(lang: Lang) -> &'static str {
@@ -25,21 +27,64 @@ fn language_name(lang: Lang) -> &'static str {
     }
 }
 
-/// The system message for a batch.
+/// What a request says besides its segments: where they come from and how to write them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context<'a> {
+    /// The issue's title, as the original writes it.
+    pub title: Option<&'a str>,
+    /// Runs of the request's keys under one section heading: (first key, last key, heading).
+    pub sections: Vec<(String, String, &'a str)>,
+    /// The target locale's style guide (`locales/{locale}/style.md`).
+    pub style: Option<&'a str>,
+    /// Approved translations of text like the batch's: (tagged source, tagged translation).
+    pub examples: Vec<(&'a str, &'a str)>,
+}
+
+/// The instructions every request starts with.
+fn instructions(source: Lang, target: Lang) -> String {
+    format!(
+        "Translate a Markdown newsletter about Python from {} into {}.\n\
+         Input: a JSON object of id → text. Output: only a JSON object with the same ids → translations.\n\
+         Keep every tag (<a1>…</a1> link, <b2>…</b2> bold, <i3>, <s4>, <img5>…</img5> image text, placeholders like <code6/>) exactly once, unchanged and properly nested, moved where the translation needs it. Keep &lt; &gt; &amp;, line breaks and the Latin spelling of names. Add no links, URLs or Markdown.",
+        language_name(source),
+        language_name(target)
+    )
+}
+
+/// The system message for a batch: the instructions, the issue and the sections of its
+/// segments, the style guide, the glossary entries that occur (a note on a line of its own,
+/// marked as guidance; renderings to avoid), the keep-as-is names, examples, and why a
+/// previous answer was rejected.
 pub fn system_message(
     source: Lang,
     target: Lang,
+    context: &Context<'_>,
     terms: &[&Term],
     keep: &[&str],
     rejected: &[(String, String)],
 ) -> String {
-    let mut s = format!(
-        "Translate a Markdown newsletter about Python from {} into {}.\n\
-         Input: a JSON object of segment id → text. Output: only a JSON object with the same ids → translations.\n\
-         Tags like <a1>…</a1> (link), <b2>…</b2> (bold), <i3>…</i3>, <s4>…</s4>, <img5>…</img5> (image text) and placeholders like <code6/> must each appear exactly once, unchanged and properly nested; move them where the translation needs them. Keep &lt; &gt; &amp; and line breaks. Add no links, URLs or Markdown. Keep names of projects, libraries and people in their usual Latin spelling.",
-        language_name(source),
-        language_name(target)
-    );
+    let mut s = instructions(source, target);
+    if let Some(title) = context.title {
+        s.push_str("\nIssue: ");
+        s.push_str(title);
+    }
+    if !context.sections.is_empty() {
+        s.push_str("\nSections:");
+        for (i, (first, last, heading)) in context.sections.iter().enumerate() {
+            s.push_str(if i == 0 { " " } else { "; " });
+            if first == last {
+                s.push_str(first);
+            } else {
+                s.push_str(&format!("{first}-{last}"));
+            }
+            s.push(' ');
+            s.push_str(heading);
+        }
+    }
+    if let Some(style) = context.style.map(str::trim).filter(|s| !s.is_empty()) {
+        s.push_str("\nStyle guide:\n");
+        s.push_str(style);
+    }
     if !terms.is_empty() {
         s.push_str("\nGlossary:");
         for t in terms {
@@ -48,9 +93,12 @@ pub fn system_message(
             s.push_str(" → ");
             s.push_str(&t.target);
             if let Some(note) = &t.note {
-                s.push_str(" (");
+                s.push_str("\n  note (guidance, not text to write): ");
                 s.push_str(note);
-                s.push(')');
+            }
+            if !t.avoid.is_empty() {
+                s.push_str("\n  avoid: ");
+                s.push_str(&t.avoid.join(", "));
             }
         }
     }
@@ -58,12 +106,31 @@ pub fn system_message(
         s.push_str("\nKeep as is: ");
         s.push_str(&keep.join(", "));
     }
+    if !context.examples.is_empty() {
+        s.push_str("\nApproved translations of similar text (source ⇒ translation):");
+        for line in example_lines(&context.examples) {
+            s.push('\n');
+            s.push_str(&line);
+        }
+    }
     for (id, why) in rejected {
         s.push_str(&format!(
             "\nYour previous translation of {id} was rejected: {why}. Translate it again and fix this."
         ));
     }
     s
+}
+
+/// The examples as the system message writes them, a line each.
+pub fn example_lines(examples: &[(&str, &str)]) -> Vec<String> {
+    examples
+        .iter()
+        .map(|(source, target)| format!("{} ⇒ {}", one_line(source), one_line(target)))
+        .collect()
+}
+
+fn one_line(text: &str) -> String {
+    text.replace('\n', " ")
 }
 
 /// The user message for a batch: one JSON object of key → tagged source, in the order given
@@ -228,18 +295,45 @@ mod tests {
         let term = Term {
             source: "周刊".into(),
             target: "Weekly".into(),
-            note: None,
+            note: Some("the newsletter's name".into()),
+            avoid: vec!["Periodical".into()],
             line: 1,
         };
-        let s = system_message(Lang::Zh, Lang::En, &[&term], &["FastAPI"], &[]);
+        let s = system_message(
+            Lang::Zh,
+            Lang::En,
+            &Context::default(),
+            &[&term],
+            &["FastAPI"],
+            &[],
+        );
         assert!(
-            s.ends_with("\nGlossary:\n周刊 → Weekly\nKeep as is: FastAPI"),
+            s.ends_with("\nGlossary:\n周刊 → Weekly\n  note (guidance, not text to write): the newsletter's name\n  avoid: Periodical\nKeep as is: FastAPI"),
             "{s}"
         );
         assert!(
-            s.len() < 800,
+            instructions(Lang::Zh, Lang::En).len() < 500,
             "instructions are paid for in every request: {}",
             s.len()
+        );
+    }
+
+    #[test]
+    fn the_system_message_gives_the_issue_sections_style_and_examples() {
+        let context = Context {
+            title: Some("Python 潮流周刊#34：体检"),
+            sections: vec![
+                ("1".into(), "3".into(), "🦄文章&教程"),
+                ("4".into(), "4".into(), "🐿️项目&资源"),
+            ],
+            style: Some("Use American spelling.\n"),
+            examples: vec![("<a1>异步</a1>\n简介", "<a1>Async</a1>\nIntro")],
+        };
+        let s = system_message(Lang::Zh, Lang::En, &context, &[], &[], &[]);
+        let after = &s[instructions(Lang::Zh, Lang::En).len()..];
+        assert_eq!(
+            after,
+            "\nIssue: Python 潮流周刊#34：体检\nSections: 1-3 🦄文章&教程; 4 🐿️项目&资源\nStyle guide:\nUse American spelling.\nApproved translations of similar text (source ⇒ translation):\n<a1>异步</a1> 简介 ⇒ <a1>Async</a1> Intro"
         );
     }
 }

@@ -21,7 +21,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::glossary::Glossary;
 use crate::lang::Lang;
-use crate::markdown::segment::{Document, Segment};
+use crate::markdown::segment::{BlockKind, Document, Segment};
 use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin};
 use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::batch;
@@ -70,6 +70,171 @@ pub struct Settings {
     pub batch_api: bool,
     /// Ask the model again for what the memory has from a model (approved entries stay).
     pub refresh: bool,
+    /// What requests say besides their segments, and how much of it.
+    pub guidance: Guidance,
+}
+
+/// What requests say besides their segments (see [`prompt::Context`]), and its budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guidance {
+    /// The target locale's style guide, sent with every request.
+    pub style: Option<String>,
+    /// What a request may carry besides its source (instructions, issue, sections, style
+    /// guide, glossary, examples), as a share of the source's characters: batches are made
+    /// large enough for the fixed part to fit, and examples fill what is left.
+    pub prompt_share: f64,
+    /// At most this many characters of examples per request (0: none).
+    pub examples_chars: usize,
+}
+
+impl Default for Guidance {
+    fn default() -> Self {
+        Guidance {
+            style: None,
+            prompt_share: 0.5,
+            examples_chars: 600,
+        }
+    }
+}
+
+/// What a run knows to guide its requests: the issue's title, each segment's section and the
+/// approved translations examples are chosen from.
+pub struct Guide<'d> {
+    title: Option<String>,
+    section_of: HashMap<&'d str, String>,
+    /// Approved translations into the target locale, sorted by source.
+    pool: Vec<Example>,
+}
+
+/// An approved translation examples may be chosen from.
+struct Example {
+    source: String,
+    target: String,
+    /// The source's character pairs (see [`pairs`]).
+    pairs: HashSet<(char, char)>,
+}
+
+/// The pairs of adjacent characters of `text` that are letters (tags and spaces aside), the
+/// measure of likeness examples are chosen by.
+fn pairs(text: &str) -> HashSet<(char, char)> {
+    let plain: Vec<char> = crate::markdown::tag::parse(text)
+        .into_iter()
+        .filter_map(|i| match i {
+            crate::markdown::tag::Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect::<String>()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    plain.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+impl<'d> Guide<'d> {
+    /// The guide of `doc` for a run into `settings.target`, with examples from the approved
+    /// entries of `memory` when the budget allows them.
+    pub fn new(
+        doc: &'d Document<'d>,
+        memory: &Memory,
+        settings: &Settings,
+    ) -> Result<Self, MemoryError> {
+        let title = doc
+            .runs
+            .iter()
+            .find(|s| {
+                matches!(&s.kind, BlockKind::FrontMatter(k) if k == "title")
+                    || matches!(s.kind, BlockKind::Heading(1))
+            })
+            .map(|s| s.plain_text());
+        let mut section_of = HashMap::new();
+        let mut section: Option<String> = None;
+        for s in &doc.runs {
+            if matches!(s.kind, BlockKind::Heading(level) if level >= 2) {
+                section = Some(s.plain_text());
+            }
+            if let Some(h) = &section {
+                section_of.insert(s.id.as_str(), h.clone());
+            }
+        }
+        let mut pool = Vec::new();
+        if settings.guidance.examples_chars > 0 {
+            for e in memory.entries()? {
+                if e.origin == Origin::Approved && e.locale == settings.target.code() {
+                    pool.push(Example {
+                        pairs: pairs(&e.source),
+                        source: e.source,
+                        target: e.target,
+                    });
+                }
+            }
+            pool.sort_by(|a, b| (&a.source, &a.target).cmp(&(&b.source, &b.target)));
+            pool.dedup_by(|a, b| a.source == b.source);
+        }
+        Ok(Guide {
+            title,
+            section_of,
+            pool,
+        })
+    }
+
+    /// A guide with nothing to say (no title, sections or examples).
+    pub fn empty() -> Self {
+        Guide {
+            title: None,
+            section_of: HashMap::new(),
+            pool: Vec::new(),
+        }
+    }
+
+    /// The examples for `units`: the approved entries most like them (by the share of an
+    /// entry's character pairs found in the batch), most alike first, ties by source, as many
+    /// as `budget` characters hold. The same batch gets the same examples on every run.
+    fn examples(&self, units: &[Unit<'_>], budget: usize) -> Vec<(&str, &str)> {
+        if budget == 0 || self.pool.is_empty() {
+            return Vec::new();
+        }
+        let batch: HashSet<(char, char)> = units.iter().flat_map(|u| pairs(&u.text)).collect();
+        let sources: HashSet<&str> = units.iter().map(|u| u.seg.tagged.as_str()).collect();
+        let mut scored: Vec<(usize, &Example)> = self
+            .pool
+            .iter()
+            .filter(|e| !sources.contains(e.source.as_str()) && e.pairs.len() >= 2)
+            .map(|e| {
+                (
+                    e.pairs.intersection(&batch).count() * 1000 / e.pairs.len(),
+                    e,
+                )
+            })
+            // At least a third of an example's pairs are in the batch.
+            .filter(|(score, _)| *score >= 333)
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.source.cmp(&b.1.source)));
+        let mut out = Vec::new();
+        let mut used = 0;
+        for (_, e) in scored {
+            let example = (e.source.as_str(), e.target.as_str());
+            let chars = prompt::example_lines(&[example])[0].chars().count() + 1;
+            if used + chars <= budget {
+                used += chars;
+                out.push(example);
+            }
+        }
+        out
+    }
+
+    /// The characters every request of this guide carries besides its glossary and examples:
+    /// instructions, the issue's title and the style guide.
+    fn fixed_chars(&self, settings: &Settings) -> usize {
+        let context = prompt::Context {
+            title: self.title.as_deref(),
+            style: settings.guidance.style.as_deref(),
+            ..Default::default()
+        };
+        prompt::system_message(settings.source, settings.target, &context, &[], &[], &[])
+            .chars()
+            .count()
+    }
 }
 
 /// Receives progress; the command line draws a bar with it.
@@ -347,6 +512,7 @@ fn look_up<'d>(
 fn batch_messages(
     units: &[Unit<'_>],
     glossary: &Glossary,
+    guide: &Guide<'_>,
     settings: &Settings,
     rejected: &[(String, String)],
 ) -> (String, String) {
@@ -370,13 +536,58 @@ fn batch_messages(
         .iter()
         .map(|(id, why)| (key_of(id), why.clone()))
         .collect();
-    let system = prompt::system_message(settings.source, settings.target, &terms, &keep, &rejected);
+    // Runs of keys under one section.
+    let mut sections: Vec<(String, String, &str)> = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let Some(heading) = guide.section_of.get(u.seg.id.as_str()) else {
+            continue;
+        };
+        match sections.last_mut() {
+            Some((_, last, h)) if *h == heading.as_str() && *last == request_key(i - 1) => {
+                *last = request_key(i)
+            }
+            _ => sections.push((request_key(i), request_key(i), heading.as_str())),
+        }
+    }
+    let mut context = prompt::Context {
+        title: guide.title.as_deref(),
+        sections,
+        style: settings.guidance.style.as_deref(),
+        examples: Vec::new(),
+    };
     let entries: Vec<(String, String)> = units
         .iter()
         .enumerate()
         .map(|(i, u)| (request_key(i), u.text.clone()))
         .collect();
-    (system, prompt::user_message(&entries))
+    let user = prompt::user_message(&entries);
+    // Examples fill what the share leaves of this request, within their own budget.
+    let without = prompt::system_message(
+        settings.source,
+        settings.target,
+        &context,
+        &terms,
+        &keep,
+        &rejected,
+    );
+    let room = (settings.guidance.prompt_share * text.chars().count() as f64) as usize;
+    let budget = room
+        .saturating_sub(without.chars().count())
+        .min(settings.guidance.examples_chars);
+    context.examples = guide.examples(units, budget);
+    let system = if context.examples.is_empty() {
+        without
+    } else {
+        prompt::system_message(
+            settings.source,
+            settings.target,
+            &context,
+            &terms,
+            &keep,
+            &rejected,
+        )
+    };
+    (system, user)
 }
 
 /// The key of the `i`-th unit of a request.
@@ -469,7 +680,11 @@ fn part_size(pending: &[&Segment<'_>], settings: &Settings) -> usize {
 
 /// The pending segments as units (a segment too long to be anything but the run's
 /// bottleneck cut into parts), packed into balanced batches, largest first.
-fn packed<'d>(pending: &[&'d Segment<'d>], settings: &Settings) -> Vec<Vec<Unit<'d>>> {
+fn packed<'d>(
+    pending: &[&'d Segment<'d>],
+    guide: &Guide<'_>,
+    settings: &Settings,
+) -> Vec<Vec<Unit<'d>>> {
     let part = part_size(pending, settings);
     let mut units: Vec<Unit<'d>> = Vec::new();
     let mut starts = Vec::new();
@@ -484,11 +699,16 @@ fn packed<'d>(pending: &[&'d Segment<'d>], settings: &Settings) -> Vec<Vec<Unit<
         }
     }
     let sizes: Vec<usize> = units.iter().map(|u| u.text.chars().count()).collect();
+    // A batch holds enough source for what every request carries to be within its share.
+    let share = settings.guidance.prompt_share.max(0.01);
+    let min_batch =
+        ((guide.fixed_chars(settings) as f64 / share) as usize).max(batch::MIN_BATCH_CHARS);
     batch::pack_sizes(
         &sizes,
         &starts,
-        settings.batch_chars,
+        settings.batch_chars.max(min_batch),
         settings.concurrency.max(1),
+        min_batch,
     )
     .into_iter()
     .map(|b| b.into_iter().map(|i| units[i].clone()).collect())
@@ -503,10 +723,15 @@ pub fn plan(
     settings: &Settings,
 ) -> Result<Plan, MemoryError> {
     let lookup = look_up(doc, glossary, memory, settings)?;
+    let guide = if lookup.pending.is_empty() {
+        Guide::empty()
+    } else {
+        Guide::new(doc, memory, settings)?
+    };
     let mut batches = Vec::new();
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
-    for units in packed(&lookup.pending, settings) {
-        let (system, user) = batch_messages(&units, glossary, settings, &[]);
+    for units in packed(&lookup.pending, &guide, settings) {
+        let (system, user) = batch_messages(&units, glossary, &guide, settings, &[]);
         prompt_tokens += prompt::estimate_tokens(&system) + prompt::estimate_tokens(&user);
         // Chinese to English: about as many tokens out as in; a little more for Japanese.
         completion_tokens +=
@@ -606,9 +831,11 @@ pub async fn translate(
             }
         }
         let parts: Mutex<HashMap<String, Vec<Option<String>>>> = Mutex::new(HashMap::new());
+        let guide = Guide::new(doc, &memory.lock().expect("memory lock"), settings)?;
         let mut results = send_all(
             &own,
             glossary,
+            &guide,
             memory,
             model,
             settings,
@@ -642,6 +869,7 @@ pub async fn translate(
                 send_all(
                     &missing,
                     glossary,
+                    &guide,
                     memory,
                     model,
                     settings,
@@ -700,6 +928,7 @@ pub async fn translate(
 async fn send_all<'d>(
     pending: &[&'d Segment<'d>],
     glossary: &Glossary,
+    guide: &Guide<'_>,
     memory: &Mutex<Memory>,
     model: &Model,
     settings: &Settings,
@@ -708,11 +937,12 @@ async fn send_all<'d>(
     parts: &Mutex<HashMap<String, Vec<Option<String>>>>,
     owners: &Mutex<HashMap<String, Owner>>,
 ) -> Result<Vec<BatchResult>, TranslateError> {
-    stream::iter(packed(pending, settings))
+    stream::iter(packed(pending, guide, settings))
         .map(|units| {
             run_batch(
                 units,
                 glossary,
+                guide,
                 memory,
                 model,
                 settings,
@@ -735,6 +965,7 @@ async fn send_all<'d>(
 async fn run_batch<'d>(
     units: Vec<Unit<'d>>,
     glossary: &Glossary,
+    guide: &Guide<'_>,
     memory: &Mutex<Memory>,
     model: &Model,
     settings: &Settings,
@@ -754,7 +985,7 @@ async fn run_batch<'d>(
         attempt: 0,
     }]);
     while let Some(job) = queue.pop_front() {
-        let (system, user) = batch_messages(&job.units, glossary, settings, &job.rejected);
+        let (system, user) = batch_messages(&job.units, glossary, guide, settings, &job.rejected);
         result.requests += 1;
         let completion = model.complete(&system, &user).await?;
         result.prompt_tokens += completion.prompt_tokens;

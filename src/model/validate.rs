@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::glossary::Glossary;
+use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
 use crate::markdown::segment::Segment;
 use crate::markdown::splice::check_translation;
@@ -26,6 +26,12 @@ pub enum Rejection {
         target: String,
     },
     MissingKeep(String),
+    /// A rendering the glossary lists under `avoid` for a term of the source.
+    Avoided {
+        source: String,
+        avoided: String,
+        target: String,
+    },
     /// A control character or bidirectional override the source does not have.
     Control(char),
 }
@@ -54,6 +60,14 @@ impl fmt::Display for Rejection {
                 )
             }
             Rejection::MissingKeep(term) => write!(f, "{term} must be kept as is"),
+            Rejection::Avoided {
+                source,
+                avoided,
+                target,
+            } => write!(
+                f,
+                "it writes {source} as {avoided}, which the glossary says to avoid: write {target}"
+            ),
         }
     }
 }
@@ -111,9 +125,15 @@ pub fn validate(
     if let Some(run) = crate::lang::untranslated(source, target, &rest) {
         return Err(Rejection::SourceScript(run));
     }
-    let lower = text.to_lowercase();
     for term in glossary.terms_in(&source_text) {
-        if !lower.contains(&term.target.to_lowercase()) {
+        if let Some(avoided) = term.avoid.iter().find(|a| has_term(&text, a)) {
+            return Err(Rejection::Avoided {
+                source: term.source.clone(),
+                avoided: avoided.clone(),
+                target: term.target.clone(),
+            });
+        }
+        if !has_term(&text, &term.target) {
             return Err(Rejection::MissingTerm {
                 source: term.source.clone(),
                 target: term.target.clone(),
@@ -165,6 +185,34 @@ mod tests {
     }
 
     #[test]
+    fn rejects_a_rendering_the_glossary_says_to_avoid() {
+        let glossary = Glossary::parse(
+            "[[term]]\nsource = \"周刊\"\ntarget = \"Weekly\"\navoid = [\"Periodical\"]\n",
+            Path::new("en.toml"),
+        )
+        .unwrap();
+        let seg = segment("本周刊很好。\n");
+        assert_eq!(
+            validate(
+                &seg,
+                "This Periodical is good.",
+                Lang::Zh,
+                Lang::En,
+                &glossary
+            )
+            .map_err(|r| r.to_string()),
+            Err(
+                "it writes 周刊 as Periodical, which the glossary says to avoid: write Weekly"
+                    .into()
+            )
+        );
+        assert_eq!(
+            validate(&seg, "This Weekly is good.", Lang::Zh, Lang::En, &glossary),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn accepts_a_good_translation() {
         assert_eq!(
             check(
@@ -192,6 +240,14 @@ mod tests {
         assert_eq!(
             check(md, "This Weekly covers <a1>FastAPI</a1>, 见 https://a.b/c."),
             Err("it leaves untranslated text: 见".into())
+        );
+        // A glossary term inside a longer word is not the term.
+        assert_eq!(
+            check(
+                md,
+                "This Weeklyish covers <a1>FastAPI</a1>, see https://a.b/c."
+            ),
+            Err("the glossary translates 周刊 as Weekly, which is missing".into())
         );
         assert_eq!(
             check(

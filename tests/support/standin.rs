@@ -505,7 +505,8 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         .into_response()
 }
 
-/// `source → target` lines after `Glossary:` in the system message.
+/// `source → target` lines after `Glossary:` in the system message (indented note and
+/// avoid lines aside).
 fn glossary_lines(system: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut inside = false;
@@ -514,12 +515,13 @@ fn glossary_lines(system: &str) -> Vec<(String, String)> {
             inside = true;
             continue;
         }
+        // A term's note and the renderings to avoid are on indented lines of their own.
+        if inside && line.starts_with("  ") {
+            continue;
+        }
         if inside {
             match line.split_once(" → ") {
-                Some((s, t)) => {
-                    let t = t.split(" (").next().unwrap_or(t);
-                    out.push((s.to_string(), t.to_string()));
-                }
+                Some((s, t)) => out.push((s.to_string(), t.to_string())),
                 None => inside = false,
             }
         }

@@ -135,3 +135,4 @@ cli-answers = answers         { $format ->
         [json_object] JSON mode (the server refused a schema)
        *[text] plain text (the server refused JSON mode)
     }
+config-range-number = a number from { $min } to { $max }

@@ -120,3 +120,4 @@ cli-answers = 回答格式        { $format ->
         [json_object] JSON 模式（服务器不接受模式定义）
        *[text] 纯文本（服务器不接受 JSON 模式）
     }
+config-range-number = { $min } 到 { $max } 之间的数
