@@ -1,0 +1,252 @@
+//! What a request carries besides its segments, as the stand-in receives it: the issue's
+//! title, each segment's section, the locale's style guide, the glossary's notes on lines of
+//! their own, and examples from the approved entries of the memory, the same on every run.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use support::standin::{StandIn, KEY};
+
+fn editions(root: &Path, server: &StandIn, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", server.base_url())
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The keys of a request's user message, with their text.
+fn batch(user: &str) -> Vec<(String, String)> {
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(user).unwrap();
+    map.into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// `1-3 🦄文章&教程; 4 🐿️项目&资源` as (first, last, heading).
+fn sections(system: &str) -> Vec<(usize, usize, String)> {
+    let Some(line) = system.lines().find_map(|l| l.strip_prefix("Sections: ")) else {
+        return Vec::new();
+    };
+    line.split("; ")
+        .map(|run| {
+            let (keys, heading) = run.split_once(' ').unwrap();
+            let (first, last) = keys.split_once('-').unwrap_or((keys, keys));
+            (
+                first.parse().unwrap(),
+                last.parse().unwrap(),
+                heading.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_request_carries_the_issue_its_sections_the_style_guide_and_note_lines() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    ok(&editions(root, &server, &["translate", "2024-01-06"]));
+    let original = std::fs::read_to_string(root.join("docs/2024-01-06-weekly.md")).unwrap();
+    let style = std::fs::read_to_string(root.join("locales/en/style.md")).unwrap();
+    let requests = server.requests();
+    assert!(requests.len() >= 2, "{}", requests.len());
+    let mut placed = 0;
+    for r in &requests {
+        assert!(
+            r.system
+                .contains("\nIssue: Python 潮流周刊#34：给 asyncio 程序做一次体检\n"),
+            "{}",
+            r.system
+        );
+        assert!(
+            r.system
+                .contains(&format!("\nStyle guide:\n{}", style.trim())),
+            "{}",
+            r.system
+        );
+        // Each key under a section is a segment the original has under that heading.
+        for (first, last, heading) in sections(&r.system) {
+            let at = original
+                .find(&format!("## {heading}"))
+                .unwrap_or_else(|| panic!("no heading {heading}"));
+            let next = original[at + 3..]
+                .find("\n## ")
+                .map_or(original.len(), |n| at + 3 + n);
+            for (key, text) in batch(&r.user) {
+                let k: usize = key.parse().unwrap();
+                if (first..=last).contains(&k) {
+                    // The segment's first words stand between its heading and the next.
+                    let words: String = text
+                        .chars()
+                        .skip_while(|c| !editions::lang::is_han(*c))
+                        .take_while(|c| editions::lang::is_han(*c))
+                        .collect();
+                    let found = original[at..next].contains(&words);
+                    assert!(found, "{key} ({words}) is not under {heading}");
+                    placed += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        placed > 20,
+        "{placed} segments checked against their sections"
+    );
+    // The title's request has the glossary note on a line of its own, marked as guidance,
+    // and the note never reaches the edition.
+    let title = requests
+        .iter()
+        .find(|r| r.user.contains("给 asyncio 程序做一次体检"))
+        .unwrap();
+    assert!(
+        title.system.contains("\nPython 潮流周刊 → Python Trending Weekly\n  note (guidance, not text to write): the newsletter's name\n"),
+        "{}",
+        title.system
+    );
+    let edition = std::fs::read_to_string(root.join("docs/en/2024-01-06-weekly.md")).unwrap();
+    assert!(!edition.contains("the newsletter's name"));
+}
+
+/// A newsletter root whose memory holds the approved entries of the sample issue, with room
+/// for examples (`prompt_share = 3.0`).
+fn with_approved_memory() -> tempfile::TempDir {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/translation-memory.jsonl"),
+        root.join("memory.jsonl"),
+    )
+    .unwrap();
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[model]\n", "[model]\nprompt_share = 3.0\n", 1),
+    )
+    .unwrap();
+    dir
+}
+
+/// The example lines of a system message: (source, translation).
+fn examples(system: &str) -> Vec<(String, String)> {
+    let Some(at) = system.find("\nApproved translations of similar text (source ⇒ translation):\n")
+    else {
+        return Vec::new();
+    };
+    system[at..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.contains(" ⇒ "))
+        .map(|l| {
+            let (s, t) = l.split_once(" ⇒ ").unwrap();
+            (s.to_string(), t.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn examples_are_approved_entries_like_the_batch_and_the_same_on_every_run() {
+    let approved: Vec<(String, String)> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/translation-memory.jsonl"),
+    )
+    .unwrap()
+    .lines()
+    .map(|l| {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let one = |s: &str| s.replace('\n', " ");
+        (
+            one(v["source"].as_str().unwrap()),
+            one(v["target"].as_str().unwrap()),
+        )
+    })
+    .collect();
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let dir = with_approved_memory();
+        let server = StandIn::start(vec![]);
+        ok(&editions(dir.path(), &server, &["translate", "2023-12-30"]));
+        let mut requests: Vec<(String, String)> = server
+            .requests()
+            .into_iter()
+            .map(|r| (r.system, r.user))
+            .collect();
+        requests.sort();
+        runs.push(requests);
+    }
+    let mut sent = 0;
+    for (system, user) in &runs[0] {
+        for e in examples(system) {
+            sent += 1;
+            assert!(approved.contains(&e), "{e:?} is not an approved entry");
+            // An example is like its batch: two characters of it in a row are in the batch.
+            let chars: Vec<char> = e.0.chars().filter(|c| editions::lang::is_han(*c)).collect();
+            assert!(
+                chars
+                    .windows(2)
+                    .any(|w| user.contains(&w.iter().collect::<String>())),
+                "{e:?} is unlike {user}"
+            );
+        }
+    }
+    assert!(sent >= 3, "{:#?}", runs[0]);
+    assert_eq!(runs[0], runs[1], "the same requests on every run");
+}
+
+#[test]
+fn check_reports_a_rendering_the_glossary_says_to_avoid() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    ok(&editions(root, &server, &["translate", "2024-01-06"]));
+    let glossary = root.join("glossary/en.toml");
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(
+        &glossary,
+        text.replacen(
+            "target = \"Python Trending Weekly\"\n",
+            "target = \"Python Trending Weekly\"\navoid = [\"Python Trend Weekly\"]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let edition = root.join("docs/en/2024-01-06-weekly.md");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    std::fs::write(
+        &edition,
+        text.replacen("Python Trending Weekly", "Python Trend Weekly", 1),
+    )
+    .unwrap();
+    let out = editions(root, &server, &["check", "2024-01-06"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(": error[glossary/avoid]: the original (line 2) has `Python 潮流周刊`, which this translation writes as `Python Trend Weekly`, a rendering the glossary says to avoid: write `Python Trending Weekly`\n"),
+        "{stdout}"
+    );
+}
