@@ -46,6 +46,7 @@ fn filler(i: usize) -> Entry {
         } else {
             Origin::Model
         },
+        rating: None,
     }
 }
 

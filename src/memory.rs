@@ -73,6 +73,31 @@ pub struct Entry {
     pub date: String,
     #[serde(default, skip_serializing_if = "is_model")]
     pub origin: Origin,
+    /// The quality pass's rating of this translation (`translate --qa`), when it was rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+}
+
+/// How a model rated a translation against its source: each from 1 (bad) to 5 (good), with
+/// a one-line reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub accuracy: u8,
+    /// 5 when nothing of the source is left out.
+    pub omission: u8,
+    pub terminology: u8,
+    pub fluency: u8,
+    pub reason: String,
+}
+
+impl Rating {
+    /// The lowest of the four marks: a translation is as good as its worst side.
+    pub fn score(&self) -> u8 {
+        self.accuracy
+            .min(self.omission)
+            .min(self.terminology)
+            .min(self.fluency)
+    }
 }
 
 fn is_model(o: &Origin) -> bool {
@@ -869,6 +894,7 @@ mod tests {
             model: "m".into(),
             date: "2024-01-06".into(),
             origin: Origin::Model,
+            rating: None,
         }
     }
 

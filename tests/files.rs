@@ -171,6 +171,7 @@ fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
         model: "older-model".into(),
         date: "2025-01-01".into(),
         origin: Origin::Model,
+        rating: None,
     };
     // In its place in the sorted file.
     let mut lines: Vec<String> = std::fs::read_to_string(&memory)
@@ -228,6 +229,7 @@ fn big_memory(path: &Path, n: usize) {
             model: "filler".into(),
             date: "2025-01-01".into(),
             origin: Origin::Model,
+            rating: None,
         });
     }
     m.compact().unwrap();
@@ -259,6 +261,7 @@ fn kill_during_saves(signal: &str) {
         model: "m".into(),
         date: "2025-01-01".into(),
         origin: Origin::Model,
+        rating: None,
     });
     let copy = tempfile::tempdir().unwrap();
     m.path = copy.path().join("memory.jsonl");

@@ -250,3 +250,91 @@ fn check_reports_a_rendering_the_glossary_says_to_avoid() {
         "{stdout}"
     );
 }
+
+/// `--qa`: every new translation is rated; the one the stand-in rates low is asked again once
+/// (with the rating's reason), and the ratings go to the memory and the review page.
+#[test]
+fn the_quality_pass_asks_a_low_rated_segment_again_once_and_keeps_the_ratings() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let low = "在异常处理上有何不同";
+    server.rate_low(low);
+    // A dry run prices the rating requests.
+    let out = editions(
+        root,
+        &server,
+        &["translate", "2024-01-06", "--qa", "--dry-run"],
+    );
+    ok(&out);
+    let planned = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        planned.contains("\n  quality pass    ")
+            && planned.contains(" rating requests (in the estimate below)\n"),
+        "{planned}"
+    );
+    let out = editions(root, &server, &["translate", "2024-01-06", "--qa"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let requests = server.requests();
+    let (ratings, translations): (Vec<_>, Vec<_>) = requests
+        .iter()
+        .partition(|r| r.system.starts_with("Rate each translation"));
+    assert!(!ratings.is_empty());
+    assert!(
+        stdout.contains(&format!(
+            "\n  quality pass    {} rating requests, 1 segment(s) rated low and asked again\n",
+            ratings.len()
+        )),
+        "{stdout}"
+    );
+    // Asked twice: once, then again with the reviewer's reason; not a third time.
+    let asked: Vec<_> = translations
+        .iter()
+        .filter(|r| r.user.contains(low))
+        .collect();
+    assert_eq!(asked.len(), 2, "{asked:#?}");
+    assert!(asked[1]
+        .system
+        .contains("was rejected: a reviewer rated it 2/5: the second clause is mistranslated."));
+    // Every rating request holds sources and translations; the schema asks for the marks.
+    let format = ratings[0].response_format.as_ref().unwrap();
+    assert_eq!(
+        format["json_schema"]["schema"]["required"]
+            .as_array()
+            .unwrap()
+            .len(),
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&ratings[0].user)
+            .unwrap()
+            .len()
+    );
+    // The memory keeps every rating: the low one, and 5 for the rest.
+    let memory = std::fs::read_to_string(root.join("memory.jsonl")).unwrap();
+    let entries: Vec<serde_json::Value> = memory
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rated_low: Vec<_> = entries
+        .iter()
+        .filter(|e| e["source"].as_str().unwrap().contains(low))
+        .collect();
+    assert_eq!(rated_low.len(), 1);
+    assert_eq!(rated_low[0]["rating"]["accuracy"], 2, "{}", rated_low[0]);
+    assert!(entries
+        .iter()
+        .filter(|e| !e["source"].as_str().unwrap().contains(low))
+        .all(|e| e["rating"]["accuracy"] == 5));
+    // The review page shows the ratings in their rows.
+    let page = root.join("review.html");
+    ok(&editions(
+        root,
+        &server,
+        &["review", "2024-01-06", "--html", page.to_str().unwrap()],
+    ));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<div class=\"rating low\">rated 2/5 (accuracy 2, omission 4, terminology 5, fluency 4): the second clause is mistranslated</div>"),
+        "{html}"
+    );
+    assert!(html.contains("<div class=\"rating\">rated 5/5"));
+}

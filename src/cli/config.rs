@@ -122,7 +122,7 @@ impl Setting {
 
 impl ModelConfig {
     /// Every numeric setting of `[model]`, by key, with its range.
-    pub fn values(&self) -> [(&'static str, Setting); 14] {
+    pub fn values(&self) -> [(&'static str, Setting); 15] {
         let seconds = |value, min, max| Setting::Seconds { value, min, max };
         let count = |value, min, max| Setting::Count { value, min, max };
         [
@@ -150,6 +150,7 @@ impl ModelConfig {
                 },
             ),
             ("examples_chars", count(self.examples_chars, 0, 20_000)),
+            ("qa_threshold", count(self.qa_threshold, 1, 5)),
         ]
     }
 }
@@ -193,6 +194,11 @@ pub struct ModelConfig {
     pub prompt_share: f64,
     /// At most this many characters of approved examples per request (0: none).
     pub examples_chars: usize,
+    /// The quality pass (`--qa`): each new translation rated by the model.
+    pub qa: bool,
+    /// A translation rated below this (the lowest of its four marks, 1 to 5) is asked again
+    /// once.
+    pub qa_threshold: usize,
 }
 
 impl Default for Config {
@@ -240,6 +246,8 @@ impl Default for ModelConfig {
             batch_resend: editions::model::batch_job::Resend::Job,
             prompt_share: 0.5,
             examples_chars: 600,
+            qa: false,
+            qa_threshold: 3,
         }
     }
 }

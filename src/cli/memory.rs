@@ -173,6 +173,7 @@ pub fn import(
                     model: "import".into(),
                     date: date.to_string(),
                     origin: Origin::Approved,
+                    rating: None,
                 });
                 imported += 1;
             }
@@ -239,6 +240,7 @@ mod tests {
             model: "m&m".into(),
             date: "2024-01-06".into(),
             origin: Origin::Approved,
+            rating: None,
         });
         memory.compact().unwrap();
         let mut out = Vec::new();

@@ -76,6 +76,11 @@ pub struct TranslateArgs {
     /// within its completion window (overrides `[model] batch_api`).
     #[arg(long)]
     pub batch_api: bool,
+    /// The quality pass: the model rates each new translation against its source (accuracy,
+    /// omission, terminology, fluency) and those under `[model] qa_threshold` are asked again
+    /// once; the ratings go to the memory and the review (overrides `[model] qa`).
+    #[arg(long)]
+    pub qa: bool,
 }
 
 /// The way forward when segments could not be translated: they are written, with their
@@ -158,6 +163,9 @@ impl TranslateArgs {
         }
         if self.batch_api {
             config.model.batch_api = true;
+        }
+        if self.qa {
+            config.model.qa = true;
         }
         for ((key, old), (_, new)) in before.iter().zip(config.model.values()) {
             if old != &new {
@@ -409,6 +417,10 @@ fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Se
             style: None,
             prompt_share: config.model.prompt_share,
             examples_chars: config.model.examples_chars,
+            qa: config
+                .model
+                .qa
+                .then_some(config.model.qa_threshold.clamp(1, 5) as u8),
         },
     }
 }
@@ -1110,6 +1122,13 @@ fn print_summary(
         let answers = say("cli-answers", &[("format", &format.name())]);
         writeln!(out, "  {answers}")?;
     }
+    if s.qa_requests > 0 {
+        let qa = say(
+            "cli-qa",
+            &[("requests", &s.qa_requests), ("redone", &s.qa_redone)],
+        );
+        writeln!(out, "  {qa}")?;
+    }
     Ok(())
 }
 
@@ -1178,6 +1197,10 @@ fn print_plan(
         "  {}",
         say("cli-plan-requests", &[("requests", &plan.batches.len())])
     )?;
+    if plan.qa_requests > 0 {
+        let qa = say("cli-plan-qa", &[("requests", &plan.qa_requests)]);
+        writeln!(out, "  {qa}")?;
+    }
     writeln!(
         out,
         "  {}",

@@ -156,6 +156,7 @@ pub fn adopt(
             model: "adopted".into(),
             date: today.to_string(),
             origin: Origin::Approved,
+            rating: None,
         });
         adopted.push(seg.id.clone());
     }

@@ -377,6 +377,7 @@ pub async fn update(
                 model: "hand-edited".into(),
                 date: job.today.clone(),
                 origin: Origin::Approved,
+                rating: None,
             });
         }
         m.save()?;
@@ -821,6 +822,8 @@ fn add(total: &mut Summary, more: &Summary) {
     total.cost += more.cost;
     total.wall += more.wall;
     total.answer_format = more.answer_format.or(total.answer_format);
+    total.qa_requests += more.qa_requests;
+    total.qa_redone += more.qa_redone;
 }
 
 /// Writes an edition and its record: both staged in full before either replaces its old

@@ -202,3 +202,4 @@ review-link-same = same
 review-link-expected = expected: boilerplate
 review-link-lost = lost
 review-link-added = added
+review-rating = rated { $score }/5 (accuracy { $accuracy }, omission { $omission }, terminology { $terminology }, fluency { $fluency }): { $reason }

@@ -190,3 +190,4 @@ review-link-same = 相同
 review-link-expected = 预期：固定内容
 review-link-lost = 丢失
 review-link-added = 新增
+review-rating = 评分 { $score }/5（准确 { $accuracy }，完整 { $omission }，术语 { $terminology }，流畅 { $fluency }）：{ $reason }

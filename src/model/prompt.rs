@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::glossary::Term;
 use crate::lang::Lang;
+use crate::memory::Rating;
 
 /// Part of every translation-memory key: bumped when what makes an answer valid changes (its
 /// shape, its tags). The context, the style guide, the examples and the wording of the
@@ -133,6 +134,68 @@ fn one_line(text: &str) -> String {
     text.replace('\n', " ")
 }
 
+/// The system message of a rating request (the quality pass of `translate --qa`).
+pub fn rating_system(source: Lang, target: Lang) -> String {
+    format!(
+        "Rate each translation of a Markdown newsletter about Python from {} into {} against its source.\n\
+         Input: a JSON object of id → {{\"source\", \"translation\"}}; the tags are markup, kept on purpose.\n\
+         Output: only a JSON object of the same ids → {{\"accuracy\", \"omission\", \"terminology\", \"fluency\", \"reason\"}}: each mark from 1 (bad) to 5 (good; omission 5: nothing left out), the reason one line.",
+        language_name(source),
+        language_name(target)
+    )
+}
+
+/// The user message of a rating request: key → source and translation.
+pub fn rating_user(items: &[(String, &str, &str)]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = items
+        .iter()
+        .map(|(key, source, translation)| {
+            (
+                key.clone(),
+                serde_json::json!({"source": source, "translation": translation}),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}
+
+/// The JSON schema of one rating.
+pub fn rating_schema() -> serde_json::Value {
+    let mark = serde_json::json!({"type": "integer", "minimum": 1, "maximum": 5});
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "accuracy": mark, "omission": mark, "terminology": mark, "fluency": mark,
+            "reason": {"type": "string"},
+        },
+        "required": ["accuracy", "omission", "terminology", "fluency", "reason"],
+        "additionalProperties": false,
+    })
+}
+
+/// The ratings an answer gives, by key; a rating that cannot be read (a mark out of range,
+/// a missing field) is left out.
+pub fn parse_ratings(content: &str, keys: &[String]) -> BTreeMap<String, Rating> {
+    let Ok(answer) = parse_answer(content, keys) else {
+        return BTreeMap::new();
+    };
+    keys.iter()
+        .filter_map(|k| {
+            let rating: Rating = serde_json::from_value(answer.value(k)?.clone()).ok()?;
+            let marks = [
+                rating.accuracy,
+                rating.omission,
+                rating.terminology,
+                rating.fluency,
+            ];
+            marks
+                .iter()
+                .all(|m| (1..=5).contains(m))
+                .then(|| (k.clone(), rating))
+        })
+        .collect()
+}
+
 /// The user message for a batch: one JSON object of key → tagged source, in the order given
 /// (document order, so that the model reads the text as it runs).
 pub fn user_message(batch: &[(String, String)]) -> String {
@@ -167,6 +230,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The value of `key` as the answer has it.
+    pub fn value(&self, key: &str) -> Option<&serde_json::Value> {
+        self.values.get(key)
+    }
+
     /// The translation for `key`: `None` if the answer lacks it, an error if its value is not
     /// a string (which fails only this key's segment).
     pub fn get(&self, key: &str) -> Option<Result<String, String>> {

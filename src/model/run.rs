@@ -22,7 +22,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{BlockKind, Document, Segment};
-use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin};
+use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin, Rating};
 use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::batch;
 use crate::model::claims::{Claimed, Owner};
@@ -85,6 +85,9 @@ pub struct Guidance {
     pub prompt_share: f64,
     /// At most this many characters of examples per request (0: none).
     pub examples_chars: usize,
+    /// The quality pass (`--qa`): every validated translation is rated by the model, and one
+    /// rated below this score (the lowest of its four marks, 1 to 5) is asked again once.
+    pub qa: Option<u8>,
 }
 
 impl Default for Guidance {
@@ -93,6 +96,7 @@ impl Default for Guidance {
             style: None,
             prompt_share: 0.5,
             examples_chars: 600,
+            qa: None,
         }
     }
 }
@@ -268,6 +272,10 @@ pub struct Summary {
     pub wall: Duration,
     /// How the model was asked to shape its answers, when it was asked anything.
     pub answer_format: Option<crate::model::client::AnswerFormat>,
+    /// Rating requests of the quality pass (counted in `requests` too), and segments asked
+    /// again after a low rating.
+    pub qa_requests: u64,
+    pub qa_redone: u64,
 }
 
 /// A segment that could not be translated.
@@ -316,6 +324,9 @@ pub struct Plan {
     pub memory_hits: usize,
     /// Each batch: the ids it holds and the characters of its two messages.
     pub batches: Vec<PlannedBatch>,
+    /// Rating requests of the quality pass (`--qa`): one per batch.
+    pub qa_requests: usize,
+    /// Tokens and cost, the quality pass's included.
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub cost: f64,
@@ -736,6 +747,14 @@ pub fn plan(
         // Chinese to English: about as many tokens out as in; a little more for Japanese.
         completion_tokens +=
             prompt::estimate_tokens(&user) * if settings.target == Lang::Ja { 3 } else { 2 } / 2;
+        if settings.guidance.qa.is_some() {
+            // The rating request: its instructions, the source and its translation in, about
+            // 30 tokens per segment out.
+            let rating = prompt::rating_system(settings.source, settings.target);
+            prompt_tokens +=
+                prompt::estimate_tokens(&rating) + prompt::estimate_tokens(&user) * 5 / 2;
+            completion_tokens += 30 * units.len() as u64;
+        }
         batches.push(PlannedBatch {
             ids: units.iter().map(Unit::id).collect(),
             line: units.iter().map(|u| u.seg.line).min().unwrap_or(1),
@@ -751,6 +770,11 @@ pub fn plan(
             .filter(|s| !settings.skip.contains(&s.id))
             .count(),
         memory_hits: lookup.hits,
+        qa_requests: if settings.guidance.qa.is_some() {
+            batches.len()
+        } else {
+            0
+        },
         batches,
         prompt_tokens,
         completion_tokens,
@@ -771,6 +795,9 @@ struct BatchResult {
     failures: Vec<SegmentFailure>,
     requests: u64,
     repairs: u64,
+    /// Rating requests, and segments asked again after a low rating.
+    qa_requests: u64,
+    qa_redone: u64,
     prompt_tokens: u64,
     completion_tokens: u64,
 }
@@ -891,6 +918,8 @@ pub async fn translate(
         for r in results {
             summary.requests += r.requests;
             summary.repairs += r.repairs;
+            summary.qa_requests += r.qa_requests;
+            summary.qa_redone += r.qa_redone;
             summary.prompt_tokens += r.prompt_tokens;
             summary.completion_tokens += r.completion_tokens;
             failures.extend(r.failures);
@@ -975,6 +1004,8 @@ async fn run_batch<'d>(
     owners: &Mutex<HashMap<String, Owner>>,
 ) -> Result<BatchResult, TranslateError> {
     let mut result = BatchResult::default();
+    // Segments the quality pass already asked again.
+    let mut redone: HashSet<String> = HashSet::new();
     let rejected = units
         .iter()
         .filter_map(|u| Some((u.id(), settings.reasons.get(&u.seg.id)?.clone())))
@@ -1112,6 +1143,62 @@ async fn run_batch<'d>(
                 }
             }
         }
+        // The quality pass: the accepted translations rated; one rated low asked again once.
+        let mut ratings: HashMap<String, Rating> = HashMap::new();
+        if let (Some(threshold), false) = (settings.guidance.qa, accepted.is_empty()) {
+            let keys: Vec<String> = (0..accepted.len()).map(request_key).collect();
+            let items: Vec<(String, &str, &str)> = accepted
+                .iter()
+                .zip(&keys)
+                .map(|((seg, t), k)| (k.clone(), seg.tagged.as_str(), t.as_str()))
+                .collect();
+            let system = prompt::rating_system(settings.source, settings.target);
+            let user = prompt::rating_user(&items);
+            result.requests += 1;
+            result.qa_requests += 1;
+            let completion = model
+                .complete_shaped(&system, &user, &prompt::rating_schema())
+                .await?;
+            result.prompt_tokens += completion.prompt_tokens;
+            result.completion_tokens += completion.completion_tokens;
+            let rated = prompt::parse_ratings(&completion.content, &keys);
+            let mut kept = Vec::new();
+            for ((seg, t), key) in accepted.into_iter().zip(&keys) {
+                let Some(rating) = rated.get(key) else {
+                    kept.push((seg, t));
+                    continue;
+                };
+                if rating.score() < threshold && redone.insert(seg.id.clone()) {
+                    let reason = format!(
+                        "a reviewer rated it {}/5: {}",
+                        rating.score(),
+                        rating.reason
+                    );
+                    let again = match job.units.iter().find(|u| u.seg.id == seg.id) {
+                        Some(Unit { part: Some(p), .. }) => units_of(seg, p.size),
+                        _ => units_of(seg, seg.tagged.len()),
+                    };
+                    progress.note(&format!(
+                        "segment {} (line {}) rated {}/5: {}; asking again",
+                        seg.id,
+                        seg.line,
+                        rating.score(),
+                        rating.reason
+                    ));
+                    result.qa_redone += 1;
+                    let ids: Vec<String> = again.iter().map(Unit::id).collect();
+                    queue.push_back(Job {
+                        units: again,
+                        rejected: ids.into_iter().map(|id| (id, reason.clone())).collect(),
+                        attempt: job.attempt,
+                    });
+                } else {
+                    ratings.insert(seg.id.clone(), rating.clone());
+                    kept.push((seg, t));
+                }
+            }
+            accepted = kept;
+        }
         if !accepted.is_empty() {
             let mut memory = memory.lock().expect("memory lock");
             for (seg, t) in &accepted {
@@ -1125,6 +1212,7 @@ async fn run_batch<'d>(
                     model: settings.model_name.clone(),
                     date: settings.date.clone(),
                     origin: Origin::Model,
+                    rating: ratings.get(&seg.id).cloned(),
                 });
             }
             memory.save()?;

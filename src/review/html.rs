@@ -203,6 +203,11 @@ pub fn render_html(review: &Review) -> String {
                                     @if row.hand_edited {
                                         div.hand { (tr("review-hand-edited", &[])) }
                                     }
+                                    @if let Some(r) = &row.rating {
+                                        div class=(if r.score() < 3 { "rating low" } else { "rating" }) {
+                                            (super::rating_text(r))
+                                        }
+                                    }
                                     @if let Some(c) = &row.conflict {
                                         div.conflict {
                                             (tr("review-conflict", &[])) br;
@@ -293,6 +298,6 @@ ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;color:#82071e
 mark{background:#fff8c5}
 .finding{margin-top:.3rem;font-size:.85rem;color:#82071e}.finding.warning{color:#9a6700}
 .note,.hand{margin-top:.3rem;font-size:.85rem;color:#57606a}.conflict{margin-top:.3rem;font-size:.85rem;color:#82071e;border-left:3px solid #cf222e;padding-left:.4rem}
-.terms{margin-top:.3rem;font-size:.8rem;color:#57606a}
+.terms,.rating{margin-top:.3rem;font-size:.8rem;color:#57606a}.rating.low{color:#82071e}
 table.links code{font-size:.8rem;word-break:break-all}tr.lost,tr.added{background:#fff5f5}tr.expected{color:#57606a}td.status{white-space:nowrap;font-size:.8rem}.none{color:#8c959f}
 .since{color:#57606a}";

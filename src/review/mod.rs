@@ -31,6 +31,7 @@ use crate::lang::Lang;
 use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{BlockKind, Document, Piece, Segment, SegmentOptions};
 use crate::markdown::tag::TagKind;
+use crate::memory::Rating;
 
 pub use html::render_html;
 pub use terminal::render_terminal;
@@ -70,6 +71,8 @@ pub struct Row {
     /// A person had edited this segment when its original changed: the new original was
     /// translated, and this is what the hand edit said (from the provenance record).
     pub conflict: Option<RowConflict>,
+    /// How the quality pass rated the translation (from the memory), when it did.
+    pub rating: Option<Rating>,
     /// The first and last line of the row on each side, for placing findings.
     #[serde(skip)]
     spans: [Option<(usize, usize)>; 2],
@@ -134,6 +137,21 @@ pub struct Counts {
     /// Links of either side missing from the other outside boilerplate.
     pub links_lost: usize,
     pub links_added: usize,
+}
+
+/// How a rating reads: `rated 2/5 (accuracy 2, omission 4, terminology 5, fluency 4): …`.
+fn rating_text(r: &Rating) -> String {
+    crate::message::tr(
+        "review-rating",
+        &[
+            ("score", &r.score()),
+            ("accuracy", &r.accuracy),
+            ("omission", &r.omission),
+            ("terminology", &r.terminology),
+            ("fluency", &r.fluency),
+            ("reason", &r.reason),
+        ],
+    )
 }
 
 /// A whole review.
@@ -282,6 +300,9 @@ pub fn build(
             edition: edition_text,
             previous: e.and_then(|j| previous_of.get(&j).cloned()),
             findings: Vec::new(),
+            rating: os
+                .and_then(|s| cx.memory?.any(cx.target, &s.tagged).ok().flatten())
+                .and_then(|f| f.entry.rating),
             spans,
         };
         // The cells of one table row (one line on either side) share a row.
@@ -336,6 +357,7 @@ pub fn build(
             findings: Vec::new(),
             hand_edited: false,
             conflict: None,
+            rating: None,
             spans: [
                 Some(span(&lines_o, &f.range)),
                 at.as_ref().map(|r| span(&lines_e, r)),
@@ -388,6 +410,10 @@ fn join_cell(row: &mut Row, cell: Row) {
     row.terms.extend(cell.terms);
     row.hand_edited |= cell.hand_edited;
     row.conflict = row.conflict.take().or(cell.conflict);
+    row.rating = match (row.rating.take(), cell.rating) {
+        (Some(a), Some(b)) => Some(if b.score() < a.score() { b } else { a }),
+        (a, b) => a.or(b),
+    };
     for (a, b) in row.spans.iter_mut().zip(cell.spans) {
         *a = match (*a, b) {
             (Some((x, y)), Some((p, q))) => Some((x.min(p), y.max(q))),

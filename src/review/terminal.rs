@@ -139,6 +139,11 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
         if row.hand_edited {
             writeln!(out, "{dim}  {}{reset}", tr("review-hand-edited", &[])).unwrap();
         }
+        if let Some(r) = &row.rating {
+            let rated = crate::control::visible(&super::rating_text(r)).into_owned();
+            let color = if r.score() < 3 { red } else { dim };
+            writeln!(out, "{color}  {rated}{reset}").unwrap();
+        }
         if let Some(c) = &row.conflict {
             writeln!(out, "{red}  ! {}{reset}", tr("review-conflict", &[])).unwrap();
             let old = tr("review-old-original", &[("text", &c.old_original)]);

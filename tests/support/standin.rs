@@ -113,6 +113,8 @@ struct Shared {
     batches: Arc<Mutex<Vec<Job>>>,
     batch_api: Arc<std::sync::atomic::AtomicBool>,
     batch_delay: Arc<Mutex<Duration>>,
+    /// Rating requests (`Rate each translation…`) rate low the items whose source has this.
+    rate_low: Arc<Mutex<Option<String>>>,
 }
 
 /// A batch job as the stand-in keeps it.
@@ -162,6 +164,7 @@ impl StandIn {
             .expect("a runtime");
         let shared = Shared {
             script: Arc::new(Mutex::new(script.into())),
+            rate_low: Arc::new(Mutex::new(None)),
             requests: Arc::new(Mutex::new(Vec::new())),
             answers: Arc::new(Mutex::new(Vec::new())),
             latency: (fixed, per_char),
@@ -235,6 +238,12 @@ impl StandIn {
     /// The chat completions answered so far (not the error faults), in the order they were sent.
     pub fn answers(&self) -> Vec<Answered> {
         self.shared.answers.lock().unwrap().clone()
+    }
+
+    /// From now on, a rating request rates 2 of 5 (accuracy) every item whose source holds
+    /// `text`, and 5 everything else.
+    pub fn rate_low(&self, text: &str) {
+        *self.shared.rate_low.lock().unwrap() = Some(text.to_string());
     }
 
     /// Queues more faults.
@@ -364,6 +373,31 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         _ => {}
     }
 
+    // A rating request (the quality pass): every item rated, one low if asked to.
+    if recorded.system.starts_with("Rate each translation") {
+        let items: BTreeMap<String, Value> =
+            serde_json::from_str(&recorded.user).unwrap_or_default();
+        let low = shared.rate_low.lock().unwrap().clone();
+        let ratings: serde_json::Map<String, Value> = items
+            .iter()
+            .map(|(key, item)| {
+                let source = item["source"].as_str().unwrap_or_default();
+                let bad = low.as_deref().is_some_and(|l| source.contains(l));
+                let rating = if bad {
+                    json!({"accuracy": 2, "omission": 4, "terminology": 5, "fluency": 4,
+                        "reason": "the second clause is mistranslated"})
+                } else {
+                    json!({"accuracy": 5, "omission": 5, "terminology": 5, "fluency": 5,
+                        "reason": "faithful and fluent"})
+                };
+                (key.clone(), rating)
+            })
+            .collect();
+        let content = Value::Object(ratings).to_string();
+        let prompt_tokens = (recorded.system.chars().count() + recorded.user.chars().count()) / 3;
+        return completion(&recorded.model, &content, "stop", prompt_tokens);
+    }
+
     // A user message that is not a JSON object is plain text to translate as a whole.
     let plain = !matches!(
         serde_json::from_str::<Value>(&recorded.user),
@@ -480,12 +514,17 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
         delay,
     });
     let prompt_tokens = (recorded.system.chars().count() + recorded.user.chars().count()) / 3;
+    completion(&recorded.model, &content, finish, prompt_tokens)
+}
+
+/// A chat completion answering `content`, with token counts like a real server's.
+fn completion(model: &str, content: &str, finish: &str, prompt_tokens: usize) -> Response {
     let completion_tokens = content.chars().count() / 4;
     let body = json!({
         "id": "chatcmpl-standin",
         "object": "chat.completion",
         "created": 1_700_000_000u32,
-        "model": recorded.model,
+        "model": model,
         "choices": [{
             "index": 0,
             "message": {"role": "assistant", "content": content},

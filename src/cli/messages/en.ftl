@@ -136,3 +136,5 @@ cli-answers = answers         { $format ->
        *[text] plain text (the server refused JSON mode)
     }
 config-range-number = a number from { $min } to { $max }
+cli-plan-qa = quality pass    { $requests } rating requests (in the estimate below)
+cli-qa = quality pass    { $requests } rating requests, { $redone } segment(s) rated low and asked again

@@ -121,3 +121,5 @@ cli-answers = 回答格式        { $format ->
        *[text] 纯文本（服务器不接受 JSON 模式）
     }
 config-range-number = { $min } 到 { $max } 之间的数
+cli-plan-qa = 质量检查        { $requests } 个评分请求（已计入下面的估计）
+cli-qa = 质量检查        { $requests } 个评分请求，{ $redone } 个片段评分过低、已重新请求
