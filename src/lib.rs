@@ -20,6 +20,7 @@
 //!   edition with its original, provenance records, issue resolution, diffs.
 //! - [`check`]: an edition against its original, for CI.
 //! - [`review`]: the reviewer's side-by-side view.
+//! - [`terms`]: glossary suggestions from the memory's approved translations.
 //! - On top, [`edition::lifecycle`] and [`edition::adopt`]: an edition brought up to date, or
 //!   taken over, using everything above (the lifecycle checks every edition with [`check`]
 //!   before it writes it).
@@ -37,6 +38,7 @@ pub mod memory;
 pub mod message;
 pub mod model;
 pub mod review;
+pub mod terms;
 
 pub use lang::Lang;
 pub use markdown::document::SourceText;

@@ -338,3 +338,53 @@ fn the_quality_pass_asks_a_low_rated_segment_again_once_and_keeps_the_ratings() 
     );
     assert!(html.contains("<div class=\"rating\">rated 5/5"));
 }
+
+/// `glossary suggest` on the sample's memory: real terms the approved translations render the
+/// same way, as entries ready to paste, none of them in the glossary already.
+#[test]
+fn glossary_suggest_proposes_real_terms_the_glossary_lacks() {
+    let dir = with_approved_memory();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let out = editions(root, &server, &["glossary", "suggest"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.starts_with("# 10 suggested terms from 88 approved translations, not yet in "),
+        "{stdout}"
+    );
+    #[derive(serde::Deserialize)]
+    struct Terms {
+        term: Vec<Term>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Term {
+        source: String,
+        target: String,
+    }
+    let suggested: Terms = toml::from_str(&stdout).expect("entries ready to paste");
+    let pairs: Vec<(&str, &str)> = suggested
+        .term
+        .iter()
+        .map(|t| (t.source.as_str(), t.target.as_str()))
+        .collect();
+    for real in [("内存", "memory"), ("终端", "terminal"), ("本地", "local")] {
+        assert!(pairs.contains(&real), "{real:?} in {pairs:?}");
+    }
+    let glossary: Terms =
+        toml::from_str(&std::fs::read_to_string(root.join("glossary/en.toml")).unwrap()).unwrap();
+    for (source, target) in &pairs {
+        for g in &glossary.term {
+            assert!(
+                !g.source.contains(source) && !source.contains(g.source.as_str()),
+                "{source} is the glossary's {}",
+                g.source
+            );
+            assert!(!g.target.eq_ignore_ascii_case(target), "{target}");
+        }
+    }
+    // The count is what the memory says: 内存 is in 5 approved sources, each rendered `memory`.
+    assert!(stdout.contains(
+        "# in 5 approved translations, rendered so in 5\n[[term]]\nsource = \"内存\"\ntarget = \"memory\"\n"
+    ));
+}

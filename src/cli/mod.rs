@@ -10,6 +10,7 @@ mod check;
 mod config;
 mod extract;
 mod format;
+mod glossary;
 mod init;
 mod memory;
 mod merge;
@@ -140,6 +141,9 @@ enum Command {
     /// Export or import the translation memory.
     #[command(subcommand)]
     Memory(MemoryCommand),
+    /// Work with the glossary.
+    #[command(subcommand)]
+    Glossary(GlossaryCommand),
     /// Write translations (a JSON object of segment id → tagged text) into a Markdown file.
     Merge {
         /// The original Markdown file.
@@ -151,6 +155,20 @@ enum Command {
         /// Where to write the result (default: standard output). Written atomically.
         #[arg(short, long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GlossaryCommand {
+    /// Propose terms the memory's approved translations render the same way again and again,
+    /// which the glossary does not have yet, as entries to paste into it.
+    Suggest {
+        /// The glossary's locale (default: the first of `targets`).
+        #[arg(long)]
+        to: Option<Lang>,
+        /// At least this many approved translations have the term.
+        #[arg(long, default_value_t = 3)]
+        min: usize,
     },
 }
 
@@ -329,6 +347,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Review(args) => {
             let (config, _) = config::Config::load(&root)?;
             review::run(&root, &config, &args, out)
+        }
+        Command::Glossary(GlossaryCommand::Suggest { to, min }) => {
+            let (config, _) = config::Config::load(&root)?;
+            glossary::run(&root, &config, to, min, out)
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;

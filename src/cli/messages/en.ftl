@@ -138,3 +138,5 @@ cli-answers = answers         { $format ->
 config-range-number = a number from { $min } to { $max }
 cli-plan-qa = quality pass    { $requests } rating requests (in the estimate below)
 cli-qa = quality pass    { $requests } rating requests, { $redone } segment(s) rated low and asked again
+cli-suggest-head = { $count } suggested terms from { $approved } approved translations, not yet in { $glossary }: check each, then paste the ones you accept
+cli-suggest-count = in { $of } approved translations, rendered so in { $count }
