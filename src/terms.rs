@@ -71,7 +71,7 @@ fn source_terms(text: &str) -> BTreeSet<String> {
 fn renderings(text: &str) -> BTreeSet<String> {
     let words: Vec<String> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii()))
+        .filter(|w| !w.is_empty() && w.is_ascii())
         .map(str::to_ascii_lowercase)
         .collect();
     let mut out = BTreeSet::new();
