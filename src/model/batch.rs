@@ -41,19 +41,24 @@ pub fn is_item_title(tagged: &str) -> bool {
 /// A batch should hold at least this many characters to be worth its instructions.
 pub const MIN_BATCH_CHARS: usize = 250;
 
-/// Packs `segments` (in document order) into batches of indices into `segments`: see
-/// [`pack_sizes`].
-pub fn pack(segments: &[&Segment], budget: usize, slots: usize) -> Vec<Vec<usize>> {
+/// Packs `segments` (in document order) into batches of indices into `segments`, each of at
+/// least `min_batch` characters where it can: see [`pack_sizes`].
+pub fn pack(
+    segments: &[&Segment],
+    budget: usize,
+    slots: usize,
+    min_batch: usize,
+) -> Vec<Vec<usize>> {
     let sizes: Vec<usize> = segments.iter().map(|s| s.tagged.chars().count()).collect();
     let starts: Vec<bool> = segments.iter().map(|s| starts_group(s)).collect();
-    pack_sizes(&sizes, &starts, budget, slots, MIN_BATCH_CHARS)
+    pack_sizes(&sizes, &starts, budget, slots, min_batch)
 }
 
 /// Packs units of `sizes` characters (`starts[i]`: unit `i` starts a group) into batches:
-/// at least `slots` of them when each would still hold `min_batch` characters (a batch
-/// should carry enough source to be worth what every request carries), at least as many
-/// as the `budget` asks for, balanced by size (longest-processing-time: each group, largest
-/// first, goes to the lightest batch). Each batch lists its units in document order; the
+/// at least `slots` of them when each would still hold `min_batch` characters, at least as
+/// many as the `budget` asks for but never so many that one holds less than `min_batch` (a
+/// batch carries enough source to be worth what every request carries), balanced by size
+/// (longest-processing-time: each group, largest first, goes to the lightest batch). Each batch lists its units in document order; the
 /// batches come largest first.
 pub fn pack_sizes(
     sizes: &[usize],
@@ -86,7 +91,12 @@ pub fn pack_sizes(
     let total: usize = units.iter().map(size).sum();
     let by_budget = total.div_ceil(budget);
     let by_slots = slots.max(1).min(total / min_batch.max(1));
-    let k = by_budget.max(by_slots).clamp(1, units.len());
+    // Never so many batches that one would hold less than `min_batch`: what every request
+    // carries must stay within its share, even if a batch then exceeds the budget.
+    let k = by_budget
+        .max(by_slots)
+        .min((total / min_batch.max(1)).max(1))
+        .clamp(1, units.len());
     // Largest first; equal sizes in document order, so that packing is deterministic.
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by_key(|&u| (std::cmp::Reverse(size(&units[u])), units[u][0]));
@@ -178,11 +188,13 @@ mod tests {
         assert_eq!(segs.len(), 6);
         // One slot and a budget that asks for two batches: each title stays with its
         // description; the batches are balanced, largest first, in document order inside.
-        let batches = pack(&segs, 24, 1);
+        let batches = pack(&segs, 24, 1, 1);
         assert_eq!(batches, vec![vec![1, 2], vec![0, 3, 4, 5]]);
-        assert_eq!(pack(&segs, 10_000, 1), vec![vec![0, 1, 2, 3, 4, 5]]);
+        assert_eq!(pack(&segs, 10_000, 1, 1), vec![vec![0, 1, 2, 3, 4, 5]]);
+        // Batches at least as large as asked for, even beyond the budget.
+        assert_eq!(pack(&segs, 24, 1, 1_000), vec![vec![0, 1, 2, 3, 4, 5]]);
         // A group larger than the budget is split into single segments.
-        assert_eq!(pack(&segs, 5, 1).len(), 6);
+        assert_eq!(pack(&segs, 5, 1, 1).len(), 6);
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub struct Context<'a> {
 fn instructions(source: Lang, target: Lang) -> String {
     format!(
         "Translate a Markdown newsletter about Python from {} into {}.\n\
-         Input: a JSON object of id → text. Output: only a JSON object with the same ids → translations.\n\
-         Keep every tag (<a1>…</a1> link, <b2>…</b2> bold, <i3>, <s4>, <img5>…</img5> image text, placeholders like <code6/>) exactly once, unchanged and properly nested, moved where the translation needs it. Keep &lt; &gt; &amp;, line breaks and the Latin spelling of names. Add no links, URLs or Markdown.",
+         Input: a JSON object of id → text. Output: only a JSON object, same ids → translations.\n\
+         Keep each tag (<a1>…</a1>, <b2>…</b2>, <code3/>…) exactly once, unchanged, properly nested. Keep &lt; &gt; &amp;, line breaks and names as spelled. Add no links, URLs or Markdown.",
         language_name(source),
         language_name(target)
     )
@@ -108,7 +108,7 @@ pub fn system_message(
         s.push_str(&keep.join(", "));
     }
     if !context.examples.is_empty() {
-        s.push_str("\nApproved translations of similar text (source ⇒ translation):");
+        s.push_str(EXAMPLES_HEADER);
         for line in example_lines(&context.examples) {
             s.push('\n');
             s.push_str(&line);
@@ -121,6 +121,9 @@ pub fn system_message(
     }
     s
 }
+
+/// The line the examples of a system message follow.
+pub const EXAMPLES_HEADER: &str = "\nApproved translations of similar text (source ⇒ translation):";
 
 /// The examples as the system message writes them, a line each.
 pub fn example_lines(examples: &[(&str, &str)]) -> Vec<String> {

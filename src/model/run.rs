@@ -581,9 +581,9 @@ fn batch_messages(
         &keep,
         &rejected,
     );
-    let room = (settings.guidance.prompt_share * text.chars().count() as f64) as usize;
+    let room = (settings.guidance.prompt_share * user.chars().count() as f64) as usize;
     let budget = room
-        .saturating_sub(without.chars().count())
+        .saturating_sub(without.chars().count() + prompt::EXAMPLES_HEADER.chars().count())
         .min(settings.guidance.examples_chars);
     context.examples = guide.examples(units, budget);
     let system = if context.examples.is_empty() {
@@ -710,10 +710,11 @@ fn packed<'d>(
         }
     }
     let sizes: Vec<usize> = units.iter().map(|u| u.text.chars().count()).collect();
-    // A batch holds enough source for what every request carries to be within its share.
+    // A batch holds enough source for what every request carries to be within its share:
+    // the fixed part, and a quarter more for the glossary entries and sections it brings.
     let share = settings.guidance.prompt_share.max(0.01);
     let min_batch =
-        ((guide.fixed_chars(settings) as f64 / share) as usize).max(batch::MIN_BATCH_CHARS);
+        ((guide.fixed_chars(settings) as f64 * 1.25 / share) as usize).max(batch::MIN_BATCH_CHARS);
     batch::pack_sizes(
         &sizes,
         &starts,
