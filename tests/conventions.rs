@@ -424,7 +424,7 @@ fn errors_and_findings_speak_chinese() {
 /// heading.
 #[test]
 fn every_command_has_one_help_layout() {
-    let commands: [&[&str]; 12] = [
+    let commands: [&[&str]; 13] = [
         &[],
         &["init"],
         &["rules"],
@@ -436,6 +436,7 @@ fn every_command_has_one_help_layout() {
         &["review"],
         &["memory", "export"],
         &["memory", "import"],
+        &["glossary", "suggest"],
         &["merge"],
     ];
     for command in commands {
