@@ -8,7 +8,6 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use similar::ChangeTag;
 
-use super::terminal::counts;
 use super::{changes, LinkStatus, Review, Row, RowKind};
 use crate::check::Level;
 use crate::lang::Lang;
@@ -144,7 +143,7 @@ pub fn render_html(review: &Review) -> String {
             body {
                 h1 { (title) }
                 nav.counts {
-                    @for (id, n) in counts(&review.counts) {
+                    @for (id, n) in review.counts.labelled() {
                         @let class = format!("count {}", id.trim_start_matches("review-count-"));
                         @match link_of(id).filter(|_| n > 0) {
                             Some(href) => a class=(class) href=(href) {

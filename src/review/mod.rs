@@ -154,6 +154,21 @@ fn rating_text(r: &Rating) -> String {
     )
 }
 
+impl Counts {
+    /// The counts the views show, with their message ids, in the order they show them.
+    pub fn labelled(&self) -> [(&'static str, usize); 7] {
+        [
+            ("review-count-segments", self.segments),
+            ("review-count-changed", self.changed),
+            ("review-count-hand-edited", self.hand_edited),
+            ("review-count-conflicts", self.conflicts),
+            ("review-count-boilerplate", self.boilerplate),
+            ("review-count-errors", self.errors),
+            ("review-count-warnings", self.warnings),
+        ]
+    }
+}
+
 /// A whole review.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {

@@ -37,25 +37,12 @@ fn shown(review: &Review) -> Review {
 }
 
 /// The counts on one line: `segments 7 · changed 1 · …`.
-pub(super) fn counts_line(c: &Counts) -> String {
-    counts(c)
+fn counts_line(c: &Counts) -> String {
+    c.labelled()
         .iter()
         .map(|(id, n)| format!("{} {n}", tr(id, &[])))
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-/// The counts with their message ids, in the order the views show them.
-pub(super) fn counts(c: &Counts) -> [(&'static str, usize); 7] {
-    [
-        ("review-count-segments", c.segments),
-        ("review-count-changed", c.changed),
-        ("review-count-hand-edited", c.hand_edited),
-        ("review-count-conflicts", c.conflicts),
-        ("review-count-boilerplate", c.boilerplate),
-        ("review-count-errors", c.errors),
-        ("review-count-warnings", c.warnings),
-    ]
 }
 
 /// The review for a terminal `cols` wide.
