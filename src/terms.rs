@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::glossary::{has_term, Glossary};
 use crate::lang::is_han;
-use crate::markdown::tag::{self, Item};
+use crate::markdown::tag;
 
 /// A suggested glossary entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,16 +31,6 @@ const COMMON: [&str; 24] = [
     "a", "an", "and", "are", "as", "at", "by", "for", "from", "how", "in", "into", "is", "it",
     "of", "on", "or", "the", "this", "to", "what", "with", "you", "your",
 ];
-
-fn plain(tagged: &str) -> String {
-    tag::parse(tagged)
-        .into_iter()
-        .map(|i| match i {
-            Item::Text(t) => t,
-            _ => " ".to_string(),
-        })
-        .collect()
-}
 
 /// The runs of 2 to 6 Han characters of `text`.
 fn source_terms(text: &str) -> BTreeSet<String> {
@@ -111,7 +101,10 @@ fn written<'t>(rendering: &str, translations: impl Iterator<Item = &'t str>) -> 
 /// `min` of them, rendered the same way in at least 80 % of those, the most frequent first.
 pub fn suggest(entries: &[(String, String)], glossary: &Glossary, min: usize) -> Vec<Suggestion> {
     let min = min.max(2);
-    let texts: Vec<(String, String)> = entries.iter().map(|(s, t)| (plain(s), plain(t))).collect();
+    let texts: Vec<(String, String)> = entries
+        .iter()
+        .map(|(s, t)| (tag::plain(s), tag::plain(t)))
+        .collect();
     let sources: Vec<BTreeSet<String>> = texts.iter().map(|(s, _)| source_terms(s)).collect();
     let targets: Vec<BTreeSet<String>> = texts.iter().map(|(_, t)| renderings(t)).collect();
     let mut with: BTreeMap<&str, Vec<usize>> = BTreeMap::new();

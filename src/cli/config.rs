@@ -244,8 +244,9 @@ impl Default for ModelConfig {
             batch_poll: 30.0,
             batch_gather: 0.5,
             batch_resend: editions::model::batch_job::Resend::Job,
-            prompt_share: 0.5,
-            examples_chars: 600,
+            // The library's defaults, stated once.
+            prompt_share: editions::model::run::Guidance::default().prompt_share,
+            examples_chars: editions::model::run::Guidance::default().examples_chars,
             qa: false,
             qa_threshold: 3,
         }

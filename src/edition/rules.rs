@@ -376,15 +376,7 @@ pub fn locale_messages(
 
 /// The variables of an issue's messages: `number` (from the title), `date`, `url`, `title`.
 pub fn variables(doc: &Document<'_>, date: &str, url_pattern: &str) -> BTreeMap<String, String> {
-    let title = doc
-        .runs
-        .iter()
-        .find(|s| {
-            matches!(s.kind, crate::markdown::segment::BlockKind::FrontMatter(ref k) if k == "title")
-                || matches!(s.kind, crate::markdown::segment::BlockKind::Heading(1))
-        })
-        .map(|s| s.plain_text())
-        .unwrap_or_default();
+    let title = doc.title().unwrap_or_default();
     let number: String = title
         .split('#')
         .nth(1)

@@ -229,6 +229,17 @@ pub(crate) enum BlockMark {
 }
 
 impl<'a> Document<'a> {
+    /// The title: its front matter's `title`, else its first `#` heading.
+    pub fn title(&self) -> Option<String> {
+        self.runs
+            .iter()
+            .find(|s| {
+                matches!(&s.kind, BlockKind::FrontMatter(k) if k == "title")
+                    || matches!(s.kind, BlockKind::Heading(1))
+            })
+            .map(|s| s.plain_text())
+    }
+
     /// Segments `text`.
     pub fn parse(text: &'a str, options: &SegmentOptions) -> Self {
         Self::parse_inner(text, options, false)

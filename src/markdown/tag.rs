@@ -178,6 +178,18 @@ pub fn render(items: &[Item]) -> String {
     out
 }
 
+/// Tagged text as a reader reads it: the tags dropped, line breaks as spaces.
+pub fn plain(tagged: &str) -> String {
+    parse(tagged)
+        .into_iter()
+        .map(|i| match i {
+            Item::Text(t) => t,
+            Item::Newline => " ".into(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
 /// Parses tagged text into items. Never fails: text that only looks like a tag (`a < b`) is
 /// text; a tag-shaped element with an unknown name is reported by [`validate`] as unknown.
 pub fn parse(tagged: &str) -> Vec<Item> {

@@ -121,13 +121,7 @@ struct Example {
 /// The pairs of adjacent characters of `text` that are letters (tags and spaces aside), the
 /// measure of likeness examples are chosen by.
 fn pairs(text: &str) -> HashSet<(char, char)> {
-    let plain: Vec<char> = crate::markdown::tag::parse(text)
-        .into_iter()
-        .filter_map(|i| match i {
-            crate::markdown::tag::Item::Text(t) => Some(t),
-            _ => None,
-        })
-        .collect::<String>()
+    let plain: Vec<char> = crate::markdown::tag::plain(text)
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -143,14 +137,7 @@ impl<'d> Guide<'d> {
         memory: &Memory,
         settings: &Settings,
     ) -> Result<Self, MemoryError> {
-        let title = doc
-            .runs
-            .iter()
-            .find(|s| {
-                matches!(&s.kind, BlockKind::FrontMatter(k) if k == "title")
-                    || matches!(s.kind, BlockKind::Heading(1))
-            })
-            .map(|s| s.plain_text());
+        let title = doc.title();
         let mut section_of = HashMap::new();
         let mut section: Option<String> = None;
         for s in &doc.runs {

@@ -87,18 +87,6 @@ pub struct RowConflict {
     pub hand_edit: Option<String>,
 }
 
-/// Tagged text as a reviewer reads it: tags dropped.
-fn untagged(tagged: &str) -> String {
-    crate::markdown::tag::parse(tagged)
-        .into_iter()
-        .map(|i| match i {
-            crate::markdown::tag::Item::Text(t) => t,
-            crate::markdown::tag::Item::Newline => " ".into(),
-            _ => String::new(),
-        })
-        .collect()
-}
-
 /// How a link of one side stands on the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -299,8 +287,8 @@ pub fn build(
             conflict: written
                 .and_then(|w| w.conflict.as_ref())
                 .map(|c| RowConflict {
-                    old_original: untagged(&c.old_source),
-                    hand_edit: c.hand_edit.as_deref().map(untagged),
+                    old_original: crate::markdown::tag::plain(&c.old_source),
+                    hand_edit: c.hand_edit.as_deref().map(crate::markdown::tag::plain),
                 }),
             id,
             original_line: os.map(|s| s.line),
