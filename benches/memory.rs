@@ -47,6 +47,7 @@ fn filler(i: usize) -> Entry {
             Origin::Model
         },
         rating: None,
+        note: None,
     }
 }
 

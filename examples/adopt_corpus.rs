@@ -5,12 +5,16 @@
 //! repository's rules, glossaries and locales. Then, through the library:
 //!
 //! 1. `adopt`: the share of body segments adopted, by format (front matter, `# …` heading with
-//!    `①` items, `# …` heading);
+//!    `①` items, `# …` heading), and the editions not adopted at all (alignment uncertain);
+//!    for the editions whose pairs were read by hand (`examples/align_truth.txt`), every
+//!    adopted pair must be one the truth names, with the run the truth names;
 //! 2. `translate` with the stand-in model (in this process, over real HTTP on 127.0.0.1):
 //!    which segments were sent (they must all be ones adopt did not take), and whether every
 //!    adopted segment's published text is in the new edition byte for byte, but for its item
 //!    number, which the locale's rule writes (`1、` or a list item `1.` become `1\. `); the
-//!    texts that differ only by backslash escapes or YAML quotes are counted apart.
+//!    texts that differ only by backslash escapes or YAML quotes are counted apart;
+//! 3. published text: each published paragraph `adopt` did not take is a candidate in the
+//!    memory, and `translate` reports as many replaced as it replaced.
 //!
 //! ```sh
 //! cargo run --release --example adopt_corpus -- ../shared/corpus/python-weekly/docs [DATE…]
@@ -24,12 +28,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use editions::edition::adopt::adopt;
+use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::issue::{self, Layout};
 use editions::edition::lifecycle::{self, Effect, Job, Project};
 use editions::edition::provenance::Record;
 use editions::edition::rules::{Rule, UrlRewrite};
-use editions::memory::Memory;
+use editions::memory::{Memory, Origin};
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
 use editions::{Document, Lang, SegmentOptions};
@@ -52,6 +56,16 @@ struct Tally {
     sent: usize,
     sent_adopted: usize,
     kept: usize,
+    /// Editions not adopted at all: the alignment is uncertain.
+    poor: usize,
+    /// Published paragraphs not adopted; of them kept as candidates; replaced by translate,
+    /// as it reported.
+    published: usize,
+    candidates: usize,
+    replaced: usize,
+    /// Adopted pairs of the hand-checked editions, and of them right.
+    checked: usize,
+    checked_right: usize,
     /// Kept, but written differently in ways that read the same: backslash escapes, YAML
     /// quotes, a soft line break as a space.
     escaped: usize,
@@ -96,6 +110,22 @@ fn without_number(text: &str) -> &str {
         .map_or(text, |r| r.trim_start())
 }
 
+/// The hand-checked pairs of `examples/align_truth.txt`: date → (segment id → edition line).
+fn truth() -> BTreeMap<String, BTreeMap<String, usize>> {
+    let text = std::fs::read_to_string(Path::new(REPO).join("examples/align_truth.txt")).unwrap();
+    let mut out: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        out.entry(w[0].to_string())
+            .or_default()
+            .insert(w[1].to_string(), w[2].parse().unwrap());
+    }
+    out
+}
+
 fn format_of(original: &str) -> &'static str {
     if original.starts_with("---") {
         "front matter"
@@ -125,6 +155,7 @@ fn main() {
         .filter(|d| asked.is_empty() || asked.contains(d))
         .collect();
     dates.sort();
+    let truth = truth();
 
     let server = StandIn::start(vec![]);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -136,7 +167,13 @@ fn main() {
     println!("issue       format               adopted        sent  sent-adopted  kept");
     for date in &dates {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root_buf = dir.path().to_path_buf();
+        let root = root_buf.as_path();
+        // ADOPT_KEEP=1 keeps each issue's folder, to look into.
+        if std::env::var_os("ADOPT_KEEP").is_some() {
+            println!("{date}: kept in {}", root.display());
+            std::mem::forget(dir);
+        }
         let name = format!("{date}-weekly.md");
         std::fs::create_dir_all(root.join("docs/en")).unwrap();
         std::fs::copy(docs.join(&name), root.join("docs").join(&name)).unwrap();
@@ -177,13 +214,85 @@ fn main() {
         let original = std::fs::read_to_string(&issue.original).unwrap();
         let published = std::fs::read_to_string(root.join("docs/en").join(&name)).unwrap();
         let mut memory = Memory::empty(&project.memory);
-        let adoption = match adopt(&project, &issue, Lang::En, None, &mut memory, "2026-01-01") {
+        let options = AdoptOptions {
+            edition: None,
+            dry_run: false,
+            today: "2026-01-01".into(),
+        };
+        let adoption = match adopt(&project, &issue, Lang::En, &mut memory, &options) {
             Ok(a) => a,
             Err(e) => {
                 problems.push(format!("{date}: adopt failed: {e}"));
                 continue;
             }
         };
+        let format = format_of(&original);
+        if let Some(u) = &adoption.poor {
+            println!(
+                "{date}  {format:<20} not adopted: {}/{} confident, uncertain from line {}",
+                u.confident, u.segments, u.line
+            );
+            let t = by_format.entry(format).or_default();
+            t.issues += 1;
+            t.poor += 1;
+            t.segments += adoption.segments;
+            continue;
+        }
+        // The hand-checked pairs: every adopted one is right.
+        let (mut checked, mut checked_right) = (0, 0);
+        if let Some(pairs) = truth.get(date.as_str()) {
+            let record = Record::load(&adoption.record).unwrap().unwrap();
+            let published_doc = Document::parse(&published, &SegmentOptions::default());
+            for id in &adoption.adopted {
+                checked += 1;
+                let written = record.segment(id).map(|w| w.written.trim());
+                let want = pairs.get(id.as_str()).and_then(|&line| {
+                    published_doc
+                        .runs
+                        .iter()
+                        .find(|r| r.line == line)
+                        .map(|r| published[r.range.clone()].trim())
+                });
+                if written.is_some() && written == want {
+                    checked_right += 1;
+                } else {
+                    problems.push(format!(
+                        "{date}: adopted {id} as {:?}, the hand-checked pair is {:?}",
+                        written.map(|w| w.chars().take(60).collect::<String>()),
+                        want.map(|w| w.chars().take(60).collect::<String>())
+                    ));
+                }
+            }
+        }
+        // The published paragraphs not adopted, each a candidate.
+        let published_runs: Vec<String> = Record::load(&adoption.record)
+            .unwrap()
+            .unwrap()
+            .runs
+            .into_iter()
+            .filter(|w| w.published)
+            .map(|w| w.written.trim().to_string())
+            .collect();
+        let candidates: HashSet<String> = memory
+            .entries()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.origin == Origin::Candidate)
+            .map(|e| e.target)
+            .collect();
+        let as_candidates = published_runs
+            .iter()
+            .filter(|w| candidates.iter().any(|c| c.contains(w.as_str())))
+            .count();
+        for w in published_runs
+            .iter()
+            .filter(|w| !candidates.iter().any(|c| c.contains(w.as_str())))
+        {
+            problems.push(format!(
+                "{date}: published text is no candidate: {:?}",
+                w.chars().take(60).collect::<String>()
+            ));
+        }
         let adopted: HashSet<&str> = adoption.adopted.iter().map(String::as_str).collect();
         let before = server.requests().len();
         let job = Job {
@@ -231,6 +340,23 @@ fn main() {
             }
         };
         assert!(matches!(outcome.effect, Effect::Written { .. }));
+        if std::env::var_os("ADOPT_VERBOSE").is_some() {
+            for b in &outcome.bad_entries {
+                println!("asked again: {date} {} (line {}): {}", b.id, b.line, b.why);
+            }
+        }
+        // What translate replaced of the published text, and what it said.
+        let new_edition = std::fs::read_to_string(&outcome.edition).unwrap();
+        let replaced = published_runs
+            .iter()
+            .filter(|w| !new_edition.contains(w.as_str()))
+            .count();
+        if replaced != outcome.published_replaced {
+            problems.push(format!(
+                "{date}: translate replaced {replaced} published paragraphs and said {}",
+                outcome.published_replaced
+            ));
+        }
         // What was sent, by segment id.
         let doc = Document::parse(&original, &SegmentOptions::default());
         let by_source: BTreeMap<&str, Vec<&str>> =
@@ -284,7 +410,6 @@ fn main() {
                 ));
             }
         }
-        let format = format_of(&original);
         println!(
             "{date}  {format:<20} {:>3}/{:<3} {:>5.1} %  {sent:>4}  {sent_adopted:>12}  {kept:>4}/{}",
             adoption.adopted.len(),
@@ -300,13 +425,19 @@ fn main() {
         t.sent_adopted += sent_adopted;
         t.kept += kept;
         t.escaped += escaped;
+        t.published += published_runs.len();
+        t.candidates += as_candidates;
+        t.replaced += replaced;
+        t.checked += checked;
+        t.checked_right += checked_right;
     }
     println!();
     let mut all = Tally::default();
-    for (format, t) in &by_format {
+    let line = |name: &str, t: &Tally| {
         println!(
-            "{format:<20} {:>3} issues  adopted {:>5}/{:<5} = {:.3}   sent {:>5} (of them adopted: {})   kept byte for byte {}/{}, reading the same {}",
+            "{name:<20} {:>3} issues ({} not adopted)  adopted {:>5}/{:<5} = {:.3}   sent {:>5} (of them adopted: {})   kept byte for byte {}/{}, reading the same {}",
             t.issues,
+            t.poor,
             t.adopted,
             t.segments,
             t.adopted as f64 / t.segments.max(1) as f64,
@@ -316,31 +447,43 @@ fn main() {
             t.adopted,
             t.escaped
         );
+    };
+    for (format, t) in &by_format {
+        line(format, t);
         all.issues += t.issues;
+        all.poor += t.poor;
         all.segments += t.segments;
         all.adopted += t.adopted;
         all.sent += t.sent;
         all.sent_adopted += t.sent_adopted;
         all.kept += t.kept;
         all.escaped += t.escaped;
+        all.published += t.published;
+        all.candidates += t.candidates;
+        all.replaced += t.replaced;
+        all.checked += t.checked;
+        all.checked_right += t.checked_right;
     }
+    line("all", &all);
     println!(
-        "{:<20} {:>3} issues  adopted {:>5}/{:<5} = {:.3}   sent {:>5} (of them adopted: {})   kept byte for byte {}/{}, reading the same {}",
-        "all",
-        all.issues,
-        all.adopted,
-        all.segments,
-        all.adopted as f64 / all.segments.max(1) as f64,
-        all.sent,
-        all.sent_adopted,
-        all.kept,
-        all.adopted,
-        all.escaped
+        "published paragraphs not adopted: {}, kept as candidates: {}/{}, replaced by translate: {} (each reported)",
+        all.published, all.candidates, all.published, all.replaced
+    );
+    println!(
+        "hand-checked editions ({}): adopted pairs right {}/{}",
+        truth.len(),
+        all.checked_right,
+        all.checked
     );
     for p in &problems {
         println!("problem: {p}");
     }
-    if !problems.is_empty() || all.sent_adopted > 0 || all.kept + all.escaped != all.adopted {
+    if !problems.is_empty()
+        || all.sent_adopted > 0
+        || all.kept + all.escaped != all.adopted
+        || all.candidates != all.published
+        || all.checked_right != all.checked
+    {
         std::process::exit(1);
     }
 }

@@ -8,6 +8,8 @@
 //! layered so that each only depends on the ones above it in this list:
 //!
 //! - [`lang`]: languages and their scripts.
+//! - [`numbers`]: the numbers a text states (`1.2万`, `12,000`, `3.13`), which a translation
+//!   keeps.
 //! - [`markdown`]: reading a source file, cutting it into tagged segments and splicing
 //!   translations back into the original's byte ranges (document, tag, front matter, segment,
 //!   splice).
@@ -37,6 +39,7 @@ pub mod markdown;
 pub mod memory;
 pub mod message;
 pub mod model;
+pub mod numbers;
 pub mod review;
 pub mod terms;
 

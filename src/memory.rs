@@ -52,6 +52,10 @@ pub enum Origin {
     /// Written or reviewed by a person (a hand edit, an import, an adopted edition): never
     /// replaced by a model's answer.
     Approved,
+    /// A person's text that editions could not vouch for (a published paragraph `adopt` did
+    /// not take): kept with the source it was aligned with and the reason, shown by `review`,
+    /// never placed in an edition by itself.
+    Candidate,
 }
 
 /// One translation, as a line of the file.
@@ -76,6 +80,10 @@ pub struct Entry {
     /// The quality pass's rating of this translation (`translate --qa`), when it was rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// Why a candidate was not taken, or a note on an approved entry (a glossary term it
+    /// renders otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How a model rated a translation against its source: each from 1 (bad) to 5 (good), with
@@ -551,15 +559,28 @@ impl Memory {
     }
 
     /// The most recent translation of `source` into `locale`, whatever glossary or prompt, an
-    /// approved one first.
+    /// approved one first (candidates are no translations).
     pub fn any(&self, locale: Lang, source: &str) -> Result<Option<Found>, MemoryError> {
         Ok(self
             .variants(locale.code(), source)?
             .into_iter()
+            .filter(|f| f.origin != Origin::Candidate)
             .max_by(|a, b| {
                 (a.origin == Origin::Approved, &a.date)
                     .cmp(&(b.origin == Origin::Approved, &b.date))
             }))
+    }
+
+    /// The candidates for `source` in `locale`: people's texts not taken (see
+    /// [`Origin::Candidate`]), the latest first.
+    pub fn candidates(&self, locale: Lang, source: &str) -> Result<Vec<Found>, MemoryError> {
+        let mut found: Vec<Found> = self
+            .variants(locale.code(), source)?
+            .into_iter()
+            .filter(|f| f.origin == Origin::Candidate)
+            .collect();
+        found.sort_by(|a, b| b.date.cmp(&a.date));
+        Ok(found)
     }
 
     /// Whether the memory has any entry for `locale`.
@@ -895,6 +916,7 @@ mod tests {
             date: "2024-01-06".into(),
             origin: Origin::Model,
             rating: None,
+            note: None,
         }
     }
 

@@ -172,6 +172,7 @@ fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
         date: "2025-01-01".into(),
         origin: Origin::Model,
         rating: None,
+        note: None,
     };
     // In its place in the sorted file.
     let mut lines: Vec<String> = std::fs::read_to_string(&memory)
@@ -230,6 +231,7 @@ fn big_memory(path: &Path, n: usize) {
             date: "2025-01-01".into(),
             origin: Origin::Model,
             rating: None,
+            note: None,
         });
     }
     m.compact().unwrap();
@@ -262,6 +264,7 @@ fn kill_during_saves(signal: &str) {
         date: "2025-01-01".into(),
         origin: Origin::Model,
         rating: None,
+        note: None,
     });
     let copy = tempfile::tempdir().unwrap();
     m.path = copy.path().join("memory.jsonl");

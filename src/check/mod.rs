@@ -24,13 +24,13 @@ use crate::edition::rules::{self as edition, Rule, UrlRewrite};
 use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
 use crate::markdown::document::LineIndex;
-use crate::markdown::segment::{markdown_options, Document, Segment, SegmentOptions};
+use crate::markdown::segment::{markdown_options, Segment, SegmentOptions};
 use crate::memory::Memory;
 use crate::message::{tr, Message};
 
 pub mod catalog;
 pub mod front_matter;
-pub mod numbers;
+pub use crate::numbers;
 pub mod paragraphs;
 pub mod residue;
 
@@ -654,8 +654,13 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             }
         }
     }
-    let (lost, added) = paragraphs::unpaired(&blocks_o, &blocks_e);
-    for i in lost {
+    let messages: Vec<align::Message> = cx
+        .locale_texts
+        .iter()
+        .map(|t| align::Message::read(t))
+        .collect();
+    let accounting = paragraphs::account(&blocks_o, &blocks_e, cx.source, cx.target, &messages);
+    for i in accounting.lost {
         push(
             false,
             blocks_o[i].start,
@@ -670,7 +675,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             ),
         );
     }
-    for j in added {
+    for j in accounting.added {
         push(
             true,
             blocks_e[j].start,
@@ -679,6 +684,33 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             Message::new(
                 "finding-paragraph-added",
                 &[("words", &paragraphs::first_words(&blocks_e[j].text))],
+            ),
+        );
+    }
+    for (i, j) in accounting.merged {
+        push(
+            true,
+            blocks_e[j].start,
+            "structure/paragraph",
+            Level::Error,
+            Message::new(
+                "finding-paragraph-merged",
+                &[
+                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
+                    ("next", &paragraphs::first_words(&blocks_o[i + 1].text)),
+                ],
+            ),
+        );
+    }
+    for (i, j) in accounting.split {
+        push(
+            true,
+            blocks_e[j].start,
+            "structure/paragraph",
+            Level::Error,
+            Message::new(
+                "finding-paragraph-split",
+                &[("words", &paragraphs::first_words(&blocks_o[i].text))],
             ),
         );
     }
@@ -723,34 +755,32 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             message: d.message,
         });
     }
-    glossary_and_freshness(
-        original,
-        edition_file,
-        cx,
-        &excluded_o,
-        &excluded_e,
-        &mut out,
-    );
+    glossary_and_freshness(original, edition_file, cx, &excluded_o, &mut out);
     Outcome {
         findings: out,
         body_links: o.links.len() + o.images.len(),
     }
 }
 
-/// The body runs of an original and its edition, paired by shape: see
+/// The body runs of an original and its edition, aligned by what they say: see
 /// [`crate::edition::align::pair_runs`].
 pub fn pair_runs<'o, 'e>(
     original: &'o str,
     edition_text: &'e str,
     cx: &Context<'_>,
 ) -> Paired<'o, 'e> {
+    let code = cx.target.code();
+    let rewrite = |u: &str| edition::rewrite_url(u, cx.rewrites, code);
     align::pair_runs(
         original,
         edition_text,
-        cx.rules,
-        cx.target,
-        cx.locale_texts,
-        cx.options,
+        &align::Setting {
+            rules: cx.rules,
+            target: cx.target,
+            locale_texts: cx.locale_texts,
+            options: cx.options,
+            rewrite: &rewrite,
+        },
     )
 }
 
@@ -759,34 +789,20 @@ fn glossary_and_freshness(
     edition_file: &File<'_>,
     cx: &Context<'_>,
     excluded_o: &[Range<usize>],
-    excluded_e: &[Range<usize>],
     out: &mut Vec<Finding>,
 ) {
-    let od = Document::parse(original.text, cx.options);
-    let target_options = SegmentOptions {
-        source: cx.target,
-        ..cx.options.clone()
-    };
-    let ed = Document::parse(edition_file.text, &target_options);
-    let body =
-        |runs: &[crate::markdown::segment::Segment<'_>], excluded: &[Range<usize>]| -> Vec<usize> {
-            runs.iter()
-                .enumerate()
-                .filter(|(_, r)| in_body(r.range.start, excluded))
-                .map(|(i, _)| i)
-                .collect()
-        };
-    let ob = body(&od.runs, excluded_o);
-    let eb = body(&ed.runs, excluded_e);
+    // Terms and numbers are read on the pairs the aligner vouches for: a guess would blame a
+    // paragraph for its neighbour's words.
+    let paired = pair_runs(original.text, edition_file.text, cx);
+    let (od, ed) = (&paired.original, &paired.edition);
+    let ob: Vec<usize> = (0..od.runs.len())
+        .filter(|&i| in_body(od.runs[i].range.start, excluded_o))
+        .collect();
     let lines_e = LineIndex::new(edition_file.text);
-    let a: Vec<&Segment<'_>> = ob.iter().map(|&i| &od.runs[i]).collect();
-    let b: Vec<&Segment<'_>> = eb.iter().map(|&j| &ed.runs[j]).collect();
-    let pairs: Vec<(usize, usize)> = pair_by_shape(&a, &b)
+    let pairs: Vec<(usize, usize)> = paired
+        .confident()
         .into_iter()
-        .filter_map(|p| match p {
-            (Some(x), Some(y)) => Some((ob[x], eb[y])),
-            _ => None,
-        })
+        .map(|(i, j, _)| (i, j))
         .collect();
     let level = if cx.strict {
         Level::Error
@@ -796,6 +812,12 @@ fn glossary_and_freshness(
     for (i, j) in pairs {
         let (src, tgt) = (od.runs[i].plain_text(), ed.runs[j].plain_text());
         let at = ed.runs[j].range.start;
+        // A person's rendering of a term (an approved translation) is reported, not refused:
+        // a warning, an error with --strict.
+        let person = cx
+            .memory
+            .is_some_and(|m| matches!(m.approved(cx.target, &od.runs[i].tagged), Ok(Some(_))));
+        let term_level = if person { level } else { Level::Error };
         for term in cx.glossary.terms_in(&src) {
             if let Some(avoided) = term.avoid.iter().find(|a| has_term(&tgt, a)) {
                 out.push(Finding {
@@ -803,7 +825,7 @@ fn glossary_and_freshness(
                     line: lines_e.line(at),
                     column: lines_e.column(edition_file.text, at),
                     rule: "glossary/avoid",
-                    level: Level::Error,
+                    level: term_level,
                     message: Message::new(
                         "finding-glossary-avoid",
                         &[
@@ -821,7 +843,7 @@ fn glossary_and_freshness(
                     line: lines_e.line(at),
                     column: lines_e.column(edition_file.text, at),
                     rule: "glossary/term",
-                    level: Level::Error,
+                    level: term_level,
                     message: Message::new(
                         "finding-glossary",
                         &[

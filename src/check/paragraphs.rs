@@ -2,18 +2,19 @@
 //! edition, and the edition has no paragraph of its own.
 //!
 //! Each body is read as its leaf blocks (paragraphs, list items without paragraphs, headings,
-//! code, HTML and tables), keyed by shape: the block's kind and the destinations of its links
-//! and images, which a translation keeps (code by its bytes). The two sequences are paired
-//! with a Patience diff, as runs are (see `edition::align`): blocks with links anchor the
-//! pairing, so that the paragraphs between them pair by order, and one lost paragraph does not
-//! shift the pairs after it. A paragraph left without a counterpart is a finding; headings,
-//! code and tables have rules of their own.
+//! code, HTML and tables), each a unit of the aligner (see `edition::align`) with its shape,
+//! length and anchors: link and image destinations, numbers, Latin names, code and its item
+//! number. The two sequences are aligned by what they say, so one lost paragraph does not
+//! shift the pairs after it: a paragraph left without a counterpart is lost (or added), two
+//! paragraphs paired with one were merged (or one was split). Headings, code and tables have
+//! rules of their own.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::edition::align::{in_body, pair_keys};
+use crate::edition::align::{self, in_body, Anchors, Message, Shape, Unit};
+use crate::lang::Lang;
 use crate::markdown::segment::markdown_options;
 
 /// A leaf block of a body.
@@ -28,6 +29,35 @@ pub struct Block {
     pub text: String,
     /// Whether it is a paragraph (or a list item's text), which this rule accounts for.
     pub paragraph: bool,
+    /// Its link and image destinations, normalized.
+    pub links: Vec<String>,
+    /// Its code (inline or the block's).
+    pub code: Vec<String>,
+}
+
+impl Block {
+    fn unit(&self, messages: &[Message]) -> Unit {
+        let shape = match self.key.split(' ').next().unwrap_or("") {
+            "p" => Shape::Text,
+            k if k.starts_with('h') && k.len() == 2 => Shape::Heading,
+            k if k.starts_with("code") => Shape::Code,
+            "table" => Shape::Table,
+            _ => Shape::Html,
+        };
+        let anchors = Anchors::read(
+            &self.text,
+            self.links.iter().cloned(),
+            self.code.iter().cloned(),
+            align::leading_item(&self.text),
+        );
+        Unit {
+            shape,
+            chars: self.text.chars().filter(|c| !c.is_whitespace()).count(),
+            boilerplate: !messages.is_empty()
+                && align::reads_as_boilerplate(&self.text, &anchors.links, messages),
+            anchors,
+        }
+    }
 }
 
 /// The leaf blocks of `text` outside `excluded`, with link and image destinations passed
@@ -40,22 +70,32 @@ pub fn blocks(
     let mut out: Vec<Block> = Vec::new();
     // The open leaf: (kind, start, key parts, words); an item is a leaf until a block opens in it.
     let mut open: Option<(String, usize, String, String)> = None;
+    // Its links and code.
+    let mut links: Vec<String> = Vec::new();
+    let mut code: Vec<String> = Vec::new();
     let mut meta = false;
     let mut code_depth = false;
-    let finish =
-        |open: &mut Option<(String, usize, String, String)>, out: &mut Vec<Block>, end: usize| {
-            if let Some((kind, start, key, words)) = open.take() {
-                if in_body(start, excluded) {
-                    out.push(Block {
-                        paragraph: kind == "p",
-                        key: format!("{kind}{key}"),
-                        start,
-                        end: text[start..end].trim_end().len() + start,
-                        text: words.trim().to_string(),
-                    });
-                }
+    let finish = |open: &mut Option<(String, usize, String, String)>,
+                  out: &mut Vec<Block>,
+                  links: &mut Vec<String>,
+                  code: &mut Vec<String>,
+                  end: usize| {
+        let (l, c) = (std::mem::take(links), std::mem::take(code));
+        if let Some((kind, start, key, words)) = open.take() {
+            if in_body(start, excluded) {
+                let code = if kind == "code" { vec![key.clone()] } else { c };
+                out.push(Block {
+                    paragraph: kind == "p",
+                    key: format!("{kind}{key}"),
+                    start,
+                    end: text[start..end].trim_end().len() + start,
+                    text: words.trim().to_string(),
+                    links: l,
+                    code,
+                });
             }
-        };
+        }
+    };
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::MetadataBlock(_)) => meta = true,
@@ -63,7 +103,7 @@ pub fn blocks(
             _ if meta => {}
             Event::Start(Tag::Item) => {
                 // A tight item's text is its own leaf; one with paragraphs is not.
-                finish(&mut open, &mut out, range.start);
+                finish(&mut open, &mut out, &mut links, &mut code, range.start);
                 open = Some(("p".into(), range.start, String::new(), String::new()));
             }
             Event::Start(
@@ -86,7 +126,7 @@ pub fn blocks(
                         open = None;
                     }
                 }
-                finish(&mut open, &mut out, range.start);
+                finish(&mut open, &mut out, &mut links, &mut code, range.start);
                 let kind = match tag {
                     Tag::Paragraph => "p".to_string(),
                     Tag::Heading { level, .. } => format!("h{}", level as u8),
@@ -112,7 +152,7 @@ pub fn blocks(
                     && !matches!(event, Event::End(TagEnd::Table));
                 if !keep_table {
                     code_depth = false;
-                    finish(&mut open, &mut out, range.end);
+                    finish(&mut open, &mut out, &mut links, &mut code, range.end);
                 }
             }
             // A link inside text a rule replaces (a heading's text, say) is not the block's.
@@ -120,8 +160,16 @@ pub fn blocks(
                 if in_body(range.start, excluded) =>
             {
                 if let Some(o) = &mut open {
+                    let url = crate::check::normalize_url(&rewrite(&dest_url));
                     o.2.push(' ');
-                    o.2.push_str(&crate::check::normalize_url(&rewrite(&dest_url)));
+                    o.2.push_str(&url);
+                    links.push(align::normalize(&url));
+                }
+            }
+            Event::Code(t) if open.is_some() => {
+                code.push(t.trim().to_string());
+                if let Some(o) = &mut open {
+                    o.3.push_str(&t);
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -143,24 +191,52 @@ pub fn blocks(
             _ => {}
         }
     }
-    finish(&mut open, &mut out, text.len());
+    finish(&mut open, &mut out, &mut links, &mut code, text.len());
     out
 }
 
-/// The paragraphs of `original` and of `edition` that have no counterpart on the other side,
-/// as indices.
-pub fn unpaired(original: &[Block], edition: &[Block]) -> (Vec<usize>, Vec<usize>) {
-    let a: Vec<String> = original.iter().map(|b| b.key.clone()).collect();
-    let b: Vec<String> = edition.iter().map(|b| b.key.clone()).collect();
-    let (mut lost, mut added) = (Vec::new(), Vec::new());
-    for pair in pair_keys(&a, &b) {
-        match pair {
-            (Some(i), None) if original[i].paragraph => lost.push(i),
-            (None, Some(j)) if edition[j].paragraph => added.push(j),
+/// What became of the paragraphs of an original in its edition, as indices of blocks.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Accounting {
+    /// Paragraphs of the original with no counterpart.
+    pub lost: Vec<usize>,
+    /// Paragraphs of the edition with no counterpart (boilerplate aside).
+    pub added: Vec<usize>,
+    /// Two paragraphs of the original written as one of the edition: (first, edition).
+    pub merged: Vec<(usize, usize)>,
+    /// One paragraph of the original written as two of the edition: (original, first).
+    pub split: Vec<(usize, usize)>,
+}
+
+/// Aligns the blocks of `original` with those of `edition` (from `source` to `target`); the
+/// edition's blocks that read as another wording of `messages` may go unpaired.
+pub fn account(
+    original: &[Block],
+    edition: &[Block],
+    source: Lang,
+    target: Lang,
+    messages: &[Message],
+) -> Accounting {
+    let a: Vec<Unit> = original.iter().map(|b| b.unit(&[])).collect();
+    let b: Vec<Unit> = edition.iter().map(|b| b.unit(messages)).collect();
+    let mut out = Accounting::default();
+    for link in align::align(&a, &b, source, target).links {
+        let (o, e) = (link.original.clone(), link.edition.clone());
+        match (o.len(), e.len()) {
+            (1, 0) if original[o.start].paragraph => out.lost.push(o.start),
+            (0, 1) if edition[e.start].paragraph && !b[e.start].boilerplate => {
+                out.added.push(e.start)
+            }
+            (2, 1) if original[o.start].paragraph && original[o.start + 1].paragraph => {
+                out.merged.push((o.start, e.start))
+            }
+            (1, 2) if edition[e.start].paragraph && edition[e.start + 1].paragraph => {
+                out.split.push((o.start, e.start))
+            }
             _ => {}
         }
     }
-    (lost, added)
+    out
 }
 
 /// A block's first words, for a message: at most 24 characters, then `…`.
@@ -207,13 +283,15 @@ mod tests {
         let e = "1\\. [a](https://a)\n\nA\n\n2\\. [b](https://b)\n\n3\\. [c](https://c)\n\nC\n";
         let id = |u: &str| u.to_string();
         let (ob, eb) = (blocks(o, &[], &id), blocks(e, &[], &id));
-        let (lost, added) = unpaired(&ob, &eb);
+        let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
         assert_eq!(
-            lost.iter()
+            found
+                .lost
+                .iter()
                 .map(|&i| ob[i].text.as_str())
                 .collect::<Vec<_>>(),
             ["desc b"]
         );
-        assert!(added.is_empty());
+        assert!(found.added.is_empty());
     }
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use editions::edition::adopt::adopt;
+use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::issue;
 use editions::edition::lifecycle::LifecycleError;
 use editions::memory::Memory;
@@ -11,7 +11,7 @@ use editions::Lang;
 
 use super::config::Config;
 use super::messages::say;
-use super::{Failure, EXIT_OK};
+use super::{Failure, EXIT_FAILED, EXIT_OK};
 
 /// Command-line settings of `adopt`.
 #[derive(Debug, clap::Args)]
@@ -19,9 +19,13 @@ pub struct AdoptArgs {
     /// Issues by date (`YYYY-MM-DD`) or path.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub issues: Vec<String>,
-    /// Every issue that has an edition.
+    /// Every original the patterns of editions.toml match (`originals`, `other_originals`)
+    /// that has an edition.
     #[arg(long)]
     pub all: bool,
+    /// Print the report and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Locales whose editions to adopt (comma-separated; default: `targets` in editions.toml).
     #[arg(long, value_delimiter = ',')]
     pub to: Vec<Lang>,
@@ -36,7 +40,7 @@ pub fn run(
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     let names = if args.all {
-        issue::all_dates(&project.layout)
+        config.all_issues(root)
     } else {
         args.issues.clone()
     };
@@ -45,14 +49,20 @@ pub fn run(
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
         .to_string();
+    let options = AdoptOptions {
+        edition: None,
+        dry_run: args.dry_run,
+        today,
+    };
     let (mut editions, mut segments, mut adopted, mut skipped) = (0usize, 0usize, 0usize, 0usize);
+    let (mut candidates, mut poor) = (0usize, 0usize);
     for name in &names {
         let issue = issue::resolve(&project.layout, name)?;
         for &target in &targets {
             if args.all && !issue.edition(&project.layout, target).is_file() {
                 continue;
             }
-            let a = match adopt(&project, &issue, target, None, &mut memory, &today) {
+            let a = match adopt(&project, &issue, target, &mut memory, &options) {
                 Ok(a) => a,
                 Err(LifecycleError::AlreadyRecorded { edition, .. }) if args.all => {
                     skipped += 1;
@@ -68,9 +78,34 @@ pub fn run(
                 }
                 Err(e) => return Err(e.into()),
             };
+            if let Some(u) = &a.poor {
+                poor += 1;
+                let at = match u.edition_line {
+                    Some(l) => say(
+                        "cli-adopt-poor-at",
+                        &[("line", &u.line), ("edition-line", &l)],
+                    ),
+                    None => say("cli-adopt-poor-line", &[("line", &u.line)]),
+                };
+                writeln!(
+                    out,
+                    "{}",
+                    say(
+                        "cli-adopt-poor",
+                        &[
+                            ("edition", &a.edition.display()),
+                            ("confident", &u.confident),
+                            ("segments", &u.segments),
+                            ("at", &at),
+                        ]
+                    )
+                )?;
+                continue;
+            }
             editions += 1;
             segments += a.segments;
             adopted += a.adopted.len();
+            candidates += a.candidates;
             writeln!(
                 out,
                 "{}",
@@ -102,10 +137,47 @@ pub fn run(
                 };
                 writeln!(out, "  - {line}")?;
             }
+            for t in &a.terms {
+                writeln!(
+                    out,
+                    "  - {}",
+                    say(
+                        "cli-adopted-term",
+                        &[
+                            ("id", &t.id),
+                            ("edition-line", &t.edition_line),
+                            ("why", &t.why)
+                        ]
+                    )
+                )?;
+            }
+            if a.candidates > 0 {
+                let key = if args.dry_run {
+                    "cli-adopt-candidates-dry"
+                } else {
+                    "cli-adopt-candidates"
+                };
+                writeln!(
+                    out,
+                    "  {}",
+                    say(
+                        key,
+                        &[
+                            ("count", &a.candidates),
+                            ("memory", &project.memory.display())
+                        ]
+                    )
+                )?;
+            }
+            if a.again {
+                writeln!(out, "  {}", say("cli-adopted-again", &[]))?;
+            }
         }
     }
-    memory.compact()?;
-    if args.all || editions > 1 {
+    if !args.dry_run {
+        memory.compact()?;
+    }
+    if args.all || editions + poor > 1 {
         writeln!(
             out,
             "{}",
@@ -116,12 +188,18 @@ pub fn run(
                     ("adopted", &adopted),
                     ("segments", &segments),
                     ("percent", &percent(adopted, segments)),
-                    ("skipped", &skipped)
+                    ("skipped", &skipped),
+                    ("candidates", &candidates),
+                    ("poor", &poor)
                 ]
             )
         )?;
     }
-    Ok(EXIT_OK)
+    if args.dry_run {
+        writeln!(out, "{}", say("cli-adopt-dry-run", &[]))?;
+    }
+    // An edition refused whole is a failure to report, as in check.
+    Ok(if poor > 0 { EXIT_FAILED } else { EXIT_OK })
 }
 
 fn percent(part: usize, whole: usize) -> String {

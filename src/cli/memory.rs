@@ -174,6 +174,7 @@ pub fn import(
                     date: date.to_string(),
                     origin: Origin::Approved,
                     rating: None,
+                    note: None,
                 });
                 imported += 1;
             }
@@ -241,6 +242,7 @@ mod tests {
             date: "2024-01-06".into(),
             origin: Origin::Approved,
             rating: None,
+            note: None,
         });
         memory.compact().unwrap();
         let mut out = Vec::new();

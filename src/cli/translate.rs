@@ -985,6 +985,20 @@ fn present_with(
             )?;
         }
     }
+    if o.published_replaced > 0 {
+        writeln!(
+            out,
+            "{}",
+            say(
+                "cli-published-replaced",
+                &[
+                    ("count", &o.published_replaced),
+                    ("edition", &edition),
+                    ("memory", &config.memory)
+                ]
+            )
+        )?;
+    }
     if brief {
         return Ok(());
     }

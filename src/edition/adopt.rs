@@ -2,17 +2,31 @@
 //!
 //! A newsletter usually has editions already, made by some earlier script and corrected by
 //! hand: the best translation memory it has. [`adopt`] aligns such an edition with its original
-//! (by block shape and order, the pairing `check` and `review` use), turns each aligned run back
-//! into tagged text numbered like its segment, and validates it like a model's answer (the same
-//! tags, links and code, no source script left, glossary terms present). What passes becomes
-//! an approved memory entry, and a provenance record of the edition as it stands is written, so
-//! that the next `translate` keeps the adopted text verbatim and sends only the rest. Nothing is
-//! sent to a model.
+//! by what they say ([`crate::edition::align`], the alignment `check` and `review` use) and
+//! takes only the pairs it can vouch for:
+//!
+//! - the aligner pairs them confidently, one run with one segment;
+//! - their anchors agree: every number and Latin name of the original is in the edition's
+//!   text, and the edition's run reads back as tagged text numbered like its segment, with the
+//!   same tags, links and code, and no source script left (as a model's answer is validated).
+//!
+//! A rendering of a glossary term other than the glossary's is no reason to discard a
+//! person's sentence: it is adopted, and the term is reported, as `check` reports it.
+//!
+//! What passes becomes an approved memory entry. Every other published run is kept as a
+//! *candidate* entry ([`Origin::Candidate`]): the source it was aligned with, the text and the
+//! reason, for `review` to show beside the new translation. An edition whose alignment is
+//! poor (fewer than half of its segments paired confidently) is not adopted at all. A
+//! provenance record of the edition as it stands is written, marking the published runs not
+//! adopted, so that the next `translate` keeps the adopted text verbatim, sends only the rest
+//! and says how many published paragraphs it replaced. Adopting an edition again (its record
+//! says it was adopted) replaces what the earlier adoption stored: pairs it no longer takes
+//! become candidates. Nothing is sent to a model.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::edition::align::pair_runs;
+use crate::edition::align::{pair_runs, Link, Setting};
 use crate::edition::existing::retag;
 use crate::edition::issue::Issue;
 use crate::edition::lifecycle::{relative, LifecycleError, Project};
@@ -22,10 +36,18 @@ use crate::edition::rules;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::document::{ReadError, SourceText};
+use crate::markdown::segment::Segment;
 use crate::memory::{Entry, Memory, Origin};
 use crate::message::tr;
 use crate::model::prompt::PROMPT_VERSION;
-use crate::model::validate::validate;
+use crate::model::validate::{validate, Rejection};
+
+/// The prompt version of candidate entries: none, so that no lookup of a model's translation
+/// ever finds one.
+pub const CANDIDATE_PROMPT: u32 = 0;
+
+/// The share of segments an edition must have paired confidently to be adopted at all.
+pub const MIN_CONFIDENT: f64 = 0.5;
 
 /// A segment of the original that was not adopted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +58,28 @@ pub struct NotAdopted {
     /// Line of the paired run in the edition, when there is one.
     pub edition_line: Option<usize>,
     pub why: String,
+    /// Whether the edition's text was kept as a candidate.
+    pub kept: bool,
+}
+
+/// A glossary term an adopted sentence renders otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermNote {
+    pub id: String,
+    pub edition_line: usize,
+    pub why: String,
+}
+
+/// Where the pairing of an edition becomes uncertain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncertain {
+    /// Line in the original.
+    pub line: usize,
+    /// Line in the edition, when the uncertain pair has one.
+    pub edition_line: Option<usize>,
+    /// Segments paired confidently, of all.
+    pub confident: usize,
+    pub segments: usize,
 }
 
 /// What adopting one edition did.
@@ -49,21 +93,52 @@ pub struct Adoption {
     /// Ids of the adopted segments, in document order.
     pub adopted: Vec<String>,
     pub not_adopted: Vec<NotAdopted>,
+    /// Published runs kept as candidates (not adopted, with no segment of their own too).
+    pub candidates: usize,
+    pub terms: Vec<TermNote>,
+    /// The edition was not adopted at all: its alignment is poor from here on.
+    pub poor: Option<Uncertain>,
+    /// An earlier adoption of this edition was replaced.
+    pub again: bool,
+    /// Nothing was written (`--dry-run`).
+    pub dry_run: bool,
+}
+
+/// How `adopt` runs.
+#[derive(Debug, Clone, Default)]
+pub struct AdoptOptions {
+    /// Where the edition is, when not where the layout puts it.
+    pub edition: Option<PathBuf>,
+    /// Report only: write nothing.
+    pub dry_run: bool,
+    /// `YYYY-MM-DD`, for the entries.
+    pub today: String,
+}
+
+/// One run of the edition to keep as a candidate.
+struct Kept {
+    source: String,
+    target: String,
+    why: String,
 }
 
 /// Adopts the `target` edition of `issue`: approved memory entries for every segment whose
-/// aligned text passes validation, and a provenance record of the edition as it is.
+/// aligned text the aligner and validation vouch for, candidates for the rest of the
+/// published text, and a provenance record of the edition as it is.
 pub fn adopt(
     project: &Project,
     issue: &Issue,
     target: Lang,
-    edition: Option<PathBuf>,
     memory: &mut Memory,
-    today: &str,
+    options: &AdoptOptions,
 ) -> Result<Adoption, LifecycleError> {
     let code = target.code();
+    let today = options.today.as_str();
     let source = SourceText::read(&issue.original)?;
-    let edition_path = edition.unwrap_or_else(|| issue.edition(&project.layout, target));
+    let edition_path = options
+        .edition
+        .clone()
+        .unwrap_or_else(|| issue.edition(&project.layout, target));
     let edition = SourceText::read(&edition_path).map_err(|e| match e {
         ReadError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
             LifecycleError::NothingToAdopt {
@@ -73,13 +148,18 @@ pub fn adopt(
         e => e.into(),
     })?;
     let record_path = provenance::path(&project.provenance, code, &edition_path);
-    if record_path.exists() {
-        // Adopting what editions wrote would make the model's text approved.
-        return Err(LifecycleError::AlreadyRecorded {
-            edition: edition_path,
-            record: record_path,
-        });
-    }
+    // Adopting what editions wrote would make the model's text approved; an earlier adoption
+    // is replaced.
+    let earlier = match Record::load(&record_path)? {
+        Some(r) if r.header.adopted.is_some() => Some(r),
+        Some(_) => {
+            return Err(LifecycleError::AlreadyRecorded {
+                edition: edition_path,
+                record: record_path,
+            })
+        }
+        None => None,
+    };
     let glossary = Glossary::load(&project.glossary, target)?;
     let locale = Locale::load(&project.locales, code)?;
     let date = issue.date.clone().unwrap_or_else(|| today.to_string());
@@ -88,57 +168,148 @@ pub fn adopt(
         rules::variables(&doc, &date, &project.original_url)
     };
     let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
+    let rewrite = |url: &str| rules::rewrite_url(url, &project.url_rewrite, code);
     let paired = pair_runs(
         &source.text,
         &edition.text,
-        &project.boilerplate,
-        target,
-        &locale_texts,
-        &project.options,
+        &Setting {
+            rules: &project.boilerplate,
+            target,
+            locale_texts: &locale_texts,
+            options: &project.options,
+            rewrite: &rewrite,
+        },
     );
     let fixed = rules::fixed_segments(
         &paired.original,
         &rules::find(&source.text, &project.boilerplate, code),
     );
-    let rewrite = |url: &str| rules::rewrite_url(url, &project.url_rewrite, code);
-    let partner: HashMap<usize, usize> = paired
-        .pairs
-        .iter()
-        .filter_map(|p| match p {
-            (Some(o), Some(e)) => Some((*o, *e)),
-            _ => None,
-        })
+    let (od, ed) = (&paired.original, &paired.edition);
+    let is_segment = |i: usize| od.runs[i].translatable && !fixed.contains(&od.runs[i].id);
+    let confident: HashMap<usize, usize> = paired
+        .confident()
+        .into_iter()
+        .map(|(o, e, _)| (o, e))
         .collect();
 
-    let mut adopted = Vec::new();
-    let mut not_adopted = Vec::new();
+    let body: Vec<usize> = paired
+        .original_runs
+        .iter()
+        .copied()
+        .filter(|&i| is_segment(i))
+        .collect();
+    let segments = body.len();
+    let sure = body.iter().filter(|i| confident.contains_key(i)).count();
+    let mut adoption = Adoption {
+        original: issue.original.clone(),
+        edition: edition_path.clone(),
+        record: record_path.clone(),
+        segments,
+        adopted: Vec::new(),
+        not_adopted: Vec::new(),
+        candidates: 0,
+        terms: Vec::new(),
+        poor: None,
+        again: earlier.is_some(),
+        dry_run: options.dry_run,
+    };
+    if segments > 0 && (sure as f64) < MIN_CONFIDENT * segments as f64 {
+        let first = body
+            .iter()
+            .find(|i| !confident.contains_key(i))
+            .copied()
+            .unwrap_or(body[0]);
+        let edition_line = paired
+            .link_of(first)
+            .and_then(|l| l.edition.clone().next())
+            .map(|e| ed.runs[paired.edition_runs[e]].line);
+        adoption.poor = Some(Uncertain {
+            line: od.runs[first].line,
+            edition_line,
+            confident: sure,
+            segments,
+        });
+        return Ok(adoption);
+    }
+
     let mut placed = Vec::new();
     let mut entries = Vec::new();
-    let mut segments = 0;
-    for (i, seg) in paired.original.runs.iter().enumerate() {
-        if !seg.translatable || fixed.contains(&seg.id) {
-            continue;
-        }
-        segments += 1;
-        let refuse = |edition_line: Option<usize>, why: &str| NotAdopted {
+    let mut kept: Vec<Kept> = Vec::new();
+    // Edition runs that hold a segment's adopted text, or that were considered with one.
+    let mut considered: HashSet<usize> = HashSet::new();
+    for &i in &body {
+        let seg = &od.runs[i];
+        let refuse = |edition_line: Option<usize>, why: String, kept: bool| NotAdopted {
             id: seg.id.clone(),
             line: seg.line,
             edition_line,
-            why: why.to_string(),
+            why,
+            kept,
         };
-        let Some(&e) = partner.get(&i) else {
-            not_adopted.push(refuse(None, &tr("adopt-no-run", &[])));
+        let Some(&e) = confident.get(&i) else {
+            let link = paired.link_of(i);
+            let runs: Vec<usize> = link
+                .map(|l| l.edition.clone().map(|e| paired.edition_runs[e]).collect())
+                .unwrap_or_default();
+            let why = uncertain_reason(link);
+            if runs.is_empty() {
+                adoption.not_adopted.push(refuse(None, why, false));
+                continue;
+            }
+            // The first original of a merge keeps the edition's text; the second points to it.
+            let first_of_link = link.is_some_and(|l| paired.original_runs[l.original.start] == i);
+            let text = runs
+                .iter()
+                .map(|&r| edition.text[ed.runs[r].range.clone()].trim())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            if first_of_link {
+                considered.extend(runs.iter().copied());
+                kept.push(Kept {
+                    source: seg.tagged.clone(),
+                    target: text,
+                    why: why.clone(),
+                });
+            }
+            adoption
+                .not_adopted
+                .push(refuse(Some(ed.runs[runs[0]].line), why, first_of_link));
             continue;
         };
-        let run = &paired.edition.runs[e];
-        let Some(tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
-            not_adopted.push(refuse(Some(run.line), &tr("markup-differs", &[])));
-            continue;
+        considered.insert(e);
+        let run = &ed.runs[e];
+        let raw = edition.text[run.range.clone()].trim().to_string();
+        let mut keep = |why: String| {
+            kept.push(Kept {
+                source: seg.tagged.clone(),
+                target: raw.clone(),
+                why: why.clone(),
+            });
+            refuse(Some(run.line), why, true)
         };
-        if let Err(why) = validate(seg, &tagged, project.options.source, target, &glossary) {
-            not_adopted.push(refuse(Some(run.line), &why.to_string()));
+        if let Some(why) = anchors_lost(seg, run) {
+            adoption.not_adopted.push(keep(why));
             continue;
         }
+        let Some(tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
+            adoption.not_adopted.push(keep(tr("markup-differs", &[])));
+            continue;
+        };
+        let note = match validate(seg, &tagged, project.options.source, target, &glossary) {
+            Ok(()) => None,
+            Err(why @ (Rejection::MissingTerm { .. } | Rejection::Avoided { .. })) => {
+                adoption.terms.push(TermNote {
+                    id: seg.id.clone(),
+                    edition_line: run.line,
+                    why: why.to_string(),
+                });
+                Some(why.to_string())
+            }
+            Err(why) => {
+                adoption.not_adopted.push(keep(why.to_string()));
+                continue;
+            }
+        };
         placed.push(Placed {
             id: seg.id.clone(),
             source: seg.tagged.clone(),
@@ -157,29 +328,203 @@ pub fn adopt(
             date: today.to_string(),
             origin: Origin::Approved,
             rating: None,
+            note,
         });
-        adopted.push(seg.id.clone());
+        adoption.adopted.push(seg.id.clone());
+    }
+    // Published runs with no segment of their own (a paragraph the original lacks): kept
+    // with the segment before them.
+    let boilerplate: HashSet<usize> = paired
+        .alignment
+        .links
+        .iter()
+        .flat_map(|l| l.edition.clone())
+        .filter(|&e| paired_is_boilerplate(&paired, e))
+        .map(|e| paired.edition_runs[e])
+        .collect();
+    let adopted_at: HashSet<usize> = placed.iter().map(|p| p.range.start).collect();
+    let mut published: HashSet<usize> = HashSet::new();
+    let mut before: Option<&Segment<'_>> = None;
+    for link in &paired.alignment.links {
+        if let Some(o) = link.original.clone().last() {
+            let i = paired.original_runs[o];
+            if is_segment(i) {
+                before = Some(&od.runs[i]);
+            }
+        }
+        for e in link.edition.clone() {
+            let r = paired.edition_runs[e];
+            let run = &ed.runs[r];
+            if boilerplate.contains(&r) || !target.has_letters(&run.plain_text()) {
+                continue;
+            }
+            if !adopted_at.contains(&run.range.start) {
+                published.insert(run.range.start);
+            }
+            if considered.contains(&r) {
+                continue;
+            }
+            // Before the first segment, it goes with the first.
+            if let Some(seg) = before.or_else(|| body.first().map(|&i| &od.runs[i])) {
+                let why = match before {
+                    Some(seg) => tr("adopt-added-after", &[("line", &seg.line)]),
+                    None => tr("adopt-added-before", &[("line", &seg.line)]),
+                };
+                kept.push(Kept {
+                    source: seg.tagged.clone(),
+                    target: edition.text[run.range.clone()].trim().to_string(),
+                    why,
+                });
+            }
+        }
+    }
+    adoption.candidates = kept.len();
+    if options.dry_run {
+        return Ok(adoption);
+    }
+    // What an earlier adoption took and this one does not: a candidate now, at the same key,
+    // so that the earlier approval no longer counts.
+    let now: HashSet<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.source.as_str(), e.target.as_str()))
+        .collect();
+    let mut demoted = Vec::new();
+    for w in earlier.iter().flat_map(|r| &r.runs) {
+        if let (Some(s), Some(t)) = (&w.source, &w.translation) {
+            if !now.contains(&(s.as_str(), t.as_str())) {
+                demoted.push(Entry {
+                    locale: code.to_string(),
+                    source: s.clone(),
+                    target: t.clone(),
+                    glossary: String::new(),
+                    prompt: PROMPT_VERSION,
+                    model: "adopted".into(),
+                    date: today.to_string(),
+                    origin: Origin::Candidate,
+                    rating: None,
+                    note: Some(tr("adopt-no-longer", &[])),
+                });
+            }
+        }
     }
     let header = Header {
         provenance: provenance::FORMAT,
         original: relative(&project.layout.root, &issue.original),
         edition: relative(&project.layout.root, &edition_path),
         locale: code.to_string(),
+        adopted: Some(today.to_string()),
     };
-    let record = Record::of(header, &edition.text, &project.options, &placed);
+    let mut record = Record::of(header, &edition.text, &project.options, &placed);
+    record.mark_published(&edition.text, &project.options, &published);
     // The record is staged first: if it cannot be written, the memory is left as it was.
     let staged = crate::file::stage(&record_path, record.to_text().as_bytes())?;
+    for entry in demoted {
+        memory.insert(entry);
+    }
+    // One candidate per source: the texts aligned with it, in edition order.
+    let mut by_source: Vec<Kept> = Vec::new();
+    for k in kept {
+        match by_source.iter_mut().find(|b| b.source == k.source) {
+            Some(b) => {
+                b.target.push_str("\n\n");
+                b.target.push_str(&k.target);
+                if !b.why.contains(&k.why) {
+                    b.why.push_str("; ");
+                    b.why.push_str(&k.why);
+                }
+            }
+            None => by_source.push(k),
+        }
+    }
+    for k in by_source {
+        memory.insert(Entry {
+            locale: code.to_string(),
+            source: k.source,
+            target: k.target,
+            glossary: String::new(),
+            prompt: CANDIDATE_PROMPT,
+            model: "published".into(),
+            date: today.to_string(),
+            origin: Origin::Candidate,
+            rating: None,
+            note: Some(k.why),
+        });
+    }
     for entry in entries {
         memory.insert(entry);
     }
     memory.save()?;
     staged.commit()?;
-    Ok(Adoption {
-        original: issue.original.clone(),
-        edition: edition_path,
-        record: record_path,
-        segments,
-        adopted,
-        not_adopted,
+    Ok(adoption)
+}
+
+fn paired_is_boilerplate(paired: &crate::edition::align::Paired<'_, '_>, unit: usize) -> bool {
+    paired
+        .edition_boilerplate
+        .get(unit)
+        .copied()
+        .unwrap_or(false)
+}
+
+/// Why the aligner did not vouch for the pair holding a segment.
+fn uncertain_reason(link: Option<&Link>) -> String {
+    let Some(link) = link else {
+        return tr("adopt-no-run", &[]);
+    };
+    match (link.original.len(), link.edition.len()) {
+        (_, 0) => tr("adopt-no-run", &[]),
+        (2, 1) => tr("adopt-merged", &[]),
+        (1, 2) => tr("adopt-split", &[]),
+        _ if link.disagree.is_empty() => tr("adopt-uncertain", &[]),
+        _ => tr(
+            "adopt-uncertain-anchors",
+            &[(
+                "anchors",
+                &link
+                    .disagree
+                    .iter()
+                    .take(3)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        ),
+    }
+}
+
+/// The numbers and Latin names of `seg` that its edition's `run` lacks, as a reason.
+fn anchors_lost(seg: &Segment<'_>, run: &Segment<'_>) -> Option<String> {
+    let (src, tgt) = (seg.plain_text(), run.plain_text());
+    let numbers = crate::numbers::missing(&src, &tgt);
+    if !numbers.is_empty() {
+        return Some(tr(
+            "adopt-lost-numbers",
+            &[(
+                "numbers",
+                &numbers
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        ));
+    }
+    let have = crate::edition::align::names(&tgt);
+    let lost: Vec<String> = crate::edition::align::names(&src)
+        .into_iter()
+        .filter(|n| !have.contains(n))
+        .collect();
+    (!lost.is_empty()).then(|| {
+        tr(
+            "adopt-lost-names",
+            &[(
+                "names",
+                &lost
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        )
     })
 }

@@ -147,6 +147,9 @@ pub struct Outcome {
     pub removed: usize,
     /// Memory entries that were found and not used: their segments were asked again.
     pub bad_entries: Vec<BadEntry>,
+    /// Published paragraphs `adopt` could not vouch for that this run replaced (each is kept
+    /// as a candidate in the memory).
+    pub published_replaced: usize,
 }
 
 /// What a run did to the edition.
@@ -378,6 +381,7 @@ pub async fn update(
                 date: job.today.clone(),
                 origin: Origin::Approved,
                 rating: None,
+                note: None,
             });
         }
         m.save()?;
@@ -418,6 +422,7 @@ pub async fn update(
         conflicts: reconciled.conflicts.clone(),
         removed: reconciled.removed,
         bad_entries: Vec::new(),
+        published_replaced: 0,
     };
     if job.dry_run {
         // A dry run checks what a real run would: the locale's messages for this issue's
@@ -515,8 +520,18 @@ pub async fn update(
         verbatim.extend(reconciled.given.keys().cloned());
         match assembly.build(&translations, &verbatim) {
             Ok(built) => {
-                // The edition is checked with `check`'s rules before it is written.
+                // The edition is checked with `check`'s rules before it is written. A person's
+                // rendering of a glossary term is theirs to keep: `check` reports it.
                 let (errors, lost_numbers) = edition_check(&checker, &built.text);
+                let errors: Vec<crate::check::Finding> = errors
+                    .into_iter()
+                    .filter(|f| {
+                        !f.rule.starts_with("glossary/")
+                            || !culprits(std::slice::from_ref(f), &doc, &built, &job.issue.original)
+                                .iter()
+                                .any(|(_, id)| verbatim.contains(id))
+                    })
+                    .collect();
                 if errors.is_empty() {
                     // A number a model's translation lost is asked for again once, with the
                     // reason; if it is still lost, the edition is written and `check` warns
@@ -608,6 +623,7 @@ pub async fn update(
         original: relative(&project.layout.root, &job.issue.original),
         edition: relative(&project.layout.root, &edition_path),
         locale: code.to_string(),
+        adopted: None,
     };
     let placed: Vec<Placed> = built
         .placed
@@ -659,6 +675,12 @@ pub async fn update(
         (&edition_path, source.restore(built.text.clone()).as_bytes()),
         (&record_path, new_record.to_text().as_bytes()),
     )?;
+    let now: HashSet<&str> = new_record.runs.iter().map(|w| w.written.as_str()).collect();
+    let published_replaced = record
+        .iter()
+        .flat_map(|r| &r.runs)
+        .filter(|w| w.published && !now.contains(w.written.as_str()))
+        .count();
     let mut o = outcome(
         Effect::Written {
             text: built.text,
@@ -667,6 +689,7 @@ pub async fn update(
         previous_text,
     );
     o.bad_entries = bad_entries;
+    o.published_replaced = published_replaced;
     Ok(o)
 }
 

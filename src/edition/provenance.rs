@@ -39,6 +39,10 @@ pub struct Header {
     /// The edition, relative to the newsletter's root.
     pub edition: String,
     pub locale: String,
+    /// When the record was written by `editions adopt` (the edition is a person's, taken
+    /// over), the day it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<String>,
 }
 
 /// The current format version. Version 1 records (written before item numbers were kept out
@@ -68,6 +72,10 @@ pub struct Written {
     /// and the hand edit is kept here until the segment is edited again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Superseded>,
+    /// Published text `adopt` could not vouch for: kept as a candidate in the memory; the next
+    /// `translate` replaces it and says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub published: bool,
 }
 
 /// A hand edit that a changed source superseded.
@@ -145,6 +153,7 @@ impl Record {
                         written,
                         hand_edited: p.hand_edited,
                         conflict: p.conflict.clone(),
+                        published: false,
                     },
                     None => Written {
                         id: None,
@@ -153,11 +162,26 @@ impl Record {
                         written,
                         hand_edited: false,
                         conflict: None,
+                        published: false,
                     },
                 }
             })
             .collect();
         Record { header, runs }
+    }
+
+    /// Marks the runs of `edition` (the text the record was made of) that start at one of
+    /// `starts` as published text not adopted.
+    pub fn mark_published(
+        &mut self,
+        edition: &str,
+        options: &SegmentOptions,
+        starts: &std::collections::HashSet<usize>,
+    ) {
+        let doc = Document::parse(edition, options);
+        for (w, r) in self.runs.iter_mut().zip(&doc.runs) {
+            w.published = w.id.is_none() && starts.contains(&r.range.start);
+        }
     }
 
     /// Loads the record at `path`; `None` when there is none.
@@ -323,6 +347,7 @@ mod tests {
             original: "docs/a.md".into(),
             edition: "docs/en/a.md".into(),
             locale: "en".into(),
+            adopted: None,
         }
     }
 

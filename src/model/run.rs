@@ -461,7 +461,7 @@ fn look_up<'d>(
                 .max_by(|a, b| a.date.cmp(&b.date)),
             variants
                 .iter()
-                .filter(|_| !settings.refresh)
+                .filter(|e| !settings.refresh && e.origin != Origin::Candidate)
                 .find(|e| e.glossary == key.glossary && e.prompt == key.prompt),
         ];
         let mut found = None;
@@ -1201,6 +1201,7 @@ async fn run_batch<'d>(
                     date: settings.date.clone(),
                     origin: Origin::Model,
                     rating: ratings.get(&seg.id).cloned(),
+                    note: None,
                 });
             }
             memory.save()?;

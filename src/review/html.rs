@@ -216,6 +216,11 @@ pub fn render_html(review: &Review) -> String {
                                             }
                                         }
                                     }
+                                    @if let Some(c) = &row.candidate {
+                                        div.candidate {
+                                            (tr("review-candidate", &[("text", &c.text), ("why", &c.why)]))
+                                        }
+                                    }
                                     @for f in &row.findings {
                                         ({ finding_number += 1; html! {
                                             div class=(format!("finding {}", f.level.id()))
@@ -296,7 +301,7 @@ tr.boilerplate td{background:#f6f8fa;color:#57606a}tr.error td.meta{border-left:
 ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;color:#82071e}
 mark{background:#fff8c5}
 .finding{margin-top:.3rem;font-size:.85rem;color:#82071e}.finding.warning{color:#9a6700}
-.note,.hand{margin-top:.3rem;font-size:.85rem;color:#57606a}.conflict{margin-top:.3rem;font-size:.85rem;color:#82071e;border-left:3px solid #cf222e;padding-left:.4rem}
+.note,.hand{margin-top:.3rem;font-size:.85rem;color:#57606a}.candidate{margin-top:.3rem;font-size:.85rem;color:#0550ae;border-left:3px solid #0969da;padding-left:.4rem}.conflict{margin-top:.3rem;font-size:.85rem;color:#82071e;border-left:3px solid #cf222e;padding-left:.4rem}
 .terms,.rating{margin-top:.3rem;font-size:.8rem;color:#57606a}.rating.low{color:#82071e}
 table.links code{font-size:.8rem;word-break:break-all}tr.lost,tr.added{background:#fff5f5}tr.expected{color:#57606a}td.status{white-space:nowrap;font-size:.8rem}.none{color:#8c959f}
 .since{color:#57606a}";

@@ -73,6 +73,9 @@ pub struct Row {
     pub conflict: Option<RowConflict>,
     /// How the quality pass rated the translation (from the memory), when it did.
     pub rating: Option<Rating>,
+    /// A published text `adopt` could not vouch for, kept as a candidate for this segment
+    /// (from the memory), when it differs from the edition's text.
+    pub candidate: Option<RowCandidate>,
     /// The first and last line of the row on each side, for placing findings.
     #[serde(skip)]
     spans: [Option<(usize, usize)>; 2],
@@ -85,6 +88,15 @@ pub struct RowConflict {
     pub old_original: String,
     /// The hand edit, when its markup could be read.
     pub hand_edit: Option<String>,
+}
+
+/// A person's published text kept as a candidate, as the reviewer reads it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RowCandidate {
+    /// The candidate's text, as published.
+    pub text: String,
+    /// Why `adopt` did not take it.
+    pub why: String,
 }
 
 /// How a link of one side stands on the other.
@@ -277,6 +289,14 @@ pub fn build(
             s.map(|s| (s.line, s.line + text[s.range.clone()].matches('\n').count()))
         };
         let spans = [lines(os, original), lines(es, edition)];
+        let candidate = os
+            .and_then(|s| cx.memory?.candidates(cx.target, &s.tagged).ok())
+            .and_then(|c| c.into_iter().next())
+            .map(|f| RowCandidate {
+                text: compact(&f.entry.target),
+                why: f.entry.note.clone().unwrap_or_default(),
+            })
+            .filter(|c| c.text != compact(&edition_text));
         let row = Row {
             kind: if cell {
                 RowKind::TableRow { cells: 1 }
@@ -306,6 +326,7 @@ pub fn build(
             rating: os
                 .and_then(|s| cx.memory?.any(cx.target, &s.tagged).ok().flatten())
                 .and_then(|f| f.entry.rating),
+            candidate,
             spans,
         };
         // The cells of one table row (one line on either side) share a row.
@@ -361,6 +382,7 @@ pub fn build(
             hand_edited: false,
             conflict: None,
             rating: None,
+            candidate: None,
             spans: [
                 Some(span(&lines_o, &f.range)),
                 at.as_ref().map(|r| span(&lines_e, r)),
@@ -413,6 +435,7 @@ fn join_cell(row: &mut Row, cell: Row) {
     row.terms.extend(cell.terms);
     row.hand_edited |= cell.hand_edited;
     row.conflict = row.conflict.take().or(cell.conflict);
+    row.candidate = row.candidate.take().or(cell.candidate);
     row.rating = match (row.rating.take(), cell.rating) {
         (Some(a), Some(b)) => Some(if b.score() < a.score() { b } else { a }),
         (a, b) => a.or(b),

@@ -140,6 +140,11 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
                 writeln!(out, "{red}    {edit}{reset}").unwrap();
             }
         }
+        if let Some(c) = &row.candidate {
+            let text = crate::control::visible(&c.text).into_owned();
+            let line = tr("review-candidate", &[("text", &text), ("why", &c.why)]);
+            writeln!(out, "{dim}  ◆ {line}{reset}").unwrap();
+        }
         for f in &row.findings {
             write_finding(&mut out, f, cols, red, reset);
         }
