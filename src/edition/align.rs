@@ -98,6 +98,8 @@ pub struct Anchors {
     pub names: BTreeSet<String>,
     pub code: BTreeSet<String>,
     pub item: Option<u32>,
+    /// Circled item numbers inside the text (`… ⑤ …`): items run together with this one.
+    pub inner_items: BTreeSet<u32>,
 }
 
 impl Anchors {
@@ -119,11 +121,18 @@ impl Anchors {
             names: names(plain),
             code: code.into_iter().filter(|c| !c.trim().is_empty()).collect(),
             item,
+            inner_items: plain
+                .trim_start()
+                .chars()
+                .skip(1)
+                .filter_map(|c| item_value(c.encode_utf8(&mut [0; 4])).filter(|_| !c.is_ascii()))
+                .collect(),
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.links.is_empty()
+        self.inner_items.is_empty()
+            && self.links.is_empty()
             && self.numbers.is_empty()
             && self.names.is_empty()
             && self.code.is_empty()
@@ -139,6 +148,11 @@ impl Anchors {
             names: self.names.union(&other.names).cloned().collect(),
             code: self.code.union(&other.code).cloned().collect(),
             item: self.item,
+            inner_items: self
+                .inner_items
+                .union(&other.inner_items)
+                .copied()
+                .collect(),
         }
     }
 
@@ -322,11 +336,11 @@ impl Ratio {
     }
 
     /// The Gale–Church cost of a length pair: −ln of the probability of a difference at
-    /// least as large, capped.
-    pub fn cost(&self, original: usize, edition: usize) -> f64 {
+    /// least as large, capped at `cap`.
+    pub fn cost(&self, original: usize, edition: usize, cap: f64) -> f64 {
         let d = self.delta(original, edition).abs();
         let p = erfc(d / std::f64::consts::SQRT_2).max(1e-6);
-        (-p.ln()).min(LENGTH_CAP)
+        (-p.ln()).min(cap)
     }
 }
 
@@ -346,6 +360,9 @@ pub const SKIP: f64 = 3.0;
 /// merge ([`SKIP`] + [`MERGE`]), so that lengths alone never part a pair (a terse or verbose
 /// translation is still the translation); anchors can.
 const LENGTH_CAP: f64 = 2.0;
+/// The most a length difference costs a 2–1 or 1–2 pair: a merge is made for its lengths,
+/// so lengths that do not fit count in full.
+const MERGE_LENGTH_CAP: f64 = 9.0;
 /// The extra cost of a 2–1 or 1–2 pair.
 const MERGE: f64 = 1.5;
 /// The cost of pairing a heading with a paragraph.
@@ -361,6 +378,12 @@ const DISAGREE_NAME: f64 = 0.7;
 const DISAGREE_NUMBER: f64 = 0.6;
 const DISAGREE_CODE: f64 = 1.0;
 const DISAGREE_ITEM: f64 = 8.0;
+/// The extra cost of a merge whose second unit is a numbered item (an item starts its
+/// paragraph, but a person may run two together).
+const SWALLOW: f64 = 2.0;
+/// An anchored pair whose lengths are further apart than this many deviations is not trusted
+/// (a paragraph merged with its neighbour keeps the neighbour's anchors).
+const STRETCHED: f64 = 3.0;
 /// A pair whose lengths are further apart than this many deviations is not trusted without
 /// anchors.
 const PLAUSIBLE: f64 = 2.5;
@@ -576,15 +599,42 @@ impl Aligner<'_> {
             }
         }
         let merge = if xs.len() + ys.len() > 2 { MERGE } else { 0.0 };
-        // A numbered item starts a paragraph: a merge never swallows one.
-        let swallowed = xs[1..]
-            .iter()
-            .chain(&ys[1..])
-            .filter(|u| u.anchors.item.is_some())
-            .count() as f64
-            * DISAGREE_ITEM;
+        // Items run together inside a paragraph (`④ … ⑤ …`): the same on both sides.
+        for k in ax.inner_items.symmetric_difference(&ay.inner_items) {
+            minus += DISAGREE_ITEM / 2.0;
+            disagree.push(Anchor::Item(*k));
+        }
+        for k in ax.inner_items.intersection(&ay.inner_items) {
+            plus += AGREE_ITEM;
+            agree.push(Anchor::Item(*k));
+        }
+        // A merge whose second unit is an item: shown inside the other side's text, or
+        // swallowed.
+        let mut swallowed = 0.0;
+        for (units, other) in [(&xs[1..], &ay), (&ys[1..], &ax)] {
+            for k in units.iter().filter_map(|u| u.anchors.item) {
+                if other.inner_items.contains(&k) {
+                    plus += AGREE_ITEM;
+                    agree.push(Anchor::Item(k));
+                } else {
+                    swallowed += SWALLOW;
+                }
+            }
+        }
         Some(Scored {
-            cost: self.ratio.cost(lx, ly) + minus - plus + reshape + merge + swallowed,
+            cost: self.ratio.cost(
+                lx,
+                ly,
+                if merge > 0.0 {
+                    MERGE_LENGTH_CAP
+                } else {
+                    LENGTH_CAP
+                },
+            ) + minus
+                - plus
+                + reshape
+                + merge
+                + swallowed,
             agree,
             disagree,
             agree_weight: plus,
@@ -666,6 +716,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
             let anchored = s.agree_weight >= 0.9
                 && s.agree_weight > 2.0 * s.disagree_weight
                 && !s.item_clash
+                && s.delta.abs() <= STRETCHED
                 && s.cost < 0.0;
             Link {
                 original: x,
@@ -804,14 +855,16 @@ pub fn locale_blocks(text: &str, locale_texts: &[String]) -> Vec<Range<usize>> {
     out
 }
 
-/// The words of a text that tell one wording from another: Latin words of three letters or
-/// more, lowercased, and pairs of adjacent CJK characters.
+/// What tells one wording from another: pairs of adjacent Latin words (lowercased) and of
+/// adjacent CJK characters. Pairs are specific where single words are not: most English
+/// words of any paragraph occur in a long intro.
 fn wording(text: &str) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = text
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() >= 3)
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() || !c.is_ascii())
+        .filter(|w| !w.is_empty())
         .map(|w| w.to_ascii_lowercase())
         .collect();
+    let mut out: BTreeSet<String> = words.windows(2).map(|w| w.join(" ")).collect();
     let cjk: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
     for w in cjk.windows(2) {
         if w.iter().all(|c| c.is_alphabetic()) {
@@ -835,7 +888,7 @@ pub fn reads_as_boilerplate(text: &str, links: &BTreeSet<String>, messages: &[Me
     words.len() >= 4
         && messages.iter().any(|m| {
             let shared = words.iter().filter(|w| m.words.contains(*w)).count();
-            shared as f64 >= 0.6 * words.len() as f64
+            shared as f64 >= 0.5 * words.len() as f64
         })
 }
 
