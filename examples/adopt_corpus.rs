@@ -156,6 +156,7 @@ fn main() {
         .collect();
     dates.sort();
     let truth = truth();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
 
     let server = StandIn::start(vec![]);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -226,6 +227,10 @@ fn main() {
                 continue;
             }
         };
+        for n in &adoption.not_adopted {
+            let kind: String = n.why.chars().take(32).collect();
+            *reasons.entry(kind).or_default() += 1;
+        }
         let format = format_of(&original);
         if let Some(u) = &adoption.poor {
             println!(
@@ -469,6 +474,12 @@ fn main() {
         "published paragraphs not adopted: {}, kept as candidates: {}/{}, replaced by translate: {} (each reported)",
         all.published, all.candidates, all.published, all.replaced
     );
+    let mut reasons: Vec<(String, usize)> = reasons.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    println!("segments not adopted, by reason (its first words):");
+    for (why, n) in &reasons {
+        println!("  {n:>5}  {why}…");
+    }
     println!(
         "hand-checked editions ({}): adopted pairs right {}/{}",
         truth.len(),

@@ -46,6 +46,10 @@ use crate::model::validate::{validate, Rejection};
 /// ever finds one.
 pub const CANDIDATE_PROMPT: u32 = 0;
 
+/// A Latin name found in this many segments of an issue or more is common: a translation of
+/// one of them may leave it out.
+pub const COMMON_NAME: usize = 3;
+
 /// The share of segments an edition must have paired confidently to be adopted at all.
 pub const MIN_CONFIDENT: f64 = 0.5;
 
@@ -232,6 +236,19 @@ pub fn adopt(
         return Ok(adoption);
     }
 
+    // Names found in many segments of the issue (`Python`, `AI`) say little of one pair: a
+    // translation may leave them out.
+    let mut name_count: HashMap<String, usize> = HashMap::new();
+    for &i in &body {
+        for n in crate::edition::align::names(&od.runs[i].plain_text()) {
+            *name_count.entry(n).or_default() += 1;
+        }
+    }
+    let common: HashSet<String> = name_count
+        .into_iter()
+        .filter(|(_, k)| *k >= COMMON_NAME)
+        .map(|(n, _)| n)
+        .collect();
     let mut placed = Vec::new();
     let mut entries = Vec::new();
     let mut kept: Vec<Kept> = Vec::new();
@@ -287,7 +304,7 @@ pub fn adopt(
             });
             refuse(Some(run.line), why, true)
         };
-        if let Some(why) = anchors_lost(seg, run) {
+        if let Some(why) = anchors_lost(seg, run, &common) {
             adoption.not_adopted.push(keep(why));
             continue;
         }
@@ -492,8 +509,9 @@ fn uncertain_reason(link: Option<&Link>) -> String {
     }
 }
 
-/// The numbers and Latin names of `seg` that its edition's `run` lacks, as a reason.
-fn anchors_lost(seg: &Segment<'_>, run: &Segment<'_>) -> Option<String> {
+/// The numbers and Latin names of `seg` that its edition's `run` lacks, as a reason; names in
+/// `common` may be left out.
+fn anchors_lost(seg: &Segment<'_>, run: &Segment<'_>, common: &HashSet<String>) -> Option<String> {
     let (src, tgt) = (seg.plain_text(), run.plain_text());
     let numbers = crate::numbers::missing(&src, &tgt);
     if !numbers.is_empty() {
@@ -512,7 +530,7 @@ fn anchors_lost(seg: &Segment<'_>, run: &Segment<'_>) -> Option<String> {
     let have = crate::edition::align::names(&tgt);
     let lost: Vec<String> = crate::edition::align::names(&src)
         .into_iter()
-        .filter(|n| !have.contains(n))
+        .filter(|n| !have.contains(n) && !common.contains(n))
         .collect();
     (!lost.is_empty()).then(|| {
         tr(

@@ -168,11 +168,18 @@ impl Anchors {
 }
 
 /// The Latin names of a text: runs of ASCII letters and digits with at least one letter and
-/// two characters, lowercased (`PEP-840` gives `pep`; its number is a number).
+/// two characters, lowercased, a plural `s` aside (`PEP-840` gives `pep`, its number is a
+/// number; `stars` and `star` are one name).
 pub fn names(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| t.len() >= 2 && t.bytes().any(|b| b.is_ascii_alphabetic()))
-        .map(|t| t.to_ascii_lowercase())
+        .map(|t| {
+            let t = t.to_ascii_lowercase();
+            match t.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_string(),
+                _ => t,
+            }
+        })
         .collect()
 }
 
@@ -1103,8 +1110,8 @@ mod tests {
     #[test]
     fn reads_names_and_destinations() {
         assert_eq!(
-            names("PEP-840：类命名空间 chrome-devtools-mcp a 3D"),
-            ["3d", "chrome", "devtools", "mcp", "pep"]
+            names("PEP-840：类命名空间 chrome-devtools-mcp a 3D stars class"),
+            ["3d", "chrome", "class", "devtool", "mcp", "pep", "star"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect()
