@@ -684,9 +684,47 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
                 chinese_seg.line,
                 line_in(&published, "未翻译")
             ),
+            format!(
+                "  3 published paragraphs not adopted are kept as candidates in `{}`: `editions review` shows each beside its segment",
+                root.path().join("memory.jsonl").display()
+            ),
         ],
         "{stdout}"
     );
+    // Each is a candidate: the source it was aligned with, the published text, the reason.
+    let candidates: Vec<serde_json::Value> = root
+        .memory()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &serde_json::Value| e["origin"] == "candidate")
+        .collect();
+    let candidate = |source: &str| {
+        candidates
+            .iter()
+            .find(|e| e["source"] == source)
+            .unwrap_or_else(|| panic!("no candidate for {source}: {candidates:?}"))
+    };
+    // The run as published, without its item number (the edition's structure).
+    assert_eq!(
+        candidate(&lost_seg.tagged)["target"],
+        lost_plain.trim().trim_start_matches("3. ")
+    );
+    assert_eq!(
+        candidate(&lost_seg.tagged)["note"],
+        "tag <a1>…</a1> is missing"
+    );
+    assert_eq!(
+        candidate(&chinese_seg.tagged)["note"],
+        "it leaves untranslated text: 未翻译"
+    );
+    assert!(
+        candidates.iter().any(|e| e["target"]
+            .as_str()
+            .unwrap()
+            .contains("Hi, this is the weekly, as our old script wrote it.")),
+        "{candidates:?}"
+    );
+    assert_eq!(candidates.len(), 3, "{candidates:?}");
     let body = doc
         .segments()
         .filter(|s| {
@@ -718,7 +756,14 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
 
     // translate keeps every adopted text byte for byte and sends only the two others.
     let before = root.server.requests().len();
-    root.ok(&["translate", date]);
+    let out = root.ok(&["translate", date]);
+    assert!(
+        out.contains(&format!(
+            "{}: 3 published paragraphs that `adopt` could not vouch for were replaced with new translations; each is kept as a candidate in `memory.jsonl`, and `editions review` shows it beside its new translation",
+            path.display()
+        )),
+        "{out}"
+    );
     let mut sent = root.sent_since(before);
     sent.sort();
     let mut expected = vec![lost_seg.tagged.clone(), chinese_seg.tagged.clone()];
@@ -771,7 +816,7 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
     assert_eq!(
         stdout,
         format!(
-            "{}: already has a provenance record: skipped\nadopted 0 of 0 segments (0.0 %) in 0 editions; 1 already recorded\n",
+            "{}: already has a provenance record: skipped\nadopted 0 of 0 segments (0.0 %) in 0 editions; 0 published paragraphs kept as candidates; 0 editions not adopted (alignment uncertain); 1 already recorded\n",
             path.display()
         )
     );

@@ -799,11 +799,32 @@ fn glossary_and_freshness(
         .filter(|&i| in_body(od.runs[i].range.start, excluded_o))
         .collect();
     let lines_e = LineIndex::new(edition_file.text);
-    let pairs: Vec<(usize, usize)> = paired
-        .confident()
-        .into_iter()
-        .map(|(i, j, _)| (i, j))
-        .collect();
+    // Front-matter fields pair by their names.
+    let fields = od.runs.iter().enumerate().filter_map(|(i, r)| {
+        match &r.kind {
+        crate::markdown::segment::BlockKind::FrontMatter(name) => ed
+            .runs
+            .iter()
+            .position(|e| {
+                matches!(&e.kind, crate::markdown::segment::BlockKind::FrontMatter(n) if n == name)
+            })
+            .map(|j| (i, j)),
+        _ => None,
+    }
+    });
+    let mut pairs: Vec<(usize, usize)> = fields.collect();
+    pairs.extend(
+        paired
+            .confident()
+            .into_iter()
+            .map(|(i, j, _)| (i, j))
+            .filter(|(i, _)| {
+                !matches!(
+                    od.runs[*i].kind,
+                    crate::markdown::segment::BlockKind::FrontMatter(_)
+                )
+            }),
+    );
     let level = if cx.strict {
         Level::Error
     } else {

@@ -33,6 +33,8 @@ pub struct Block {
     pub links: Vec<String>,
     /// Its code (inline or the block's).
     pub code: Vec<String>,
+    /// How deep in lists it stands.
+    pub depth: u8,
 }
 
 impl Block {
@@ -55,6 +57,7 @@ impl Block {
             chars: self.text.chars().filter(|c| !c.is_whitespace()).count(),
             boilerplate: !messages.is_empty()
                 && align::reads_as_boilerplate(&self.text, &anchors.links, messages),
+            depth: self.depth,
             anchors,
         }
     }
@@ -73,12 +76,16 @@ pub fn blocks(
     // Its links and code.
     let mut links: Vec<String> = Vec::new();
     let mut code: Vec<String> = Vec::new();
+    // Lists open around the open leaf, and around where it started.
+    let mut lists: u8 = 0;
+    let mut depth_at_open: u8 = 0;
     let mut meta = false;
     let mut code_depth = false;
     let finish = |open: &mut Option<(String, usize, String, String)>,
                   out: &mut Vec<Block>,
                   links: &mut Vec<String>,
                   code: &mut Vec<String>,
+                  depth: u8,
                   end: usize| {
         let (l, c) = (std::mem::take(links), std::mem::take(code));
         if let Some((kind, start, key, words)) = open.take() {
@@ -92,6 +99,7 @@ pub fn blocks(
                     text: words.trim().to_string(),
                     links: l,
                     code,
+                    depth,
                 });
             }
         }
@@ -103,8 +111,16 @@ pub fn blocks(
             _ if meta => {}
             Event::Start(Tag::Item) => {
                 // A tight item's text is its own leaf; one with paragraphs is not.
-                finish(&mut open, &mut out, &mut links, &mut code, range.start);
+                finish(
+                    &mut open,
+                    &mut out,
+                    &mut links,
+                    &mut code,
+                    depth_at_open,
+                    range.start,
+                );
                 open = Some(("p".into(), range.start, String::new(), String::new()));
+                depth_at_open = lists;
             }
             Event::Start(
                 tag @ (Tag::Paragraph
@@ -126,7 +142,17 @@ pub fn blocks(
                         open = None;
                     }
                 }
-                finish(&mut open, &mut out, &mut links, &mut code, range.start);
+                finish(
+                    &mut open,
+                    &mut out,
+                    &mut links,
+                    &mut code,
+                    depth_at_open,
+                    range.start,
+                );
+                if matches!(tag, Tag::List(_)) {
+                    lists = lists.saturating_add(1);
+                }
                 let kind = match tag {
                     Tag::Paragraph => "p".to_string(),
                     Tag::Heading { level, .. } => format!("h{}", level as u8),
@@ -139,7 +165,9 @@ pub fn blocks(
                     _ => continue,
                 };
                 open = Some((kind, range.start, String::new(), String::new()));
+                depth_at_open = lists;
             }
+            Event::End(TagEnd::List(_)) => lists = lists.saturating_sub(1),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -152,7 +180,14 @@ pub fn blocks(
                     && !matches!(event, Event::End(TagEnd::Table));
                 if !keep_table {
                     code_depth = false;
-                    finish(&mut open, &mut out, &mut links, &mut code, range.end);
+                    finish(
+                        &mut open,
+                        &mut out,
+                        &mut links,
+                        &mut code,
+                        depth_at_open,
+                        range.end,
+                    );
                 }
             }
             // A link inside text a rule replaces (a heading's text, say) is not the block's.
@@ -191,7 +226,14 @@ pub fn blocks(
             _ => {}
         }
     }
-    finish(&mut open, &mut out, &mut links, &mut code, text.len());
+    finish(
+        &mut open,
+        &mut out,
+        &mut links,
+        &mut code,
+        depth_at_open,
+        text.len(),
+    );
     out
 }
 

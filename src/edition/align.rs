@@ -208,6 +208,8 @@ pub struct Unit {
     pub anchors: Anchors,
     /// Boilerplate: may stay unpaired at no cost.
     pub boilerplate: bool,
+    /// How deep in lists it stands (0: outside any list).
+    pub depth: u8,
 }
 
 impl Unit {
@@ -239,6 +241,7 @@ impl Unit {
                 run.item_number(text).as_deref().and_then(item_value),
             ),
             boilerplate: false,
+            depth: u8::from(run.kind == BlockKind::ListItem),
         }
     }
 }
@@ -335,6 +338,28 @@ impl Ratio {
         }
     }
 
+    /// The ratio fitted to one pair of texts, as Gale–Church fit it: the edition's body
+    /// characters over the original's (within a quarter and four times the language pair's),
+    /// with the variance scaled alike. A terse or verbose translator keeps its pairs.
+    pub fn fitted(self, a: &[Unit], b: &[Unit]) -> Ratio {
+        let total = |units: &[Unit]| -> usize {
+            units
+                .iter()
+                .filter(|u| !u.boilerplate)
+                .map(|u| u.chars)
+                .sum()
+        };
+        let (x, y) = (total(a), total(b));
+        if x < 200 || y < 200 {
+            return self;
+        }
+        let mean = (y as f64 / x as f64).clamp(self.mean / 4.0, self.mean * 4.0);
+        Ratio {
+            mean,
+            variance: self.variance * mean / self.mean,
+        }
+    }
+
     /// How far `edition` characters are from what `original` characters predict, in
     /// standard deviations.
     pub fn delta(&self, original: usize, edition: usize) -> f64 {
@@ -372,6 +397,10 @@ const LENGTH_CAP: f64 = 2.0;
 const MERGE_LENGTH_CAP: f64 = 9.0;
 /// The extra cost of a 2–1 or 1–2 pair.
 const MERGE: f64 = 1.5;
+/// The most the anchors of one pair cost by disagreeing (item numbers aside).
+const DISAGREE_CAP: f64 = 2.5;
+/// The cost of pairing units at different depths of lists.
+const DEPTH: f64 = 1.5;
 /// The cost of pairing a heading with a paragraph.
 const RESHAPE: f64 = 3.0;
 /// Weights of an agreeing anchor, by kind, and of a disagreeing one.
@@ -520,6 +549,9 @@ impl Aligner<'_> {
         let mut reshape = 0.0;
         for u in xs {
             for v in ys {
+                if u.depth != v.depth {
+                    reshape = DEPTH;
+                }
                 match (u.shape, v.shape) {
                     (s, t) if s == t => {}
                     (Shape::Text, Shape::Heading) | (Shape::Heading, Shape::Text) => {
@@ -593,6 +625,9 @@ impl Aligner<'_> {
             (AGREE_CODE, DISAGREE_CODE),
             false,
         );
+        // A translation that drops or adds a few anchors is still the translation: what its
+        // anchors cost is capped below leaving it alone (item numbers aside, which order).
+        minus = minus.min(DISAGREE_CAP);
         let mut item_clash = false;
         if let (Some(i), Some(j)) = (ax.item, ay.item) {
             if i == j {
@@ -666,7 +701,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
     let aligner = Aligner {
         a,
         b,
-        ratio: Ratio::between(source, target),
+        ratio: Ratio::between(source, target).fitted(a, b),
         weights: Weights::new(a, b),
         symmetric_names: target != Lang::En,
     };
@@ -1095,6 +1130,7 @@ mod tests {
                 ..Anchors::default()
             },
             boilerplate: false,
+            depth: 0,
         }
     }
 
