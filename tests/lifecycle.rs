@@ -847,3 +847,193 @@ fn check_names_a_segment_that_left_the_original() {
     root.ok(&["translate", DATE]);
     root.ok(&["check", "--strict", DATE]);
 }
+
+/// A published edition that lost a description and its intro: adopt pairs by what the
+/// paragraphs say, so nothing after the gap shifts; a dry run writes nothing; adopting again
+/// replaces the earlier adoption; special issues are adopted by `--all`; an edition that
+/// follows another order is refused whole.
+#[test]
+fn adopt_pairs_by_content_and_never_shifts() {
+    let root = Root {
+        dir: support::newsletter_root(),
+        server: StandIn::start(vec![]),
+    };
+    let date = "2023-12-30";
+    root.ok(&["translate", date]);
+    // What each segment's translation is: the truth the adoption must find again.
+    let truth: std::collections::HashMap<String, String> = root
+        .memory()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    std::fs::remove_dir_all(root.path().join("provenance")).unwrap();
+    std::fs::remove_file(root.path().join("memory.jsonl")).unwrap();
+    let path = root.path().join(format!("docs/en/{date}-weekly.md"));
+    let generated = std::fs::read_to_string(&path).unwrap();
+    // The published edition lacks the first item's description.
+    let original = root.original_for(date);
+    let doc = Document::parse(&original, &SegmentOptions::default());
+    let blocks: Vec<&str> = generated.split("\n\n").collect();
+    let first_item = blocks.iter().position(|b| b.starts_with("1\\. [")).unwrap();
+    let dropped = blocks[first_item + 1];
+    let published = generated.replacen(&format!("{dropped}\n\n"), "", 1);
+    std::fs::write(&path, &published).unwrap();
+
+    // A dry run reports and writes nothing.
+    let dry = root.ok(&["adopt", date, "--dry-run"]);
+    assert!(dry.ends_with("dry run: nothing was written\n"), "{dry}");
+    assert!(!root.path().join("memory.jsonl").exists());
+    assert!(!root.path().join("provenance").exists());
+
+    let out = root.ok(&["adopt", date]);
+    // The original's first item's description: the paragraph after `1、[`.
+    let item = original.find("\n1、[").unwrap() + 1;
+    let description = item + original[item..].find("\n\n").unwrap() + 2;
+    let lost = doc
+        .segments()
+        .find(|s| s.range.start == description)
+        .expect("the dropped description's segment");
+    assert!(
+        out.contains(&format!(
+            "  - segment {} (line {}): no run of the edition is in its place\n",
+            lost.id, lost.line
+        )),
+        "{out}"
+    );
+    // Every adopted pair is the right one: the translation of its own source.
+    let memory = root.memory();
+    let adopted: Vec<serde_json::Value> = memory
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["origin"] == "approved")
+        .collect();
+    assert!(adopted.len() >= 20, "{memory}");
+    for e in &adopted {
+        let source = e["source"].as_str().unwrap();
+        assert_eq!(
+            truth.get(source).map(String::as_str),
+            e["target"].as_str(),
+            "{source}"
+        );
+    }
+    assert!(
+        out.starts_with(&format!(
+            "{}: adopted {} of ",
+            path.display(),
+            adopted.len()
+        )),
+        "{out}"
+    );
+
+    // Adopting again replaces the earlier adoption.
+    let again = root.ok(&["adopt", date]);
+    assert!(
+        again.contains("  an earlier adoption of this edition was replaced: what it took and this one does not is a candidate now\n"),
+        "{again}"
+    );
+
+    // A special issue's edition is adopted by --all.
+    std::fs::write(
+        root.path().join("editions.toml"),
+        std::fs::read_to_string(root.path().join("editions.toml"))
+            .unwrap()
+            .replace(
+                "memory = \"memory.jsonl\"\n",
+                "memory = \"memory.jsonl\"\nother_originals = [\"docs/{date}-sweekly.md\"]\n",
+            ),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.path().join(format!("docs/{date}-weekly.md")),
+        root.path().join("docs/2023-12-31-sweekly.md"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.path().join("docs/en/2023-12-31-sweekly.md"),
+        &generated,
+    )
+    .unwrap();
+    let all = root.ok(&["adopt", "--all"]);
+    let special = root.path().join("docs/en/2023-12-31-sweekly.md");
+    assert!(
+        all.contains(&format!("{}: adopted ", special.display())),
+        "{all}"
+    );
+
+    // An edition in another order is not adopted at all, and says where pairing fails.
+    std::fs::remove_dir_all(root.path().join("provenance")).unwrap();
+    let mut reversed: Vec<&str> = generated.split("\n\n").collect();
+    let body = reversed.split_off(first_item);
+    reversed.extend(body.into_iter().rev());
+    std::fs::write(&path, reversed.join("\n\n")).unwrap();
+    let out = root.run(&["adopt", date]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let head = format!("{}: not adopted: only ", path.display());
+    assert!(stdout.starts_with(&head), "{stdout}");
+    assert!(
+        stdout.contains(
+            " segments pair with the edition confidently; the pairing becomes uncertain at line "
+        ),
+        "{stdout}"
+    );
+    assert!(!root
+        .path()
+        .join(format!("provenance/en/{date}-weekly.jsonl"))
+        .exists());
+}
+
+/// The title list of the newer issues (`① …`) has no links: a published edition that lacks
+/// one title still pairs every other title with its own, by item number and names.
+#[test]
+fn adopt_pairs_a_title_list_with_a_title_missing() {
+    let root = Root {
+        dir: support::newsletter_root(),
+        server: StandIn::start(vec![]),
+    };
+    let date = "2025-12-06";
+    root.ok(&["translate", date]);
+    let truth: std::collections::HashMap<String, String> = root
+        .memory()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    std::fs::remove_dir_all(root.path().join("provenance")).unwrap();
+    std::fs::remove_file(root.path().join("memory.jsonl")).unwrap();
+    let path = root.path().join(format!("docs/en/{date}-weekly.md"));
+    let generated = std::fs::read_to_string(&path).unwrap();
+    let second = generated
+        .split("\n\n")
+        .find(|b| b.starts_with('②'))
+        .expect("a title list")
+        .to_string();
+    std::fs::write(&path, generated.replacen(&format!("{second}\n\n"), "", 1)).unwrap();
+    root.ok(&["adopt", date]);
+    let memory = root.memory();
+    let adopted: Vec<serde_json::Value> = memory
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["origin"] == "approved")
+        .collect();
+    assert!(adopted.len() >= 10, "{memory}");
+    for e in &adopted {
+        let source = e["source"].as_str().unwrap();
+        assert_eq!(
+            truth.get(source).map(String::as_str),
+            e["target"].as_str(),
+            "{source}"
+        );
+    }
+}
