@@ -139,23 +139,6 @@ impl Anchors {
             && self.item.is_none()
     }
 
-    /// The anchors of two units read as one: the item number is the first unit's (a numbered
-    /// item starts its paragraph).
-    fn union(&self, other: &Anchors) -> Anchors {
-        Anchors {
-            links: self.links.union(&other.links).cloned().collect(),
-            numbers: self.numbers.union(&other.numbers).cloned().collect(),
-            names: self.names.union(&other.names).cloned().collect(),
-            code: self.code.union(&other.code).cloned().collect(),
-            item: self.item,
-            inner_items: self
-                .inner_items
-                .union(&other.inner_items)
-                .copied()
-                .collect(),
-        }
-    }
-
     fn all(&self) -> impl Iterator<Item = Anchor> + '_ {
         self.links
             .iter()
@@ -488,35 +471,106 @@ impl Alignment {
     }
 }
 
-/// Anchor weights: an anchor found in `df` units weighs 1/√df.
-struct Weights(HashMap<Anchor, f64>);
+/// The anchors of the units of both sides as numbers, so that the dynamic programming's
+/// inner loop compares sorted lists of integers: links, names, numbers and code, in that
+/// order, then the item and the items inside the text. An anchor found in `df` units of a
+/// side weighs 1/√df.
+struct Packed {
+    sets: [Vec<u32>; 4],
+    item: Option<u32>,
+    inner: Vec<u32>,
+}
 
-impl Weights {
-    fn new(a: &[Unit], b: &[Unit]) -> Weights {
-        let mut df_a: HashMap<Anchor, usize> = HashMap::new();
-        let mut df_b: HashMap<Anchor, usize> = HashMap::new();
-        for (units, df) in [(a, &mut df_a), (b, &mut df_b)] {
-            for u in units {
-                for anchor in u.anchors.all() {
-                    if !matches!(anchor, Anchor::Item(_)) {
-                        *df.entry(anchor).or_default() += 1;
-                    }
-                }
+struct Interned {
+    a: Vec<Packed>,
+    b: Vec<Packed>,
+    anchors: Vec<Anchor>,
+    weights: Vec<f64>,
+}
+
+impl Interned {
+    fn new(a: &[Unit], b: &[Unit]) -> Interned {
+        let mut ids: HashMap<Anchor, u32> = HashMap::new();
+        let mut anchors: Vec<Anchor> = Vec::new();
+        let mut df: Vec<[u32; 2]> = Vec::new();
+        let mut pack = |u: &Unit, side: usize| -> Packed {
+            let mut sets: [Vec<u32>; 4] = Default::default();
+            for anchor in u.anchors.all() {
+                let k = match anchor {
+                    Anchor::Link(_) => 0,
+                    Anchor::Name(_) => 1,
+                    Anchor::Number(_) => 2,
+                    Anchor::Code(_) => 3,
+                    Anchor::Item(_) => continue,
+                };
+                let id = *ids.entry(anchor.clone()).or_insert_with(|| {
+                    anchors.push(anchor);
+                    df.push([0, 0]);
+                    (anchors.len() - 1) as u32
+                });
+                df[id as usize][side] += 1;
+                sets[k].push(id);
             }
+            for set in &mut sets {
+                set.sort_unstable();
+                set.dedup();
+            }
+            Packed {
+                sets,
+                item: u.anchors.item,
+                inner: u.anchors.inner_items.iter().copied().collect(),
+            }
+        };
+        let pa: Vec<Packed> = a.iter().map(|u| pack(u, 0)).collect();
+        let pb: Vec<Packed> = b.iter().map(|u| pack(u, 1)).collect();
+        let weights = df
+            .iter()
+            .map(|d| 1.0 / f64::from(d[0].max(d[1]).max(1)).sqrt())
+            .collect();
+        Interned {
+            a: pa,
+            b: pb,
+            anchors,
+            weights,
         }
-        let mut w = HashMap::new();
-        for (anchor, n) in df_a.iter().chain(df_b.iter()) {
-            let n = (*n).max(df_a.get(anchor).copied().unwrap_or(0));
-            let n = n.max(df_b.get(anchor).copied().unwrap_or(0));
-            w.insert(anchor.clone(), 1.0 / (n as f64).sqrt());
-        }
-        Weights(w)
     }
+}
 
-    fn of(&self, a: &Anchor) -> f64 {
-        match a {
-            Anchor::Item(_) => 1.0,
-            a => self.0.get(a).copied().unwrap_or(1.0),
+/// The sorted union of two sorted lists.
+fn union(x: &[u32], y: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = x.iter().chain(y).copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// One side's anchors for a pair: one unit's, or two read as one (the first one's item).
+struct Side<'p> {
+    sets: [std::borrow::Cow<'p, [u32]>; 4],
+    item: Option<u32>,
+    inner: std::borrow::Cow<'p, [u32]>,
+}
+
+impl<'p> Side<'p> {
+    fn of(units: &'p [Packed]) -> Side<'p> {
+        use std::borrow::Cow;
+        match units {
+            [one] => Side {
+                sets: [
+                    Cow::Borrowed(&one.sets[0][..]),
+                    Cow::Borrowed(&one.sets[1][..]),
+                    Cow::Borrowed(&one.sets[2][..]),
+                    Cow::Borrowed(&one.sets[3][..]),
+                ],
+                item: one.item,
+                inner: Cow::Borrowed(&one.inner[..]),
+            },
+            [first, second] => Side {
+                sets: [0, 1, 2, 3].map(|k| Cow::Owned(union(&first.sets[k], &second.sets[k]))),
+                item: first.item,
+                inner: Cow::Owned(union(&first.inner, &second.inner)),
+            },
+            _ => unreachable!("a side of a pair holds one or two units"),
         }
     }
 }
@@ -536,14 +590,16 @@ struct Aligner<'a> {
     a: &'a [Unit],
     b: &'a [Unit],
     ratio: Ratio,
-    weights: Weights,
+    interned: Interned,
     /// Whether a name of the edition the original lacks disagrees (an edition in a script
     /// other than Latin letters writes its names as the original does).
     symmetric_names: bool,
 }
 
 impl Aligner<'_> {
-    fn score(&self, x: Range<usize>, y: Range<usize>) -> Option<Scored> {
+    /// The cost of pairing `x` with `y` (`None`: shapes that never pair); with `describe`,
+    /// the anchors that agree and disagree too.
+    fn score(&self, x: Range<usize>, y: Range<usize>, describe: bool) -> Option<Scored> {
         let xs = &self.a[x.clone()];
         let ys = &self.b[y.clone()];
         let mut reshape = 0.0;
@@ -561,70 +617,58 @@ impl Aligner<'_> {
                 }
             }
         }
-        let merged = |units: &[Unit]| -> Anchors {
-            units
-                .iter()
-                .skip(1)
-                .fold(units[0].anchors.clone(), |acc, u| acc.union(&u.anchors))
-        };
-        let (ax, ay) = (merged(xs), merged(ys));
+        let (ax, ay) = (
+            Side::of(&self.interned.a[x.clone()]),
+            Side::of(&self.interned.b[y.clone()]),
+        );
         let lx: usize = xs.iter().map(|u| u.chars).sum();
         let ly: usize = ys.iter().map(|u| u.chars).sum();
         let mut agree = Vec::new();
         let mut disagree = Vec::new();
         let (mut plus, mut minus) = (0.0, 0.0);
-        let mut both = |set_x: &BTreeSet<String>,
-                        set_y: &BTreeSet<String>,
-                        make: fn(String) -> Anchor,
-                        (good, bad): (f64, f64),
-                        one_way: bool| {
-            for v in set_x {
-                let anchor = make(v.clone());
-                let w = self.weights.of(&anchor);
-                if set_y.contains(v) {
-                    plus += good * w;
-                    agree.push(anchor);
-                } else {
-                    minus += bad * w;
-                    disagree.push(anchor);
-                }
-            }
-            if !one_way {
-                for v in set_y.difference(set_x) {
-                    let anchor = make(v.clone());
-                    minus += bad * self.weights.of(&anchor);
-                    disagree.push(anchor);
-                }
-            }
-        };
-        both(
-            &ax.links,
-            &ay.links,
-            Anchor::Link,
+        let weights = &self.interned.weights;
+        let anchor = |id: u32| self.interned.anchors[id as usize].clone();
+        const PARAMS: [(f64, f64); 4] = [
             (AGREE_LINK, DISAGREE_LINK),
-            false,
-        );
-        both(
-            &ax.names,
-            &ay.names,
-            Anchor::Name,
             (AGREE_NAME, DISAGREE_NAME),
-            !self.symmetric_names,
-        );
-        both(
-            &ax.numbers,
-            &ay.numbers,
-            Anchor::Number,
             (AGREE_NUMBER, DISAGREE_NUMBER),
-            false,
-        );
-        both(
-            &ax.code,
-            &ay.code,
-            Anchor::Code,
             (AGREE_CODE, DISAGREE_CODE),
-            false,
-        );
+        ];
+        for (k, (good, bad)) in PARAMS.into_iter().enumerate() {
+            let one_way = k == 1 && !self.symmetric_names;
+            let (sx, sy) = (&ax.sets[k], &ay.sets[k]);
+            let (mut i, mut j) = (0, 0);
+            while i < sx.len() || j < sy.len() {
+                let (p, q) = (sx.get(i).copied(), sy.get(j).copied());
+                match (p, q) {
+                    (Some(p), Some(q)) if p == q => {
+                        plus += good * weights[p as usize];
+                        if describe {
+                            agree.push(anchor(p));
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                    (Some(p), q) if q.is_none_or(|q| p < q) => {
+                        minus += bad * weights[p as usize];
+                        if describe {
+                            disagree.push(anchor(p));
+                        }
+                        i += 1;
+                    }
+                    (_, Some(q)) => {
+                        if !one_way {
+                            minus += bad * weights[q as usize];
+                            if describe {
+                                disagree.push(anchor(q));
+                            }
+                        }
+                        j += 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
         // A translation that drops or adds a few anchors is still the translation: what its
         // anchors cost is capped below leaving it alone (item numbers aside, which order).
         minus = minus.min(DISAGREE_CAP);
@@ -642,20 +686,25 @@ impl Aligner<'_> {
         }
         let merge = if xs.len() + ys.len() > 2 { MERGE } else { 0.0 };
         // Items run together inside a paragraph (`④ … ⑤ …`): the same on both sides.
-        for k in ax.inner_items.symmetric_difference(&ay.inner_items) {
+        for k in ax.inner.iter() {
+            if ay.inner.contains(k) {
+                plus += AGREE_ITEM;
+                agree.push(Anchor::Item(*k));
+            } else {
+                minus += DISAGREE_ITEM / 2.0;
+                disagree.push(Anchor::Item(*k));
+            }
+        }
+        for k in ay.inner.iter().filter(|k| !ax.inner.contains(k)) {
             minus += DISAGREE_ITEM / 2.0;
             disagree.push(Anchor::Item(*k));
-        }
-        for k in ax.inner_items.intersection(&ay.inner_items) {
-            plus += AGREE_ITEM;
-            agree.push(Anchor::Item(*k));
         }
         // A merge whose second unit is an item: shown inside the other side's text, or
         // swallowed.
         let mut swallowed = 0.0;
         for (units, other) in [(&xs[1..], &ay), (&ys[1..], &ax)] {
             for k in units.iter().filter_map(|u| u.anchors.item) {
-                if other.inner_items.contains(&k) {
+                if other.inner.contains(&k) {
                     plus += AGREE_ITEM;
                     agree.push(Anchor::Item(k));
                 } else {
@@ -702,7 +751,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
         a,
         b,
         ratio: Ratio::between(source, target).fitted(a, b),
-        weights: Weights::new(a, b),
+        interned: Interned::new(a, b),
         symmetric_names: target != Lang::En,
     };
     let (n, m) = (a.len(), b.len());
@@ -730,7 +779,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
                 let c = match (di, dj) {
                     (1, 0) => Aligner::skip_cost(&a[i - 1]),
                     (0, 1) => Aligner::skip_cost(&b[j - 1]),
-                    _ => match aligner.score(i - di..i, j - dj..j) {
+                    _ => match aligner.score(i - di..i, j - dj..j, false) {
                         Some(s) => s.cost,
                         None => continue,
                     },
@@ -753,7 +802,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
         let (x, y) = (i - di..i, j - dj..j);
         let link = if di > 0 && dj > 0 {
             let s = aligner
-                .score(x.clone(), y.clone())
+                .score(x.clone(), y.clone(), true)
                 .expect("a pair on the path has a score");
             let anchored = s.agree_weight >= 0.9
                 && s.agree_weight > 2.0 * s.disagree_weight
