@@ -764,6 +764,31 @@ fn adopt_takes_over_a_published_edition_and_translate_sends_only_the_rest() {
         )),
         "{out}"
     );
+    // review shows each candidate beside the new translation of its segment.
+    let review: serde_json::Value =
+        serde_json::from_str(&root.ok(&["review", date, "--format", "json"])).unwrap();
+    let row = review["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == lost_seg.id.as_str())
+        .unwrap();
+    assert_eq!(
+        row["candidate"],
+        serde_json::json!({
+            "text": lost_plain.trim().trim_start_matches("3. "),
+            "why": "tag <a1>…</a1> is missing"
+        }),
+        "{row}"
+    );
+    let terminal = root.ok(&["review", date]);
+    assert!(
+        terminal.contains(&format!(
+            "  ◆ published, not adopted (tag <a1>…</a1> is missing): {} — to keep it, paste it over the new translation in the edition and run `editions translate`: it is taken as a hand edit\n",
+            lost_plain.trim().trim_start_matches("3. ")
+        )),
+        "{terminal}"
+    );
     let mut sent = root.sent_since(before);
     sent.sort();
     let mut expected = vec![lost_seg.tagged.clone(), chinese_seg.tagged.clone()];

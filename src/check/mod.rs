@@ -702,6 +702,24 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             ),
         );
     }
+    for (i, j) in accounting.moved {
+        push(
+            true,
+            blocks_e[j].start,
+            "structure/paragraph",
+            Level::Error,
+            Message::new(
+                "finding-paragraph-moved",
+                &[
+                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
+                    (
+                        "line",
+                        &LineIndex::new(original.text).line(blocks_o[i].start),
+                    ),
+                ],
+            ),
+        );
+    }
     for (i, j) in accounting.split {
         push(
             true,

@@ -248,6 +248,9 @@ pub struct Accounting {
     pub merged: Vec<(usize, usize)>,
     /// One paragraph of the original written as two of the edition: (original, first).
     pub split: Vec<(usize, usize)>,
+    /// A paragraph of the original found elsewhere in the edition, by its anchors:
+    /// (original, edition).
+    pub moved: Vec<(usize, usize)>,
 }
 
 /// Aligns the blocks of `original` with those of `edition` (from `source` to `target`); the
@@ -278,6 +281,23 @@ pub fn account(
             _ => {}
         }
     }
+    // A lost paragraph and an added one that anchors pair by themselves: one was moved.
+    let mut moved = Vec::new();
+    for &i in &out.lost {
+        let found = out.added.iter().copied().find(|&j| {
+            !moved.iter().any(|&(_, k)| k == j)
+                && align::align(&a[i..=i], &b[j..=j], source, target)
+                    .links
+                    .first()
+                    .is_some_and(|l| l.anchored)
+        });
+        if let Some(j) = found {
+            moved.push((i, j));
+        }
+    }
+    out.lost.retain(|i| !moved.iter().any(|(k, _)| k == i));
+    out.added.retain(|j| !moved.iter().any(|(_, k)| k == j));
+    out.moved = moved;
     out
 }
 
@@ -335,5 +355,48 @@ mod tests {
             ["desc b"]
         );
         assert!(found.added.is_empty());
+    }
+
+    #[test]
+    fn merged_split_and_moved_paragraphs_are_said_as_such() {
+        let o = "1、[a](https://a)\n\n描述甲，关于 alpha 的一段话。\n\n描述乙，关于 beta 的一段话。\n\n2、[b](https://b)\n\n描述丙，关于 gamma 的一段话，还有 delta。\n\n3、[c](https://c)\n\n描述丁，关于 omega 的话。\n";
+        let id = |u: &str| u.to_string();
+        let texts = |found: &Accounting, ob: &[Block], eb: &[Block]| -> Vec<String> {
+            let w = |b: &Block| b.text.split_whitespace().next().unwrap_or("").to_string();
+            let mut v = Vec::new();
+            v.extend(found.lost.iter().map(|&i| format!("lost {}", w(&ob[i]))));
+            v.extend(found.added.iter().map(|&j| format!("added {}", w(&eb[j]))));
+            v.extend(
+                found
+                    .merged
+                    .iter()
+                    .map(|&(i, _)| format!("merged {}", w(&ob[i]))),
+            );
+            v.extend(
+                found
+                    .split
+                    .iter()
+                    .map(|&(i, _)| format!("split {}", w(&ob[i]))),
+            );
+            v.extend(
+                found
+                    .moved
+                    .iter()
+                    .map(|&(i, _)| format!("moved {}", w(&ob[i]))),
+            );
+            v
+        };
+        // The two descriptions of a written as one; gamma's in two; omega's before c.
+        let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha. Second, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma.\n\nAnd on delta too.\n\nFourth, a few words on omega.\n\n3\\. [c](https://c)\n";
+        let (ob, eb) = (blocks(o, &[], &id), blocks(e, &[], &id));
+        let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
+        assert_eq!(
+            texts(&found, &ob, &eb),
+            [
+                "merged 描述甲，关于",
+                "split 描述丙，关于",
+                "moved 描述丁，关于"
+            ]
+        );
     }
 }

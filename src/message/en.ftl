@@ -162,6 +162,7 @@ finding-paragraph-lost = the paragraph `{ $words }` has no counterpart in { $edi
 finding-paragraph-added = the paragraph `{ $words }` has no counterpart in the original: remove it, or join it to the paragraph it belongs to
 finding-paragraph-merged = the paragraphs `{ $words }` and `{ $next }` of the original are one paragraph here: keep them apart
 finding-paragraph-split = the paragraph `{ $words }` of the original is two paragraphs here: join them
+finding-paragraph-moved = the paragraph `{ $words }` of the original (line { $line }) stands here, away from its place: move it back
 finding-anchor = #{ $fragment } names no heading of this edition: point it at the translated heading's anchor
 finding-glossary = the original (line { $line }) has `{ $term }`, which the glossary translates as `{ $target }`: use it here
 finding-glossary-avoid = the original (line { $line }) has `{ $term }`, which this translation writes as `{ $avoided }`, a rendering the glossary says to avoid: write `{ $target }`

@@ -153,6 +153,7 @@ finding-paragraph-lost = 段落 `{ $words }` 在 { $edition } 中没有对应：
 finding-paragraph-added = 段落 `{ $words }` 在原文中没有对应：请删除它，或把它并入它所属的段落
 finding-paragraph-merged = 原文的段落 `{ $words }` 和 `{ $next }` 在这里合成了一段：请把它们分开
 finding-paragraph-split = 原文的段落 `{ $words }` 在这里分成了两段：请把它们合并
+finding-paragraph-moved = 原文的段落 `{ $words }`（第 { $line } 行）出现在这里，离开了原来的位置：请把它移回去
 finding-anchor = #{ $fragment } 不指向本译本的任何标题：请改为指向翻译后标题的锚点
 finding-glossary = 原文（第 { $line } 行）有 `{ $term }`，术语表将其译为 `{ $target }`：请在此使用该译法
 finding-glossary-avoid = 原文（第 { $line } 行）有 `{ $term }`，译文将其写作 `{ $avoided }`，这是术语表要求避免的译法：请写作 `{ $target }`
