@@ -475,7 +475,7 @@ fn main() {
         all.published, all.candidates, all.published, all.replaced
     );
     let mut reasons: Vec<(String, usize)> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     println!("segments not adopted, by reason (its first words):");
     for (why, n) in &reasons {
         println!("  {n:>5}  {why}…");
