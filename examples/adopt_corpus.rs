@@ -110,22 +110,6 @@ fn without_number(text: &str) -> &str {
         .map_or(text, |r| r.trim_start())
 }
 
-/// The hand-checked pairs of `examples/align_truth.txt`: date → (segment id → edition line).
-fn truth() -> BTreeMap<String, BTreeMap<String, usize>> {
-    let text = std::fs::read_to_string(Path::new(REPO).join("examples/align_truth.txt")).unwrap();
-    let mut out: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let w: Vec<&str> = line.split_whitespace().collect();
-        out.entry(w[0].to_string())
-            .or_default()
-            .insert(w[1].to_string(), w[2].parse().unwrap());
-    }
-    out
-}
-
 fn format_of(original: &str) -> &'static str {
     if original.starts_with("---") {
         "front matter"
@@ -155,7 +139,7 @@ fn main() {
         .filter(|d| asked.is_empty() || asked.contains(d))
         .collect();
     dates.sort();
-    let truth = truth();
+    let truth = support::align_truth();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
 
     let server = StandIn::start(vec![]);

@@ -200,25 +200,6 @@ fn dump(corpus: &Corpus, out: &Path, dates: &[String]) {
     }
 }
 
-/// The hand-checked pairs: date → (segment id → edition line).
-fn truth() -> BTreeMap<String, BTreeMap<String, usize>> {
-    let text = std::fs::read_to_string(Path::new(REPO).join("examples/align_truth.txt")).unwrap();
-    let mut out: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut words = line.split_whitespace();
-        let (Some(date), Some(id), Some(at)) = (words.next(), words.next(), words.next()) else {
-            panic!("align_truth.txt: `{line}` is not `DATE ID EDITION_LINE`");
-        };
-        out.entry(date.to_string())
-            .or_default()
-            .insert(id.to_string(), at.parse().unwrap());
-    }
-    out
-}
-
 /// A small deterministic generator (xorshift), so that every run edits the same way.
 struct Rng(u64);
 
@@ -357,7 +338,7 @@ struct Score {
 }
 
 fn ground_truth(corpus: &Corpus) -> bool {
-    let truth = truth();
+    let truth = support::align_truth();
     // Paragraphs of other editions, to insert.
     let mut foreign = Vec::new();
     for date in corpus.dates(Lang::En).iter().step_by(17) {

@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -879,28 +880,8 @@ fn check_names_a_segment_that_left_the_original() {
 /// follows another order is refused whole.
 #[test]
 fn adopt_pairs_by_content_and_never_shifts() {
-    let root = Root {
-        dir: support::newsletter_root(),
-        server: StandIn::start(vec![]),
-    };
     let date = "2023-12-30";
-    root.ok(&["translate", date]);
-    // What each segment's translation is: the truth the adoption must find again.
-    let truth: std::collections::HashMap<String, String> = root
-        .memory()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .map(|e| {
-            (
-                e["source"].as_str().unwrap().to_string(),
-                e["target"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    std::fs::remove_dir_all(root.path().join("provenance")).unwrap();
-    std::fs::remove_file(root.path().join("memory.jsonl")).unwrap();
-    let path = root.path().join(format!("docs/en/{date}-weekly.md"));
-    let generated = std::fs::read_to_string(&path).unwrap();
+    let (root, truth, path, generated) = published_edition(date);
     // The published edition lacks the first item's description.
     let original = root.original_for(date);
     let doc = Document::parse(&original, &SegmentOptions::default());
@@ -932,27 +913,10 @@ fn adopt_pairs_by_content_and_never_shifts() {
         "{out}"
     );
     // Every adopted pair is the right one: the translation of its own source.
-    let memory = root.memory();
-    let adopted: Vec<serde_json::Value> = memory
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|e| e["origin"] == "approved")
-        .collect();
-    assert!(adopted.len() >= 20, "{memory}");
-    for e in &adopted {
-        let source = e["source"].as_str().unwrap();
-        assert_eq!(
-            truth.get(source).map(String::as_str),
-            e["target"].as_str(),
-            "{source}"
-        );
-    }
+    let adopted = right_pairs(&root, &truth);
+    assert!(adopted >= 20);
     assert!(
-        out.starts_with(&format!(
-            "{}: adopted {} of ",
-            path.display(),
-            adopted.len()
-        )),
+        out.starts_with(&format!("{}: adopted {adopted} of ", path.display())),
         "{out}"
     );
 
@@ -1018,13 +982,28 @@ fn adopt_pairs_by_content_and_never_shifts() {
 /// one title still pairs every other title with its own, by item number and names.
 #[test]
 fn adopt_pairs_a_title_list_with_a_title_missing() {
+    let date = "2025-12-06";
+    let (root, truth, path, generated) = published_edition(date);
+    let second = generated
+        .split("\n\n")
+        .find(|b| b.starts_with('②'))
+        .expect("a title list")
+        .to_string();
+    std::fs::write(&path, generated.replacen(&format!("{second}\n\n"), "", 1)).unwrap();
+    root.ok(&["adopt", date]);
+    assert!(right_pairs(&root, &truth) >= 10);
+}
+
+/// An edition of `date` as an earlier script would have published it: written with the
+/// stand-in, then its record and memory forgotten. Returns the root, each source's
+/// translation (the truth an adoption must find again), the edition's path and text.
+fn published_edition(date: &str) -> (Root, HashMap<String, String>, PathBuf, String) {
     let root = Root {
         dir: support::newsletter_root(),
         server: StandIn::start(vec![]),
     };
-    let date = "2025-12-06";
     root.ok(&["translate", date]);
-    let truth: std::collections::HashMap<String, String> = root
+    let truth = root
         .memory()
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
@@ -1039,20 +1018,17 @@ fn adopt_pairs_a_title_list_with_a_title_missing() {
     std::fs::remove_file(root.path().join("memory.jsonl")).unwrap();
     let path = root.path().join(format!("docs/en/{date}-weekly.md"));
     let generated = std::fs::read_to_string(&path).unwrap();
-    let second = generated
-        .split("\n\n")
-        .find(|b| b.starts_with('②'))
-        .expect("a title list")
-        .to_string();
-    std::fs::write(&path, generated.replacen(&format!("{second}\n\n"), "", 1)).unwrap();
-    root.ok(&["adopt", date]);
+    (root, truth, path, generated)
+}
+
+/// How many entries adopt approved, each asserted to be its own source's translation.
+fn right_pairs(root: &Root, truth: &HashMap<String, String>) -> usize {
     let memory = root.memory();
     let adopted: Vec<serde_json::Value> = memory
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .filter(|e| e["origin"] == "approved")
         .collect();
-    assert!(adopted.len() >= 10, "{memory}");
     for e in &adopted {
         let source = e["source"].as_str().unwrap();
         assert_eq!(
@@ -1061,4 +1037,5 @@ fn adopt_pairs_a_title_list_with_a_title_missing() {
             "{source}"
         );
     }
+    adopted.len()
 }

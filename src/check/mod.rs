@@ -30,6 +30,7 @@ use crate::message::{tr, Message};
 
 pub mod catalog;
 pub mod front_matter;
+pub use crate::edition::align::normalize_url;
 pub use crate::numbers;
 pub mod paragraphs;
 pub mod residue;
@@ -304,29 +305,6 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
         }
     }
     inv
-}
-
-/// A URL as compared: percent-escapes decoded, so that `%E6%95%B0` and `数` are the same link
-/// (as a browser treats them).
-pub fn normalize_url(url: &str) -> String {
-    if !url.contains('%') {
-        return url.to_string();
-    }
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && url.is_char_boundary(i + 3) {
-            if let Ok(b) = u8::from_str_radix(&url[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Multiset difference: the items of `a` not matched in `b`.

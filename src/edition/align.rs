@@ -244,24 +244,32 @@ fn destination(close: &str) -> Option<String> {
     (!url.is_empty()).then(|| url.to_string())
 }
 
-/// A destination as compared: percent escapes decoded, a trailing `/` dropped.
-pub fn normalize(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
+/// A URL as compared: percent-escapes decoded, so that `%E6%95%B0` and `数` are the same link
+/// (as a browser treats them).
+pub fn normalize_url(url: &str) -> String {
+    if !url.contains('%') {
+        return url.to_string();
+    }
     let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    let mut decoded = Vec::with_capacity(bytes.len());
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() && url.is_char_boundary(i + 3) {
             if let Ok(b) = u8::from_str_radix(&url[i + 1..i + 3], 16) {
-                decoded.push(b);
+                out.push(b);
                 i += 3;
                 continue;
             }
         }
-        decoded.push(bytes[i]);
+        out.push(bytes[i]);
         i += 1;
     }
-    out.push_str(&String::from_utf8_lossy(&decoded));
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A destination as the aligner compares it: [`normalize_url`], a trailing `/` dropped.
+pub fn normalize(url: &str) -> String {
+    let mut out = normalize_url(url);
     while out.ends_with('/') && out.len() > 1 {
         out.pop();
     }

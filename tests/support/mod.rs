@@ -62,3 +62,29 @@ pub fn newsletter_root() -> tempfile::TempDir {
     .unwrap();
     dir
 }
+
+/// The hand-checked pairs of `examples/align_truth.txt` (the aligner's ground truth): date →
+/// (segment id → edition line).
+#[allow(dead_code)]
+pub fn align_truth() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>
+{
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/align_truth.txt"),
+    )
+    .unwrap();
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> =
+        Default::default();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let [date, id, at] = w[..] else {
+            panic!("align_truth.txt: `{line}` is not `DATE ID EDITION_LINE`");
+        };
+        out.entry(date.to_string())
+            .or_default()
+            .insert(id.to_string(), at.parse().unwrap());
+    }
+    out
+}
