@@ -492,6 +492,9 @@ struct Packed {
 struct Interned {
     a: Vec<Packed>,
     b: Vec<Packed>,
+    /// Each unit read as one with the next (`a2[i]` is `a[i]` and `a[i + 1]`), for merges.
+    a2: Vec<Packed>,
+    b2: Vec<Packed>,
     anchors: Vec<Anchor>,
     weights: Vec<f64>,
 }
@@ -535,7 +538,19 @@ impl Interned {
             .iter()
             .map(|d| 1.0 / f64::from(d[0].max(d[1]).max(1)).sqrt())
             .collect();
+        let pairs = |units: &[Packed]| -> Vec<Packed> {
+            units
+                .windows(2)
+                .map(|w| Packed {
+                    sets: [0, 1, 2, 3].map(|k| union(&w[0].sets[k], &w[1].sets[k])),
+                    item: w[0].item,
+                    inner: union(&w[0].inner, &w[1].inner),
+                })
+                .collect()
+        };
         Interned {
+            a2: pairs(&pa),
+            b2: pairs(&pb),
             a: pa,
             b: pb,
             anchors,
@@ -550,37 +565,6 @@ fn union(x: &[u32], y: &[u32]) -> Vec<u32> {
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// One side's anchors for a pair: one unit's, or two read as one (the first one's item).
-struct Side<'p> {
-    sets: [std::borrow::Cow<'p, [u32]>; 4],
-    item: Option<u32>,
-    inner: std::borrow::Cow<'p, [u32]>,
-}
-
-impl<'p> Side<'p> {
-    fn of(units: &'p [Packed]) -> Side<'p> {
-        use std::borrow::Cow;
-        match units {
-            [one] => Side {
-                sets: [
-                    Cow::Borrowed(&one.sets[0][..]),
-                    Cow::Borrowed(&one.sets[1][..]),
-                    Cow::Borrowed(&one.sets[2][..]),
-                    Cow::Borrowed(&one.sets[3][..]),
-                ],
-                item: one.item,
-                inner: Cow::Borrowed(&one.inner[..]),
-            },
-            [first, second] => Side {
-                sets: [0, 1, 2, 3].map(|k| Cow::Owned(union(&first.sets[k], &second.sets[k]))),
-                item: first.item,
-                inner: Cow::Owned(union(&first.inner, &second.inner)),
-            },
-            _ => unreachable!("a side of a pair holds one or two units"),
-        }
-    }
 }
 
 /// How two sets of units compare: the cost of pairing them and their anchors.
@@ -625,10 +609,17 @@ impl Aligner<'_> {
                 }
             }
         }
-        let (ax, ay) = (
-            Side::of(&self.interned.a[x.clone()]),
-            Side::of(&self.interned.b[y.clone()]),
-        );
+        // One unit's anchors, or two read as one (the first one's item).
+        let ax: &Packed = if x.len() == 2 {
+            &self.interned.a2[x.start]
+        } else {
+            &self.interned.a[x.start]
+        };
+        let ay: &Packed = if y.len() == 2 {
+            &self.interned.b2[y.start]
+        } else {
+            &self.interned.b[y.start]
+        };
         let lx: usize = xs.iter().map(|u| u.chars).sum();
         let ly: usize = ys.iter().map(|u| u.chars).sum();
         let mut agree = Vec::new();
