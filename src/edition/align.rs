@@ -760,8 +760,14 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
     let mut step = vec![(0u8, 0u8); (n + 1) * width];
     cost[0] = 0.0;
     const MOVES: [(usize, usize); 5] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
+    // The path stays within a band around the diagonal from (0, 0) to (n, m): wide enough
+    // for any run of units one side lacks that an edition has shown (a third of the longer
+    // side, and 30 more), and it keeps a long issue's cost near linear.
+    let band = 30 + n.max(m) / 3;
     for i in 0..=n {
-        for j in 0..=m {
+        let centre = if n == 0 { 0 } else { i * m / n };
+        let (lo, hi) = (centre.saturating_sub(band), (centre + band).min(m));
+        for j in lo..=hi {
             if i == 0 && j == 0 {
                 continue;
             }
