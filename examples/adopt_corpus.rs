@@ -335,10 +335,16 @@ fn main() {
             }
         }
         // What translate replaced of the published text, and what it said.
+        // A published run is kept when a run of the new edition is that text.
         let new_edition = std::fs::read_to_string(&outcome.edition).unwrap();
+        let new_runs: HashSet<&str> = Document::parse(&new_edition, &SegmentOptions::default())
+            .runs
+            .iter()
+            .map(|r| new_edition[r.range.clone()].trim())
+            .collect();
         let replaced = published_runs
             .iter()
-            .filter(|w| !new_edition.contains(w.as_str()))
+            .filter(|w| !new_runs.contains(w.as_str()))
             .count();
         if replaced != outcome.published_replaced {
             problems.push(format!(

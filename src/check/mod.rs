@@ -809,18 +809,28 @@ fn glossary_and_freshness(
     }
     });
     let mut pairs: Vec<(usize, usize)> = fields.collect();
-    pairs.extend(
+    // An edition of its original's shape pairs run for run; another, where the aligner
+    // vouches.
+    let body_pairs: Vec<(usize, usize)> = if paired.same_shape {
+        paired
+            .original_runs
+            .iter()
+            .copied()
+            .zip(paired.edition_runs.iter().copied())
+            .collect()
+    } else {
         paired
             .confident()
             .into_iter()
             .map(|(i, j, _)| (i, j))
-            .filter(|(i, _)| {
-                !matches!(
-                    od.runs[*i].kind,
-                    crate::markdown::segment::BlockKind::FrontMatter(_)
-                )
-            }),
-    );
+            .collect()
+    };
+    pairs.extend(body_pairs.into_iter().filter(|(i, _)| {
+        !matches!(
+            od.runs[*i].kind,
+            crate::markdown::segment::BlockKind::FrontMatter(_)
+        )
+    }));
     let level = if cx.strict {
         Level::Error
     } else {

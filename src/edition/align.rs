@@ -743,6 +743,22 @@ impl Aligner<'_> {
     }
 }
 
+/// Whether two sequences of units have the same shape, one for one: as many units, each of
+/// the same shape and list depth, no item numbers that differ. An edition editions wrote has
+/// its original's shape by construction; `check` then pairs by position, and only an edition
+/// whose shape differs needs the alignment to say where.
+pub fn same_shape(a: &[Unit], b: &[Unit]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(u, v)| {
+            u.shape == v.shape
+                && u.depth == v.depth
+                && match (u.anchors.item, v.anchors.item) {
+                    (Some(i), Some(j)) => i == j,
+                    _ => true,
+                }
+        })
+}
+
 /// Aligns the units of an original (`a`) with those of an edition (`b`), from `source` to
 /// `target`.
 pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
@@ -1064,7 +1080,7 @@ pub struct Paired<'o, 'e> {
     pub original: Document<'o>,
     pub edition: Document<'e>,
     /// Indices into `original.runs` and `edition.runs`, in order (see
-    /// [`Alignment::pairs`]).
+    /// [`Alignment::pairs`]); run for run when both bodies have the same shape.
     pub pairs: Vec<(Option<usize>, Option<usize>)>,
     /// The alignment, over the body runs.
     pub alignment: Alignment,
@@ -1073,6 +1089,8 @@ pub struct Paired<'o, 'e> {
     pub edition_runs: Vec<usize>,
     /// For each unit of the edition, whether it reads as boilerplate.
     pub edition_boilerplate: Vec<bool>,
+    /// Whether both bodies have the same shape, one run for one (see [`same_shape`]).
+    pub same_shape: bool,
 }
 
 impl Paired<'_, '_> {
@@ -1147,11 +1165,19 @@ pub fn pair_runs<'o, 'e>(
         })
         .collect();
     let alignment = align(&a, &b, setting.options.source, setting.target);
-    let pairs = alignment
-        .pairs()
-        .into_iter()
-        .map(|(x, y)| (x.map(|x| ob[x]), y.map(|y| eb[y])))
-        .collect();
+    // Bodies of one shape pair run for run (see `same_shape`).
+    let pairs = if same_shape(&a, &b) {
+        ob.iter()
+            .zip(&eb)
+            .map(|(&x, &y)| (Some(x), Some(y)))
+            .collect()
+    } else {
+        alignment
+            .pairs()
+            .into_iter()
+            .map(|(x, y)| (x.map(|x| ob[x]), y.map(|y| eb[y])))
+            .collect()
+    };
     Paired {
         original: od,
         edition: ed,
@@ -1160,6 +1186,7 @@ pub fn pair_runs<'o, 'e>(
         original_runs: ob,
         edition_runs: eb,
         edition_boilerplate: b.iter().map(|u| u.boilerplate).collect(),
+        same_shape: same_shape(&a, &b),
     }
 }
 
