@@ -776,7 +776,7 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
     // side, and 30 more), and it keeps a long issue's cost near linear.
     let band = 30 + n.max(m) / 3;
     for i in 0..=n {
-        let centre = if n == 0 { 0 } else { i * m / n };
+        let centre = (i * m).checked_div(n).unwrap_or(0);
         let (lo, hi) = (centre.saturating_sub(band), (centre + band).min(m));
         for j in lo..=hi {
             if i == 0 && j == 0 {
