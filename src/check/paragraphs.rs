@@ -362,7 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn merged_split_and_moved_paragraphs_are_said_as_such() {
+    fn merged_and_split_paragraphs_are_said_as_such() {
         let o = "1、[a](https://a)\n\n描述甲，关于 alpha 的一段话。\n\n描述乙，关于 beta 的一段话。\n\n2、[b](https://b)\n\n描述丙，关于 gamma 的一段话，还有 delta。\n\n3、[c](https://c)\n\n描述丁，关于 omega 的话。\n";
         let id = |u: &str| u.to_string();
         let texts = |found: &Accounting, ob: &[Block], eb: &[Block]| -> Vec<String> {
@@ -390,17 +390,18 @@ mod tests {
             );
             v
         };
-        // The two descriptions of a written as one; gamma's in two; omega's before c.
-        let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha. Second, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma.\n\nAnd on delta too.\n\nFourth, a few words on omega.\n\n3\\. [c](https://c)\n";
+        // The two descriptions of a written as one.
+        let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha. Second, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma and on delta.\n\n3\\. [c](https://c)\n\nFourth, a few words on omega.\n";
         let (ob, eb) = (blocks(o, &[], &id), blocks(e, &[], &id));
+        let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
+        assert_eq!(texts(&found, &ob, &eb), ["merged 描述甲，关于"]);
+        // Gamma's in two, and c gone with its description.
+        let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha.\n\nSecond, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma.\n\nAnd on delta too.\n";
+        let eb = blocks(e, &[], &id);
         let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
         assert_eq!(
             texts(&found, &ob, &eb),
-            [
-                "merged 描述甲，关于",
-                "split 描述丙，关于",
-                "moved 描述丁，关于"
-            ]
+            ["lost 3、c", "lost 描述丁，关于", "split 描述丙，关于"]
         );
     }
 }

@@ -744,13 +744,18 @@ impl Aligner<'_> {
 }
 
 /// Whether two sequences of units have the same shape, one for one: as many units, each of
-/// the same shape, list depth and item number. An edition editions wrote has
+/// the same shape and list depth, no item numbers that differ. An edition editions wrote has
 /// its original's shape by construction; `check` then pairs by position, and only an edition
 /// whose shape differs needs the alignment to say where.
 pub fn same_shape(a: &[Unit], b: &[Unit]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(u, v)| {
-            u.shape == v.shape && u.depth == v.depth && u.anchors.item == v.anchors.item
+            u.shape == v.shape
+                && u.depth == v.depth
+                && match (u.anchors.item, v.anchors.item) {
+                    (Some(i), Some(j)) => i == j,
+                    _ => true,
+                }
         })
 }
 
