@@ -864,26 +864,6 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
     }
     links.reverse();
     settle(&mut links, a, b);
-    if std::env::var_os("ALIGN_DEBUG").is_some() {
-        for l in &links {
-            eprintln!(
-                "{:?} {:?} {:.2} +{:?} -{:?} a={:?} b={:?}",
-                l.original,
-                l.edition,
-                l.cost,
-                l.agree,
-                l.disagree,
-                l.original
-                    .clone()
-                    .map(|i| (a[i].chars, a[i].anchors.item))
-                    .collect::<Vec<_>>(),
-                l.edition
-                    .clone()
-                    .map(|j| (b[j].chars, b[j].anchors.item))
-                    .collect::<Vec<_>>()
-            );
-        }
-    }
     Alignment { links }
 }
 
