@@ -438,6 +438,18 @@ pub fn adopt(
     for entry in demoted {
         memory.insert(entry);
     }
+    store_candidates(memory, kept, code, today);
+    for entry in entries {
+        memory.insert(entry);
+    }
+    memory.save()?;
+    staged.commit()?;
+    Ok(adoption)
+}
+
+/// Stores the published texts not adopted as candidates: one entry per source, holding the
+/// texts aligned with it in edition order and their reasons.
+fn store_candidates(memory: &mut Memory, kept: Vec<Kept>, code: &str, today: &str) {
     // One candidate per source: the texts aligned with it, in edition order.
     let mut by_source: Vec<Kept> = Vec::new();
     for k in kept {
@@ -467,12 +479,6 @@ pub fn adopt(
             note: Some(k.why),
         });
     }
-    for entry in entries {
-        memory.insert(entry);
-    }
-    memory.save()?;
-    staged.commit()?;
-    Ok(adoption)
 }
 
 fn paired_is_boilerplate(paired: &crate::edition::align::Paired<'_, '_>, unit: usize) -> bool {
