@@ -48,6 +48,7 @@ fn filler(i: usize) -> Entry {
         },
         rating: None,
         note: None,
+        asked: Vec::new(),
     }
 }
 

@@ -84,6 +84,11 @@ pub struct Entry {
     /// renders otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Findings of the edition's check (`numbers/missing: `1400 万``) this translation was
+    /// asked again for and still has: it is kept as it is and never asked again for them
+    /// (`translate --refresh` asks anew); `check` reports them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<String>,
 }
 
 /// How a model rated a translation against its source: each from 1 (bad) to 5 (good), with
@@ -917,6 +922,7 @@ mod tests {
             origin: Origin::Model,
             rating: None,
             note: None,
+            asked: Vec::new(),
         }
     }
 

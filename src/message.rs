@@ -214,6 +214,26 @@ impl Message {
         }
     }
 
+    /// The value of argument `name`, if the message has one.
+    pub fn arg(&self, name: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// What the message says, without where (its `line` and `column` arguments): two messages
+    /// with the same identity say the same thing of the same text, wherever it moved.
+    pub fn identity(&self) -> String {
+        let mut out = self.id.to_string();
+        for (k, v) in &self.args {
+            if !matches!(*k, "line" | "column" | "edition-line") {
+                out.push_str(&format!(" {k}={v}"));
+            }
+        }
+        out
+    }
+
     /// The message in English, whatever the chosen language.
     pub fn english(&self) -> String {
         self.render(Language::En)

@@ -173,6 +173,7 @@ fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
         origin: Origin::Model,
         rating: None,
         note: None,
+        asked: Vec::new(),
     };
     // In its place in the sorted file.
     let mut lines: Vec<String> = std::fs::read_to_string(&memory)
@@ -196,7 +197,8 @@ fn a_memory_entry_that_cannot_be_placed_is_asked_again_once() {
     let line = doc_text.lines().position(|l| l == "## 补充说明").unwrap() + 1;
     assert!(
         stdout.starts_with(&format!(
-            "not used: the memory entry at memory.jsonl:{bad_line} for segment {} (line {line}): it cannot be placed in the edition: the translated text would not keep its markup: written as \"Notes\", it reads back with different text, tags or line breaks; asked again\n",
+            "`{}`: not used: the memory entry at memory.jsonl:{bad_line} for segment {} (line {line}): it cannot be placed in the edition: the translated text would not keep its markup: written as \"Notes\", it reads back with different text, tags or line breaks; asked again\n",
+            root.path().join("docs/en/2024-01-06-weekly.md").display(),
             seg.id
         )),
         "{stdout}"
@@ -232,6 +234,7 @@ fn big_memory(path: &Path, n: usize) {
             origin: Origin::Model,
             rating: None,
             note: None,
+            asked: Vec::new(),
         });
     }
     m.compact().unwrap();
@@ -265,6 +268,7 @@ fn kill_during_saves(signal: &str) {
         origin: Origin::Model,
         rating: None,
         note: None,
+        asked: Vec::new(),
     });
     let copy = tempfile::tempdir().unwrap();
     m.path = copy.path().join("memory.jsonl");

@@ -1039,3 +1039,204 @@ fn right_pairs(root: &Root, truth: &HashMap<String, String>) -> usize {
     }
     adopted.len()
 }
+
+/// The many-issues path (`--stale`, `--all`) runs the same lifecycle as `translate DATE`: the
+/// conflict is reported, listed by `review`, and the hand edit is kept in the memory.
+#[test]
+fn a_conflict_found_by_a_stale_run_is_reported_and_kept() {
+    for selection in ["--stale", "--all"] {
+        let root = Root::translated();
+        root.hand_edit();
+        root.ok(&["translate", DATE]);
+        let (_, old_source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+        root.change_original(|o| o.replacen("Python 3.11 引入的", "Python 3.12 引入的", 1));
+        let (new_id, _) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+        let stdout = root.ok(&["translate", selection]);
+        let edition = root.edition_path().display().to_string();
+        assert!(
+            stdout.contains(&format!(
+                "1 conflict(s) in `{edition}`: a hand-edited segment whose original changed was translated anew\n  - segment {new_id} (line 17): the hand edit is kept in `memory.jsonl` under the old original\n"
+            )),
+            "{selection}: {stdout}"
+        );
+        let memory = root.memory();
+        assert!(
+            memory_lines(&memory, &old_source)
+                .iter()
+                .any(|l| l.contains("Hand-written: how does <b1>TaskGroup</b1>")
+                    && l.contains("\"origin\":\"approved\"")),
+            "{selection}"
+        );
+        let rows: serde_json::Value =
+            serde_json::from_str(&root.ok(&["review", DATE, "--format", "json"])).unwrap();
+        let row = rows["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == new_id.as_str())
+            .unwrap();
+        assert_eq!(
+            row["conflict"]["hand_edit"], "Hand-written: how does TaskGroup differ from ?",
+            "{selection}"
+        );
+    }
+}
+
+/// A hand edit that cannot be placed (it dropped the paragraph's markup) is never lost: the
+/// refusal keeps it as a candidate, and so does the conflict when the original changes next;
+/// `review` shows it beside its row.
+#[test]
+fn a_hand_edit_that_cannot_be_placed_stays_recoverable() {
+    const UNMARKED: &str = "Hand-written, markup lost: how does TaskGroup differ from gather?";
+    let root = Root::translated();
+    let en = root.edition();
+    let line = en
+        .lines()
+        .find(|l| l.contains("`asyncio.gather()`"))
+        .unwrap()
+        .to_string();
+    std::fs::write(root.edition_path(), en.replace(&line, UNMARKED)).unwrap();
+    let (id, source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let edition_line = 1 + root.edition().lines().position(|l| l == UNMARKED).unwrap();
+    let out = root.run(&["translate", DATE]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:{edition_line}: the hand edit of segment {id} cannot be kept: tag <b1>…</b1> is missing; placeholder <code2/> is missing\n  hint: keep the segment's links, code and emphasis as in the original (a changed link belongs in the original), or rerun with --retranslate to replace the edition; the hand edit is kept meanwhile in `{}` as a candidate, which `editions review` shows",
+            root.edition_path().display(),
+            root.path().join("memory.jsonl").display()
+        )),
+        "{stderr}"
+    );
+    assert!(root.edition().contains(UNMARKED));
+    let kept = |source: &str| {
+        memory_lines(&root.memory(), source)
+            .iter()
+            .any(|l| l.contains(UNMARKED) && l.contains("\"origin\":\"candidate\""))
+    };
+    assert!(kept(&source), "{}", root.memory());
+
+    // The original's paragraph changes: a conflict whose hand edit fits neither original.
+    root.change_original(|o| o.replacen("Python 3.11 引入的", "Python 3.12 引入的", 1));
+    let (new_id, new_source) = segment_of(&root.original(), "<b1>TaskGroup</b1>");
+    let stdout = root.ok(&["translate", DATE]);
+    assert!(
+        stdout.contains(&format!(
+            "  - segment {new_id} (line 17): the hand edit's markup fits neither original; it is kept in `memory.jsonl` as a candidate, which `editions review` shows\n"
+        )),
+        "{stdout}"
+    );
+    assert!(!root.edition().contains(UNMARKED));
+    assert!(kept(&new_source), "{}", root.memory());
+    let rows: serde_json::Value =
+        serde_json::from_str(&root.ok(&["review", DATE, "--format", "json"])).unwrap();
+    let row = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == new_id.as_str())
+        .unwrap();
+    assert_eq!(row["candidate"]["text"], UNMARKED, "{row}");
+    assert!(row["candidate"]["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("your hand edit of the old original (\"Python 3.11 引入的"));
+}
+
+/// A weak model loses the unit of `1400 万` however often it is asked. The translation is
+/// asked again once, with the reason; its answer is kept with the finding recorded, `check`
+/// warns, and no later run pays for it again. A dry run predicts the requests a real run
+/// sends, the asking again included.
+#[test]
+fn reruns_converge_with_a_model_that_loses_a_number() {
+    let root = Root {
+        dir: support::newsletter_root(),
+        server: StandIn::start(vec![]),
+    };
+    root.server.lose_large_numbers();
+    root.change_original(|o| o.replacen("月下载量过千万", "月下载量 1400 万", 1));
+    let (id, source) = segment_of(&root.original(), "1400 万");
+    let line = 1 + root
+        .original()
+        .lines()
+        .position(|l| l.contains("1400 万"))
+        .unwrap();
+    let edition = root.edition_path().display().to_string();
+
+    let first = root.ok(&["translate", "--all", "--to", "en"]);
+    assert!(
+        first.contains(&format!(
+            "`{edition}`: not used: this run's translation of segment {id} (line {line}): it lost `1400 万`; asked again\n"
+        )),
+        "{first}"
+    );
+    let asked: Vec<String> = root.sent_since(0);
+    assert_eq!(
+        asked.iter().filter(|s| **s == source).count(),
+        2,
+        "asked once, then once again"
+    );
+    let memory = root.memory();
+    let lines = memory_lines(&memory, &source);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains(r#""asked":["numbers/missing: `1400 万`"]"#),
+        "{}",
+        lines[0]
+    );
+    let check = root.run(&["check", DATE, "--to", "en"]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("has `1400 万`, which this translation does not"),
+        "{stdout}"
+    );
+
+    // Every later run sends nothing, whichever way it is asked for.
+    for args in [
+        &["translate", "--all", "--to", "en"][..],
+        &["translate", "--stale", "--to", "en"],
+        &["translate", DATE, "--to", "en"],
+    ] {
+        let before = root.server.requests().len();
+        let out = root.ok(args);
+        assert_eq!(root.server.requests().len(), before, "{args:?}: {out}");
+        assert!(!out.contains("asked again"), "{args:?}: {out}");
+    }
+
+    // After an edit elsewhere, the dry run says what the real run sends: the edit alone, and
+    // the lost number too when its entry forgot it was asked for it.
+    let planned = |root: &Root| -> u64 {
+        let json: serde_json::Value = serde_json::from_str(&root.ok(&[
+            "translate",
+            "--all",
+            "--to",
+            "en",
+            "--dry-run",
+            "--format",
+            "json",
+        ]))
+        .unwrap();
+        json["total"]["requests"].as_u64().unwrap()
+    };
+    let mut edits = ["Python 3.12 引入的", "Python 3.13 引入的"].into_iter();
+    for forget in [false, true] {
+        let to = edits.next().unwrap();
+        root.change_original(|o| {
+            o.replacen("Python 3.11 引入的", to, 1)
+                .replacen("Python 3.12 引入的", to, 1)
+        });
+        if forget {
+            let memory = root
+                .memory()
+                .replace(r#","asked":["numbers/missing: `1400 万`"]"#, "");
+            std::fs::write(root.path().join("memory.jsonl"), memory).unwrap();
+        }
+        let predicted = planned(&root);
+        let before = root.server.requests().len();
+        root.ok(&["translate", "--all", "--to", "en"]);
+        let sent = (root.server.requests().len() - before) as u64;
+        assert_eq!(predicted, sent, "forget: {forget}");
+        assert_eq!(sent, if forget { 2 } else { 1 }, "forget: {forget}");
+    }
+}

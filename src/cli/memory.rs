@@ -175,6 +175,7 @@ pub fn import(
                     origin: Origin::Approved,
                     rating: None,
                     note: None,
+                    asked: Vec::new(),
                 });
                 imported += 1;
             }
@@ -243,6 +244,7 @@ mod tests {
             origin: Origin::Approved,
             rating: None,
             note: None,
+            asked: Vec::new(),
         });
         memory.compact().unwrap();
         let mut out = Vec::new();

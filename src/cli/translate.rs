@@ -918,6 +918,7 @@ fn present_with(
             say(
                 key,
                 &[
+                    ("edition", &edition),
                     ("memory", &config.memory),
                     ("memory-line", &b.memory_line.unwrap_or(0)),
                     ("id", &b.id),

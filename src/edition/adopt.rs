@@ -346,6 +346,7 @@ pub fn adopt(
             origin: Origin::Approved,
             rating: None,
             note,
+            asked: Vec::new(),
         });
         adoption.adopted.push(seg.id.clone());
     }
@@ -420,6 +421,7 @@ pub fn adopt(
                     origin: Origin::Candidate,
                     rating: None,
                     note: Some(tr("adopt-no-longer", &[])),
+                    asked: Vec::new(),
                 });
             }
         }
@@ -477,6 +479,7 @@ fn store_candidates(memory: &mut Memory, kept: Vec<Kept>, code: &str, today: &st
             origin: Origin::Candidate,
             rating: None,
             note: Some(k.why),
+            asked: Vec::new(),
         });
     }
 }

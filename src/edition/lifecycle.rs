@@ -196,12 +196,14 @@ pub enum LifecycleError {
         what: String,
         hint: String,
     },
-    #[error("{}:{}: {}", .edition.display(), .line, tr_hint("lifecycle-unreadable-edit", &[("id", .id), ("why", .why)]))]
+    #[error("{}:{}: {}", .edition.display(), .line, tr_hint("lifecycle-unreadable-edit", &[("id", .id), ("why", .why), ("memory", &.memory.display())]))]
     UnreadableEdit {
         edition: PathBuf,
         line: usize,
         id: String,
         why: String,
+        /// Where the hand edit is kept (as a candidate) meanwhile.
+        memory: PathBuf,
     },
     #[error("{}", tr_hint("lifecycle-no-record", &[("edition", &.edition.display()), ("record", &.record.display())]))]
     NoRecord { edition: PathBuf, record: PathBuf },
@@ -332,7 +334,7 @@ pub async fn update(
         .map(|s| (s.id.clone(), State::New))
         .collect();
     match (&previous, &record, job.retranslate) {
-        (Some(prev), Some(record), false) => {
+        (Some(prev), Some(record), retranslate) => {
             let cx = Reconcile {
                 doc: &doc,
                 fixed: &fixed_ids,
@@ -340,11 +342,37 @@ pub async fn update(
                 edition: &prev.text,
                 edition_path: &edition_path,
                 record_path: &record_path,
+                memory_path: &project.memory,
                 rewrite: &|url: &str| rules::rewrite_url(url, &project.url_rewrite, code),
             };
-            reconciled = cx.run()?;
-            for (id, state) in &reconciled.states {
-                states.insert(id.clone(), *state);
+            if retranslate {
+                // Replaced on request, but a person's text is never lost: every hand edit is
+                // kept as a candidate (an edition too changed to compare keeps its own file).
+                if let (Ok(r), false) = (cx.run(), job.dry_run) {
+                    let mut kept = r.unplaced;
+                    kept.extend(r.approved.into_iter().map(|(source, text)| Unplaced {
+                        source,
+                        text,
+                        why: tr("lifecycle-kept-retranslated", &[]),
+                    }));
+                    keep_unplaced(memory, code, &job.today, kept)?;
+                }
+            } else {
+                reconciled = cx.run()?;
+                if !job.dry_run {
+                    keep_unplaced(
+                        memory,
+                        code,
+                        &job.today,
+                        std::mem::take(&mut reconciled.unplaced),
+                    )?;
+                }
+                if !reconciled.refused.is_empty() {
+                    return Err(reconciled.refused.swap_remove(0));
+                }
+                for (id, state) in &reconciled.states {
+                    states.insert(id.clone(), *state);
+                }
             }
         }
         (Some(_), None, false) => {
@@ -382,6 +410,7 @@ pub async fn update(
                 origin: Origin::Approved,
                 rating: None,
                 note: None,
+                asked: Vec::new(),
             });
         }
         m.save()?;
@@ -424,20 +453,6 @@ pub async fn update(
         bad_entries: Vec::new(),
         published_replaced: 0,
     };
-    if job.dry_run {
-        // A dry run checks what a real run would: the locale's messages for this issue's
-        // fixed blocks included.
-        let vars = rules::variables(&doc, &date, &project.original_url);
-        let found = rules::find(&source.text, &project.boilerplate, target.code());
-        rules::boilerplate_edits(&source.text, &found, &locale, &vars, &project.locales)?;
-        let plan = run::plan(
-            &doc,
-            &glossary,
-            &memory.lock().expect("memory lock"),
-            &settings,
-        )?;
-        return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
-    }
     let vars = rules::variables(&doc, &date, &project.original_url);
     let assembly = Assembly {
         doc: &doc,
@@ -448,9 +463,6 @@ pub async fn update(
         vars: &vars,
         target,
     };
-    let mut settings = settings;
-    let mut bad_entries = Vec::new();
-    let mut checked = false;
     let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
     let no_common = Default::default();
     let checker = Checker {
@@ -472,7 +484,59 @@ pub async fn update(
             common_urls: &no_common,
         },
     };
+    let faults = Faults {
+        checker: &checker,
+        assembly: &assembly,
+        doc: &doc,
+        memory,
+        code,
+    };
+    if job.dry_run {
+        // A dry run checks what a real run would: the locale's messages for this issue's
+        // fixed blocks included, and the model's translations in the memory the edition's
+        // check would ask again for.
+        let found = rules::find(&source.text, &project.boilerplate, target.code());
+        rules::boilerplate_edits(&source.text, &found, &locale, &vars, &project.locales)?;
+        let mut plan = run::plan(
+            &doc,
+            &glossary,
+            &memory.lock().expect("memory lock"),
+            &settings,
+        )?;
+        let again = faults.predicted(&plan, &reconciled.given)?;
+        if !again.is_empty() {
+            let asked_again = Settings {
+                skip: doc
+                    .segments()
+                    .map(|s| s.id.clone())
+                    .filter(|id| !again.iter().any(|a| &a.id == id))
+                    .collect(),
+                distrust: again
+                    .iter()
+                    .map(|a| (a.id.clone(), a.translation.clone()))
+                    .collect(),
+                reasons: again
+                    .iter()
+                    .map(|a| (a.id.clone(), a.reason.clone()))
+                    .collect(),
+                ..settings.clone()
+            };
+            let more = run::plan(
+                &doc,
+                &glossary,
+                &memory.lock().expect("memory lock"),
+                &asked_again,
+            )?;
+            plan.add_round(more);
+        }
+        return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
+    }
+    let mut settings = settings;
+    let mut bad_entries = Vec::new();
     let mut summary = Summary::default();
+    // The segments asked again this run for the edition's check (each at most once), with
+    // the findings they were asked for.
+    let mut asked: HashMap<String, Vec<String>> = HashMap::new();
     // A translation that validates but cannot be placed (a memory entry from an older version,
     // say) is asked for again, once.
     let built = loop {
@@ -518,69 +582,9 @@ pub async fn update(
         // rules are for the model's answers.
         let mut verbatim = translated.approved;
         verbatim.extend(reconciled.given.keys().cloned());
-        match assembly.build(&translations, &verbatim) {
-            Ok(built) => {
-                // The edition is checked with `check`'s rules before it is written. A person's
-                // rendering of a glossary term is theirs to keep: `check` reports it.
-                let (errors, lost_numbers) = edition_check(&checker, &built.text);
-                let errors: Vec<crate::check::Finding> = errors
-                    .into_iter()
-                    .filter(|f| {
-                        !f.rule.starts_with("glossary/")
-                            || !culprits(std::slice::from_ref(f), &doc, &built, &job.issue.original)
-                                .iter()
-                                .any(|(_, id)| verbatim.contains(id))
-                    })
-                    .collect();
-                if errors.is_empty() {
-                    // A number a model's translation lost is asked for again once, with the
-                    // reason; if it is still lost, the edition is written and `check` warns
-                    // (an error under --strict). A person's text is not asked again.
-                    let askable: Vec<(crate::check::Finding, String)> = if checked {
-                        Vec::new()
-                    } else {
-                        culprits(&lost_numbers, &doc, &built, &job.issue.original)
-                            .into_iter()
-                            .filter(|(_, id)| !verbatim.contains(id))
-                            .collect()
-                    };
-                    if askable.is_empty() {
-                        break built;
-                    }
-                    checked = true;
-                    settings.distrust = askable
-                        .iter()
-                        .filter_map(|(_, id)| Some((id.clone(), translations.get(id)?.clone())))
-                        .collect();
-                    settings.reasons = askable
-                        .iter()
-                        .map(|(f, id)| (id.clone(), f.message.english()))
-                        .collect();
-                    continue;
-                }
-                let culprits = culprits(&errors, &doc, &built, &job.issue.original);
-                let askable = !checked
-                    && errors.iter().all(|f| culprits.iter().any(|(k, _)| k == f))
-                    && culprits
-                        .iter()
-                        .all(|(_, id)| !reconciled.given.contains_key(id));
-                if !askable {
-                    return Err(LifecycleError::Check {
-                        edition: edition_path,
-                        findings: errors,
-                    });
-                }
-                checked = true;
-                settings.distrust = culprits
-                    .iter()
-                    .filter_map(|(_, id)| Some((id.clone(), translations.get(id)?.clone())))
-                    .collect();
-                settings.reasons = culprits
-                    .iter()
-                    .map(|(f, id)| (id.clone(), f.message.english()))
-                    .collect();
-            }
-            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && !checked => {
+        let built = match assembly.build(&translations, &verbatim) {
+            Ok(built) => built,
+            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && asked.is_empty() => {
                 let unplaced: HashMap<String, String> = e
                     .problems
                     .iter()
@@ -606,8 +610,34 @@ pub async fn update(
                     });
                 }
                 settings.distrust = unplaced;
+                continue;
             }
             Err(e) => return Err(e),
+        };
+        // The edition is checked with `check`'s rules before it is written; what a model's
+        // translation is at fault for is asked again, at most once per source, translation
+        // and finding (see [`Faults`]).
+        let found = faults.of(&built, &translations, &verbatim, &job.issue.original)?;
+        let again = faults.settle(found.faults, &asked)?;
+        if again.is_empty() {
+            if found.errors.is_empty() {
+                break built;
+            }
+            return Err(LifecycleError::Check {
+                edition: edition_path,
+                findings: found.errors,
+            });
+        }
+        settings.distrust = again
+            .iter()
+            .map(|a| (a.id.clone(), a.translation.clone()))
+            .collect();
+        settings.reasons = again
+            .iter()
+            .map(|a| (a.id.clone(), a.reason.clone()))
+            .collect();
+        for a in again {
+            asked.entry(a.id).or_default().push(a.finding);
         }
     };
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
@@ -693,6 +723,37 @@ pub async fn update(
     Ok(o)
 }
 
+/// Keeps a person's texts that cannot be placed as candidates in the memory, each under its
+/// source with why, where `review` shows them.
+fn keep_unplaced(
+    memory: &Mutex<Memory>,
+    code: &str,
+    today: &str,
+    kept: Vec<Unplaced>,
+) -> Result<(), LifecycleError> {
+    if kept.is_empty() {
+        return Ok(());
+    }
+    let mut m = memory.lock().expect("memory lock");
+    for k in kept {
+        m.insert(Entry {
+            locale: code.to_string(),
+            source: k.source,
+            target: k.text,
+            glossary: String::new(),
+            prompt: crate::edition::adopt::CANDIDATE_PROMPT,
+            model: "hand-edited".into(),
+            date: today.to_string(),
+            origin: Origin::Candidate,
+            rating: None,
+            note: Some(k.why),
+            asked: Vec::new(),
+        });
+    }
+    m.save()?;
+    Ok(())
+}
+
 /// When every segment that could not be translated failed only because its answers lost links
 /// or images, those as `check` reports them; `None` otherwise.
 fn lost_links(
@@ -756,6 +817,213 @@ fn lost_links(
         }
     }
     Some(findings)
+}
+
+/// A model's translation the edition's check finds fault with.
+#[derive(Debug, Clone)]
+struct Fault {
+    id: String,
+    translation: String,
+    finding: crate::check::Finding,
+}
+
+/// A segment to ask again, with why.
+#[derive(Debug, Clone)]
+struct Again {
+    id: String,
+    /// The translation not to use again.
+    translation: String,
+    /// Why, for the request and for the person reading the run's report.
+    reason: String,
+    /// The finding's key (see [`finding_key`]), recorded on the answer if it has it still.
+    finding: String,
+}
+
+/// What the check of an assembled edition found.
+struct Found {
+    /// Error-level findings: the edition cannot be written with them.
+    errors: Vec<crate::check::Finding>,
+    /// The model's translations at fault (for an error, or a lost number), each with its
+    /// finding.
+    faults: Vec<Fault>,
+}
+
+/// The edition's check, as a run of `translate` uses it: what it finds, whom to ask again.
+///
+/// The rule that makes reruns converge: a model's translation is asked again for a finding at
+/// most once per source, translation and finding. When the answer still has the finding, it
+/// is kept with the finding recorded on its memory entry ([`crate::memory::Entry::asked`]);
+/// no later run asks again for it (unless `--refresh`), and `check` reports the finding. A
+/// dry run predicts the same requests from the same rule ([`Faults::predicted`]).
+struct Faults<'a, 'd> {
+    checker: &'a Checker<'a>,
+    assembly: &'a Assembly<'a>,
+    doc: &'a Document<'d>,
+    memory: &'a Mutex<Memory>,
+    code: &'a str,
+}
+
+/// What identifies a finding on a segment's text, wherever the segment is: its rule and what
+/// it says (`numbers/missing: `1400 万``).
+fn finding_key(f: &crate::check::Finding) -> String {
+    match (f.rule, f.message.arg("numbers")) {
+        ("numbers/missing", Some(numbers)) => format!("{}: {numbers}", f.rule),
+        _ => format!("{}: {}", f.rule, f.message.identity()),
+    }
+}
+
+/// Why a translation is asked again, for the request and the report.
+fn reason(f: &crate::check::Finding) -> String {
+    match (f.rule, f.message.arg("numbers")) {
+        ("numbers/missing", Some(numbers)) => {
+            tr("lifecycle-lost-numbers", &[("numbers", &numbers)])
+        }
+        _ => f.message.english(),
+    }
+}
+
+impl Faults<'_, '_> {
+    /// The check of `built`: its errors, and the model's translations at fault. An error no
+    /// model's translation explains (or a person's text explains) stops the run.
+    fn of(
+        &self,
+        built: &Built,
+        translations: &BTreeMap<String, String>,
+        verbatim: &HashSet<String>,
+        original_path: &Path,
+    ) -> Result<Found, LifecycleError> {
+        let (errors, lost_numbers) = edition_check(self.checker, &built.text);
+        // A person's rendering of a glossary term is theirs to keep: `check` reports it.
+        let errors: Vec<crate::check::Finding> = errors
+            .into_iter()
+            .filter(|f| {
+                !f.rule.starts_with("glossary/")
+                    || !culprits(std::slice::from_ref(f), self.doc, built, original_path)
+                        .iter()
+                        .any(|(_, id)| verbatim.contains(id))
+            })
+            .collect();
+        let at_fault = culprits(&errors, self.doc, built, original_path);
+        let explained = errors.iter().all(|f| at_fault.iter().any(|(k, _)| k == f))
+            && at_fault.iter().all(|(_, id)| !verbatim.contains(id));
+        if !explained {
+            return Err(LifecycleError::Check {
+                edition: self.checker.edition_path.to_path_buf(),
+                findings: errors,
+            });
+        }
+        // A number a model's translation lost is a warning: asked again all the same.
+        let lost = culprits(&lost_numbers, self.doc, built, original_path)
+            .into_iter()
+            .filter(|(_, id)| !verbatim.contains(id));
+        let faults = at_fault
+            .into_iter()
+            .chain(lost)
+            .filter_map(|(finding, id)| {
+                Some(Fault {
+                    translation: translations.get(&id)?.clone(),
+                    id,
+                    finding,
+                })
+            })
+            .collect();
+        Ok(Found { errors, faults })
+    }
+
+    /// The memory entry of the model's `translation` of segment `id`.
+    fn entry(
+        &self,
+        m: &Memory,
+        id: &str,
+        translation: &str,
+    ) -> Result<Option<Entry>, LifecycleError> {
+        let Some(seg) = self.doc.segments().find(|s| s.id == id) else {
+            return Ok(None);
+        };
+        Ok(m.variants(self.code, &seg.tagged)?
+            .into_iter()
+            .find(|f| f.origin == Origin::Model && f.target == translation)
+            .map(|f| f.entry))
+    }
+
+    /// Which of `faults` to ask again: those not asked for their finding before. Those asked
+    /// this run (in `asked`) and still at fault are recorded on their memory entries.
+    fn settle(
+        &self,
+        faults: Vec<Fault>,
+        asked: &HashMap<String, Vec<String>>,
+    ) -> Result<Vec<Again>, LifecycleError> {
+        let mut again: Vec<Again> = Vec::new();
+        let mut m = self.memory.lock().expect("memory lock");
+        for fault in faults {
+            let key = finding_key(&fault.finding);
+            let entry = self.entry(&m, &fault.id, &fault.translation)?;
+            if asked.contains_key(&fault.id) {
+                // Asked once this run: its answer is kept with what it still lacks.
+                if let Some(mut e) = entry.filter(|e| !e.asked.contains(&key)) {
+                    e.asked.push(key);
+                    m.insert(e);
+                }
+                continue;
+            }
+            if entry.is_some_and(|e| e.asked.contains(&key)) {
+                continue;
+            }
+            match again.iter_mut().find(|a| a.id == fault.id) {
+                Some(a) => {
+                    a.reason = format!("{}; {}", a.reason, reason(&fault.finding));
+                    a.finding = format!("{}\n{key}", a.finding);
+                }
+                None => again.push(Again {
+                    reason: reason(&fault.finding),
+                    id: fault.id,
+                    translation: fault.translation,
+                    finding: key,
+                }),
+            }
+        }
+        m.save()?;
+        Ok(again)
+    }
+
+    /// What a real run would ask again after its first round, as far as it can be known
+    /// before: the model's translations the memory serves that the edition's check finds at
+    /// fault and that were not asked for it before. The segments the plan sends stand in as
+    /// their own source (their answers are not known yet).
+    fn predicted(
+        &self,
+        plan: &run::Plan,
+        given: &BTreeMap<String, String>,
+    ) -> Result<Vec<Again>, LifecycleError> {
+        let mut translations = plan.from_memory.clone();
+        translations.extend(given.clone());
+        let served: HashSet<&String> = plan
+            .from_memory
+            .keys()
+            .filter(|id| !plan.approved.contains(*id) && !given.contains_key(*id))
+            .collect();
+        for seg in self.doc.segments() {
+            translations
+                .entry(seg.id.clone())
+                .or_insert_with(|| seg.tagged.clone());
+        }
+        let mut verbatim: HashSet<String> = plan.approved.clone();
+        verbatim.extend(given.keys().cloned());
+        let Ok(built) = self.assembly.build(&translations, &verbatim) else {
+            return Ok(Vec::new());
+        };
+        // Findings on the stand-ins are the answers' to have or not: only the served count.
+        let Ok(found) = self.of(&built, &translations, &verbatim, self.checker.original_path)
+        else {
+            return Ok(Vec::new());
+        };
+        let faults = found
+            .faults
+            .into_iter()
+            .filter(|f| served.contains(&f.id))
+            .collect();
+        self.settle(faults, &HashMap::new())
+    }
 }
 
 /// What an edition is checked against before it is written.
@@ -859,9 +1127,23 @@ pub fn write_pair(edition: (&Path, &[u8]), record: (&Path, &[u8])) -> Result<(),
     Ok(())
 }
 
+/// A person's text that cannot be placed in the edition, kept in the memory as a candidate
+/// under `source` so that it is never lost.
+#[derive(Debug, Clone)]
+struct Unplaced {
+    source: String,
+    text: String,
+    why: String,
+}
+
 /// The result of the three-way comparison.
 #[derive(Debug, Default)]
 struct Reconciled {
+    /// Hand edits that cannot be placed: kept as candidates before anything else happens.
+    unplaced: Vec<Unplaced>,
+    /// Hand edits refused (their markup does not fit their unchanged original): the run stops
+    /// with the first, once they are all kept.
+    refused: Vec<LifecycleError>,
     states: BTreeMap<String, State>,
     /// Translations taken from the edition (hand edits), by segment id.
     given: BTreeMap<String, String>,
@@ -879,6 +1161,7 @@ struct Reconcile<'a, 'd> {
     edition: &'a str,
     edition_path: &'a Path,
     record_path: &'a Path,
+    memory_path: &'a Path,
     rewrite: &'a dyn Fn(&str) -> String,
 }
 
@@ -985,21 +1268,37 @@ impl Reconcile<'_, '_> {
                     continue;
                 }
                 let edited = run_at(at.range.start).expect("a located run");
-                let why = |why: String| LifecycleError::UnreadableEdit {
-                    edition: self.edition_path.to_path_buf(),
-                    line: at.line,
-                    id: seg.id.clone(),
-                    why,
-                };
                 let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
-                    .ok_or_else(|| why(tr("markup-differs", &[])))?;
-                check_translation(seg, &tagged).map_err(|problems| {
-                    why(problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "))
-                })?;
+                    .ok_or_else(|| tr("markup-differs", &[]))
+                    .and_then(|tagged| {
+                        check_translation(seg, &tagged)
+                            .map(|_| tagged)
+                            .map_err(|problems| {
+                                problems
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                    });
+                let tagged = match tagged {
+                    Ok(tagged) => tagged,
+                    Err(why) => {
+                        out.unplaced.push(Unplaced {
+                            source: seg.tagged.clone(),
+                            text: self.edition[edited.range.clone()].to_string(),
+                            why: tr("lifecycle-kept-refused", &[("why", &why)]),
+                        });
+                        out.refused.push(LifecycleError::UnreadableEdit {
+                            edition: self.edition_path.to_path_buf(),
+                            line: at.line,
+                            id: seg.id.clone(),
+                            why,
+                            memory: self.memory_path.to_path_buf(),
+                        });
+                        continue;
+                    }
+                };
                 out.approved.push((seg.tagged.clone(), tagged.clone()));
                 out.given.insert(seg.id.clone(), tagged);
                 out.hand_edits.push(HandEdit {
@@ -1010,13 +1309,23 @@ impl Reconcile<'_, '_> {
                 out.states.insert(seg.id.clone(), State::HandEdited);
             } else if let Some(&k) = predecessor.get(&j) {
                 let (w, at) = old[k];
-                if at.edited {
+                // A person's text: edited since the last run, or a hand edit that run kept.
+                if at.edited || w.hand_edited {
                     let edited = run_at(at.range.start).expect("a located run");
                     let old_source = w.source.clone().unwrap_or_default();
                     let hand_edit = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
                         .filter(|t| same_tags(t, &old_source));
-                    if let Some(t) = &hand_edit {
-                        out.approved.push((old_source.clone(), t.clone()));
+                    match &hand_edit {
+                        Some(t) => out.approved.push((old_source.clone(), t.clone())),
+                        // Its markup fits neither original: kept beside the new one.
+                        None => out.unplaced.push(Unplaced {
+                            source: seg.tagged.clone(),
+                            text: self.edition[edited.range.clone()].to_string(),
+                            why: tr(
+                                "lifecycle-kept-conflict",
+                                &[("old", &crate::markdown::tag::plain(&old_source))],
+                            ),
+                        }),
                     }
                     out.conflicts.push(Conflict {
                         id: Some(seg.id.clone()),
@@ -1039,13 +1348,18 @@ impl Reconcile<'_, '_> {
                 continue;
             }
             out.removed += 1;
-            if at.edited {
+            if at.edited || w.hand_edited {
                 let old_source = w.source.clone().unwrap_or_default();
                 let edited = run_at(at.range.start).expect("a located run");
                 // No segment to number it like: its own tags, in document order.
                 let hand_edit = Some(edited.tagged.clone()).filter(|t| same_tags(t, &old_source));
-                if let Some(t) = &hand_edit {
-                    out.approved.push((old_source.clone(), t.clone()));
+                match &hand_edit {
+                    Some(t) => out.approved.push((old_source.clone(), t.clone())),
+                    None => out.unplaced.push(Unplaced {
+                        source: old_source.clone(),
+                        text: self.edition[edited.range.clone()].to_string(),
+                        why: tr("lifecycle-kept-removed", &[]),
+                    }),
                 }
                 out.conflicts.push(Conflict {
                     id: None,

@@ -317,6 +317,20 @@ pub struct Plan {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub cost: f64,
+    /// The translations the memory serves, by segment id, and which of them are a person's.
+    pub from_memory: BTreeMap<String, String>,
+    pub approved: HashSet<String>,
+}
+
+impl Plan {
+    /// Adds the requests of a later round (segments asked again) to this plan.
+    pub fn add_round(&mut self, more: Plan) {
+        self.batches.extend(more.batches);
+        self.qa_requests += more.qa_requests;
+        self.prompt_tokens += more.prompt_tokens;
+        self.completion_tokens += more.completion_tokens;
+        self.cost += more.cost;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -401,7 +415,10 @@ fn usable(
     glossary: &Glossary,
 ) -> Result<(), String> {
     if settings.distrust.get(&seg.id) == Some(&entry.target) {
-        return Err("it could not be placed in the edition".into());
+        return Err(match settings.reasons.get(&seg.id) {
+            Some(reason) => reason.clone(),
+            None => tr("lifecycle-not-placeable", &[]),
+        });
     }
     if entry.origin == Origin::Approved {
         return crate::markdown::splice::check_translation(seg, &entry.target)
@@ -767,6 +784,8 @@ pub fn plan(
         prompt_tokens,
         completion_tokens,
         cost: settings.price.cost(prompt_tokens, completion_tokens),
+        from_memory: lookup.translations,
+        approved: lookup.approved,
     })
 }
 
@@ -1202,6 +1221,7 @@ async fn run_batch<'d>(
                     origin: Origin::Model,
                     rating: ratings.get(&seg.id).cloned(),
                     note: None,
+                    asked: Vec::new(),
                 });
             }
             memory.save()?;

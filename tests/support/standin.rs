@@ -115,6 +115,9 @@ struct Shared {
     batch_delay: Arc<Mutex<Duration>>,
     /// Rating requests (`Rate each translation…`) rate low the items whose source has this.
     rate_low: Arc<Mutex<Option<String>>>,
+    /// Every answer writes `1400 万` as `1400`, as a weak model does (see
+    /// [`StandIn::lose_large_numbers`]).
+    weak_numbers: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A batch job as the stand-in keeps it.
@@ -165,6 +168,7 @@ impl StandIn {
         let shared = Shared {
             script: Arc::new(Mutex::new(script.into())),
             rate_low: Arc::new(Mutex::new(None)),
+            weak_numbers: Default::default(),
             requests: Arc::new(Mutex::new(Vec::new())),
             answers: Arc::new(Mutex::new(Vec::new())),
             latency: (fixed, per_char),
@@ -244,6 +248,14 @@ impl StandIn {
     /// `text`, and 5 everything else.
     pub fn rate_low(&self, text: &str) {
         *self.shared.rate_low.lock().unwrap() = Some(text.to_string());
+    }
+
+    /// From now on, like a weak model, every answer loses the unit of a number counted in
+    /// 万 (`1400 万` is written `1400`), however often it is asked.
+    pub fn lose_large_numbers(&self) {
+        self.shared
+            .weak_numbers
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Queues more faults.
@@ -413,6 +425,16 @@ async fn chat(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     let mut answer: BTreeMap<String, String> = batch
         .iter()
         .map(|(id, source)| {
+            let weak;
+            let source = if shared
+                .weak_numbers
+                .load(std::sync::atomic::Ordering::SeqCst)
+            {
+                weak = without_wan(source);
+                &weak
+            } else {
+                source
+            };
             let t = if japanese {
                 pseudo_japanese(source, &glossary)
             } else {
@@ -703,6 +725,25 @@ pub fn pseudo_japanese(source: &str, glossary: &[(String, String)]) -> String {
 
 /// `source` with each number followed by `万` or `亿` (`7.4 万`, `3亿`) written by `write` as
 /// the whole number it stands for.
+/// `source` with the 万 after a number dropped (`1400 万` → `1400`).
+fn without_wan(source: &str) -> String {
+    let mut out = String::new();
+    let mut digits = false;
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        if digits && c == ' ' && chars.peek() == Some(&'万') {
+            continue;
+        }
+        if digits && c == '万' {
+            digits = false;
+            continue;
+        }
+        digits = c.is_ascii_digit() || (digits && c == '.');
+        out.push(c);
+    }
+    out
+}
+
 fn large_numbers(source: &str, write: impl Fn(u64) -> String) -> String {
     let mut out = String::new();
     let mut rest = source;
