@@ -820,7 +820,7 @@ fn a_number_the_model_lost_is_asked_for_again() {
         requests[1].user.contains("3.13")
             && requests[1]
                 .system
-                .contains("has `3.13`, which this translation does not"),
+                .contains("Your previous translation of 1 was rejected: it lost `3.13`. Translate it again and fix this."),
         "the reason goes with the second request: {:?}",
         requests[1]
     );
