@@ -1240,3 +1240,37 @@ fn reruns_converge_with_a_model_that_loses_a_number() {
         assert_eq!(sent, if forget { 2 } else { 1 }, "forget: {forget}");
     }
 }
+
+/// A CRLF original gets a CRLF edition throughout: the translations, the locale's messages
+/// and the blocks they replace, in both locales; and a rerun sends nothing and changes nothing.
+#[test]
+fn a_crlf_original_gets_crlf_editions_messages_included() {
+    let root = Root {
+        dir: support::newsletter_root(),
+        server: StandIn::start(vec![]),
+    };
+    let crlf = root.original().replace('\n', "\r\n");
+    std::fs::write(root.original_path(), &crlf).unwrap();
+    root.ok(&["translate", DATE, "--to", "en,ja"]);
+    for locale in ["en", "ja"] {
+        let path = root.path().join(format!("docs/{locale}/{DATE}-weekly.md"));
+        let edition = std::fs::read_to_string(&path).unwrap();
+        let bare: Vec<usize> = edition
+            .match_indices('\n')
+            .filter(|(at, _)| !edition[..*at].ends_with('\r'))
+            .map(|(at, _)| 1 + edition[..at].matches('\n').count())
+            .collect();
+        assert!(bare.is_empty(), "{locale}: bare LF on lines {bare:?}");
+        assert_eq!(
+            edition.matches("\r\n").count(),
+            edition.matches('\n').count()
+        );
+    }
+    // The locale's messages replaced something: the English intro is the message's.
+    let en = root.edition();
+    assert!(en.contains("Python Trending Weekly"), "{en}");
+    let before = (root.server.requests().len(), root.edition());
+    let out = root.ok(&["translate", DATE, "--to", "en,ja"]);
+    assert_eq!((root.server.requests().len(), root.edition()), before, "{out}");
+    root.ok(&["check", DATE, "--to", "en,ja", "--strict"]);
+}

@@ -447,6 +447,12 @@ struct Row {
     /// Hand edits kept, and conflicts, in this edition.
     hand_edits: usize,
     conflicts: usize,
+    /// Segments translated anew because their original changed.
+    updated: usize,
+    /// Published paragraphs `adopt` could not vouch for that this run replaced.
+    published_replaced: usize,
+    /// Memory entries found and not used (their segments were asked again).
+    asked_again: usize,
     #[serde(skip)]
     failed: bool,
 }
@@ -577,6 +583,9 @@ fn many_editions(
                     edition: outcome.edition.display().to_string(),
                     hand_edits: outcome.hand_edits.len(),
                     conflicts: outcome.conflicts.len(),
+                    updated: outcome.count(State::Changed),
+                    published_replaced: outcome.published_replaced,
+                    asked_again: outcome.bad_entries.len(),
                     locale: job.target,
                     segments: summary.segments,
                     requests: summary.requests,
@@ -626,6 +635,9 @@ fn many_editions(
                         .to_string(),
                     hand_edits: 0,
                     conflicts: 0,
+                    updated: 0,
+                    published_replaced: 0,
+                    asked_again: 0,
                     locale: job.target,
                     segments: summary.segments,
                     requests: summary.requests,

@@ -918,7 +918,9 @@ pub fn locale_blocks(text: &str, locale_texts: &[String]) -> Vec<Range<usize>> {
         match event {
             Event::Start(_) => {
                 if depth == 0 {
-                    let raw = text[range.clone()].trim();
+                    // Messages end their lines with LF, a CRLF edition's blocks with CRLF.
+                    let raw = text[range.clone()].trim().replace("\r\n", "\n");
+                    let raw = raw.as_str();
                     let heading_text = raw.trim_start_matches('#').trim();
                     if !raw.is_empty()
                         && locale_texts

@@ -1452,6 +1452,12 @@ impl Assembly<'_> {
             self.vars,
             self.locales_dir,
         )?;
+        // The locale's messages end their lines as the original does.
+        if merged.text.contains("\r\n") {
+            for e in &mut edits {
+                e.with = e.with.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+        }
         // Item numbers are written by the locale's rule (outside the blocks it replaces).
         let mut numbers = Vec::new();
         for (_, range) in &merged.items {
