@@ -683,3 +683,60 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert_eq!(missing["level"], "warning");
     assert_eq!(run["properties"]["summary"]["errors"], 1);
 }
+
+/// CI pipes the report (`| head -2`, `| grep -q error`): a reader that stops early does not
+/// turn an error result into success, in any format.
+#[test]
+fn the_exit_status_holds_when_the_reader_stops_early() {
+    let dir = support::newsletter_root();
+    for format in ["text", "github", "json"] {
+        // The pipe's reader is gone before the first line is written.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"))
+            .arg("--root")
+            .arg(dir.path())
+            .args(["check", "--all", "--strict", "--format", format])
+            .stdout(writer)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1), "{format}");
+    }
+    // The same check, read in full, fails for the same reason: its editions are missing.
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["check", "--all", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[freshness/missing]"));
+}
+
+/// A check that finds nothing to check is a misconfiguration, not a pass: exit 2, with the
+/// patterns it searched and what to do.
+#[test]
+fn nothing_to_check_is_an_error() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(empty.path())
+        .args(["check", "--all"])
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: nothing to check: no original under `{}` matches `docs/{{date}}-weekly.md`, `docs/{{date}}-sweekly.md`, `docs/{{date}}-iweekly.md`\n  hint: run editions in the newsletter's root (the folder of editions.toml) or give --root; `originals` in editions.toml says where the originals are\n",
+            empty.path().display()
+        )
+    );
+    assert!(out.stdout.is_empty());
+}

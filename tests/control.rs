@@ -133,4 +133,19 @@ fn check_reports_them_and_no_output_shows_them_raw() {
     assert_eq!(code, Some(0), "{stderr}");
     no_raw_controls("the diff", &stdout);
     assert!(stdout.contains("\\x1b[31m"), "{stdout}");
+    // The edition is going to be published: `check` reports what the original gave it.
+    let original_line = 1 + source[..para].matches('\n').count();
+    let written = std::fs::read_to_string(&edition).unwrap();
+    let at = written.find('\u{1b}').expect("the translation kept it");
+    let edition_line = 1 + written[..at].matches('\n').count();
+    let (code, stdout, _) = editions(root, None, &["check", "2024-01-06"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    no_raw_controls("check", &stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{}:{edition_line}:1: error[residue/control-original]: the control character \\x1b comes from the original (line {original_line}): a terminal or browser would obey it rather than show it; remove it from the original, then translate again\n",
+            edition.display()
+        )),
+        "{stdout}"
+    );
 }

@@ -1271,6 +1271,10 @@ fn a_crlf_original_gets_crlf_editions_messages_included() {
     assert!(en.contains("Python Trending Weekly"), "{en}");
     let before = (root.server.requests().len(), root.edition());
     let out = root.ok(&["translate", DATE, "--to", "en,ja"]);
-    assert_eq!((root.server.requests().len(), root.edition()), before, "{out}");
+    assert_eq!(
+        (root.server.requests().len(), root.edition()),
+        before,
+        "{out}"
+    );
     root.ok(&["check", DATE, "--to", "en,ja", "--strict"]);
 }

@@ -67,6 +67,8 @@ pub const RULES: &[RuleInfo] = &[
         "Remove tags such as `<a1>`: they stand for markup only while text is being translated."),
     rule("residue/control", "A control character or bidirectional override the original does not have.",
         "ESC, BEL and the other C0 and C1 controls, and U+202A–U+202E, U+2066–U+2069, are obeyed by terminals and browsers rather than shown (screen clears, links that open another address, reordered text): remove it."),
+    rule("residue/control-original", "A control character or bidirectional override copied from the original.",
+        "The edition is going to be published, so it is an error whoever wrote it: remove it from the original (the finding names the line), then translate again."),
     rule("residue/mojibake", "Text was decoded with the wrong encoding.",
         "Write the file as UTF-8."),
     rule("residue/script", "Text of the original's language is left untranslated.",

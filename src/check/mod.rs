@@ -564,26 +564,35 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         crate::lang::untranslated(cx.source, cx.target, &rest)
     };
     let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
-    let original_controls: HashSet<char> = original
-        .text
-        .chars()
-        .filter(|&c| crate::control::is_unwanted(c))
-        .collect();
     for (text, at) in &e.texts {
-        if let Some(c) = text
-            .chars()
-            .find(|&c| crate::control::is_unwanted(c) && !original_controls.contains(&c))
-        {
-            push(
-                true,
-                *at,
-                "residue/control",
-                Level::Error,
-                Message::new(
-                    "finding-control",
-                    &[("character", &crate::control::escape(c))],
+        // A published file must not carry them, whoever wrote them: one copied from the
+        // original is reported too, saying where the original has it.
+        if let Some(c) = text.chars().find(|&c| crate::control::is_unwanted(c)) {
+            match original.text.find(c) {
+                None => push(
+                    true,
+                    *at,
+                    "residue/control",
+                    Level::Error,
+                    Message::new(
+                        "finding-control",
+                        &[("character", &crate::control::escape(c))],
+                    ),
                 ),
-            );
+                Some(o) => push(
+                    true,
+                    *at,
+                    "residue/control-original",
+                    Level::Error,
+                    Message::new(
+                        "finding-control-original",
+                        &[
+                            ("character", &crate::control::escape(c)),
+                            ("line", &lines_o.line(o)),
+                        ],
+                    ),
+                ),
+            }
         }
         if let Some(tag) = residue::tag(text) {
             push(

@@ -48,6 +48,9 @@ pub fn run(
     args: &CheckArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    // CI pipes the report (`| head`, `| grep -q`): the exit status is the findings' all the
+    // same.
+    let out = &mut super::UntilClosed::new(out);
     let started = Instant::now();
     let source = config.source_lang()?;
     let targets = config.targets(&args.to)?;
@@ -75,6 +78,28 @@ pub fn run(
         }
         out
     };
+    if names.is_empty() {
+        // A CI that checks nothing must not pass.
+        let mut patterns = vec![config.originals.clone()];
+        patterns.extend(config.other_originals.iter().cloned());
+        anyhow::bail!(
+            "{}",
+            super::messages::hinted(
+                "cli-nothing-to-check",
+                &[
+                    (
+                        "patterns",
+                        &patterns
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    ("root", &root.display())
+                ]
+            )
+        );
+    }
     let dates: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
     let options = SegmentOptions {
         source,

@@ -286,6 +286,51 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Output whose reader may stop early (`editions check | head`, `grep -q`): once the pipe is
+/// closed, what is written is dropped, so that the command still finishes its work and exits
+/// with the status its results call for. Any other write error is an error.
+pub struct UntilClosed<'a> {
+    inner: &'a mut dyn Write,
+    closed: bool,
+}
+
+impl<'a> UntilClosed<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> Self {
+        UntilClosed {
+            inner,
+            closed: false,
+        }
+    }
+}
+
+impl Write for UntilClosed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 /// The run was stopped by a signal: one line, and the exit code a shell gives a process the
 /// signal ended.
 #[derive(Debug, thiserror::Error)]

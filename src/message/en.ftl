@@ -162,6 +162,7 @@ finding-items = this section has { $here } items where the original's (line { $l
 finding-table = this table is { $rows }×{ $columns } where the original's is { $original-rows }×{ $original-columns }: keep every row and cell
 finding-untranslated = untranslated text `{ $text }`: translate it, or add it to `allow` in editions.toml's [check] if it is a name
 finding-control = the control character { $character } is not in the original: a terminal or browser would obey it rather than show it; remove it
+finding-control-original = the control character { $character } comes from the original (line { $line }): a terminal or browser would obey it rather than show it; remove it from the original, then translate again
 finding-tag = { $tag } is a translation tag left in the text: remove it
 finding-mojibake = `{ $bad }` is mojibake for `{ $meant }`: the text was decoded with the wrong encoding; write it as UTF-8
 finding-paragraph-lost = the paragraph `{ $words }` has no counterpart in { $edition }: translate it as a paragraph of its own

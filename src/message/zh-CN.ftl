@@ -153,6 +153,7 @@ finding-items = 这一节有 { $here } 项，而原文（第 { $line } 行）有
 finding-table = 这个表格是 { $rows }×{ $columns }，而原文的是 { $original-rows }×{ $original-columns }：请保留每一行和每个单元格
 finding-untranslated = 未翻译的文字 `{ $text }`：请翻译它；若是名称，请加到 editions.toml 的 [check] 中的 `allow`
 finding-control = 原文中没有控制字符 { $character }：终端或浏览器会执行它而不是显示它；请删除它
+finding-control-original = 控制字符 { $character } 来自原文（第 { $line } 行）：终端或浏览器会执行它而不是显示它；请从原文中删除它，然后重新翻译
 finding-tag = { $tag } 是留在文字中的翻译标签：请删除它
 finding-mojibake = `{ $bad }` 是 `{ $meant }` 的乱码：文字用错误的编码解码了；请以 UTF-8 写入
 finding-paragraph-lost = 段落 `{ $words }` 在 { $edition } 中没有对应：请把它译成单独的一段

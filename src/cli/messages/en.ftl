@@ -65,6 +65,8 @@ cli-bad-flag = --{ $flag } { $value } is { $problem }
 ## translate
 
 cli-by-hand = or translate them by hand: replace each text in `{ $file }` (keeping its tags), then run `editions memory import { $original } { $file } --to { $locale }` and rerun
+cli-nothing-to-check = nothing to check: no original under `{ $root }` matches { $patterns }
+    .hint = run editions in the newsletter's root (the folder of editions.toml) or give --root; `originals` in editions.toml says where the originals are
 cli-no-issue = no issue to translate
     .hint = name issues by date or path, or select them with --all, --missing, --stale or --since DATE
 cli-since-not-a-date = --since `{ $since }` is not a date
