@@ -185,8 +185,9 @@ pub fn import(
             )),
         }
     }
+    let ids: std::collections::HashSet<&str> = doc.segments().map(|s| s.id.as_str()).collect();
     for id in map.keys() {
-        if !doc.segments().any(|s| &s.id == id) {
+        if !ids.contains(id.as_str()) {
             problems.push(format!("  - {}", say("cli-no-such-segment", &[("id", id)])));
         }
     }

@@ -22,6 +22,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{BlockKind, Document, Segment};
+use crate::memory::examples::{pairs, Examples};
 use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin, Rating};
 use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::batch;
@@ -106,27 +107,8 @@ impl Default for Guidance {
 pub struct Guide<'d> {
     title: Option<String>,
     section_of: HashMap<&'d str, String>,
-    /// Approved translations into the target locale, sorted by source.
-    pool: Vec<Example>,
-}
-
-/// An approved translation examples may be chosen from.
-struct Example {
-    source: String,
-    target: String,
-    /// The source's character pairs (see [`pairs`]).
-    pairs: HashSet<(char, char)>,
-}
-
-/// The pairs of adjacent characters of `text` that are letters (tags and spaces aside), the
-/// measure of likeness examples are chosen by.
-fn pairs(text: &str) -> HashSet<(char, char)> {
-    let plain: Vec<char> = crate::markdown::tag::plain(text)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    plain.windows(2).map(|w| (w[0], w[1])).collect()
+    /// Approved translations into the target locale (see [`crate::memory::examples`]).
+    pool: Examples,
 }
 
 impl<'d> Guide<'d> {
@@ -148,20 +130,11 @@ impl<'d> Guide<'d> {
                 section_of.insert(s.id.as_str(), h.clone());
             }
         }
-        let mut pool = Vec::new();
-        if settings.guidance.examples_chars > 0 {
-            for e in memory.entries()? {
-                if e.origin == Origin::Approved && e.locale == settings.target.code() {
-                    pool.push(Example {
-                        pairs: pairs(&e.source),
-                        source: e.source,
-                        target: e.target,
-                    });
-                }
-            }
-            pool.sort_by(|a, b| (&a.source, &a.target).cmp(&(&b.source, &b.target)));
-            pool.dedup_by(|a, b| a.source == b.source);
-        }
+        let pool = if settings.guidance.examples_chars > 0 {
+            memory.examples(settings.target)?
+        } else {
+            Examples::none()
+        };
         Ok(Guide {
             title,
             section_of,
@@ -174,41 +147,31 @@ impl<'d> Guide<'d> {
         Guide {
             title: None,
             section_of: HashMap::new(),
-            pool: Vec::new(),
+            pool: Examples::none(),
         }
     }
 
     /// The examples for `units`: the approved entries most like them (by the share of an
     /// entry's character pairs found in the batch), most alike first, ties by source, as many
     /// as `budget` characters hold. The same batch gets the same examples on every run.
-    fn examples(&self, units: &[Unit<'_>], budget: usize) -> Vec<(&str, &str)> {
-        if budget == 0 || self.pool.is_empty() {
+    fn examples(&self, units: &[Unit<'_>], budget: usize) -> Vec<(String, String)> {
+        if budget == 0 {
             return Vec::new();
         }
         let batch: HashSet<(char, char)> = units.iter().flat_map(|u| pairs(&u.text)).collect();
         let sources: HashSet<&str> = units.iter().map(|u| u.seg.tagged.as_str()).collect();
-        let mut scored: Vec<(usize, &Example)> = self
-            .pool
-            .iter()
-            .filter(|e| !sources.contains(e.source.as_str()) && e.pairs.len() >= 2)
-            .map(|e| {
-                (
-                    e.pairs.intersection(&batch).count() * 1000 / e.pairs.len(),
-                    e,
-                )
-            })
-            // At least a third of an example's pairs are in the batch.
-            .filter(|(score, _)| *score >= 333)
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.source.cmp(&b.1.source)));
+        // An index that cannot be read gives no examples: they guide, they are not needed.
+        let found = self.pool.like(&batch, &sources).unwrap_or_default();
         let mut out = Vec::new();
         let mut used = 0;
-        for (_, e) in scored {
-            let example = (e.source.as_str(), e.target.as_str());
-            let chars = prompt::example_lines(&[example])[0].chars().count() + 1;
+        for e in found {
+            let chars = prompt::example_lines(&[(e.source.as_str(), e.target.as_str())])[0]
+                .chars()
+                .count()
+                + 1;
             if used + chars <= budget {
                 used += chars;
-                out.push(example);
+                out.push((e.source, e.target));
             }
         }
         out
@@ -589,7 +552,11 @@ fn batch_messages(
     let budget = room
         .saturating_sub(without.chars().count() + prompt::EXAMPLES_HEADER.chars().count())
         .min(settings.guidance.examples_chars);
-    context.examples = guide.examples(units, budget);
+    let examples = guide.examples(units, budget);
+    context.examples = examples
+        .iter()
+        .map(|(s, t)| (s.as_str(), t.as_str()))
+        .collect();
     let system = if context.examples.is_empty() {
         without
     } else {

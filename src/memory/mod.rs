@@ -28,6 +28,8 @@
 //! still read correctly by the next compaction, which sorts it; until then lookups may miss
 //! its misplaced lines.
 
+pub mod examples;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -279,6 +281,30 @@ impl Sorted {
             }
         };
         Ok((block, (pos - index * BLOCK) as usize))
+    }
+
+    /// The line that starts at `start`, without its newline.
+    fn line_from(&self, start: u64) -> std::io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        let mut pos = start;
+        while pos < self.len {
+            let (block, at) = self.read(pos)?;
+            let chunk = &block[at.min(block.len())..];
+            if chunk.is_empty() {
+                break;
+            }
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    line.extend_from_slice(&chunk[..i]);
+                    break;
+                }
+                None => {
+                    line.extend_from_slice(chunk);
+                    pos += chunk.len() as u64;
+                }
+            }
+        }
+        Ok(line)
     }
 }
 
@@ -588,6 +614,12 @@ impl Memory {
         Ok(found)
     }
 
+    /// The approved entries of `locale`, to choose examples from: through the example index
+    /// beside the memory ([`examples`]), built first if it is missing or out of date.
+    pub fn examples(&self, locale: Lang) -> Result<examples::Examples, MemoryError> {
+        examples::Examples::open(self, locale.code()).map_err(|e| self.read_error(e))
+    }
+
     /// Whether the memory has any entry for `locale`.
     pub fn has_locale(&self, locale: Lang) -> Result<bool, MemoryError> {
         let code = locale.code();
@@ -694,6 +726,11 @@ impl Memory {
         merged?;
         if journal.exists() {
             std::fs::remove_file(&journal).map_err(write_error)?;
+        }
+        // The example index follows the file it indexes (a cache: a run that finds it out of
+        // date builds it again).
+        if let Ok(file) = File::open(&self.path) {
+            let _ = examples::write(&self.path, &file);
         }
         drop(lock);
         self.unsaved.clear();
