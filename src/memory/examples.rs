@@ -36,6 +36,8 @@ pub const PAIR_CAP: usize = 64;
 
 const MAGIC: &[u8; 16] = b"editions-ex-1\n\0\0";
 const HEADER: usize = 16 + 8 + 8 + 4 + 4;
+/// An index up to this size is read whole when opened.
+const SMALL: u64 = 1 << 20;
 /// A stop pair's count in its record.
 const STOP: u32 = u32::MAX;
 
@@ -359,7 +361,15 @@ impl Examples {
             Some(sorted) => {
                 let stamp = stamp_of(&sorted.file)?;
                 let on_disk = match File::open(index_path(&memory.path)) {
-                    Ok(f) => Opened::parse(Bytes::File(f), stamp)?,
+                    // A small index is read at once; a large one a bucket at a time.
+                    Ok(f) => match f.metadata() {
+                        Ok(m) if m.len() <= SMALL => {
+                            let mut bytes = Vec::with_capacity(m.len() as usize);
+                            std::io::Read::read_to_end(&mut &f, &mut bytes)?;
+                            Opened::parse(Bytes::Memory(bytes), stamp)?
+                        }
+                        _ => Opened::parse(Bytes::File(f), stamp)?,
+                    },
                     Err(_) => None,
                 };
                 match on_disk {
