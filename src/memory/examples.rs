@@ -156,7 +156,9 @@ pub(super) fn build(file: &File) -> std::io::Result<Vec<u8>> {
         counted.insert(offset, n.min(u16::MAX as usize) as u16);
     })?;
     let buckets = postings.len().next_power_of_two().clamp(1024, 1 << 16);
-    let mut by_bucket: Vec<Vec<(&Vec<u8>, &Option<Vec<u64>>)>> = vec![Vec::new(); buckets];
+    // A pair's key and its postings (`None`: a stop pair).
+    type Record<'a> = (&'a Vec<u8>, &'a Option<Vec<u64>>);
+    let mut by_bucket: Vec<Vec<Record<'_>>> = vec![Vec::new(); buckets];
     for (k, list) in &postings {
         by_bucket[(hash(k) % buckets as u64) as usize].push((k, list));
     }
@@ -605,9 +607,16 @@ mod tests {
         memory.insert(entry("数据库性能", "y", Origin::Approved));
         memory.compact().unwrap();
         let examples = memory.examples(Lang::En).unwrap();
-        let found = examples.like(&pairs("异步任务组"), &HashSet::new()).unwrap();
-        assert!(found.is_empty(), "every pair of the batch is a stop pair: {found:?}");
-        let found = examples.like(&pairs("数据库性能"), &HashSet::new()).unwrap();
+        let found = examples
+            .like(&pairs("异步任务组"), &HashSet::new())
+            .unwrap();
+        assert!(
+            found.is_empty(),
+            "every pair of the batch is a stop pair: {found:?}"
+        );
+        let found = examples
+            .like(&pairs("数据库性能"), &HashSet::new())
+            .unwrap();
         assert_eq!(found.len(), 1, "{found:?}");
         let size = std::fs::metadata(index_path(&path)).unwrap().len();
         assert!(size < 64 * 1024, "{size}");
