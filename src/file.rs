@@ -211,6 +211,44 @@ impl Locked {
         file.lock()?;
         Ok(Locked { file })
     }
+
+    /// Like [`Locked::existing`], without waiting: `None` while another process holds it.
+    /// Runs that lock several files wait for one with the others' work going on (see
+    /// [`crate::edition::lifecycle`]), so two runs that take them in different orders never
+    /// wait for each other in a cycle.
+    pub fn try_existing(path: &Path) -> std::io::Result<Option<Locked>> {
+        let file = File::open(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Locked { file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+/// The process that holds a lock on `path`, when the system says (Linux's `/proc/locks`).
+pub fn lock_holder(path: &Path) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = std::fs::metadata(path).ok()?.ino();
+        let locks = std::fs::read_to_string("/proc/locks").ok()?;
+        locks.lines().find_map(|line| {
+            // `1: FLOCK  ADVISORY  WRITE 12345 08:01:1234567 0 EOF` (a waiter's line has `->`).
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.get(1) == Some(&"->") {
+                return None;
+            }
+            let pid = fields.get(4)?.parse().ok()?;
+            let ino: u64 = fields.get(5)?.rsplit(':').next()?.parse().ok()?;
+            (ino == inode).then_some(pid)
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 #[cfg(unix)]

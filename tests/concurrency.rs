@@ -215,3 +215,112 @@ fn two_runs_of_one_issue_at_once_pay_once() {
         "{a}\n{b}"
     );
 }
+
+/// Waits for `child` at most `limit`; a run still going then is killed and reported.
+fn wait_within(mut child: Child, limit: Duration, what: &str) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what} did not finish within {limit:?} (a lock cycle?)\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Two runs that lock the same originals in opposite orders both finish: a run waits for an
+/// original with its other editions going on, never in a blocking call. Twenty times over.
+#[test]
+fn runs_with_crossed_issue_orders_both_finish() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start_with_latency(vec![], Duration::from_millis(15), Duration::ZERO);
+    let order = ["2023-12-30", "2024-01-06", "2025-12-06"];
+    let reversed = ["2025-12-06", "2024-01-06", "2023-12-30"];
+    for round in 0..20 {
+        // Real work every round: no edition, no record, no memory.
+        for gone in ["docs/en", "provenance"] {
+            let _ = std::fs::remove_dir_all(root.join(gone));
+        }
+        let _ = std::fs::remove_file(root.join("memory.jsonl"));
+        let mut a = vec!["translate"];
+        a.extend(order);
+        let mut b = vec!["translate"];
+        b.extend(reversed);
+        let first = spawn(root, &server, &a);
+        let second = spawn(root, &server, &b);
+        for (child, what) in [(first, "the first run"), (second, "the second run")] {
+            let out = wait_within(child, Duration::from_secs(60), what);
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        for date in order {
+            assert!(root.join(format!("docs/en/{date}-weekly.md")).is_file());
+        }
+    }
+}
+
+/// Four runs of the whole archive into both locales at once all finish, with every edition.
+#[test]
+fn four_runs_of_the_whole_archive_at_once_finish() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start_with_latency(vec![], Duration::from_millis(10), Duration::ZERO);
+    let runs: Vec<Child> = (0..4)
+        .map(|_| spawn(root, &server, &["translate", "--all", "--to", "en,ja"]))
+        .collect();
+    for (k, child) in runs.into_iter().enumerate() {
+        let out = wait_within(child, Duration::from_secs(120), &format!("run {k}"));
+        assert!(
+            out.status.success(),
+            "run {k}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for date in ["2023-12-30", "2024-01-06", "2025-12-06"] {
+        for locale in ["en", "ja"] {
+            assert!(root.join(format!("docs/{locale}/{date}-weekly.md")).is_file());
+        }
+    }
+}
+
+/// A run waiting for an original another process works on says so after a second, naming the
+/// process, and SIGTERM ends it at once with 143.
+#[cfg(unix)]
+#[test]
+fn a_run_waiting_for_a_lock_says_who_holds_it_and_stops_on_sigterm() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let original = root.join("docs/2024-01-06-weekly.md");
+    let held = std::fs::File::open(&original).unwrap();
+    held.lock().unwrap();
+    let child = spawn(root, &server, &["translate", "2024-01-06"]);
+    std::thread::sleep(Duration::from_millis(1600));
+    let sent = std::time::Instant::now();
+    // SAFETY: signals our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let out = wait_within(child, Duration::from_secs(5), "the waiting run");
+    let took = sent.elapsed();
+    assert_eq!(out.status.code(), Some(143));
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "waiting for another editions run (process {}), which is working on `{}`",
+            std::process::id(),
+            original.display()
+        )),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
+    drop(held);
+}

@@ -287,11 +287,7 @@ pub async fn update(
     // One run at a time per original: a second run of the same issue waits here, then finds
     // in the memory what the first one paid for, and lays its edition over the first one's
     // record.
-    let _one_at_a_time =
-        crate::file::Locked::existing(&job.issue.original).map_err(|error| ReadError::Io {
-            path: job.issue.original.clone(),
-            error,
-        })?;
+    let _one_at_a_time = lock_original(&job.issue.original, progress).await?;
     memory.lock().expect("memory lock").refresh()?;
     let source = SourceText::read(&job.issue.original)?;
     let doc = Document::parse(&source.text, &project.options).with_path(&job.issue.original);
@@ -721,6 +717,44 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// Takes the lock of an original without blocking the runtime: tried, then tried again after
+/// a pause while the run's other editions go on (so two runs that lock originals in different
+/// orders never wait for each other in a cycle, and a signal stops the wait at once). After a
+/// second, the wait is said, with the process that holds the lock when the system tells.
+async fn lock_original(
+    original: &Path,
+    progress: &dyn Progress,
+) -> Result<crate::file::Locked, LifecycleError> {
+    let started = std::time::Instant::now();
+    let mut said = false;
+    loop {
+        match crate::file::Locked::try_existing(original) {
+            Ok(Some(lock)) => return Ok(lock),
+            Ok(None) => {}
+            Err(error) => {
+                return Err(ReadError::Io {
+                    path: original.to_path_buf(),
+                    error,
+                }
+                .into())
+            }
+        }
+        if !said && started.elapsed() >= std::time::Duration::from_secs(1) {
+            said = true;
+            let holder = crate::file::lock_holder(original);
+            let original = original.display();
+            progress.note(&match holder {
+                Some(pid) => tr(
+                    "lifecycle-waiting-for",
+                    &[("original", &original), ("pid", &pid)],
+                ),
+                None => tr("lifecycle-waiting", &[("original", &original)]),
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// Keeps a person's texts that cannot be placed as candidates in the memory, each under its
