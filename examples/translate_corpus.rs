@@ -106,6 +106,7 @@ fn main() {
                 root: root.to_path_buf(),
                 originals: "docs/{date}-weekly.md".into(),
                 editions: "docs/{locale}/{date}-weekly.md".into(),
+                other_originals: Vec::new(),
             },
             memory: root.join("memory.jsonl"),
             provenance: root.join("provenance"),

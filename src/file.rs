@@ -26,6 +26,8 @@ pub enum WriteError {
     ReadOnly { path: PathBuf },
     #[error("{}", tr_hint("file-not-a-file", &[("path", &.path.display())]))]
     NotAFile { path: PathBuf },
+    #[error("{}", tr_hint("file-link-loop", &[("path", &.path.display())]))]
+    LinkLoop { path: PathBuf },
     #[error("{}", tr_hint("file-cannot-write", &[("path", &.path.display()), ("error", &.error)]))]
     Io {
         path: PathBuf,
@@ -46,6 +48,7 @@ impl WriteError {
         match self {
             WriteError::ReadOnly { path }
             | WriteError::NotAFile { path }
+            | WriteError::LinkLoop { path }
             | WriteError::Io { path, .. } => path,
         }
     }
@@ -81,21 +84,65 @@ impl Staged {
 /// Where writing `path` really goes: through a symbolic link to its target. Refuses a
 /// read-only file and anything that is not a regular file.
 pub fn destination(path: &Path) -> Result<PathBuf, WriteError> {
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            let link = std::fs::read_link(path).map_err(|e| WriteError::io(path, e))?;
-            let resolved = match path.parent() {
-                Some(dir) => dir.join(link),
-                None => link,
-            };
-            return destination(&resolved);
+    // As the system does (SYMLOOP_MAX): past 40 links, it is a loop.
+    let mut target = path.to_path_buf();
+    for _ in 0..=40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&target).map_err(|e| WriteError::io(&target, e))?;
+                target = match target.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            Ok(_) | Err(_) => return writable(target),
         }
-        Ok(_) | Err(_) => path.to_path_buf(),
-    };
+    }
+    Err(WriteError::LinkLoop {
+        path: path.to_path_buf(),
+    })
+}
+
+/// `target` (no link) when it can be written: a regular file that is not read-only, or none.
+fn writable(target: PathBuf) -> Result<PathBuf, WriteError> {
     match std::fs::metadata(&target) {
         Ok(m) if !m.is_file() => Err(WriteError::NotAFile { path: target }),
         Ok(m) if m.permissions().readonly() => Err(WriteError::ReadOnly { path: target }),
         _ => Ok(target),
+    }
+}
+
+/// Where writing `path` really goes, as an absolute path with every link of its folders
+/// resolved: what tells whether two paths name one file (an output and an original, say).
+pub fn resolved(path: &Path) -> Result<PathBuf, WriteError> {
+    let target = destination(path)?;
+    let absolute = if target.is_absolute() {
+        target
+    } else {
+        std::env::current_dir()
+            .map_err(|e| WriteError::io(path, e))?
+            .join(target)
+    };
+    // The nearest folder that exists, resolved; the rest as written.
+    let mut rest = Vec::new();
+    let mut dir = absolute.as_path();
+    loop {
+        match dir.canonicalize() {
+            Ok(real) => {
+                let mut out = real;
+                for part in rest.iter().rev() {
+                    out.push(part);
+                }
+                return Ok(out);
+            }
+            Err(_) => match (dir.parent(), dir.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    dir = parent;
+                }
+                _ => return Ok(absolute),
+            },
+        }
     }
 }
 

@@ -287,7 +287,9 @@ fn four_runs_of_the_whole_archive_at_once_finish() {
     }
     for date in ["2023-12-30", "2024-01-06", "2025-12-06"] {
         for locale in ["en", "ja"] {
-            assert!(root.join(format!("docs/{locale}/{date}-weekly.md")).is_file());
+            assert!(root
+                .join(format!("docs/{locale}/{date}-weekly.md"))
+                .is_file());
         }
     }
 }

@@ -341,3 +341,176 @@ fn sigterm_during_a_save_leaves_a_valid_memory_and_no_stray_files() {
 fn sigkill_during_a_save_leaves_a_valid_memory_and_the_next_run_cleans_up() {
     kill_during_saves("-KILL");
 }
+
+/// Nothing editions writes is an original: `-o` at the original being translated or at
+/// another one, and an `editions` pattern that names the originals' place, are refused before
+/// anything is sent (in a dry run too), never with a hint to --retranslate, and every
+/// original stays as it was.
+#[test]
+fn an_output_that_is_an_original_is_refused() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let docs = root.join("docs");
+    let before: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&docs)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    let refused = |args: &[&str], edition: &str, original: &Path, why: &str| {
+        let out = editions(root, &server).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr,
+            format!(
+                "error: `{edition}` is an original (`{}`): editions never writes an edition over an original\n  hint: {why}\n",
+                original.canonicalize().unwrap().display()
+            ),
+            "{args:?}"
+        );
+        assert!(!stderr.contains("--retranslate"));
+    };
+    let from_out = "give -o a path of its own, outside the originals";
+    let same = docs.join("2024-01-06-weekly.md");
+    let other = docs.join("2023-12-30-weekly.md");
+    for extra in [&["--retranslate"][..], &["--dry-run"], &[]] {
+        let mut args = vec!["translate", "2024-01-06", "-o"];
+        let same_path = same.display().to_string();
+        args.push(&same_path);
+        args.extend(extra);
+        refused(&args, &same_path, &same, from_out);
+        let mut args = vec!["translate", "2024-01-06", "-o"];
+        let other_path = other.display().to_string();
+        args.push(&other_path);
+        args.extend(extra);
+        refused(&args, &other_path, &other, from_out);
+    }
+    // Through a link, too.
+    let link = root.join("edition.md");
+    std::os::unix::fs::symlink(&other, &link).unwrap();
+    refused(
+        &["translate", "2024-01-06", "-o", &link.display().to_string()],
+        &link.display().to_string(),
+        &other,
+        from_out,
+    );
+    // An `editions` pattern without `{locale}` that names the originals themselves.
+    let config = root.join("editions.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("editions = \"docs/{{date}}-weekly.md\"\n{toml}"),
+    )
+    .unwrap();
+    for extra in [&["--retranslate"][..], &["--dry-run"]] {
+        let mut args = vec!["translate", "2024-01-06"];
+        args.extend(extra);
+        refused(
+            &args,
+            &same.display().to_string(),
+            &same,
+            "`editions` in editions.toml must name a place of its own for each locale (with `{locale}`), never the originals' place",
+        );
+    }
+    assert!(server.requests().is_empty());
+    for (path, bytes) in before {
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{}", path.display());
+    }
+}
+
+/// A loop of symbolic links is an error naming the path (exit 2), never a crash.
+#[test]
+fn a_loop_of_links_is_an_error() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let (a, b) = (root.join("a.md"), root.join("b.md"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let out = editions(root, &server)
+        .args(["translate", "2024-01-06", "-o"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: `{}` is a symbolic link that leads back to itself (a loop of links)\n  hint: point the link at a file, or remove it and write to a file\n",
+            a.display()
+        )
+    );
+    assert!(server.requests().is_empty());
+}
+
+/// The other commands that write a file refuse an original too: `merge -o` its own input,
+/// `memory export -o` and `review --html` any original.
+#[test]
+fn no_command_writes_over_an_original() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    ok(root, &server, &["translate", "2024-01-06"]);
+    let original = root.join("docs/2024-01-06-weekly.md");
+    let other = root.join("docs/2023-12-30-weekly.md");
+    let before = (
+        std::fs::read(&original).unwrap(),
+        std::fs::read(&other).unwrap(),
+    );
+    let translations = root.join("t.json");
+    std::fs::write(&translations, "{}").unwrap();
+    let runs: Vec<(Vec<String>, &Path)> = vec![
+        (
+            vec![
+                "merge".into(),
+                original.display().to_string(),
+                translations.display().to_string(),
+                "-o".into(),
+                original.display().to_string(),
+            ],
+            &original,
+        ),
+        (
+            vec![
+                "memory".into(),
+                "export".into(),
+                "--format".into(),
+                "tmx".into(),
+                "-o".into(),
+                other.display().to_string(),
+            ],
+            &other,
+        ),
+        (
+            vec![
+                "review".into(),
+                "2024-01-06".into(),
+                "--html".into(),
+                other.display().to_string(),
+            ],
+            &other,
+        ),
+    ];
+    for (args, target) in runs {
+        let out = editions(root, &server).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: `{}` is an original (`{}`): editions never writes over an original\n  hint: name a file of its own to write\n",
+                target.display(),
+                target.canonicalize().unwrap().display()
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        (
+            std::fs::read(&original).unwrap(),
+            std::fs::read(&other).unwrap()
+        ),
+        before
+    );
+}

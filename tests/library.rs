@@ -28,6 +28,7 @@ fn project(root: &Path) -> Project {
             root: root.to_path_buf(),
             originals: "docs/{date}-weekly.md".into(),
             editions: "docs/{locale}/{date}-weekly.md".into(),
+            other_originals: Vec::new(),
         },
         memory: root.join("memory.jsonl"),
         provenance: root.join("provenance"),

@@ -393,6 +393,7 @@ impl Config {
             root: root.to_path_buf(),
             originals: self.originals.clone(),
             editions: self.editions.clone(),
+            other_originals: self.other_originals.clone(),
         }
     }
 

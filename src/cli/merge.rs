@@ -17,6 +17,9 @@ pub fn run(
     target: Option<&Path>,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    if let Some(path) = target {
+        super::refuse_original(path, Some(file))?;
+    }
     let source = SourceText::read(file)?;
     let map = read_translations(translations)?;
     let doc = Document::parse(&source.text, options).with_path(file);

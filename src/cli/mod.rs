@@ -391,6 +391,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Review(args) => {
             let (config, _) = config::Config::load(&root)?;
+            let _ = ORIGINALS.set(config.layout(&root));
             review::run(&root, &config, &args, out)
         }
         Command::Glossary(GlossaryCommand::Suggest { to, min }) => {
@@ -399,6 +400,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;
+            let _ = ORIGINALS.set(config.layout(&root));
             let mut memory = editions::memory::Memory::load(&root.join(&config.memory))?;
             match command {
                 MemoryCommand::Export {
@@ -458,8 +460,33 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
 }
 
-/// Writes `contents` to `path` atomically (see [`editions::file`]).
+/// The originals of the newsletter a command works on, once its configuration is read: no file
+/// a command writes may be one of them.
+static ORIGINALS: std::sync::OnceLock<editions::edition::issue::Layout> =
+    std::sync::OnceLock::new();
+
+/// An error when `path` (links followed) is an original: the newsletter's, or `source`.
+pub fn refuse_original(path: &Path, source: Option<&Path>) -> anyhow::Result<()> {
+    let at = editions::file::resolved(path)?;
+    let is_source = match source {
+        Some(s) => editions::file::resolved(s)? == at,
+        None => false,
+    };
+    if is_source || ORIGINALS.get().is_some_and(|l| l.is_original_place(&at)) {
+        anyhow::bail!(
+            "{}",
+            messages::hinted(
+                "cli-output-is-original",
+                &[("path", &path.display()), ("original", &at.display())]
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` atomically (see [`editions::file`]), never over an original.
 pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    refuse_original(path, None)?;
     editions::file::write_atomically(path, contents.as_bytes())?;
     Ok(())
 }

@@ -19,6 +19,38 @@ pub struct Layout {
     pub originals: String,
     /// Where editions are; `{locale}` and `{date}` are filled in.
     pub editions: String,
+    /// Other originals (special issues), relative to the root, each with one `{date}`.
+    pub other_originals: Vec<String>,
+}
+
+impl Layout {
+    /// Whether `path` (resolved, see [`crate::file::resolved`]) is a place the originals'
+    /// patterns match: no edition may be written there.
+    pub fn is_original_place(&self, path: &Path) -> bool {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return false;
+        };
+        let name = name.to_string_lossy();
+        std::iter::once(&self.originals)
+            .chain(&self.other_originals)
+            .any(|pattern| {
+                let full = self.root.join(pattern);
+                let full = full.to_string_lossy();
+                let Some((prefix, suffix)) = full.split_once("{date}") else {
+                    return false;
+                };
+                let (pattern_dir, file_prefix) = match prefix.rfind('/') {
+                    Some(i) => (PathBuf::from(&prefix[..i.max(1)]), &prefix[i + 1..]),
+                    None => (PathBuf::from("."), prefix),
+                };
+                let same_dir = pattern_dir.canonicalize().is_ok_and(|d| d == dir);
+                same_dir
+                    && name
+                        .strip_prefix(file_prefix)
+                        .and_then(|rest| rest.strip_suffix(suffix))
+                        .is_some_and(|date| date.parse::<jiff::civil::Date>().is_ok())
+            })
+    }
 }
 
 /// An original, found.

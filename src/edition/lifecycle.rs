@@ -213,6 +213,12 @@ pub enum LifecycleError {
     NothingToAdopt { edition: PathBuf },
     #[error(transparent)]
     Write(#[from] crate::file::WriteError),
+    #[error("{}", tr_hint("lifecycle-output-is-original", &[("edition", &.edition.display()), ("original", &.original.display()), ("why", .why)]))]
+    OutputIsOriginal {
+        edition: PathBuf,
+        original: PathBuf,
+        why: String,
+    },
     #[error("{}:\n{}\n  {}",
         tr("lifecycle-check", &[("edition", &.edition.display())]),
         .findings.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"),
@@ -296,6 +302,8 @@ pub async fn update(
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
+    // Nothing editions writes is an original, and a dry run says so too.
+    refuse_original(project, job, &edition_path)?;
     if !job.dry_run {
         // Nothing is paid for before it is known that the result can be written.
         crate::file::destination(&edition_path)?;
@@ -717,6 +725,28 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// An error when `edition` (links followed) is the original being translated or any place the
+/// originals' patterns match.
+fn refuse_original(project: &Project, job: &Job<'_>, edition: &Path) -> Result<(), LifecycleError> {
+    let at = crate::file::resolved(edition)?;
+    let original = crate::file::resolved(&job.issue.original)?;
+    if at != original && !project.layout.is_original_place(&at) {
+        return Ok(());
+    }
+    Err(LifecycleError::OutputIsOriginal {
+        edition: edition.to_path_buf(),
+        original: at,
+        why: tr(
+            if job.out.is_some() {
+                "lifecycle-output-from-out"
+            } else {
+                "lifecycle-output-from-pattern"
+            },
+            &[],
+        ),
+    })
 }
 
 /// Takes the lock of an original without blocking the runtime: tried, then tried again after

@@ -65,6 +65,8 @@ cli-bad-flag = --{ $flag } { $value } is { $problem }
 ## translate
 
 cli-by-hand = or translate them by hand: replace each text in `{ $file }` (keeping its tags), then run `editions memory import { $original } { $file } --to { $locale }` and rerun
+cli-output-is-original = `{ $path }` is an original (`{ $original }`): editions never writes over an original
+    .hint = name a file of its own to write
 cli-nothing-to-check = nothing to check: no original under `{ $root }` matches { $patterns }
     .hint = run editions in the newsletter's root (the folder of editions.toml) or give --root; `originals` in editions.toml says where the originals are
 cli-no-issue = no issue to translate

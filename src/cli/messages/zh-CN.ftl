@@ -65,6 +65,8 @@ cli-bad-flag = --{ $flag } { $value } { $problem }
 ## translate
 
 cli-by-hand = 或者手工翻译：替换 `{ $file }` 中的每段文字（保留其标签），然后运行 `editions memory import { $original } { $file } --to { $locale }` 并重新运行
+cli-output-is-original = `{ $path }` 是原文（`{ $original }`）：editions 从不写在原文上
+    .hint = 请指定一个独立的文件来写入
 cli-nothing-to-check = 没有可检查的内容：`{ $root }` 下没有原文匹配 { $patterns }
     .hint = 请在周刊的根目录（editions.toml 所在的文件夹）运行 editions，或用 --root 指定；editions.toml 中的 `originals` 说明原文在哪里
 cli-no-issue = 没有要翻译的期号
