@@ -1278,3 +1278,115 @@ fn a_crlf_original_gets_crlf_editions_messages_included() {
     );
     root.ok(&["check", DATE, "--to", "en,ja", "--strict"]);
 }
+
+/// A run stopped between the record's rename and the edition's (a fault point ends the process
+/// there) leaves a record one run ahead of an untouched edition. The next run knows it by the
+/// record's digests: no conflict, no approved entry, the edition written anew; and after the
+/// original is restored, nothing of the removed sentence stays.
+#[test]
+fn a_run_stopped_between_the_renames_fakes_no_hand_edit() {
+    let root = Root::translated();
+    let before = root.edition();
+    root.change_original(|o| o.replacen("Python 3.11 引入的", "Python 3.12 引入的", 1));
+    let stopped = Command::cargo_bin("editions")
+        .unwrap()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", DATE])
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", root.server.base_url())
+        .env("EDITIONS_TEST_STOP_BETWEEN_RENAMES", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success(), "the fault point ends the run");
+    assert_eq!(root.edition(), before, "the edition was not renamed yet");
+
+    let stdout = root.ok(&["translate", DATE]);
+    let edition = root.edition_path().display().to_string();
+    assert!(
+        stdout.starts_with(&format!(
+            "`{edition}`: its record (`{}`) was one run ahead of it (a run was stopped between writing the two); the edition had no hand edit, so it was written anew from the memory\n",
+            root.path().join("provenance/en/2024-01-06-weekly.jsonl").display()
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("conflict"), "{stdout}");
+    assert!(
+        !root.memory().contains("\"hand-edited\""),
+        "no approved entry: {}",
+        root.memory()
+    );
+    assert!(root
+        .edition()
+        .lines()
+        .any(|l| l.starts_with("Python 3.12 ")));
+
+    // The original restored: its translation comes back, the other's goes.
+    root.change_original(|o| o.replacen("Python 3.12 引入的", "Python 3.11 引入的", 1));
+    root.ok(&["translate", DATE]);
+    let en = root.edition();
+    assert!(!en.lines().any(|l| l.starts_with("Python 3.12 ")), "{en}");
+    assert_eq!(en, before);
+    root.ok(&["check", DATE, "--strict"]);
+}
+
+/// A record that does not account for an edition nobody touched (a line lost from it) says it
+/// is damaged and is written anew; it is never read as hand edits.
+#[test]
+fn a_damaged_record_says_so_and_is_written_anew() {
+    let root = Root::translated();
+    let before = root.edition();
+    let record = root.path().join("provenance/en/2024-01-06-weekly.jsonl");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let damaged: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| *k != lines.len() / 2)
+        .map(|(_, l)| *l)
+        .collect();
+    std::fs::write(&record, damaged.join("\n") + "\n").unwrap();
+    let sent = root.server.requests().len();
+    let stdout = root.ok(&["translate", DATE]);
+    assert!(
+        stdout.contains(&format!(
+            "`{}`: its record (`{}`) does not account for it, though nobody edited it since editions wrote it: the record is damaged and was written anew\n",
+            root.edition_path().display(),
+            record.display()
+        )),
+        "{stdout}"
+    );
+    assert_eq!(root.server.requests().len(), sent, "nothing sent");
+    assert_eq!(root.edition(), before);
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        text,
+        "the record as it was"
+    );
+    assert!(!root.memory().contains("\"hand-edited\""));
+}
+
+/// Two editions written with `-o` under one file name have records of their own.
+#[test]
+fn two_outputs_with_one_file_name_do_not_share_a_record() {
+    let root = Root::translated();
+    let (a, b) = (root.path().join("a/x.md"), root.path().join("b/x.md"));
+    for dir in ["a", "b"] {
+        std::fs::create_dir_all(root.path().join(dir)).unwrap();
+    }
+    root.ok(&["translate", DATE, "-o", &a.display().to_string()]);
+    root.ok(&["translate", "2023-12-30", "-o", &b.display().to_string()]);
+    let records: Vec<String> = std::fs::read_dir(root.path().join("provenance/en"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("x."))
+        .collect();
+    assert_eq!(records.len(), 2, "{records:?}");
+    // Each reruns as its own: unchanged, nothing taken for a hand edit.
+    for (date, path) in [(DATE, &a), ("2023-12-30", &b)] {
+        let stdout = root.ok(&["translate", date, "-o", &path.display().to_string()]);
+        assert!(stdout.contains(": unchanged\n"), "{stdout}");
+    }
+}

@@ -998,6 +998,23 @@ fn present_with(
             )?;
         }
     }
+    if let Some(why) = o.rederived {
+        let key = match why {
+            editions::edition::lifecycle::Rederived::Ahead => "cli-rederived-ahead",
+            editions::edition::lifecycle::Rederived::Damaged => "cli-rederived-damaged",
+        };
+        writeln!(
+            out,
+            "{}",
+            say(
+                key,
+                &[
+                    ("edition", &edition),
+                    ("record", &o.record.display().to_string())
+                ]
+            )
+        )?;
+    }
     if o.published_replaced > 0 {
         writeln!(
             out,

@@ -432,6 +432,10 @@ pub fn adopt(
         edition: relative(&project.layout.root, &edition_path),
         locale: code.to_string(),
         adopted: Some(today.to_string()),
+        digest: Some(provenance::digest(
+            edition.restore(edition.text.clone()).as_bytes(),
+        )),
+        previous: None,
     };
     let mut record = Record::of(header, &edition.text, &project.options, &placed);
     record.mark_published(&edition.text, &project.options, &published);

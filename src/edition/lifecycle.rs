@@ -150,6 +150,8 @@ pub struct Outcome {
     /// Published paragraphs `adopt` could not vouch for that this run replaced (each is kept
     /// as a candidate in the memory).
     pub published_replaced: usize,
+    /// The record was written anew, and why.
+    pub rederived: Option<Rederived>,
 }
 
 /// What a run did to the edition.
@@ -240,12 +242,19 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Where the edition of `job` goes and where its record is.
 pub fn paths(project: &Project, job: &Job<'_>) -> (PathBuf, PathBuf) {
-    let edition = match &job.out {
-        Some(p) => p.clone(),
-        None => job.issue.edition(&project.layout, job.target),
-    };
-    let record = provenance::path(&project.provenance, job.target.code(), &edition);
-    (edition, record)
+    match &job.out {
+        // Keyed by where it really goes: two editions never share a record.
+        Some(p) => {
+            let at = crate::file::resolved(p).unwrap_or_else(|_| p.clone());
+            let record = provenance::path_elsewhere(&project.provenance, job.target.code(), &at);
+            (p.clone(), record)
+        }
+        None => {
+            let edition = job.issue.edition(&project.layout, job.target);
+            let record = provenance::path(&project.provenance, job.target.code(), &edition);
+            (edition, record)
+        }
+    }
 }
 
 /// Whether the edition of `issue` in `target` exists and its original's segments differ from
@@ -313,8 +322,12 @@ pub async fn update(
     // Left-overs of a killed run (this run holds the original's lock, so none is live).
     crate::file::clean_up(&edition_path);
     crate::file::clean_up(&record_path);
+    let mut previous_digest = None;
     let previous = match std::fs::read(&edition_path) {
-        Ok(bytes) => Some(SourceText::from_bytes(&edition_path, bytes)?),
+        Ok(bytes) => {
+            previous_digest = Some(provenance::digest(&bytes));
+            Some(SourceText::from_bytes(&edition_path, bytes)?)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => {
             return Err(ReadError::Io {
@@ -325,6 +338,20 @@ pub async fn update(
         }
     };
     let record = Record::load(&record_path)?;
+    // What the record says of the edition as it is: the edition it describes, untouched since
+    // (no hand edit is possible), the one before it (a run stopped between the renames), or
+    // neither (edited by a person, or a record from before digests).
+    let untouched = record.as_ref().and_then(|r| {
+        let now = previous_digest.as_ref()?;
+        if r.header.digest.as_ref() == Some(now) {
+            Some(Rederived::Damaged)
+        } else if r.header.previous.as_ref() == Some(now) {
+            Some(Rederived::Ahead)
+        } else {
+            None
+        }
+    });
+    let mut rederived = None;
     let (date, date_is_today) = match &job.issue.date {
         Some(d) => (d.clone(), false),
         None => (job.today.clone(), true),
@@ -361,8 +388,21 @@ pub async fn update(
                     }));
                     keep_unplaced(memory, code, &job.today, kept)?;
                 }
+            } else if untouched == Some(Rederived::Ahead) {
+                // The record is one run ahead of its edition, which nobody touched: nothing to
+                // keep, the edition is written anew from the memory.
+                rederived = Some(Rederived::Ahead);
             } else {
-                reconciled = cx.run()?;
+                reconciled = match (cx.run(), untouched) {
+                    (Ok(r), Some(_)) if r.edited == 0 => r,
+                    // An edition exactly as editions wrote it has no hand edit: a record that
+                    // sees one (or cannot be laid over it) is damaged, and is written anew.
+                    (_, Some(_)) => {
+                        rederived = Some(Rederived::Damaged);
+                        Reconciled::default()
+                    }
+                    (r, None) => r?,
+                };
                 if !job.dry_run {
                     keep_unplaced(
                         memory,
@@ -456,6 +496,7 @@ pub async fn update(
         removed: reconciled.removed,
         bad_entries: Vec::new(),
         published_replaced: 0,
+        rederived,
     };
     let vars = rules::variables(&doc, &date, &project.original_url);
     let assembly = Assembly {
@@ -652,12 +693,21 @@ pub async fn update(
             });
         }
     }
+    let written = source.restore(built.text.clone());
     let header = Header {
         provenance: provenance::FORMAT,
         original: relative(&project.layout.root, &job.issue.original),
         edition: relative(&project.layout.root, &edition_path),
         locale: code.to_string(),
         adopted: None,
+        digest: Some(provenance::digest(written.as_bytes())),
+        // The edition this one replaces; an edition written again as it was keeps the record's.
+        previous: match &previous_digest {
+            Some(d) if *d == provenance::digest(written.as_bytes()) => {
+                record.as_ref().and_then(|r| r.header.previous.clone())
+            }
+            other => other.clone(),
+        },
     };
     let placed: Vec<Placed> = built
         .placed
@@ -706,7 +756,7 @@ pub async fn update(
         return Ok(o);
     }
     write_pair(
-        (&edition_path, source.restore(built.text.clone()).as_bytes()),
+        (&edition_path, written.as_bytes()),
         (&record_path, new_record.to_text().as_bytes()),
     )?;
     let now: HashSet<&str> = new_record.runs.iter().map(|w| w.written.as_str()).collect();
@@ -1184,13 +1234,29 @@ fn add(total: &mut Summary, more: &Summary) {
 }
 
 /// Writes an edition and its record: both staged in full before either replaces its old
-/// version, so that a failure while staging leaves both as they were.
+/// version, so that a failure while staging leaves both as they were. The record goes first:
+/// a run stopped between the renames leaves a record one run ahead of an untouched edition,
+/// which it knows by its `previous` digest (see [`Rederived::Ahead`]).
 pub fn write_pair(edition: (&Path, &[u8]), record: (&Path, &[u8])) -> Result<(), LifecycleError> {
     let e = crate::file::stage(edition.0, edition.1)?;
     let r = crate::file::stage(record.0, record.1)?;
-    e.commit()?;
     r.commit()?;
+    // A fault point for the tests: the process ends here, as a kill between the renames would.
+    if std::env::var_os("EDITIONS_TEST_STOP_BETWEEN_RENAMES").is_some() {
+        std::process::abort();
+    }
+    e.commit()?;
     Ok(())
+}
+
+/// Why a run wrote an edition's record anew instead of laying it over the edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rederived {
+    /// The record was one run ahead of its edition (a run stopped between the renames); the
+    /// edition, untouched since the record before, had no hand edit.
+    Ahead,
+    /// The record does not account for an edition exactly as editions wrote it.
+    Damaged,
 }
 
 /// A person's text that cannot be placed in the edition, kept in the memory as a candidate
@@ -1218,6 +1284,8 @@ struct Reconciled {
     hand_edits: Vec<HandEdit>,
     conflicts: Vec<Conflict>,
     removed: usize,
+    /// Runs whose bytes differ from what the record says editions wrote.
+    edited: usize,
 }
 
 struct Reconcile<'a, 'd> {
@@ -1245,6 +1313,7 @@ impl Reconcile<'_, '_> {
     fn run(&self) -> Result<Reconciled, LifecycleError> {
         let runs = Document::parse(self.edition, &self.doc.options);
         let located = self.record.locate(&runs);
+        let edited = located.runs.iter().flatten().filter(|at| at.edited).count();
         let run_at = |start: usize| runs.runs.iter().find(|r| r.range.start == start);
         if let Some(&line) = located.added.first() {
             return Err(self.unplaceable(line, "lifecycle-added", &[]));
@@ -1325,7 +1394,10 @@ impl Reconcile<'_, '_> {
             }
         }
 
-        let mut out = Reconciled::default();
+        let mut out = Reconciled {
+            edited,
+            ..Reconciled::default()
+        };
         for (j, seg) in new.iter().enumerate() {
             if let Some(&k) = by_id.get(seg.id.as_str()) {
                 let (_, at) = old[k];

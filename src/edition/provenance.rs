@@ -43,6 +43,20 @@ pub struct Header {
     /// over), the day it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted: Option<String>,
+    /// The digest of the edition's bytes as written ([`digest`]): an edition that still has
+    /// it was not touched since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// The digest of the edition this one replaced. A record is put in place before its
+    /// edition: an edition that has this digest is the previous one, left by a run stopped
+    /// between the two renames (so it holds no hand edit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+
+/// The digest of an edition's bytes, as records keep it.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
 /// The current format version. Version 1 records (written before item numbers were kept out
@@ -122,6 +136,19 @@ pub struct Placed {
     pub range: Range<usize>,
     pub hand_edited: bool,
     pub conflict: Option<Superseded>,
+}
+
+/// Where the record of an edition written elsewhere (`translate -o`) lives:
+/// `{dir}/{locale}/{file stem}.{digest of its resolved path}.jsonl`, so that two editions with
+/// one file name never share a record.
+pub fn path_elsewhere(dir: &Path, locale: &str, edition: &Path) -> PathBuf {
+    let stem = edition
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "edition".into());
+    let key = xxhash_rust::xxh3::xxh3_64(edition.to_string_lossy().as_bytes());
+    dir.join(locale)
+        .join(format!("{stem}.{:08x}.jsonl", key as u32))
 }
 
 /// Where the record of an edition lives: `{dir}/{locale}/{edition's file stem}.jsonl`.
@@ -348,6 +375,8 @@ mod tests {
             edition: "docs/en/a.md".into(),
             locale: "en".into(),
             adopted: None,
+            digest: None,
+            previous: None,
         }
     }
 
