@@ -514,3 +514,39 @@ fn no_command_writes_over_an_original() {
         before
     );
 }
+
+/// `-o -` writes the edition to standard output (the run's report to standard error), and a
+/// stream such as `/dev/stdout` is written as it is: never read, never replaced, no record.
+#[test]
+fn an_edition_can_go_to_standard_output() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    ok(root, &server, &["translate", "2024-01-06"]);
+    let edition = std::fs::read_to_string(root.join("docs/en/2024-01-06-weekly.md")).unwrap();
+    let records = || {
+        std::fs::read_dir(root.join("provenance/en"))
+            .unwrap()
+            .count()
+    };
+    let before = records();
+    for to in ["-", "/dev/stdout"] {
+        let out = editions(root, &server)
+            .args(["translate", "2024-01-06", "-o", to])
+            .stdout(Stdio::piped())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{to}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), edition, "{to}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("segments        76 (76 from memory)"),
+            "{to}"
+        );
+    }
+    assert!(!root.join("-").exists());
+    assert_eq!(records(), before, "a stream keeps no record");
+}

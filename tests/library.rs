@@ -49,6 +49,7 @@ fn update(project: &Project, server: &StandIn, memory: &Mutex<Memory>) -> (Outco
         issue: &issue,
         target: Lang::En,
         out: None,
+        stream: false,
         dry_run: false,
         retranslate: false,
         settings: Settings {

@@ -252,14 +252,16 @@ pub fn run(
         );
     }
     // Where this run writes must take writing before anything is paid for: checked before
-    // the first request (a run that sends nothing writes nothing either).
+    // the first request (a run that sends nothing writes nothing either). A stream (`-o -`, a
+    // pipe, a device) is written as it is.
     let mut places = vec![project.memory.clone()];
-    {
+    if args.out.as_deref().is_none_or(|o| !is_stream(o)) {
         for &(issue, target) in &jobs {
             let job = Job {
                 issue,
                 target,
                 out: args.out.clone(),
+                stream: false,
                 dry_run: false,
                 retranslate: false,
                 settings: settings(&project, &config, target, ""),
@@ -492,6 +494,7 @@ fn many_editions(
             issue,
             target,
             out: None,
+            stream: false,
             dry_run: args.dry_run,
             retranslate: args.retranslate,
             settings: Settings {
@@ -809,10 +812,12 @@ fn each_target(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     for &target in targets {
+        let stream = args.out.as_deref().is_some_and(is_stream);
         let job = Job {
             issue,
             target,
             out: args.out.clone(),
+            stream,
             dry_run: args.dry_run,
             retranslate: args.retranslate,
             settings: Settings {
@@ -861,9 +866,47 @@ fn each_target(
             ) => return Err(Failure(e.into()).into()),
             Err(e) => return Err(e.into()),
         };
-        present(out, &outcome, config)?;
+        match (&outcome.effect, &args.out) {
+            // The edition is what the stream gets; what the run says goes to standard error.
+            (Effect::Written { text, .. }, Some(to)) if stream => {
+                write_stream(to, text, out)?;
+                present(&mut std::io::stderr(), &outcome, config)?;
+            }
+            _ => present(out, &outcome, config)?,
+        }
     }
     Ok(EXIT_OK)
+}
+
+/// Whether `-o` names a stream: `-` (standard output), or a file that is not a regular one and
+/// is written as it is, never replaced or read (a pipe, `/dev/stdout`, a terminal).
+fn is_stream(path: &Path) -> bool {
+    if path == Path::new("-") {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            let t = m.file_type();
+            return t.is_fifo() || t.is_char_device();
+        }
+    }
+    false
+}
+
+/// Writes an edition to a stream: `-` is standard output.
+fn write_stream(to: &Path, text: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    if to == Path::new("-") {
+        out.write_all(text.as_bytes())?;
+        return Ok(out.flush()?);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(to)
+        .with_context(|| format!("cannot write `{}`", to.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM (what CI runners and `timeout` send), with the exit

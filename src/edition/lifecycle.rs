@@ -72,6 +72,9 @@ pub struct Job<'a> {
     pub target: Lang,
     /// Where to write the edition instead of beside the original.
     pub out: Option<PathBuf>,
+    /// The edition goes to a stream (standard output, a pipe, a device): nothing is read from
+    /// it, no record is kept, and the caller writes the text of [`Effect::Written`].
+    pub stream: bool,
     /// Send nothing: only plan.
     pub dry_run: bool,
     /// Replace the existing edition without keeping its hand edits.
@@ -311,19 +314,29 @@ pub async fn update(
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
-    // Nothing editions writes is an original, and a dry run says so too.
-    refuse_original(project, job, &edition_path)?;
-    if !job.dry_run {
+    // Nothing editions writes is an original, and a dry run says so too (a stream is none).
+    if !job.stream {
+        refuse_original(project, job, &edition_path)?;
+    }
+    if !job.dry_run && !job.stream {
         // Nothing is paid for before it is known that the result can be written.
         crate::file::destination(&edition_path)?;
         crate::file::destination(&record_path)?;
         crate::file::destination(&project.memory)?;
     }
     // Left-overs of a killed run (this run holds the original's lock, so none is live).
-    crate::file::clean_up(&edition_path);
-    crate::file::clean_up(&record_path);
+    if !job.stream {
+        crate::file::clean_up(&edition_path);
+        crate::file::clean_up(&record_path);
+    }
     let mut previous_digest = None;
-    let previous = match std::fs::read(&edition_path) {
+    // A stream is never read (it may be a terminal or a pipe).
+    let read = if job.stream {
+        Err(std::io::ErrorKind::NotFound.into())
+    } else {
+        std::fs::read(&edition_path)
+    };
+    let previous = match read {
         Ok(bytes) => {
             previous_digest = Some(provenance::digest(&bytes));
             Some(SourceText::from_bytes(&edition_path, bytes)?)
@@ -337,7 +350,11 @@ pub async fn update(
             .into())
         }
     };
-    let record = Record::load(&record_path)?;
+    let record = if job.stream {
+        None
+    } else {
+        Record::load(&record_path)?
+    };
     // What the record says of the edition as it is: the edition it describes, untouched since
     // (no hand edit is possible), the one before it (a run stopped between the renames), or
     // neither (edited by a person, or a record from before digests).
@@ -755,10 +772,12 @@ pub async fn update(
         o.bad_entries = bad_entries;
         return Ok(o);
     }
-    write_pair(
-        (&edition_path, written.as_bytes()),
-        (&record_path, new_record.to_text().as_bytes()),
-    )?;
+    if !job.stream {
+        write_pair(
+            (&edition_path, written.as_bytes()),
+            (&record_path, new_record.to_text().as_bytes()),
+        )?;
+    }
     let now: HashSet<&str> = new_record.runs.iter().map(|w| w.written.as_str()).collect();
     let published_replaced = record
         .iter()
