@@ -289,6 +289,7 @@ fn main() {
             issue: &issue,
             target: Lang::En,
             out: None,
+            stream: false,
             dry_run: false,
             retranslate: false,
             settings: Settings {

@@ -125,6 +125,7 @@ fn main() {
                 issue: &issue,
                 target,
                 out: None,
+                stream: false,
                 dry_run: false,
                 retranslate: false,
                 settings: Settings {
