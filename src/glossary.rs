@@ -118,7 +118,7 @@ impl Glossary {
         }
     }
 
-    /// Parses a glossary file's text.
+    /// Parses a glossary file's text (its locale is its file's name: `en.toml`).
     pub fn parse(text: &str, path: &Path) -> Result<Self, GlossaryError> {
         let line_of = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
         let raw: RawFile = toml::from_str(text).map_err(|e| GlossaryError {
@@ -139,6 +139,14 @@ impl Glossary {
             };
             if t.source.trim().is_empty() || t.target.trim().is_empty() {
                 return Err(error("glossary-empty-term", &[]));
+            }
+            // A translation in the original's script would be refused in every answer that
+            // used it: said now, before anything is paid for.
+            if let Some(left) = crate::lang::untranslated(Lang::Zh, locale_of(path), &t.target) {
+                return Err(error(
+                    "glossary-target-script",
+                    &[("term", &t.source), ("target", &t.target), ("left", &left)],
+                ));
             }
             if let Some(other) = terms.iter().find(|o| o.source == t.source) {
                 return Err(error(
@@ -276,4 +284,13 @@ note = "the newsletter's name"
             "g.toml:5: `周刊` is already defined on line 1\n  hint: keep one entry per source term"
         );
     }
+}
+
+/// The locale of a glossary file, by its name (`glossary/ja.toml`); English otherwise.
+fn locale_of(path: &Path) -> Lang {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .filter(|l| *l != Lang::Zh)
+        .unwrap_or(Lang::En)
 }

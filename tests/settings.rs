@@ -127,6 +127,7 @@ fn a_malformed_base_url_an_unknown_language_and_an_unknown_revision_are_named() 
 
 #[test]
 fn places_that_cannot_be_written_are_found_before_anything_is_paid_for() {
+    use std::os::unix::fs::FileTypeExt;
     let dir = support::newsletter_root();
     let root = dir.path();
     let server = StandIn::start(vec![]);
@@ -149,18 +150,22 @@ fn places_that_cannot_be_written_are_found_before_anything_is_paid_for() {
     assert!(server.requests().is_empty(), "nothing was paid for");
     std::fs::remove_file(root.join("docs/en")).unwrap();
 
-    // -o onto a device node is refused, and so is the review page; a link is written through.
+    // -o onto a device node writes to it as a stream (never replacing it, keeping no record);
+    // the review page refuses it; a link is written through.
     let (code, _, stderr) = editions(
         root,
         &server.base_url(),
         &["translate", "2024-01-06", "-o", "/dev/null"],
     );
-    assert_eq!(code, Some(2), "{stderr}");
-    assert_eq!(
-        stderr,
-        "error: `/dev/null` is not a regular file, so editions will not replace it\n  hint: name a file to write\n"
-    );
-    assert!(server.requests().is_empty());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert!(!root.join("provenance/en/null.jsonl").exists());
+    assert!(std::fs::read_dir(root.join("provenance/en"))
+        .map(|d| d.count() == 0)
+        .unwrap_or(true));
     let target = root.join("target.md");
     std::fs::write(&target, "old\n").unwrap();
     let link = root.join("link.md");
@@ -193,4 +198,101 @@ fn places_that_cannot_be_written_are_found_before_anything_is_paid_for() {
     );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("`/dev/null`"), "{stderr}");
+}
+
+/// Settings that would break a run are refused before the first request, naming file and
+/// line: an empty `targets`, an empty path, a pattern without `{date}`, a blank rule pattern, a
+/// glossary translation in the original's script, a message defined twice.
+#[test]
+fn settings_that_would_break_a_run_are_refused_up_front() {
+    let server = StandIn::start(vec![]);
+    let cases: Vec<(&str, Box<dyn Fn(&Path) -> String>, String)> = vec![
+        (
+            "empty targets",
+            Box::new(|root| prepend(root, "targets = []\n")),
+            "editions.toml:1: `targets` is empty: editions would translate into no locale\n  hint: list the locales to translate into, such as targets = [\"en\"]\n".into(),
+        ),
+        (
+            "empty memory",
+            Box::new(|root| replace(root, "memory = \"memory.jsonl\"", "memory = \"\"")),
+            "editions.toml:1: `memory` is empty: editions would have no file to use\n  hint: give `memory` a path relative to the newsletter's root, or remove the line for the default\n".into(),
+        ),
+        (
+            "no date",
+            Box::new(|root| prepend(root, "editions = \"docs/en/weekly.md\"\n")),
+            "editions.toml:1: `editions` = \"docs/en/weekly.md\" has no `{date}`, so it names one file for every issue\n  hint: put `{date}` where the issue's date is in the file name, as in \"docs/{date}-weekly.md\"\n".into(),
+        ),
+        (
+            "blank pattern",
+            Box::new(|root| {
+                let config = root.join("editions.toml");
+                let mut text = std::fs::read_to_string(&config).unwrap();
+                text.push_str("\n[[boilerplate]]\nstarts = \"\"\nmessage = \"intro\"\n");
+                std::fs::write(&config, &text).unwrap();
+                let line = text.lines().position(|l| l == "starts = \"\"").unwrap() + 1;
+                format!("editions.toml:{line}: a boilerplate rule's `starts` is empty, so it would match every block\n  hint: give `starts` the text the block starts with, or remove it\n")
+            }),
+            String::new(),
+        ),
+        (
+            "glossary in the original's script",
+            Box::new(|root| {
+                let path = root.join("glossary/en.toml");
+                let mut text = std::fs::read_to_string(&path).unwrap();
+                text.push_str("\n[[term]]\nsource = \"生成器\"\ntarget = \"生成器 generator\"\n");
+                std::fs::write(&path, &text).unwrap();
+                let line = text.lines().position(|l| l == "[[term]]").map(|_| {
+                    text.lines().enumerate().filter(|(_, l)| *l == "[[term]]").last().unwrap().0 + 1
+                });
+                format!("glossary/en.toml:{}: the translation of `生成器` (`生成器 generator`) is written in the original's script (`生成器`), so every answer that used it would be refused\n  hint: write the translation in the edition's language, or list the name under `keep` if it stays as it is\n", line.unwrap())
+            }),
+            String::new(),
+        ),
+        (
+            "a message defined twice",
+            Box::new(|root| {
+                let path = root.join("locales/en/zz-extra.ftl");
+                std::fs::write(&path, "# more\nintro = Another intro\n").unwrap();
+                let first = std::fs::read_to_string(root.join("locales/en/newsletter.ftl"))
+                    .unwrap()
+                    .lines()
+                    .position(|l| l.starts_with("intro ="))
+                    .unwrap()
+                    + 1;
+                format!(
+                    "locales/en/zz-extra.ftl:2: message `intro` is already defined at locales/en/newsletter.ftl:{first}, and only one of them can be used\n  hint: remove one of the two, or rename it\n"
+                )
+            }),
+            String::new(),
+        ),
+    ];
+    for (name, break_it, expected) in cases {
+        let dir = support::newsletter_root();
+        let root = dir.path();
+        let said = break_it(root);
+        let expected = if expected.is_empty() { said } else { expected };
+        let (code, _, stderr) = editions(root, &server.base_url(), &["translate", "2024-01-06"]);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        let stderr = stderr.replace(&format!("{}/", root.display()), "");
+        assert!(
+            stderr.ends_with(&expected),
+            "{name}:\n{stderr}\nexpected the end:\n{expected}"
+        );
+        assert!(server.requests().is_empty(), "{name}: nothing sent");
+    }
+}
+
+fn prepend(root: &Path, line: &str) -> String {
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{line}{text}")).unwrap();
+    String::new()
+}
+
+fn replace(root: &Path, from: &str, to: &str) -> String {
+    let config = root.join("editions.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains(from));
+    std::fs::write(&config, text.replacen(from, to, 1)).unwrap();
+    String::new()
 }

@@ -308,6 +308,61 @@ impl Config {
                 hint: say("config-targets", &[]),
             })?;
         }
+        // Settings that parse but would break a run: refused before anything is paid for.
+        let refuse = |line: usize, id: &str, args: &[(&str, &dyn std::fmt::Display)]| ConfigError {
+            path: path.to_path_buf(),
+            line,
+            message: say(id, args),
+            hint: super::messages::attr(id, "hint", args),
+        };
+        if config.targets.is_empty() {
+            return Err(refuse(
+                line_of_key(text, "targets"),
+                "config-no-targets",
+                &[],
+            ));
+        }
+        for (key, value) in [
+            ("memory", &config.memory),
+            ("originals", &config.originals),
+            ("editions", &config.editions),
+            ("provenance", &config.provenance),
+        ] {
+            if value.trim().is_empty() {
+                return Err(refuse(
+                    line_of_key(text, key),
+                    "config-empty-path",
+                    &[("key", &key)],
+                ));
+            }
+        }
+        for (key, value) in [
+            ("originals", &config.originals),
+            ("editions", &config.editions),
+        ] {
+            if !value.contains("{date}") {
+                return Err(refuse(
+                    line_of_key(text, key),
+                    "config-no-date",
+                    &[("key", &key), ("value", value)],
+                ));
+            }
+        }
+        for rule in &config.boilerplate {
+            for (key, value) in [
+                ("starts", &rule.starts),
+                ("section", &rule.section),
+                ("contains", &rule.contains),
+            ] {
+                if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                    return Err(refuse(
+                        line_of_blank(text, key),
+                        "config-blank-pattern",
+                        &[("key", &key)],
+                    ));
+                }
+            }
+        }
         for (key, value) in config.model.values() {
             if let Some(problem) = value.problem() {
                 return Err(ConfigError {
@@ -449,6 +504,21 @@ impl Config {
     pub fn timeout(&self) -> Duration {
         Duration::from_secs_f64(self.model.timeout.max(0.001))
     }
+}
+
+/// The line of the first `key = ""` (or blank) in `text`.
+fn line_of_blank(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .and_then(|r| r.trim_start().strip_prefix('='))
+                .is_some_and(|v| {
+                    let v = v.trim();
+                    v.len() >= 2 && v.trim_matches(|c| c == '"' || c == '\'').trim().is_empty()
+                })
+        })
+        .map_or(1, |i| i + 1)
 }
 
 fn line_of_key(text: &str, key: &str) -> usize {

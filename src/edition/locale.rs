@@ -40,6 +40,14 @@ pub enum LocaleError {
     },
     #[error("{}", tr("locale-cannot-read", &[("path", &.path.display()), ("message", .message)]))]
     Read { path: PathBuf, message: String },
+    #[error("{}", tr_hint("locale-duplicate", &[("path", &.path.display()), ("line", .line), ("id", .id), ("first", &.first.display()), ("first-line", .first_line)]))]
+    Duplicate {
+        path: PathBuf,
+        line: usize,
+        id: String,
+        first: PathBuf,
+        first_line: usize,
+    },
     #[error("{}", tr_hint("locale-missing", &[("locale", .locale), ("id", .id), ("dir", &.dir.display())]))]
     Missing {
         locale: String,
@@ -74,6 +82,10 @@ impl Locale {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
+            // A byte-order mark is no part of the messages.
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map_or(text.clone(), str::to_string);
             sources.push((path, text));
         }
         Self::from_sources(code, &sources)
@@ -87,7 +99,33 @@ impl Locale {
         let mut bundle = FluentBundle::new(vec![lang]);
         bundle.set_use_isolating(false);
         let mut origins = BTreeMap::new();
+        // Where each message is defined: a second definition would silently win.
+        let mut defined: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
         for (path, text) in sources {
+            for (k, line) in text.lines().enumerate() {
+                let Some((id, _)) = line.split_once('=') else {
+                    continue;
+                };
+                let id = id.trim_end();
+                let is_id = !id.is_empty()
+                    && !line.starts_with([' ', '\t', '#', '.', '-', '*', '['])
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !is_id {
+                    continue;
+                }
+                if let Some((first, first_line)) = defined.get(id) {
+                    return Err(LocaleError::Duplicate {
+                        path: path.clone(),
+                        line: k + 1,
+                        id: id.to_string(),
+                        first: first.clone(),
+                        first_line: *first_line,
+                    });
+                }
+                defined.insert(id.to_string(), (path.clone(), k + 1));
+            }
             let resource = FluentResource::try_new(text.clone()).map_err(|(_, errors)| {
                 let first = &errors[0];
                 LocaleError::Syntax {

@@ -29,6 +29,8 @@ glossary-cannot-read = cannot read the glossary: { $error }
 glossary-format = each entry is a [[term]] table with `source`, `target` and an optional `note`; `keep` is a list of strings
 glossary-empty-term = a term has an empty `source` or `target`
     .hint = fill in both, or delete the entry
+glossary-target-script = the translation of `{ $term }` (`{ $target }`) is written in the original's script (`{ $left }`), so every answer that used it would be refused
+    .hint = write the translation in the edition's language, or list the name under `keep` if it stays as it is
 glossary-duplicate = `{ $term }` is already defined on line { $line }
     .hint = keep one entry per source term
 
@@ -63,6 +65,8 @@ lang-unknown = unknown language `{ $code }`: use one of zh, ja, en
 
 locale-syntax = { $path }:{ $line }: { $message }
     .hint = see https://projectfluent.org/fluent/guide/ for the syntax of .ftl files
+locale-duplicate = { $path }:{ $line }: message `{ $id }` is already defined at { $first }:{ $first-line }, and only one of them can be used
+    .hint = remove one of the two, or rename it
 locale-cannot-read = cannot read `{ $path }`: { $message }
 locale-missing = the locale `{ $locale }` has no message `{ $id }`
     .hint = add `{ $id } = …` to a file in { $dir }

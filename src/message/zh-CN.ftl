@@ -29,6 +29,8 @@ glossary-cannot-read = 无法读取术语表：{ $error }
 glossary-format = 每个条目是一个 [[term]] 表，含 `source`、`target` 和可选的 `note`；`keep` 是字符串列表
 glossary-empty-term = 有术语的 `source` 或 `target` 为空
     .hint = 请把两者都填上，或删除该条目
+glossary-target-script = `{ $term }` 的译法（`{ $target }`）用的是原文的文字（`{ $left }`），使用它的每个回答都会被拒绝
+    .hint = 请用译本的语言写译法；如果这个名称保持原样，请把它列在 `keep` 下
 glossary-duplicate = `{ $term }` 已在第 { $line } 行定义
     .hint = 每个源术语只保留一个条目
 
@@ -63,6 +65,8 @@ lang-unknown = 未知语言 `{ $code }`：请使用 zh、ja、en 之一
 
 locale-syntax = { $path }:{ $line }：{ $message }
     .hint = .ftl 文件的语法见 https://projectfluent.org/fluent/guide/
+locale-duplicate = { $path }:{ $line }：消息 `{ $id }` 已在 { $first }:{ $first-line } 定义，两者只能用其一
+    .hint = 请删除其中一个，或给它改名
 locale-cannot-read = 无法读取 `{ $path }`：{ $message }
 locale-missing = 语言 `{ $locale }` 没有消息 `{ $id }`
     .hint = 请在 { $dir } 中的某个文件里加上 `{ $id } = …`

@@ -57,6 +57,14 @@ config-cannot-read = cannot read the config: { $error }
 config-keys = see the README's configuration section for the keys editions knows
 config-source = set `source` to the language of the originals
 config-targets = list the locales to translate into, such as ["en", "ja"]
+config-no-targets = `targets` is empty: editions would translate into no locale
+    .hint = list the locales to translate into, such as targets = ["en"]
+config-empty-path = `{ $key }` is empty: editions would have no file to use
+    .hint = give `{ $key }` a path relative to the newsletter's root, or remove the line for the default
+config-no-date = `{ $key }` = "{ $value }" has no `{"{"}date{"}"}`, so it names one file for every issue
+    .hint = put `{"{"}date{"}"}` where the issue's date is in the file name, as in "docs/{"{"}date{"}"}-weekly.md"
+config-blank-pattern = a boilerplate rule's `{ $key }` is empty, so it would match every block
+    .hint = give `{ $key }` the text the block starts with, or remove it
 config-bad-value = `{ $key }` = { $value } is { $problem }
 config-set-value = set `{ $key }` in [model] to { $range }
 cli-bad-flag = --{ $flag } { $value } is { $problem }

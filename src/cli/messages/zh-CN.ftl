@@ -57,6 +57,14 @@ config-cannot-read = 无法读取配置：{ $error }
 config-keys = editions 认识的键见 README 的配置一节
 config-source = 请把 `source` 设为原文的语言
 config-targets = 请列出要翻译成的语言，例如 ["en", "ja"]
+config-no-targets = `targets` 为空：editions 不会翻译成任何语言
+    .hint = 列出要翻译成的语言，例如 targets = ["en"]
+config-empty-path = `{ $key }` 为空：editions 没有可用的文件
+    .hint = 请给 `{ $key }` 一个相对于周刊根目录的路径，或删除这一行以使用默认值
+config-no-date = `{ $key }` = "{ $value }" 中没有 `{"{"}date{"}"}`，因此每一期都指向同一个文件
+    .hint = 请在文件名中期号日期的位置写 `{"{"}date{"}"}`，例如 "docs/{"{"}date{"}"}-weekly.md"
+config-blank-pattern = 某条 boilerplate 规则的 `{ $key }` 为空，因此会匹配每一个块
+    .hint = 请给 `{ $key }` 写上该块开头的文字，或删除它
 config-bad-value = `{ $key }` = { $value } { $problem }
 config-set-value = 请把 [model] 中的 `{ $key }` 设为{ $range }
 cli-bad-flag = --{ $flag } { $value } { $problem }
