@@ -211,6 +211,15 @@ impl Glossary {
     }
 }
 
+/// The locale of a glossary file, by its name (`glossary/ja.toml`); English otherwise.
+fn locale_of(path: &Path) -> Lang {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .filter(|l| *l != Lang::Zh)
+        .unwrap_or(Lang::En)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,13 +293,4 @@ note = "the newsletter's name"
             "g.toml:5: `周刊` is already defined on line 1\n  hint: keep one entry per source term"
         );
     }
-}
-
-/// The locale of a glossary file, by its name (`glossary/ja.toml`); English otherwise.
-fn locale_of(path: &Path) -> Lang {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .and_then(|s| s.parse().ok())
-        .filter(|l| *l != Lang::Zh)
-        .unwrap_or(Lang::En)
 }

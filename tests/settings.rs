@@ -206,7 +206,10 @@ fn places_that_cannot_be_written_are_found_before_anything_is_paid_for() {
 #[test]
 fn settings_that_would_break_a_run_are_refused_up_front() {
     let server = StandIn::start(vec![]);
-    let cases: Vec<(&str, Box<dyn Fn(&Path) -> String>, String)> = vec![
+    // A name, how to break the root (returning what to expect when it depends on the root),
+    // and what to expect otherwise.
+    type Case = (&'static str, Box<dyn Fn(&Path) -> String>, String);
+    let cases: Vec<Case> = vec![
         (
             "empty targets",
             Box::new(|root| prepend(root, "targets = []\n")),
