@@ -370,6 +370,19 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
         if !checked.insert(dir.clone()) {
             continue;
         }
+        // Probes a killed run left (its process is gone) are removed first.
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let gone = name
+                    .strip_prefix(".editions-write-check-")
+                    .and_then(|pid| pid.parse::<u32>().ok())
+                    .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+                if gone && Path::new("/proc/self").exists() {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let probe = dir.join(format!(".editions-write-check-{}", std::process::id()));
         match std::fs::OpenOptions::new()
             .write(true)
@@ -655,7 +668,8 @@ fn many_editions(
     }
     let batch = model.and_then(Model::batch_status);
     if args.format == SummaryFormat::Json {
-        let total = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>();
+        // `+ 0.0`: the sum of nothing is -0.0, which prints as `-0`.
+        let total = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>() + 0.0;
         let json = serde_json::json!({
             "editions": rows,
             "total": {
@@ -791,7 +805,7 @@ fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
             "",
             &rows.iter().map(|r| r.segments).sum::<usize>().to_string(),
             &rows.iter().map(|r| r.requests).sum::<u64>().to_string(),
-            &format!("${:.4}", rows.iter().map(|r| r.cost).sum::<f64>()),
+            &format!("${:.4}", rows.iter().map(|r| r.cost).sum::<f64>() + 0.0),
             &totals,
         ],
     )?;

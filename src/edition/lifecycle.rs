@@ -300,6 +300,8 @@ pub async fn update(
     model: Option<&Model>,
     progress: &dyn Progress,
 ) -> Result<Outcome, LifecycleError> {
+    // The summary's wall time is the whole update's, waits and checks included.
+    let started = std::time::Instant::now();
     let target = job.target;
     let code = target.code();
     // One run at a time per original: a second run of the same issue waits here, then finds
@@ -726,6 +728,7 @@ pub async fn update(
             other => other.clone(),
         },
     };
+    let before_by_id = record.as_ref().map(Record::by_id).unwrap_or_default();
     let placed: Vec<Placed> = built
         .placed
         .iter()
@@ -734,7 +737,7 @@ pub async fn update(
             let translation = built.localized.get(&seg.id).cloned().unwrap_or_default();
             // What the reviewer should know about this segment, carried from run to run while
             // nobody touches it.
-            let before = record.as_ref().and_then(|r| r.segment(&seg.id));
+            let before = before_by_id.get(seg.id.as_str()).copied();
             let untouched = states.get(&seg.id) == Some(&State::Unchanged);
             let hand_edited = states.get(&seg.id) == Some(&State::HandEdited)
                 || (untouched
@@ -767,6 +770,7 @@ pub async fn update(
     let unchanged = previous.as_ref().is_some_and(|p| p.text == built.text)
         && record.as_ref() == Some(&new_record);
     let previous_text = previous.map(|p| p.text);
+    summary.wall = started.elapsed();
     if unchanged {
         let mut o = outcome(Effect::Unchanged { summary }, previous_text);
         o.bad_entries = bad_entries;

@@ -447,7 +447,7 @@ impl Memory {
             match memchr::memchr(b'\n', chunk) {
                 Some(i) => {
                     line.extend_from_slice(&chunk[..i]);
-                    return Ok(Some((start, line)));
+                    return Ok(Some((start, without_bom(start, line))));
                 }
                 None => {
                     line.extend_from_slice(chunk);
@@ -455,7 +455,7 @@ impl Memory {
                 }
             }
         }
-        Ok(Some((start, line)))
+        Ok(Some((start, without_bom(start, line))))
     }
 
     fn malformed(&self, offset: u64, message: String) -> MemoryError {
@@ -532,10 +532,20 @@ impl Memory {
             }
             let entry: Entry =
                 serde_json::from_slice(&bytes).map_err(|e| self.malformed(start, e.to_string()))?;
-            found.push(Found {
+            let this = Found {
                 entry,
                 place: Place::File(start),
-            });
+            };
+            // Two lines with one key (a hand-resolved merge): the one compaction keeps, the
+            // later, unless a model's would replace a person's.
+            match found
+                .iter_mut()
+                .find(|f: &&mut Found| f.glossary == this.glossary && f.prompt == this.prompt)
+            {
+                Some(f) if replaces(&this.entry, f.origin) => *f = this,
+                Some(_) => {}
+                None => found.push(this),
+            }
             at = start + bytes.len() as u64 + 1;
         }
         Ok(found)
@@ -760,6 +770,11 @@ impl Memory {
                 }
                 number += 1;
                 let text = line.strip_suffix(b"\n").unwrap_or(&line);
+                let text = if number == 1 {
+                    text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text)
+                } else {
+                    text
+                };
                 let text = text.strip_suffix(b"\r").unwrap_or(text);
                 if text.iter().all(u8::is_ascii_whitespace) {
                     continue;
@@ -889,6 +904,12 @@ fn read_lines(path: &Path, mut reader: impl BufRead) -> Result<Vec<(usize, Entry
         }
         number += 1;
         let text = line.trim_end_matches(['\n', '\r']);
+        // A byte-order mark (an editor's) is no part of the first entry.
+        let text = if number == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
         if text.trim().is_empty() {
             continue;
         }
@@ -920,6 +941,14 @@ fn read_at(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
 
 /// Removes a last line that a killed writer cut off (the file does not end with a newline),
 /// so that what is appended next starts on a line of its own.
+/// The first line of the sorted file without a byte-order mark an editor may have added.
+fn without_bom(start: u64, line: Vec<u8>) -> Vec<u8> {
+    match line.strip_prefix("\u{feff}".as_bytes()) {
+        Some(rest) if start == 0 => rest.to_vec(),
+        _ => line,
+    }
+}
+
 fn cut_partial_line(file: &mut File) -> std::io::Result<()> {
     let len = file.metadata()?.len();
     if len == 0 {
@@ -940,6 +969,12 @@ fn cut_partial_line(file: &mut File) -> std::io::Result<()> {
         None if chunk == len => 0,
         None => return Ok(()),
     };
+    // A whole entry that only lacks its newline (a file edited by hand) is kept: ended.
+    let last = &tail[(keep - (len - chunk)) as usize..];
+    if serde_json::from_slice::<Entry>(last).is_ok() {
+        file.seek(std::io::SeekFrom::End(0))?;
+        return file.write_all(b"\n");
+    }
     file.set_len(keep)
 }
 
@@ -1142,5 +1177,71 @@ mod tests {
             m.approved(Lang::En, "源").unwrap().unwrap().target,
             "approved"
         );
+    }
+
+    /// A journal whose last whole line lacks its newline (edited by hand) keeps that entry
+    /// when the next run appends.
+    #[test]
+    fn a_journal_line_without_its_newline_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.jsonl");
+        let line = serde_json::to_string(&entry("旧的", "old")).unwrap();
+        std::fs::write(journal_path(&path), &line).unwrap();
+        let mut memory = Memory::load(&path).unwrap();
+        memory.insert(entry("新的", "new"));
+        memory.save().unwrap();
+        let memory = Memory::load(&path).unwrap();
+        assert_eq!(memory.any(Lang::En, "旧的").unwrap().unwrap().target, "old");
+        assert_eq!(memory.any(Lang::En, "新的").unwrap().unwrap().target, "new");
+    }
+
+    /// Two lines with one key (a hand-resolved merge): a lookup finds what compaction keeps.
+    #[test]
+    fn a_duplicate_key_is_looked_up_as_compaction_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.jsonl");
+        let first = serde_json::to_string(&entry("同一句", "first")).unwrap();
+        let second = serde_json::to_string(&entry("同一句", "second")).unwrap();
+        std::fs::write(&path, format!("{first}\n{second}\n")).unwrap();
+        let looked_up = Memory::load(&path)
+            .unwrap()
+            .any(Lang::En, "同一句")
+            .unwrap()
+            .unwrap()
+            .target
+            .clone();
+        let mut memory = Memory::load(&path).unwrap();
+        memory.insert(entry("别的", "other"));
+        memory.compact().unwrap();
+        let kept = Memory::load(&path)
+            .unwrap()
+            .any(Lang::En, "同一句")
+            .unwrap()
+            .unwrap()
+            .target
+            .clone();
+        assert_eq!(looked_up, "second");
+        assert_eq!(kept, looked_up);
+    }
+
+    /// A byte-order mark an editor put at the start of the memory is no part of its first
+    /// entry.
+    #[test]
+    fn a_byte_order_mark_is_read_past() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.jsonl");
+        let line = serde_json::to_string(&entry("第一句", "first")).unwrap();
+        std::fs::write(&path, format!("\u{feff}{line}\n")).unwrap();
+        let memory = Memory::load(&path).unwrap();
+        assert_eq!(
+            memory.any(Lang::En, "第一句").unwrap().unwrap().target,
+            "first"
+        );
+        let mut memory = memory;
+        memory.insert(entry("第二句", "second"));
+        memory.compact().unwrap();
+        assert!(!std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with('\u{feff}'));
     }
 }

@@ -268,6 +268,7 @@ pub fn build(
         .iter()
         .filter(|(o, _)| o.is_some_and(|i| od.runs[i].translatable))
         .count();
+    let written_by_id = cx.record.map(|r| r.by_id()).unwrap_or_default();
     for (o, e) in &paired.pairs {
         let os = o.map(|i| &od.runs[i]);
         let es = e.map(|j| &ed.runs[j]);
@@ -282,9 +283,7 @@ pub fn build(
             continue;
         }
         let id = os.and_then(|s| (!s.id.is_empty()).then(|| s.id.clone()));
-        let written = id
-            .as_deref()
-            .and_then(|id| cx.record.and_then(|r| r.segment(id)));
+        let written = id.as_deref().and_then(|id| written_by_id.get(id).copied());
         let lines = |s: Option<&Segment<'_>>, text: &str| {
             s.map(|s| (s.line, s.line + text[s.range.clone()].matches('\n').count()))
         };
