@@ -550,3 +550,47 @@ fn an_edition_can_go_to_standard_output() {
     assert!(!root.join("-").exists());
     assert_eq!(records(), before, "a stream keeps no record");
 }
+
+/// An edition that is a loop of links is reported by `check` as unreadable, not as missing.
+#[test]
+fn check_reports_a_looping_edition_as_unreadable() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let en = root.join("docs/en");
+    std::fs::create_dir_all(&en).unwrap();
+    let (a, b) = (en.join("2024-01-06-weekly.md"), en.join("loop.md"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_editions"))
+        .arg("--root")
+        .arg(root)
+        .args(["check", "2024-01-06"])
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}:1:1: error[file/unreadable]: ", a.display())),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("freshness/missing"), "{stdout}");
+}
+
+/// A write probe a killed run left behind is removed by the next run; an empty selection's
+/// total costs `$0.0000`, never `$-0.0000`.
+#[test]
+fn leftovers_of_a_killed_run_and_an_empty_total() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    ok(root, &server, &["translate", "--all"]);
+    // No process has this id (above the kernel's pid_max).
+    let probe = root.join("docs/en/.editions-write-check-4999999");
+    std::fs::write(&probe, "").unwrap();
+    ok(root, &server, &["translate", "2024-01-06"]);
+    assert!(!probe.exists());
+    let stdout = ok(root, &server, &["translate", "--missing"]);
+    assert!(stdout.contains("$0.0000"), "{stdout}");
+    assert!(!stdout.contains("$-0"), "{stdout}");
+}

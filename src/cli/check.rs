@@ -142,6 +142,24 @@ pub fn run(
             };
             let mut findings: Vec<Finding> = Vec::new();
             match std::fs::read(&edition_path) {
+                // An edition that is there but cannot be read (a loop of links, no permission)
+                // is no missing edition: a finding at it.
+                Err(e)
+                    if e.kind() != std::io::ErrorKind::NotFound
+                        && std::fs::symlink_metadata(&edition_path).is_ok() =>
+                {
+                    summary.pairs += 1;
+                    let f = unreadable(
+                        &edition_path,
+                        &editions::markdown::document::ReadError::Io {
+                            path: edition_path.clone(),
+                            error: e,
+                        },
+                    );
+                    summary.add(&f);
+                    report.finding(out, &f)?;
+                    continue;
+                }
                 Err(_) => {
                     summary.missing_editions += 1;
                     findings.push(Finding {

@@ -778,8 +778,9 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
     const MOVES: [(usize, usize); 5] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
     // The path stays within a band around the diagonal from (0, 0) to (n, m): wide enough
     // for any run of units one side lacks that an edition has shown (a third of the longer
-    // side, and 30 more), and it keeps a long issue's cost near linear.
-    let band = 30 + n.max(m) / 3;
+    // side, and 30 more, up to 230 units: no edition of the archive lacks a run that long),
+    // so that a long document (a 5,000-row table) costs linear time, not quadratic.
+    let band = 30 + (n.max(m) / 3).min(200);
     for i in 0..=n {
         let centre = (i * m).checked_div(n).unwrap_or(0);
         let (lo, hi) = (centre.saturating_sub(band), (centre + band).min(m));

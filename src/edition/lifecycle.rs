@@ -1209,25 +1209,46 @@ fn culprits(
     built: &Built,
     original_path: &Path,
 ) -> Vec<(crate::check::Finding, String)> {
-    let line_of = |text: &str, at: usize| text[..at].matches('\n').count() + 1;
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    // Each side's segments as (first line, last line, id), in order: a finding's segment is
+    // found by a binary search (an edition of a large table has thousands of each).
+    let spans = |text: &str, ranges: &mut dyn Iterator<Item = (std::ops::Range<usize>, String)>| {
+        let lines = crate::markdown::document::LineIndex::new(text);
+        let mut out: Vec<(usize, usize, String)> = ranges
+            .map(|(r, id)| (lines.line(r.start), lines.line(r.end), id))
+            .collect();
+        out.sort();
+        out
+    };
+    let original = spans(
+        doc.text,
+        &mut doc.segments().map(|s| (s.range.clone(), s.id.clone())),
+    );
+    let edition = spans(
+        &built.text,
+        &mut built
+            .placed
+            .iter()
+            .map(|(i, r)| (r.clone(), doc.runs[*i].id.clone())),
+    );
+    let find = |spans: &[(usize, usize, String)], line: usize| -> Option<String> {
+        // The segments that start on or before the line; the first of them (in order) that
+        // reaches it, as a scan in document order would find.
+        let upto = spans.partition_point(|(first, _, _)| *first <= line);
+        let from = spans[..upto].partition_point(|(_, last, _)| *last < line);
+        spans[from..upto]
+            .iter()
+            .find(|(_, last, _)| *last >= line)
+            .map(|(_, _, id)| id.clone())
+    };
     let mut out = Vec::new();
     for f in findings {
-        let in_original = f.file == original_path;
-        let found = if in_original {
-            doc.segments()
-                .find(|s| {
-                    let last = s.line + doc.text[s.range.clone()].matches('\n').count();
-                    (s.line..=last).contains(&f.line)
-                })
-                .map(|s| s.id.clone())
+        let found = if f.file == original_path {
+            find(&original, f.line)
         } else {
-            built
-                .placed
-                .iter()
-                .find(|(_, r)| {
-                    (line_of(&built.text, r.start)..=line_of(&built.text, r.end)).contains(&f.line)
-                })
-                .map(|(i, _)| doc.runs[*i].id.clone())
+            find(&edition, f.line)
         };
         if let Some(id) = found {
             out.push((f.clone(), id));
