@@ -272,6 +272,7 @@ pub fn run(
             places.push(record);
         }
     }
+    remove_stale_probes(&places);
     // A dry run checks what a real run would, writability included.
     if args.dry_run {
         writable(&places)?;
@@ -340,6 +341,30 @@ pub fn run(
     Ok(code)
 }
 
+/// Removes the write probes a killed run left in the folders of `files` (their process is
+/// gone; told by `/proc`, where there is one).
+fn remove_stale_probes(files: &[PathBuf]) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let dirs: std::collections::BTreeSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let gone = name
+                .strip_prefix(".editions-write-check-")
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if gone {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// An error unless each of `files` can be written (checked before a run's first request):
 /// an existing one must be a regular file (or a link to one), and its folder (the nearest
 /// existing one, for folders to be made) must take a new file.
@@ -369,19 +394,6 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
         }
         if !checked.insert(dir.clone()) {
             continue;
-        }
-        // Probes a killed run left (its process is gone) are removed first.
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let gone = name
-                    .strip_prefix(".editions-write-check-")
-                    .and_then(|pid| pid.parse::<u32>().ok())
-                    .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
-                if gone && Path::new("/proc/self").exists() {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
         }
         let probe = dir.join(format!(".editions-write-check-{}", std::process::id()));
         match std::fs::OpenOptions::new()
