@@ -436,25 +436,7 @@ impl Memory {
         if start >= sorted.len {
             return Ok(None);
         }
-        let mut line = Vec::new();
-        let mut pos = start;
-        while pos < sorted.len {
-            let (block, at) = sorted.read(pos).map_err(|e| self.read_error(e))?;
-            let chunk = &block[at.min(block.len())..];
-            if chunk.is_empty() {
-                break;
-            }
-            match memchr::memchr(b'\n', chunk) {
-                Some(i) => {
-                    line.extend_from_slice(&chunk[..i]);
-                    return Ok(Some((start, without_bom(start, line))));
-                }
-                None => {
-                    line.extend_from_slice(chunk);
-                    pos += chunk.len() as u64;
-                }
-            }
-        }
+        let line = sorted.line_from(start).map_err(|e| self.read_error(e))?;
         Ok(Some((start, without_bom(start, line))))
     }
 
