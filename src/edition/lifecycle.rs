@@ -35,7 +35,7 @@ use crate::glossary::{Glossary, GlossaryError};
 use crate::lang::Lang;
 use crate::markdown::document::{ReadError, SourceText};
 use crate::markdown::segment::{Document, SegmentOptions};
-use crate::markdown::splice::{check_translation, merge_placed, MergeError};
+use crate::markdown::splice::{fits, merge_placed, MergeError};
 use crate::markdown::tag::{self, Item};
 use crate::memory::{Entry, Memory, MemoryError, Origin};
 use crate::message::{tr, tr_attr, tr_hint};
@@ -370,7 +370,7 @@ pub async fn update(
             None
         }
     });
-    let mut rederived = None;
+    let mut rederived: Option<Rederived> = None;
     let (date, date_is_today) = match &job.issue.date {
         Some(d) => (d.clone(), false),
         None => (job.today.clone(), true),
@@ -395,47 +395,9 @@ pub async fn update(
                 memory_path: &project.memory,
                 rewrite: &|url: &str| rules::rewrite_url(url, &project.url_rewrite, code),
             };
-            if retranslate {
-                // Replaced on request, but a person's text is never lost: every hand edit is
-                // kept as a candidate (an edition too changed to compare keeps its own file).
-                if let (Ok(r), false) = (cx.run(), job.dry_run) {
-                    let mut kept = r.unplaced;
-                    kept.extend(r.approved.into_iter().map(|(source, text)| Unplaced {
-                        source,
-                        text,
-                        why: tr("lifecycle-kept-retranslated", &[]),
-                    }));
-                    keep_unplaced(memory, code, &job.today, kept)?;
-                }
-            } else if untouched == Some(Rederived::Ahead) {
-                // The record is one run ahead of its edition, which nobody touched: nothing to
-                // keep, the edition is written anew from the memory.
-                rederived = Some(Rederived::Ahead);
-            } else {
-                reconciled = match (cx.run(), untouched) {
-                    (Ok(r), Some(_)) if r.edited == 0 => r,
-                    // An edition exactly as editions wrote it has no hand edit: a record that
-                    // sees one (or cannot be laid over it) is damaged, and is written anew.
-                    (_, Some(_)) => {
-                        rederived = Some(Rederived::Damaged);
-                        Reconciled::default()
-                    }
-                    (r, None) => r?,
-                };
-                if !job.dry_run {
-                    keep_unplaced(
-                        memory,
-                        code,
-                        &job.today,
-                        std::mem::take(&mut reconciled.unplaced),
-                    )?;
-                }
-                if !reconciled.refused.is_empty() {
-                    return Err(reconciled.refused.swap_remove(0));
-                }
-                for (id, state) in &reconciled.states {
-                    states.insert(id.clone(), *state);
-                }
+            (reconciled, rederived) = compare(&cx, job, retranslate, untouched, memory)?;
+            for (id, state) in &reconciled.states {
+                states.insert(id.clone(), *state);
             }
         }
         (Some(_), None, false) => {
@@ -567,32 +529,7 @@ pub async fn update(
             &memory.lock().expect("memory lock"),
             &settings,
         )?;
-        let again = faults.predicted(&plan, &reconciled.given)?;
-        if !again.is_empty() {
-            let asked_again = Settings {
-                skip: doc
-                    .segments()
-                    .map(|s| s.id.clone())
-                    .filter(|id| !again.iter().any(|a| &a.id == id))
-                    .collect(),
-                distrust: again
-                    .iter()
-                    .map(|a| (a.id.clone(), a.translation.clone()))
-                    .collect(),
-                reasons: again
-                    .iter()
-                    .map(|a| (a.id.clone(), a.reason.clone()))
-                    .collect(),
-                ..settings.clone()
-            };
-            let more = run::plan(
-                &doc,
-                &glossary,
-                &memory.lock().expect("memory lock"),
-                &asked_again,
-            )?;
-            plan.add_round(more);
-        }
+        faults.add_predicted_round(&mut plan, &reconciled.given, &glossary, &settings)?;
         return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
     }
     let mut settings = settings;
@@ -713,59 +650,27 @@ pub async fn update(
         }
     }
     let written = source.restore(built.text.clone());
+    let digest = provenance::digest(written.as_bytes());
     let header = Header {
         provenance: provenance::FORMAT,
         original: relative(&project.layout.root, &job.issue.original),
         edition: relative(&project.layout.root, &edition_path),
         locale: code.to_string(),
         adopted: None,
-        digest: Some(provenance::digest(written.as_bytes())),
         // The edition this one replaces; an edition written again as it was keeps the record's.
         previous: match &previous_digest {
-            Some(d) if *d == provenance::digest(written.as_bytes()) => {
-                record.as_ref().and_then(|r| r.header.previous.clone())
-            }
+            Some(d) if *d == digest => record.as_ref().and_then(|r| r.header.previous.clone()),
             other => other.clone(),
         },
+        digest: Some(digest),
     };
-    let before_by_id = record.as_ref().map(Record::by_id).unwrap_or_default();
-    let placed: Vec<Placed> = built
-        .placed
-        .iter()
-        .map(|(i, range)| {
-            let seg = &doc.runs[*i];
-            let translation = built.localized.get(&seg.id).cloned().unwrap_or_default();
-            // What the reviewer should know about this segment, carried from run to run while
-            // nobody touches it.
-            let before = before_by_id.get(seg.id.as_str()).copied();
-            let untouched = states.get(&seg.id) == Some(&State::Unchanged);
-            let hand_edited = states.get(&seg.id) == Some(&State::HandEdited)
-                || (untouched
-                    && before.is_some_and(|b| {
-                        b.hand_edited && b.translation.as_deref() == Some(translation.as_str())
-                    }));
-            let conflict = match reconciled
-                .conflicts
-                .iter()
-                .find(|c| c.id.as_ref() == Some(&seg.id))
-            {
-                Some(c) => Some(Superseded {
-                    old_source: c.old_source.clone(),
-                    hand_edit: c.hand_edit.clone(),
-                }),
-                None if untouched => before.and_then(|b| b.conflict.clone()),
-                None => None,
-            };
-            Placed {
-                id: seg.id.clone(),
-                source: seg.tagged.clone(),
-                translation,
-                range: range.clone(),
-                hand_edited,
-                conflict,
-            }
-        })
-        .collect();
+    let placed = placed_segments(
+        &doc,
+        &built,
+        &states,
+        &reconciled.conflicts,
+        record.as_ref(),
+    );
     let new_record = Record::of(header, &built.text, &project.options, &placed);
     let unchanged = previous.as_ref().is_some_and(|p| p.text == built.text)
         && record.as_ref() == Some(&new_record);
@@ -798,6 +703,52 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// What the record says of each translated segment placed in `built`: its source and
+/// translation, whether it is a person's, and the conflict a reviewer should know of (carried
+/// from run to run while nobody touches the segment).
+fn placed_segments(
+    doc: &Document<'_>,
+    built: &Built,
+    states: &BTreeMap<String, State>,
+    conflicts: &[Conflict],
+    record: Option<&Record>,
+) -> Vec<Placed> {
+    let before_by_id = record.map(Record::by_id).unwrap_or_default();
+    built
+        .placed
+        .iter()
+        .map(|(i, range)| {
+            let seg = &doc.runs[*i];
+            let translation = built.localized.get(&seg.id).cloned().unwrap_or_default();
+            // What the reviewer should know about this segment, carried from run to run while
+            // nobody touches it.
+            let before = before_by_id.get(seg.id.as_str()).copied();
+            let untouched = states.get(&seg.id) == Some(&State::Unchanged);
+            let hand_edited = states.get(&seg.id) == Some(&State::HandEdited)
+                || (untouched
+                    && before.is_some_and(|b| {
+                        b.hand_edited && b.translation.as_deref() == Some(translation.as_str())
+                    }));
+            let conflict = match conflicts.iter().find(|c| c.id.as_ref() == Some(&seg.id)) {
+                Some(c) => Some(Superseded {
+                    old_source: c.old_source.clone(),
+                    hand_edit: c.hand_edit.clone(),
+                }),
+                None if untouched => before.and_then(|b| b.conflict.clone()),
+                None => None,
+            };
+            Placed {
+                id: seg.id.clone(),
+                source: seg.tagged.clone(),
+                translation,
+                range: range.clone(),
+                hand_edited,
+                conflict,
+            }
+        })
+        .collect()
 }
 
 /// An error when `edition` (links followed) is the original being translated or any place the
@@ -858,6 +809,58 @@ async fn lock_original(
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// The three-way comparison of an edition that has a record (see the module's documentation):
+/// what each segment's state is, which hand edits to keep, and whether the record must be
+/// written anew. A person's text that cannot be placed is kept as a candidate first (a dry run
+/// writes nothing); a refused hand edit stops the run once all are kept.
+fn compare(
+    cx: &Reconcile<'_, '_>,
+    job: &Job<'_>,
+    retranslate: bool,
+    untouched: Option<Rederived>,
+    memory: &Mutex<Memory>,
+) -> Result<(Reconciled, Option<Rederived>), LifecycleError> {
+    let code = job.target.code();
+    if retranslate {
+        // Replaced on request, but a person's text is never lost: every hand edit is kept as
+        // a candidate (an edition too changed to compare keeps its own file).
+        if let (Ok(r), false) = (cx.run(), job.dry_run) {
+            let mut kept = r.unplaced;
+            kept.extend(r.approved.into_iter().map(|(source, text)| Unplaced {
+                source,
+                text,
+                why: tr("lifecycle-kept-retranslated", &[]),
+            }));
+            keep_unplaced(memory, code, &job.today, kept)?;
+        }
+        return Ok((Reconciled::default(), None));
+    }
+    if untouched == Some(Rederived::Ahead) {
+        // The record is one run ahead of its edition, which nobody touched: nothing to keep,
+        // the edition is written anew from the memory.
+        return Ok((Reconciled::default(), Some(Rederived::Ahead)));
+    }
+    let (mut reconciled, rederived) = match (cx.run(), untouched) {
+        (Ok(r), Some(_)) if r.edited == 0 => (r, None),
+        // An edition exactly as editions wrote it has no hand edit: a record that sees one (or
+        // cannot be laid over it) is damaged, and is written anew.
+        (_, Some(_)) => (Reconciled::default(), Some(Rederived::Damaged)),
+        (r, None) => (r?, None),
+    };
+    if !job.dry_run {
+        keep_unplaced(
+            memory,
+            code,
+            &job.today,
+            std::mem::take(&mut reconciled.unplaced),
+        )?;
+    }
+    if !reconciled.refused.is_empty() {
+        return Err(reconciled.refused.swap_remove(0));
+    }
+    Ok((reconciled, rederived))
 }
 
 /// Keeps a person's texts that cannot be placed as candidates in the memory, each under its
@@ -1123,6 +1126,46 @@ impl Faults<'_, '_> {
         }
         m.save()?;
         Ok(again)
+    }
+
+    /// Adds to a dry run's `plan` the round a real run would send after its first: the
+    /// requests for what [`Faults::predicted`] says it would ask again.
+    fn add_predicted_round(
+        &self,
+        plan: &mut run::Plan,
+        given: &BTreeMap<String, String>,
+        glossary: &Glossary,
+        settings: &Settings,
+    ) -> Result<(), LifecycleError> {
+        let again = self.predicted(plan, given)?;
+        if again.is_empty() {
+            return Ok(());
+        }
+        let asked_again = Settings {
+            skip: self
+                .doc
+                .segments()
+                .map(|s| s.id.clone())
+                .filter(|id| !again.iter().any(|a| &a.id == id))
+                .collect(),
+            distrust: again
+                .iter()
+                .map(|a| (a.id.clone(), a.translation.clone()))
+                .collect(),
+            reasons: again
+                .iter()
+                .map(|a| (a.id.clone(), a.reason.clone()))
+                .collect(),
+            ..settings.clone()
+        };
+        let more = run::plan(
+            self.doc,
+            glossary,
+            &self.memory.lock().expect("memory lock"),
+            &asked_again,
+        )?;
+        plan.add_round(more);
+        Ok(())
     }
 
     /// What a real run would ask again after its first round, as far as it can be known
@@ -1452,17 +1495,7 @@ impl Reconcile<'_, '_> {
                 let edited = run_at(at.range.start).expect("a located run");
                 let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
                     .ok_or_else(|| tr("markup-differs", &[]))
-                    .and_then(|tagged| {
-                        check_translation(seg, &tagged)
-                            .map(|_| tagged)
-                            .map_err(|problems| {
-                                problems
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join("; ")
-                            })
-                    });
+                    .and_then(|tagged| fits(seg, &tagged).map(|()| tagged));
                 let tagged = match tagged {
                     Ok(tagged) => tagged,
                     Err(why) => {

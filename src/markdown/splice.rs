@@ -98,6 +98,20 @@ impl fmt::Display for MergeError {
 }
 
 /// Checks one translation against its segment, returning its items or every tag problem.
+/// Whether `translation` fits `segment`'s markup (see [`check_translation`]); the problems
+/// said in one line when it does not.
+pub fn fits(segment: &Segment, translation: &str) -> Result<(), String> {
+    check_translation(segment, translation)
+        .map(|_| ())
+        .map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+}
+
 pub fn check_translation(
     segment: &Segment,
     translation: &str,

@@ -384,15 +384,7 @@ fn usable(
         });
     }
     if entry.origin == Origin::Approved {
-        return crate::markdown::splice::check_translation(seg, &entry.target)
-            .map(|_| ())
-            .map_err(|problems| {
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            });
+        return crate::markdown::splice::fits(seg, &entry.target);
     }
     validate(
         seg,
