@@ -272,3 +272,110 @@ fn translations_that_are_not_a_json_object_are_refused_with_their_position() {
   hint: translations are one JSON object mapping segment ids to tagged text, such as {\"p-0123456789\": \"Hello <b1>world</b1>\"}\n"
     );
 }
+
+/// The repository's sample newsletter (editions.toml, fixtures, glossaries, locales), copied.
+fn sample_root() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["fixtures", "glossary", "locales"] {
+        copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// `editions completions bash | head -1`, `editions check | grep -q error`: every command that
+/// writes to standard output takes a reader that stops early as the end of its output. No
+/// panic and no message; the exit status is the one its work calls for.
+#[test]
+fn a_closed_pipe_ends_the_output_not_the_command() {
+    let root = sample_root();
+    let empty = tempfile::tempdir().unwrap();
+    let sample = fixture("2024-01-06-weekly.md");
+    let sample = sample.to_str().unwrap();
+    let cases: [(&[&str], i32); 11] = [
+        (&["completions", "bash"], 0),
+        (&["completions", "zsh"], 0),
+        (&["--help"], 0),
+        (&["extract", sample], 0),
+        (&["extract", "--format", "text", sample], 0),
+        (&["rules"], 0),
+        (&["review", "2024-01-06"], 0),
+        (&["memory", "export"], 0),
+        (&["translate", "-q", "2024-01-06", "-o", "-"], 0),
+        (&["check", "--all"], 0),
+        // An error result stays one: the sample's other issues have no edition.
+        (&["check", "--all", "--strict"], 1),
+    ];
+    for (args, code) in cases {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"))
+            .arg("--root")
+            .arg(root.path())
+            .args(args)
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("OPENAI_BASE_URL")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).as_ref()
+            ),
+            (Some(code), ""),
+            "{args:?}"
+        );
+    }
+    // Quiet, `-o -` still prints the edition, and only it.
+    let out = editions()
+        .arg("--root")
+        .arg(root.path())
+        .args(["translate", "-q", "2024-01-06", "-o", "-"])
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).as_ref(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (
+            Some(0),
+            std::fs::read_to_string(fixture("en/2024-01-06-weekly.md"))
+                .unwrap()
+                .as_str(),
+            ""
+        )
+    );
+    // `init` writes its files and names them on the closed pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"))
+        .arg("init")
+        .current_dir(empty.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (Some(0), "")
+    );
+    assert!(empty.path().join("editions.toml").is_file());
+}

@@ -136,32 +136,143 @@ fn json_rows_carry_changes_terms_and_findings() {
     assert_eq!(json["since"], "v1");
 }
 
-fn chromium() -> PathBuf {
-    let path = PathBuf::from("/usr/bin/chromium");
-    assert!(
-        path.exists(),
-        "headless Chromium is needed: apt-get install chromium (.ci/run does)"
+/// The names a headless Chromium goes by on `PATH`: Debian's, Ubuntu's and Google's.
+const BROWSER_NAMES: [&str; 5] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// The flags every run of the browser takes: headless, no sandbox (CI runs as root), nothing
+/// fetched but the page.
+fn browser_run(browser: &Path, profile: &Path) -> Process {
+    let mut run = Process::new(browser);
+    run.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=2000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg("--dump-dom");
+    run
+}
+
+/// A headless browser that actually runs: the one `explicit` (`EDITIONS_BROWSER`) names, else
+/// the first of the usual names on `path` (`PATH`) that renders a blank page. The error says
+/// what was tried.
+fn find_browser(
+    explicit: Option<&std::ffi::OsStr>,
+    path: Option<&std::ffi::OsStr>,
+) -> Result<PathBuf, String> {
+    let candidates: Vec<PathBuf> = match explicit {
+        Some(browser) => vec![PathBuf::from(browser)],
+        None => path
+            .map(|p| std::env::split_paths(p).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|dir| BROWSER_NAMES.iter().map(move |name| dir.join(name)))
+            .filter(|p| p.is_file())
+            .collect(),
+    };
+    if candidates.is_empty() {
+        return Err(format!("none of {} is on PATH", BROWSER_NAMES.join(", ")));
+    }
+    let mut tried = Vec::new();
+    for browser in candidates {
+        let profile = tempfile::tempdir().unwrap();
+        let runs = browser_run(&browser, profile.path())
+            .arg("about:blank")
+            .output()
+            .is_ok_and(|out| {
+                out.status.success() && String::from_utf8_lossy(&out.stdout).contains("<body")
+            });
+        if runs {
+            return Ok(browser);
+        }
+        tried.push(format!("`{}` does not run headless", browser.display()));
+    }
+    Err(tried.join("; "))
+}
+
+/// The browser the page tests run in, or `None` after saying on stderr that they were skipped.
+/// With `EDITIONS_REQUIRE_BROWSER=1` (as `.ci/run` sets) a missing browser fails the test.
+fn browser() -> Option<PathBuf> {
+    match find_browser(
+        std::env::var_os("EDITIONS_BROWSER").as_deref(),
+        std::env::var_os("PATH").as_deref(),
+    ) {
+        Ok(browser) => Some(browser),
+        Err(why) if std::env::var_os("EDITIONS_REQUIRE_BROWSER").is_some_and(|v| v == "1") => {
+            panic!("no headless browser, and EDITIONS_REQUIRE_BROWSER=1: {why}; apt-get install chromium, or set EDITIONS_BROWSER")
+        }
+        Err(why) => {
+            // Straight to the process's stderr: the test harness captures `eprintln!`.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: no headless browser ({why}); apt-get install chromium, or set EDITIONS_BROWSER, to run the review page in one"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn a_browser_is_one_that_runs_and_none_is_a_reason_to_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(
+        find_browser(None, Some(empty.as_os_str())),
+        Err("none of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome is on PATH".to_string())
     );
-    path
+    // A stub of the name that does not run (as Ubuntu's snap wrapper without the snap).
+    let stubs = dir.path().join("stubs");
+    std::fs::create_dir(&stubs).unwrap();
+    let stub = stubs.join("chromium-browser");
+    std::fs::write(
+        &stub,
+        "#!/bin/sh\necho 'requires the chromium snap' >&2\nexit 1\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        find_browser(None, Some(stubs.as_os_str())),
+        Err(format!("`{}` does not run headless", stub.display()))
+    );
+    // One that renders a page is taken, wherever it is on PATH.
+    let works = dir.path().join("works");
+    std::fs::create_dir(&works).unwrap();
+    let browser = works.join("google-chrome");
+    std::fs::write(
+        &browser,
+        "#!/bin/sh\necho '<html><head></head><body></body></html>'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths([&empty, &stubs, &works]).unwrap();
+    assert_eq!(find_browser(None, Some(&path)), Ok(browser.clone()));
+    // An explicit one is the only one tried.
+    let missing = dir.path().join("no-such-browser");
+    assert_eq!(
+        find_browser(Some(missing.as_os_str()), Some(&path)),
+        Err(format!("`{}` does not run headless", missing.display()))
+    );
 }
 
 /// Loads `page` in headless Chromium and returns the DOM after scripts (if any) ran.
-fn rendered_dom(page: &Path) -> String {
+fn rendered_dom(browser: &Path, page: &Path) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let out = Process::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
+    let out = browser_run(browser, profile.path())
         .arg(format!("file://{}", page.display()))
         .output()
         .unwrap();
@@ -175,6 +286,9 @@ fn rendered_dom(page: &Path) -> String {
 
 #[test]
 fn the_page_renders_every_row_in_chromium_and_shows_a_script_as_text() {
+    let Some(browser) = browser() else {
+        return;
+    };
     let root = Root::new();
     let page = root.dir.path().join("review.html");
     let json: serde_json::Value =
@@ -185,7 +299,7 @@ fn the_page_renders_every_row_in_chromium_and_shows_a_script_as_text() {
     for outside in ["<link", "<script", "src=", "@import", "url("] {
         assert!(!html.contains(outside), "the page holds {outside}");
     }
-    let dom = rendered_dom(&page);
+    let dom = rendered_dom(&browser, &page);
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(
         dom.matches("<tr class=\"row ").count(),

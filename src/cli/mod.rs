@@ -77,6 +77,7 @@ pub enum ColorChoice {
 
 static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Whether to colour what goes to stdout: `--color`, then `NO_COLOR`, then whether stdout is a
 /// terminal.
@@ -89,6 +90,11 @@ pub fn color() -> bool {
             std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
         }
     }
+}
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Whether `-v` was given.
@@ -250,10 +256,11 @@ pub fn main() -> ExitCode {
         eprintln!("{}", messages::say("cli-error", &[("message", &bug)]));
     }));
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut lock = stdout.lock();
+    // Every command's output: a reader that stops early ends it, not the command.
+    let mut out = UntilClosed::new(&mut lock);
     let code = match run(cli, &mut out) {
         Ok(code) => code,
-        Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = out.flush();
             // An error may quote content: its control characters are shown, not obeyed.
@@ -278,17 +285,10 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// A reader that stops early (`editions extract … | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-/// Output whose reader may stop early (`editions check | head`, `grep -q`): once the pipe is
-/// closed, what is written is dropped, so that the command still finishes its work and exits
-/// with the status its results call for. Any other write error is an error.
+/// Output whose reader may stop early (`editions check | head`, `completions bash | head -1`,
+/// `grep -q`): once the pipe is closed, what is written is dropped, so that the command still
+/// finishes its work and exits with the status its results call for, with no message. Any
+/// other write error is an error. `main` wraps standard output in it for every command.
 pub struct UntilClosed<'a> {
     inner: &'a mut dyn Write,
     closed: bool,
@@ -348,6 +348,7 @@ pub struct Failure(#[from] pub anyhow::Error);
 fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     let _ = COLOR.set(cli.color);
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     // `--root .` keeps paths relative: `docs/x.md`, not `./docs/x.md`.
     let here = match &cli.root {
         Some(r) if r != Path::new(".") => r.clone(),
@@ -377,7 +378,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Translate(args) => {
             let (config, _) = config::Config::load(&root)?;
-            let out: &mut dyn Write = if quiet { &mut sink } else { out };
+            // `-o -`: the edition is the output, quiet or not; what the run says is not.
+            let stream = args.out.as_deref().is_some_and(translate::is_stream);
+            let out: &mut dyn Write = if quiet && !stream { &mut sink } else { out };
             translate::run(&root, config, &args, out)
         }
         Command::Adopt(args) => {

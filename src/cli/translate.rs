@@ -879,7 +879,11 @@ fn each_target(
                 else {
                     unreachable!("matched above")
                 };
-                print_summary(out, &issue.original, None, target, summary)?;
+                // With `-o -` standard output is the edition's: the summary goes beside it.
+                let said: &mut dyn Write = if stream { &mut std::io::stderr() } else { out };
+                if !(stream && super::quiet()) {
+                    print_summary(said, &issue.original, None, target, summary)?;
+                }
                 let forward = way_forward(project, issue, target, failures)?;
                 return Err(Failure(anyhow::anyhow!("{e}{forward}")).into());
             }
@@ -896,7 +900,9 @@ fn each_target(
             // The edition is what the stream gets; what the run says goes to standard error.
             (Effect::Written { text, .. }, Some(to)) if stream => {
                 write_stream(to, text, out)?;
-                present(&mut std::io::stderr(), &outcome, config)?;
+                if !super::quiet() {
+                    present(&mut std::io::stderr(), &outcome, config)?;
+                }
             }
             _ => present(out, &outcome, config)?,
         }
@@ -906,7 +912,7 @@ fn each_target(
 
 /// Whether `-o` names a stream: `-` (standard output), or a file that is not a regular one and
 /// is written as it is, never replaced or read (a pipe, `/dev/stdout`, a terminal).
-fn is_stream(path: &Path) -> bool {
+pub fn is_stream(path: &Path) -> bool {
     if path == Path::new("-") {
         return true;
     }
