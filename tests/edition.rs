@@ -501,3 +501,62 @@ fn a_locale_can_begin_with_a_heading_instead_of_the_front_matter() {
 fn text_of(out: &std::process::Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
+
+/// A special issue (`-sweekly`, `-iweekly`) is named by its date wherever a weekly is: its
+/// edition is beside it, in the locale's folder; the nearest dates count it; a date that two
+/// originals share is named by path, and the message lists them.
+#[test]
+fn special_issues_are_named_by_date_too() {
+    let root = Root::new();
+    let docs = root.path().join("docs");
+    std::fs::copy(
+        docs.join("2023-12-30-weekly.md"),
+        docs.join("2024-01-10-sweekly.md"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let out = ok(&root.run(&server, &["translate", "2024-01-10"]));
+    assert!(out.contains("docs/en/2024-01-10-sweekly.md"), "{out}");
+    assert!(docs.join("en/2024-01-10-sweekly.md").is_file());
+    let check = root.run(&server, &["check", "2024-01-10"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let by_path = docs.join("2024-01-10-sweekly.md");
+    for name in ["2024-01-10", by_path.to_str().unwrap()] {
+        let review = ok(&root.run(&server, &["review", name, "--color", "never"]));
+        let header = review.lines().next().unwrap();
+        assert!(
+            header.starts_with(&format!(
+                "{}/docs/2024-01-10-sweekly.md",
+                root.path().display()
+            )) && header
+                .trim_end()
+                .ends_with("/docs/en/2024-01-10-sweekly.md"),
+            "{name}: {header}"
+        );
+    }
+    let near = root.run(&server, &["check", "2024-01-09"]);
+    assert_eq!(
+        text(&near.stderr),
+        format!(
+            "error: there is no issue dated 2024-01-09 (looked for `{0}/docs/2024-01-09-weekly.md`, `{0}/docs/2024-01-09-sweekly.md`, `{0}/docs/2024-01-09-iweekly.md`)\n  hint: the nearest issues are 2023-12-30, 2024-01-06 and 2024-01-10\n",
+            root.path().display()
+        )
+    );
+    std::fs::copy(
+        docs.join("2023-12-30-weekly.md"),
+        docs.join("2024-01-10-iweekly.md"),
+    )
+    .unwrap();
+    for command in ["translate", "check", "review"] {
+        let several = root.run(&server, &[command, "2024-01-10"]);
+        assert_eq!(several.status.code(), Some(2), "{command}");
+        assert_eq!(
+            text(&several.stderr),
+            format!(
+                "error: 2024-01-10 is the date of several issues: `{0}/docs/2024-01-10-sweekly.md` and `{0}/docs/2024-01-10-iweekly.md`\n  hint: name the one you mean by its path, as in `{0}/docs/2024-01-10-sweekly.md`\n",
+                root.path().display()
+            ),
+            "{command}"
+        );
+    }
+}

@@ -66,12 +66,9 @@ pub fn run(
             .unwrap_or(Lang::En),
     };
     let issue = issue::resolve(&config.layout(root), &args.date)?;
-    let edition_path = root.join(
-        config
-            .editions
-            .replace("{locale}", target.code())
-            .replace("{date}", &args.date),
-    );
+    let edition_path = issue.edition(&config.layout(root), target);
+    // A special issue named by path has its date from its name or front matter.
+    let date = issue.date.clone().unwrap_or_default();
     let original = SourceText::read(&issue.original)?;
     let edition = SourceText::read(&edition_path).with_context(|| {
         hinted(
@@ -87,7 +84,7 @@ pub fn run(
     let locales_dir = root.join(&config.locales);
     let locale = Locale::load(&locales_dir, target.code())?;
     let doc = Document::parse(&original.text, &options);
-    let vars = edition::variables(&doc, &args.date, &config.original_url);
+    let vars = edition::variables(&doc, &date, &config.original_url);
     let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
     let memory = config.memory(root)?;
     let record = Record::load(&provenance::path(

@@ -116,7 +116,8 @@ pub fn date_of_file(path: &Path, text: &str) -> Option<String> {
     })
 }
 
-/// Resolves `name`: a path to an existing file, or a date filled into `originals`.
+/// Resolves `name`: a path to an existing file, or a date filled into `originals` and each of
+/// `other_originals`, which must match exactly one file.
 pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
     let root = layout.root.as_path();
     let as_path = Path::new(name);
@@ -160,29 +161,62 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
             ),
         ));
     }
-    let original = root.join(layout.originals.replace("{date}", name));
-    if !original.is_file() {
-        let near = nearest(layout, Some(name));
-        return Err(fail(
-            tr(
-                "issue-no-issue",
-                &[("name", &name), ("path", &original.display())],
-            ),
-            if near.is_empty() {
+    // The weekly first, then the special issues: a date names whichever of them exist.
+    let places: Vec<(PathBuf, bool)> = std::iter::once((&layout.originals, true))
+        .chain(layout.other_originals.iter().map(|p| (p, false)))
+        .map(|(pattern, weekly)| (root.join(pattern.replace("{date}", name)), weekly))
+        .collect();
+    let found: Vec<&(PathBuf, bool)> = places.iter().filter(|(p, _)| p.is_file()).collect();
+    match found.as_slice() {
+        [] => {
+            let near = nearest(layout, Some(name));
+            let looked: Vec<String> = places
+                .iter()
+                .map(|(p, _)| format!("`{}`", p.display()))
+                .collect();
+            Err(fail(
                 tr(
-                    "issue-none-match",
-                    &[("pattern", &layout.originals), ("root", &root.display())],
-                )
-            } else {
-                tr("issue-nearest", &[("dates", &list(&near))])
-            },
-        ));
+                    "issue-no-issue",
+                    &[
+                        ("name", &name),
+                        ("paths", &looked.join(&tr("list-separator", &[]))),
+                    ],
+                ),
+                if near.is_empty() {
+                    tr(
+                        "issue-none-match",
+                        &[("pattern", &layout.originals), ("root", &root.display())],
+                    )
+                } else {
+                    tr("issue-nearest", &[("dates", &list(&near))])
+                },
+            ))
+        }
+        // A weekly by date has its editions where the `editions` pattern says; a special issue
+        // has them beside it, in a folder named after the locale, as when named by path.
+        [(original, weekly)] => Ok(Issue {
+            date: Some(name.to_string()),
+            by_date: *weekly,
+            original: original.clone(),
+        }),
+        several => {
+            let paths: Vec<String> = several
+                .iter()
+                .map(|(p, _)| format!("`{}`", p.display()))
+                .collect();
+            Err(fail(
+                tr(
+                    "issue-several",
+                    &[("name", &name), ("paths", &list(&paths))],
+                ),
+                tr_attr(
+                    "issue-several",
+                    "hint",
+                    &[("path", &several[0].0.display())],
+                ),
+            ))
+        }
     }
-    Ok(Issue {
-        date: Some(name.to_string()),
-        by_date: true,
-        original,
-    })
 }
 
 fn list(dates: &[String]) -> String {
@@ -199,12 +233,24 @@ fn list(dates: &[String]) -> String {
     }
 }
 
-/// Every issue date under the originals' folder, sorted.
+/// Every weekly's date under the originals' folder, sorted.
 pub fn all_dates(layout: &Layout) -> Vec<String> {
     matching(&layout.root, &layout.originals)
         .into_iter()
         .map(|(date, _)| date)
         .collect()
+}
+
+/// Every date an issue has, weekly or special, sorted and once each.
+pub fn every_date(layout: &Layout) -> Vec<String> {
+    let mut dates: Vec<String> = std::iter::once(&layout.originals)
+        .chain(&layout.other_originals)
+        .flat_map(|pattern| matching(&layout.root, pattern))
+        .map(|(date, _)| date)
+        .collect();
+    dates.sort();
+    dates.dedup();
+    dates
 }
 
 /// The files that `pattern` (relative to `root`, with one `{date}`) matches, with their
@@ -241,25 +287,34 @@ pub fn matching(root: &Path, pattern: &str) -> Vec<(String, PathBuf)> {
     found
 }
 
-/// Up to three existing issue dates nearest to `name`, in date order.
+/// Up to three existing issue dates nearest to `name` in days, in date order (without a
+/// name: the latest).
 fn nearest(layout: &Layout, name: Option<&str>) -> Vec<String> {
-    let dates = all_dates(layout);
+    let dates = every_date(layout);
     let Some(name) = name else {
         return dates.last().cloned().into_iter().collect();
     };
-    let pos = dates.partition_point(|d| d.as_str() < name);
-    let lo = pos.saturating_sub(2);
-    let hi = (pos + 2).min(dates.len());
-    let mut near: Vec<String> = dates[lo..hi].to_vec();
-    // Keep the three closest by position in the sorted list.
-    if near.len() > 3 {
-        if pos - lo > hi - pos {
-            near.remove(0);
-        } else {
-            near.pop();
-        }
-    }
-    near
+    // An unreal date (`2024-02-30`) is taken as the last day of its month.
+    let day = |d: &str| -> Option<jiff::civil::Date> {
+        let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<i8>().ok();
+        let year = d.get(..4)?.parse::<i16>().ok()?;
+        let month = jiff::civil::Date::new(year, n(5..7)?.clamp(1, 12), 1).ok()?;
+        month
+            .with()
+            .day(n(8..10)?.clamp(1, month.days_in_month()))
+            .build()
+            .ok()
+    };
+    let at = day(name);
+    let distance = |d: &str| match (day(d), at) {
+        (Some(d), Some(at)) => d.since(at).map_or(i32::MAX, |s| s.get_days().abs()),
+        _ => i32::MAX,
+    };
+    let mut near: Vec<&String> = dates.iter().collect();
+    near.sort_by_key(|d| (distance(d), (*d).clone()));
+    near.truncate(3);
+    near.sort();
+    near.into_iter().cloned().collect()
 }
 
 #[cfg(test)]
