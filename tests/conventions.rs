@@ -72,11 +72,14 @@ fn quiet_verbose_and_json() {
         sent_now
     );
     let sent = format!(
-        "-> POST {}/chat/completions, model {MODEL}: ",
+        " POST {}/chat/completions, model {MODEL}: ",
         server.base_url()
     );
     assert_eq!(
-        stderr.lines().filter(|l| l.starts_with(&sent)).count(),
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("-> #") && l.contains(&sent))
+            .count(),
         sent_now,
         "{stderr}"
     );
@@ -86,6 +89,63 @@ fn quiet_verbose_and_json() {
             .any(|l| l.starts_with("<- ") && l.contains(" tokens")),
         "{stderr}"
     );
+    assert!(!stderr.contains(KEY));
+}
+
+/// `-v` tells of every attempt, the retried ones too, with its HTTP status: as many attempt
+/// lines as the server received requests.
+#[test]
+fn verbose_logs_every_attempt_with_its_status() {
+    let dir = support::newsletter_root();
+    let server = StandIn::start(vec![
+        support::standin::Fault::TooMany { retry_after: 0 },
+        support::standin::Fault::ServerError,
+    ]);
+    let (code, _, stderr) = editions(
+        dir.path(),
+        &server,
+        &["translate", "2023-12-30", "-v", "-q"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let received = server.requests().len();
+    let attempts: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("   #") && l.contains(" attempt "))
+        .collect();
+    assert_eq!(attempts.len(), received, "{stderr}");
+    let url = format!("POST {}/chat/completions", server.base_url());
+    assert!(attempts.iter().all(|l| l.contains(&url)), "{stderr}");
+    // The two failures, each told with its status and the wait before the next attempt, then
+    // the answers of the same request and of the others.
+    let status = |code: &str| attempts.iter().filter(|l| l.contains(code)).count();
+    assert_eq!(status(": 429 Too Many Requests after "), 1, "{stderr}");
+    assert_eq!(status(": 500 Internal Server Error after "), 1, "{stderr}");
+    assert_eq!(status(": 200 OK after "), received - 2, "{stderr}");
+    assert_eq!(
+        attempts
+            .iter()
+            .filter(|l| l.contains("; again in "))
+            .count(),
+        2,
+        "{stderr}"
+    );
+    // Each failed request is answered at a later attempt of the same number.
+    for failed in attempts.iter().filter(|l| l.contains("; again in ")) {
+        let (number, rest) = failed.split_once(" attempt ").unwrap();
+        let n: u32 = rest.split(':').next().unwrap().parse().unwrap();
+        assert!(
+            attempts
+                .iter()
+                .any(|l| l.starts_with(&format!("{number} attempt "))
+                    && l.contains(": 200 OK after ")
+                    && l.split(" attempt ")
+                        .nth(1)
+                        .and_then(|r| r.split(':').next())
+                        .and_then(|a| a.parse::<u32>().ok())
+                        .is_some_and(|a| a > n)),
+            "{failed}: {stderr}"
+        );
+    }
     assert!(!stderr.contains(KEY));
 }
 

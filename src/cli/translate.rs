@@ -1163,7 +1163,7 @@ fn model_from_env(config: &Config) -> anyhow::Result<Option<Model>> {
     };
     let model = Model::new(settings)?;
     Ok(Some(if super::verbose() {
-        model.with_log(Box::new(|line| {
+        model.with_log(std::sync::Arc::new(|line| {
             eprintln!("{}", editions::control::visible(line));
         }))
     } else {

@@ -312,10 +312,23 @@ pub struct Model {
     /// Where each request sent and answer received is told (`-v`): sizes and status, never
     /// the key.
     log: Option<Log>,
+    /// The number the next request takes (`#1`, `#2`… in `-v`'s lines).
+    numbers: Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// Where a model tells of its requests and answers.
-pub type Log = Box<dyn Fn(&str) + Send + Sync>;
+/// Where a model tells of its requests, their attempts and answers.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// One request as `-v` tells of it: its number in the run and its attempts so far, carried to
+/// the HTTP service (which sends every attempt) by the task that made the request.
+struct Exchange {
+    number: u64,
+    attempts: std::sync::atomic::AtomicU32,
+}
+
+tokio::task_local! {
+    static EXCHANGE: Arc<Exchange>;
+}
 
 /// A check run before the first request; its error stops the run.
 pub type Preflight = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
@@ -332,6 +345,10 @@ struct RetryingService {
     max_retries: u32,
     backoff: Duration,
     counters: Arc<Counters>,
+    /// `-v`: every attempt, with its status, size and time.
+    log: Option<Log>,
+    /// The number the next request without one (a Batch API call) takes.
+    numbers: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl tower::Service<HttpRequestFactory> for RetryingService {
@@ -354,36 +371,94 @@ impl tower::Service<HttpRequestFactory> for RetryingService {
 
 impl RetryingService {
     async fn run(self, factory: HttpRequestFactory) -> Result<reqwest::Response, OpenAIError> {
+        let exchange = EXCHANGE.try_with(Arc::clone).unwrap_or_else(|_| {
+            Arc::new(Exchange {
+                number: self.numbers.fetch_add(1, Ordering::Relaxed) + 1,
+                attempts: Default::default(),
+            })
+        });
         let mut attempt = 0;
         loop {
             let request = factory.build().await?;
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let shown = exchange.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let what = format!(
+                "{} {}",
+                request.method(),
+                redact(request.url().as_str()).trim_end_matches('/')
+            );
+            let sent = request
+                .body()
+                .and_then(|b| b.as_bytes())
+                .map_or(0, <[u8]>::len);
+            let started = std::time::Instant::now();
             let outcome = tokio::time::timeout(self.timeout, self.exchange(request)).await;
-            let (wait, last) = match outcome {
+            let took = started.elapsed().as_secs_f64();
+            let (wait, last, told) = match outcome {
                 Ok(Ok(response)) => {
                     let status = response.status();
+                    let told = format!(
+                        "{status} after {took:.2} s, {} bytes",
+                        response.content_length().unwrap_or(0)
+                    );
                     if status.as_u16() == 429 {
                         let wait = retry_after(response.headers()).unwrap_or(self.delay(attempt));
-                        (wait, Ok(response))
+                        (wait, Ok(response), told)
                     } else if status.is_server_error() {
-                        (self.delay(attempt), Ok(response))
+                        (self.delay(attempt), Ok(response), told)
                     } else {
+                        self.tell(&exchange, shown, &what, sent, &told, None);
                         return Ok(response);
                     }
                 }
-                Ok(Err(e)) if e.is_connect() => return Err(OpenAIError::Reqwest(e)),
-                Ok(Err(e)) => (self.delay(attempt), Err(OpenAIError::Reqwest(e))),
+                Ok(Err(e)) if e.is_connect() => {
+                    let told = format!("cannot connect after {took:.2} s");
+                    self.tell(&exchange, shown, &what, sent, &told, None);
+                    return Err(OpenAIError::Reqwest(e));
+                }
+                Ok(Err(e)) => {
+                    let told = format!("{} after {took:.2} s", redact(&e.to_string()));
+                    (self.delay(attempt), Err(OpenAIError::Reqwest(e)), told)
+                }
                 Err(_) => (
                     self.delay(attempt),
                     Err(OpenAIError::Boxed(Box::new(TimedOut(self.timeout)))),
+                    format!(
+                        "no complete answer within {:.2} s",
+                        self.timeout.as_secs_f64()
+                    ),
                 ),
             };
             if attempt >= self.max_retries {
+                self.tell(&exchange, shown, &what, sent, &told, None);
                 return last;
             }
+            self.tell(&exchange, shown, &what, sent, &told, Some(wait));
             attempt += 1;
             self.counters.retries.fetch_add(1, Ordering::Relaxed);
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// `-v`: one line per attempt, `   #3 attempt 2: POST …/chat/completions, 812 bytes: 500
+    /// Internal Server Error after 0.01 s, 21 bytes; again in 0.02 s`.
+    fn tell(
+        &self,
+        exchange: &Exchange,
+        attempt: u32,
+        what: &str,
+        sent: usize,
+        told: &str,
+        again: Option<Duration>,
+    ) {
+        if let Some(log) = &self.log {
+            let again = again.map_or(String::new(), |d| {
+                format!("; again in {:.2} s", d.as_secs_f64())
+            });
+            log(&format!(
+                "   #{} attempt {attempt}: {what}, {sent} bytes: {told}{again}",
+                exchange.number
+            ));
         }
     }
 
@@ -446,6 +521,7 @@ impl Model {
             preflight: None,
             preflight_result: std::sync::OnceLock::new(),
             log: None,
+            numbers: Default::default(),
         })
     }
 
@@ -533,6 +609,8 @@ impl Model {
             max_retries: settings.max_retries,
             backoff: settings.backoff,
             counters: self.counters.clone(),
+            log: self.log.clone(),
+            numbers: self.numbers.clone(),
         };
         let config = OpenAIConfig::new()
             .with_api_base(settings.base_url.trim_end_matches('/'))
@@ -587,19 +665,26 @@ impl Model {
         user: &str,
         value_schema: &serde_json::Value,
     ) -> Result<Completion, ModelError> {
+        let exchange = Arc::new(Exchange {
+            number: self.numbers.fetch_add(1, Ordering::Relaxed) + 1,
+            attempts: Default::default(),
+        });
+        let number = exchange.number;
         self.tell(|| {
             format!(
-                "-> POST {}/chat/completions, model {}: {} + {} characters (instructions, text)",
+                "-> #{number} POST {}/chat/completions, model {}: {} + {} characters (instructions, text)",
                 self.settings.shown_url().trim_end_matches('/'),
                 self.settings.model,
                 system.chars().count(),
                 user.chars().count()
             )
         });
-        let result = self.complete_inner(system, user, value_schema).await;
+        let result = EXCHANGE
+            .scope(exchange, self.complete_inner(system, user, value_schema))
+            .await;
         self.tell(|| match &result {
             Ok(c) => format!(
-                "<- {} characters, {} + {} tokens{}",
+                "<- #{number} {} characters, {} + {} tokens{}",
                 c.content.chars().count(),
                 c.prompt_tokens,
                 c.completion_tokens,
@@ -609,7 +694,7 @@ impl Model {
                     ""
                 }
             ),
-            Err(e) => format!("<- {e}"),
+            Err(e) => format!("<- #{number} {e}"),
         });
         result
     }
