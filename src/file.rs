@@ -84,6 +84,12 @@ impl Staged {
 /// Where writing `path` really goes: through a symbolic link to its target. Refuses a
 /// read-only file and anything that is not a regular file.
 pub fn destination(path: &Path) -> Result<PathBuf, WriteError> {
+    writable(followed(path)?)
+}
+
+/// The file a path names once its symbolic links are followed (the path itself when it is no
+/// link, or names nothing yet).
+fn followed(path: &Path) -> Result<PathBuf, WriteError> {
     // As the system does (SYMLOOP_MAX): past 40 links, it is a loop.
     let mut target = path.to_path_buf();
     for _ in 0..=40 {
@@ -95,7 +101,7 @@ pub fn destination(path: &Path) -> Result<PathBuf, WriteError> {
                     None => link,
                 };
             }
-            Ok(_) | Err(_) => return writable(target),
+            Ok(_) | Err(_) => return Ok(target),
         }
     }
     Err(WriteError::LinkLoop {
@@ -114,8 +120,9 @@ fn writable(target: PathBuf) -> Result<PathBuf, WriteError> {
 
 /// Where writing `path` really goes, as an absolute path with every link of its folders
 /// resolved: what tells whether two paths name one file (an output and an original, say).
+/// Whether it can be written is not asked: a read-only original is still an original.
 pub fn resolved(path: &Path) -> Result<PathBuf, WriteError> {
-    let target = destination(path)?;
+    let target = followed(path)?;
     let absolute = if target.is_absolute() {
         target
     } else {

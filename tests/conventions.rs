@@ -520,3 +520,116 @@ fn every_command_has_one_help_layout() {
         }
     }
 }
+
+/// A dry run counts each segment once: one long enough to be sent in parts, or sharing its
+/// source with another, is one segment to translate, however many batches carry it.
+#[test]
+fn a_dry_run_counts_each_segment_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let long: String = (1..=60)
+        .map(|i| format!("这是第 {i} 句很长的说明，讲的是 Python 的打包工具和它们的历史。\n"))
+        .collect();
+    std::fs::write(
+        root.join("docs/2024-03-02-weekly.md"),
+        format!("# 标题\n\n{long}\n重复的一句话。\n\n重复的一句话。\n\n最后一段。\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("editions.toml"),
+        "[model]\nbatch_chars = 600\nconcurrency = 2\n",
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, stdout, stderr) = editions(root, &server, &["translate", "2024-03-02", "--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("\n  segments        5 (0 from memory, 5 to translate)\n"),
+        "{stdout}"
+    );
+    // The batches carry 6 units: the long paragraph's 3 parts, the title, the repeated line
+    // once and the last paragraph.
+    let units: usize = stdout
+        .lines()
+        .filter(|l| l.starts_with("  batch "))
+        .map(|l| {
+            l.split(" segments ")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(units, 6, "{stdout}");
+    assert!(server.requests().is_empty());
+    assert!(!stdout.contains("note:"), "{stdout}");
+    // Without a key, what the real run would stop for is said.
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .current_dir(root)
+        .args(["translate", "2024-03-02", "--dry-run"])
+        .env_remove("OPENAI_API_KEY")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).ends_with("\nnote: a real run would stop before its 2 requests: OPENAI_API_KEY is not set\n  hint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `--since … --dry-run` over many issues: an edition the memory alone would write is not
+/// "planned", and one that is already what a run would write is "unchanged".
+#[test]
+fn a_dry_run_tells_planned_from_memory_and_unchanged() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06", "-q"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let before = server.requests().len();
+    let (code, stdout, stderr) = editions(root, &server, &["translate", "--all", "--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let result = |issue: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(issue))
+            .unwrap_or_else(|| panic!("{issue}: {stdout}"))
+            .split("  ")
+            .last()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(result("2024-01-06"), "unchanged", "{stdout}");
+    assert_eq!(result("2023-12-30"), "planned", "{stdout}");
+    // Without its edition, the memory alone writes it: nothing to send.
+    std::fs::remove_file(root.join("docs/en/2024-01-06-weekly.md")).unwrap();
+    let (code, stdout, stderr) = editions(root, &server, &["translate", "--all", "--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("2024-01-06"))
+        .unwrap();
+    assert!(
+        row.ends_with("       0   $0.0000  to write from the memory, nothing to send"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with("2 to send, 1 to write from the memory, 0 unchanged, 0 failed"),
+        "{stdout}"
+    );
+    assert!(!root.join("docs/en/2024-01-06-weekly.md").exists());
+    assert_eq!(server.requests().len(), before);
+}

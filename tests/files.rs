@@ -122,6 +122,43 @@ fn modes_are_kept_and_read_only_files_are_refused_before_anything_is_sent() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .starts_with(&format!("error: `{}` is read-only", memory.display())));
     assert_eq!(server.requests().len(), before);
+    set_mode(&memory, 0o640);
+    // A dry run refuses what the real run would, with the same words, for each of the three.
+    for file in [&edition, &record, &memory] {
+        let was = mode(file);
+        set_mode(file, 0o444);
+        let mut said = Vec::new();
+        for dry in [true, false] {
+            let out = editions(root.path(), &server)
+                .args(["translate", "2024-01-06"])
+                .args(dry.then_some("--dry-run"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "dry run: {dry}");
+            said.push(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        assert_eq!(
+            said[0],
+            format!(
+                "error: `{}` is read-only, so editions will not replace it\n  hint: make it writable (chmod u+w) if it should be updated\n",
+                file.display()
+            )
+        );
+        assert_eq!(said[0], said[1]);
+        set_mode(file, was);
+    }
+    assert_eq!(server.requests().len(), before);
+    // A read-only original is only read: both runs go on.
+    set_mode(&original, 0o444);
+    ok(
+        root.path(),
+        &server,
+        &["translate", "2024-01-06", "--dry-run"],
+    );
+    ok(root.path(), &server, &["translate", "2024-01-06"]);
+    assert!(std::fs::read_to_string(&edition)
+        .unwrap()
+        .contains("Django 6.0"));
 }
 
 #[cfg(unix)]

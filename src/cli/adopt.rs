@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::Path;
 
 use editions::edition::adopt::{adopt, AdoptOptions};
-use editions::edition::issue;
 use editions::edition::lifecycle::LifecycleError;
 use editions::memory::Memory;
 use editions::Lang;
@@ -39,11 +38,7 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
-    let names = if args.all {
-        config.all_issues(root)
-    } else {
-        args.issues.clone()
-    };
+    let issues = config.issues(root, &args.issues, args.all)?;
     let mut memory = Memory::load(&project.memory)?;
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
@@ -56,13 +51,12 @@ pub fn run(
     };
     let (mut editions, mut segments, mut adopted, mut skipped) = (0usize, 0usize, 0usize, 0usize);
     let (mut candidates, mut poor) = (0usize, 0usize);
-    for name in &names {
-        let issue = issue::resolve(&project.layout, name)?;
+    for issue in &issues {
         for &target in &targets {
             if args.all && !issue.edition(&project.layout, target).is_file() {
                 continue;
             }
-            let a = match adopt(&project, &issue, target, &mut memory, &options) {
+            let a = match adopt(&project, issue, target, &mut memory, &options) {
                 Ok(a) => a,
                 Err(LifecycleError::AlreadyRecorded { edition, .. }) if args.all => {
                     skipped += 1;

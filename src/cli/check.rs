@@ -15,7 +15,7 @@ use editions::{Document, Lang, SegmentOptions, SourceText};
 use super::config::Config;
 use super::format::{self, Format, Summary};
 use super::{EXIT_FAILED, EXIT_OK};
-use editions::edition::issue;
+use editions::edition::issue::{self, Issue};
 use editions::edition::provenance::{self, Record};
 
 #[derive(Debug, clap::Args)]
@@ -51,13 +51,13 @@ pub fn run(
     let started = Instant::now();
     let source = config.source_lang()?;
     let targets = config.targets(&args.to)?;
-    // What to check: (the name an issue is resolved by, the edition's path when given).
-    let names: Vec<(String, Option<PathBuf>)> = if args.all || args.dates.is_empty() {
+    // What to check: (the issue, the edition's path when given).
+    let names: Vec<(Issue, Option<PathBuf>)> = if args.all || args.dates.is_empty() {
         // Every original the patterns match, the other originals by path, in date order.
         config
-            .all_issues(root)
+            .issues(root, &[], true)?
             .into_iter()
-            .map(|name| (name, None))
+            .map(|issue| (issue, None))
             .collect()
     } else {
         // `check ORIGINAL EDITION`: a path, then the path of its edition.
@@ -71,7 +71,7 @@ pub fn run(
                 }
                 _ => None,
             };
-            out.push((name.clone(), edition));
+            out.push((issue::resolve(&config.layout(root), name)?, edition));
         }
         out
     };
@@ -97,7 +97,6 @@ pub fn run(
             )
         );
     }
-    let dates: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
     let options = SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
@@ -106,7 +105,7 @@ pub fn run(
     let locales_dir = root.join(&config.locales);
     let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
         0 => HashSet::new(),
-        n => common(root, config, &dates, n)?,
+        n => common(names.iter().map(|(issue, _)| issue), n),
     };
     let mut report = format::report(args.format);
     let mut summary = Summary::default();
@@ -114,14 +113,15 @@ pub fn run(
     for target in targets {
         let glossary = Glossary::load(&root.join(&config.glossary), target)?;
         let locale = Locale::load(&locales_dir, target.code())?;
-        for (name, explicit) in &names {
-            let date = name;
-            let issue = issue::resolve(&config.layout(root), name)?;
+        for (issue, explicit) in &names {
             let edition_path = explicit
                 .clone()
                 .unwrap_or_else(|| issue.edition(&config.layout(root), target));
             let original = issue.original.clone();
-            let date = issue.date.clone().unwrap_or_else(|| date.clone());
+            let date = issue
+                .date
+                .clone()
+                .unwrap_or_else(|| original.display().to_string());
             let date = &date;
             // A file that cannot be read is a finding at that file; the other pairs are still
             // checked.
@@ -275,16 +275,10 @@ pub fn run(
 }
 
 /// The link and image URLs that occur in at least `n` of the originals.
-fn common(
-    root: &Path,
-    config: &Config,
-    dates: &[String],
-    n: usize,
-) -> anyhow::Result<HashSet<String>> {
+fn common<'a>(issues: impl Iterator<Item = &'a Issue>, n: usize) -> HashSet<String> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for date in dates {
-        let issue = issue::resolve(&config.layout(root), date)?;
+    for issue in issues {
         // An unreadable original is reported where it is checked.
         let Ok(text) = SourceText::read(&issue.original) else {
             continue;
@@ -302,11 +296,11 @@ fn common(
             *counts.entry(u).or_default() += 1;
         }
     }
-    Ok(counts
+    counts
         .into_iter()
         .filter(|(_, c)| *c >= n)
         .map(|(u, _)| u)
-        .collect())
+        .collect()
 }
 
 /// A file `check` cannot read, as a finding at that file (its line when the error has one).

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use editions::edition::issue::Layout;
+use editions::edition::issue::{Issue, Layout};
 use editions::edition::lifecycle::Project;
 use editions::model::run::Price;
 use editions::{Lang, SegmentOptions};
@@ -423,26 +423,25 @@ impl Config {
         editions::edition::rules::locale_texts(&self.boilerplate, locale, locales_dir, vars)
     }
 
-    /// Where originals and editions are.
-    /// Every issue the patterns match, in date order: the `originals` by date, the
-    /// `other_originals` by path.
-    pub fn all_issues(&self, root: &Path) -> Vec<String> {
+    /// The issues a command names (by date or path), or, when `all`, every issue the patterns
+    /// match, in date order: the `originals` by date, the `other_originals` by path.
+    pub fn issues(
+        &self,
+        root: &Path,
+        names: &[String],
+        all: bool,
+    ) -> Result<Vec<Issue>, editions::edition::issue::IssueError> {
         let layout = self.layout(root);
-        let mut all: Vec<(String, String)> = editions::edition::issue::all_dates(&layout)
-            .into_iter()
-            .map(|d| (d.clone(), d))
-            .collect();
-        for pattern in &self.other_originals {
-            all.extend(
-                editions::edition::issue::matching(root, pattern)
-                    .into_iter()
-                    .map(|(d, path)| (d, path.to_string_lossy().into_owned())),
-            );
+        if all {
+            return Ok(editions::edition::issue::all(&layout));
         }
-        all.sort();
-        all.into_iter().map(|(_, name)| name).collect()
+        names
+            .iter()
+            .map(|name| editions::edition::issue::resolve(&layout, name))
+            .collect()
     }
 
+    /// Where originals and editions are.
     pub fn layout(&self, root: &Path) -> Layout {
         Layout {
             root: root.to_path_buf(),

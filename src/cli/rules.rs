@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use editions::edition::coverage::{self, Coverage, Warning};
-use editions::edition::issue;
 use editions::{Lang, SourceText};
 
 use super::config::Config;
@@ -46,15 +45,10 @@ pub fn run(
         None => *config.targets(&[])?.first().unwrap_or(&Lang::En),
     };
     let source = config.source_lang()?;
-    let names = if args.all || args.issues.is_empty() {
-        config.all_issues(root)
-    } else {
-        args.issues.clone()
-    };
+    let named = config.issues(root, &args.issues, args.all || args.issues.is_empty())?;
     let rules = &config.boilerplate;
     let mut issues: Vec<Coverage> = Vec::new();
-    for name in &names {
-        let found = issue::resolve(&config.layout(root), name)?;
+    for found in &named {
         let text = SourceText::read(&found.original)?;
         let label = found
             .date

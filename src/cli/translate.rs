@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use anyhow::Context;
 
-use editions::edition::issue::{self, Issue};
+use editions::edition::issue::Issue;
 use editions::edition::lifecycle::Project;
 use editions::edition::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
 use editions::memory::Memory;
@@ -136,6 +136,9 @@ fn way_forward(
 
 /// `--show-prompts`: print each planned request's messages.
 static SHOW_PROMPTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// No model is configured (no `OPENAI_API_KEY`): a dry run that plans requests says a real run
+/// would stop.
+static NO_MODEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The formats of `translate`'s summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,29 +204,22 @@ pub fn run(
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     let selecting = args.all || args.missing || args.stale || args.since.is_some();
-    let names: Vec<String> = if args.issues.is_empty() && selecting {
-        config.all_issues(root)
-    } else {
-        args.issues.clone()
-    };
-    if names.is_empty() {
-        anyhow::bail!("{}", hinted("cli-no-issue", &[]));
-    }
     if let Some(since) = &args.since {
         if since.parse::<jiff::civil::Date>().is_err() {
             anyhow::bail!("{}", hinted("cli-since-not-a-date", &[("since", since)]));
         }
     }
-    let mut issues = Vec::new();
-    for name in &names {
-        let issue = issue::resolve(&project.layout, name)?;
-        if let (Some(since), Some(date)) = (&args.since, &issue.date) {
-            if date < since {
-                continue;
-            }
-        }
-        issues.push(issue);
+    let named = config.issues(root, &args.issues, args.issues.is_empty() && selecting)?;
+    if named.is_empty() {
+        anyhow::bail!("{}", hinted("cli-no-issue", &[]));
     }
+    let issues: Vec<Issue> = named
+        .into_iter()
+        .filter(|issue| match (&args.since, &issue.date) {
+            (Some(since), Some(date)) => date >= since,
+            _ => true,
+        })
+        .collect();
     // The editions to bring up to date, each issue in each locale.
     let mut jobs: Vec<(&Issue, Lang)> = Vec::new();
     for issue in &issues {
@@ -290,6 +286,7 @@ pub fn run(
             m
         }
     });
+    NO_MODEL.store(model.is_none(), std::sync::atomic::Ordering::Relaxed);
     let today = today();
     for issue in &issues {
         if issue.date.is_none() {
@@ -365,9 +362,10 @@ fn remove_stale_probes(files: &[PathBuf]) {
     }
 }
 
-/// An error unless each of `files` can be written (checked before a run's first request):
-/// an existing one must be a regular file (or a link to one), and its folder (the nearest
-/// existing one, for folders to be made) must take a new file.
+/// An error unless each of `files` can be written (checked before a run's first request, and
+/// by a dry run): an existing one must be a regular file that is not read-only (or a link to
+/// one), and its folder (the nearest existing one, for folders to be made) must take a new
+/// file.
 fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut checked = std::collections::HashSet::new();
     for file in files {
@@ -379,6 +377,7 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
                 );
             }
         }
+        editions::file::destination(file)?;
         let mut dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         if dir.as_os_str().is_empty() {
             dir = PathBuf::from(".");
@@ -500,18 +499,7 @@ fn many_editions(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     use futures::stream::{self, StreamExt};
-    let label = |issue: &Issue| {
-        issue
-            .date
-            .clone()
-            .filter(|_| issue.by_date)
-            .unwrap_or_else(|| {
-                issue
-                    .original
-                    .file_stem()
-                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
-            })
-    };
+    let label = Issue::label;
     let bar = RunBar::new(jobs.len(), model);
     let work: Vec<Job<'_>> = jobs
         .iter()
@@ -592,6 +580,8 @@ fn many_editions(
                 let (summary, result) = match &outcome.effect {
                     Effect::Written { summary, .. } => (summary.clone(), "written".to_string()),
                     Effect::Unchanged { summary } => (summary.clone(), "unchanged".to_string()),
+                    // A dry run with nothing to send says the edition would be written,
+                    // from the memory alone.
                     Effect::Planned(plan) => (
                         Summary {
                             segments: plan.segments,
@@ -600,7 +590,12 @@ fn many_editions(
                             cost: plan.cost,
                             ..Summary::default()
                         },
-                        "planned".to_string(),
+                        if plan.batches.is_empty() {
+                            "from-memory"
+                        } else {
+                            "planned"
+                        }
+                        .to_string(),
                     ),
                 };
                 if args.format == SummaryFormat::Text {
@@ -699,6 +694,12 @@ fn many_editions(
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
         print_table(out, &rows)?;
+        let requests: u64 = rows
+            .iter()
+            .filter(|r| r.result == "planned")
+            .map(|r| r.requests)
+            .sum();
+        no_model(out, requests)?;
         if let Some(status) = &batch {
             print_batch(out, status, &rows, config)?;
         }
@@ -783,7 +784,9 @@ fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
     };
     for r in rows {
         let result = match r.result.as_str() {
-            "written" | "unchanged" | "planned" => head(&format!("cli-result-{}", r.result)),
+            "written" | "unchanged" | "planned" | "from-memory" => {
+                head(&format!("cli-result-{}", r.result))
+            }
             other => match other.strip_prefix("failed: ") {
                 Some(error) => say("cli-result-failed", &[("error", &error)]),
                 None => other.to_string(),
@@ -802,14 +805,31 @@ fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
         )?;
     }
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count();
-    let totals = say(
-        "cli-table-totals",
-        &[
-            ("written", &count("written")),
-            ("unchanged", &count("unchanged")),
-            ("failed", &rows.iter().filter(|r| r.failed).count()),
-        ],
-    );
+    let failed = rows.iter().filter(|r| r.failed).count();
+    let totals = if rows
+        .iter()
+        .any(|r| matches!(r.result.as_str(), "planned" | "from-memory"))
+    {
+        // A dry run's.
+        say(
+            "cli-table-totals-planned",
+            &[
+                ("planned", &count("planned")),
+                ("memory", &count("from-memory")),
+                ("unchanged", &count("unchanged")),
+                ("failed", &failed),
+            ],
+        )
+    } else {
+        say(
+            "cli-table-totals",
+            &[
+                ("written", &count("written")),
+                ("unchanged", &count("unchanged")),
+                ("failed", &failed),
+            ],
+        )
+    };
     line(
         out,
         [
@@ -1269,7 +1289,12 @@ fn print_plan(
             ]
         )
     )?;
-    let pending: usize = plan.batches.iter().map(|b| b.ids.len()).sum();
+    // Each segment once: one sent in parts, or sharing its source with another, is one.
+    let pending = plan.segments.saturating_sub(plan.memory_hits);
+    let again = match plan.asked_again {
+        0 => String::new(),
+        n => say("cli-plan-asked-again", &[("again", &n)]),
+    };
     writeln!(
         out,
         "  {}",
@@ -1278,7 +1303,8 @@ fn print_plan(
             &[
                 ("total", &plan.segments),
                 ("hits", &plan.memory_hits),
-                ("pending", &pending)
+                ("pending", &pending),
+                ("again", &again)
             ]
         )
     )?;
@@ -1344,5 +1370,17 @@ fn print_plan(
             ]
         )
     )?;
+    no_model(out, plan.batches.len() as u64)
+}
+
+/// What a dry run that plans `requests` says when a real run would stop for want of a model.
+fn no_model(out: &mut dyn Write, requests: u64) -> anyhow::Result<()> {
+    if requests > 0 && NO_MODEL.load(std::sync::atomic::Ordering::Relaxed) {
+        writeln!(
+            out,
+            "{}",
+            hinted("cli-plan-no-model", &[("requests", &requests)])
+        )?;
+    }
     Ok(())
 }

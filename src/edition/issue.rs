@@ -76,6 +76,18 @@ fn fail(message: String, hint: String) -> IssueError {
 }
 
 impl Issue {
+    /// How a run's table names it: its date if it was named by date, else its file's stem
+    /// (`2023-12-11-sweekly`).
+    pub fn label(&self) -> String {
+        match (&self.date, self.by_date) {
+            (Some(date), true) => date.clone(),
+            _ => self
+                .original
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        }
+    }
+
     /// Where the edition of `target` goes.
     pub fn edition(&self, layout: &Layout, target: Lang) -> PathBuf {
         match (&self.date, self.by_date) {
@@ -233,12 +245,25 @@ fn list(dates: &[String]) -> String {
     }
 }
 
-/// Every weekly's date under the originals' folder, sorted.
-pub fn all_dates(layout: &Layout) -> Vec<String> {
-    matching(&layout.root, &layout.originals)
-        .into_iter()
-        .map(|(date, _)| date)
-        .collect()
+/// Every issue the patterns match, in date order (a weekly before a special issue of the same
+/// date): the weeklies as named by date, the special issues as named by path.
+pub fn all(layout: &Layout) -> Vec<Issue> {
+    let mut all: Vec<(String, usize, Issue)> = Vec::new();
+    for (rank, pattern) in std::iter::once(&layout.originals)
+        .chain(&layout.other_originals)
+        .enumerate()
+    {
+        for (date, original) in matching(&layout.root, pattern) {
+            let issue = Issue {
+                date: Some(date.clone()),
+                by_date: rank == 0,
+                original,
+            };
+            all.push((date, rank, issue));
+        }
+    }
+    all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    all.into_iter().map(|(_, _, issue)| issue).collect()
 }
 
 /// Every date an issue has, weekly or special, sorted and once each.

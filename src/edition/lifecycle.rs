@@ -320,8 +320,9 @@ pub async fn update(
     if !job.stream {
         refuse_original(project, job, &edition_path)?;
     }
-    if !job.dry_run && !job.stream {
-        // Nothing is paid for before it is known that the result can be written.
+    if !job.stream {
+        // Nothing is paid for before it is known that the result can be written; a dry run
+        // says what a real run would refuse.
         crate::file::destination(&edition_path)?;
         crate::file::destination(&record_path)?;
         crate::file::destination(&project.memory)?;
@@ -517,6 +518,7 @@ pub async fn update(
         memory,
         code,
     };
+    let mut dry_plan = None;
     if job.dry_run {
         // A dry run checks what a real run would: the locale's messages for this issue's
         // fixed blocks included, and the model's translations in the memory the edition's
@@ -530,7 +532,12 @@ pub async fn update(
             &settings,
         )?;
         faults.add_predicted_round(&mut plan, &reconciled.given, &glossary, &settings)?;
-        return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
+        if !plan.batches.is_empty() {
+            return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
+        }
+        // Nothing to send: the edition is assembled and checked as the real run would, which
+        // tells whether it would be written at all.
+        dry_plan = Some(plan);
     }
     let mut settings = settings;
     let mut bad_entries = Vec::new();
@@ -620,6 +627,11 @@ pub async fn update(
         // and finding (see [`Faults`]).
         let found = faults.of(&built, &translations, &verbatim, &job.issue.original)?;
         let again = faults.settle(found.faults, &asked)?;
+        if !again.is_empty() {
+            if let Some(plan) = dry_plan.take() {
+                return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
+            }
+        }
         if again.is_empty() {
             if found.errors.is_empty() {
                 break built;
@@ -680,6 +692,9 @@ pub async fn update(
         let mut o = outcome(Effect::Unchanged { summary }, previous_text);
         o.bad_entries = bad_entries;
         return Ok(o);
+    }
+    if let Some(plan) = dry_plan {
+        return Ok(outcome(Effect::Planned(plan), previous_text));
     }
     if !job.stream {
         write_pair(

@@ -283,11 +283,24 @@ pub struct Plan {
     /// The translations the memory serves, by segment id, and which of them are a person's.
     pub from_memory: BTreeMap<String, String>,
     pub approved: HashSet<String>,
+    /// Segments a later round asks again (their memory translations at fault).
+    pub asked_again: usize,
 }
 
 impl Plan {
+    /// The segments its batches translate, each once (a segment sent in parts is one).
+    pub fn pending(&self) -> usize {
+        self.batches
+            .iter()
+            .flat_map(|b| &b.ids)
+            .map(|id| id.split_once('.').map_or(id.as_str(), |(seg, _)| seg))
+            .collect::<HashSet<&str>>()
+            .len()
+    }
+
     /// Adds the requests of a later round (segments asked again) to this plan.
     pub fn add_round(&mut self, more: Plan) {
+        self.asked_again += more.pending();
         self.batches.extend(more.batches);
         self.qa_requests += more.qa_requests;
         self.prompt_tokens += more.prompt_tokens;
@@ -745,6 +758,7 @@ pub fn plan(
         cost: settings.price.cost(prompt_tokens, completion_tokens),
         from_memory: lookup.translations,
         approved: lookup.approved,
+        asked_again: 0,
     })
 }
 

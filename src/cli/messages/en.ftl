@@ -12,7 +12,13 @@ cli-cost = estimated cost  ${ $cost }
 cli-wall = wall time       { $seconds } s
 cli-kept-hand-edits = kept { $count } hand-edited segment(s) of `{ $edition }` (recorded as approved in the memory):
 cli-dry-run = { $original } ({ $locale }): dry run, nothing sent
-cli-plan-segments = segments        { $total } ({ $hits } from memory, { $pending } to translate)
+cli-plan-segments = segments        { $total } ({ $hits } from memory, { $pending } to translate{ $again })
+cli-plan-asked-again = , { $again } of the memory's asked again
+cli-plan-no-model = note: a real run would stop before { $requests ->
+        [one] its request
+       *[other] its { $requests } requests
+    }: OPENAI_API_KEY is not set
+    .hint = set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)
 cli-plan-batch = batch { $n } line { $line } { $segments } segments  { $system } chars of instructions + { $user } chars of segments
 cli-plan-requests = requests        { $requests }
 cli-plan-tokens = tokens (est.)   { $prompt } prompt + { $completion } completion
@@ -127,6 +133,8 @@ cli-table-cost = cost
 cli-table-result = result
 cli-table-total = total
 cli-table-totals = { $written } written, { $unchanged } unchanged, { $failed } failed
+cli-table-totals-planned = { $planned } to send, { $memory } to write from the memory, { $unchanged } unchanged, { $failed } failed
+cli-result-from-memory = to write from the memory, nothing to send
 cli-result-written = written
 cli-result-unchanged = unchanged
 cli-result-planned = planned
