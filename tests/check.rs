@@ -734,7 +734,7 @@ fn nothing_to_check_is_an_error() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: nothing to check: no original under `{}` matches `docs/{{date}}-weekly.md`, `docs/{{date}}-sweekly.md`, `docs/{{date}}-iweekly.md`\n  hint: run editions in the newsletter's root (the folder of editions.toml) or give --root; `originals` in editions.toml says where the originals are\n",
+            "note: no editions.toml in `{0}`: the built-in defaults are in use (originals `docs/{{date}}-weekly.md`, no boilerplate rules, so fixed blocks such as the intro are sent to the model)\n  hint: `editions init` writes the newsletter's setup (editions.toml with its rules, glossaries, locale messages); --root names another folder\nerror: nothing to check: no original under `{0}` matches `docs/{{date}}-weekly.md`, `docs/{{date}}-sweekly.md`, `docs/{{date}}-iweekly.md`\n  hint: run editions in the newsletter's root (the folder of editions.toml) or give --root; `originals` in editions.toml says where the originals are\n",
             empty.path().display()
         )
     );

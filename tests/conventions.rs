@@ -29,6 +29,46 @@ fn editions(dir: &Path, server: &StandIn, args: &[&str]) -> (Option<i32>, String
     )
 }
 
+/// Without an editions.toml, translate, check and adopt say once that the built-in defaults
+/// are in use and that `editions init` writes the newsletter's setup; `-q` and a found
+/// editions.toml keep them quiet.
+#[test]
+fn the_built_in_defaults_are_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs/en")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    std::fs::copy(
+        fixtures.join("2024-01-06-weekly.md"),
+        root.join("docs/2024-01-06-weekly.md"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let note = format!(
+        "note: no editions.toml in `.`: the built-in defaults are in use (originals `docs/{{date}}-weekly.md`, no boilerplate rules, so fixed blocks such as the intro are sent to the model)\n  hint: `editions init` writes the newsletter's setup (editions.toml with its rules, glossaries, locale messages); --root names another folder\n"
+    );
+    for args in [
+        &["translate", "2024-01-06", "--dry-run"][..],
+        &["check", "2024-01-06"],
+        &["adopt", "2024-01-06", "--dry-run"],
+    ] {
+        let (_, _, stderr) = editions(root, &server, args);
+        assert_eq!(
+            stderr.matches("note: no editions.toml").count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.starts_with(&note), "{args:?}: {stderr}");
+        let mut quiet = args.to_vec();
+        quiet.push("-q");
+        let (_, _, stderr) = editions(root, &server, &quiet);
+        assert!(!stderr.contains("note:"), "{args:?} -q: {stderr}");
+    }
+    std::fs::write(root.join("editions.toml"), "targets = [\"en\"]\n").unwrap();
+    let (_, _, stderr) = editions(root, &server, &["check", "2024-01-06"]);
+    assert!(!stderr.contains("note:"), "{stderr}");
+}
+
 #[test]
 fn the_config_is_found_from_a_subfolder() {
     let dir = support::newsletter_root();
@@ -281,7 +321,7 @@ fn failed_segments_are_written_ready_to_fill_in_and_import() {
         })
         .collect();
     std::fs::write(&file, serde_json::to_string(&done).unwrap()).unwrap();
-    let (code, _, stderr) = editions(
+    let (code, stdout, stderr) = editions(
         root,
         &server,
         &[
@@ -294,6 +334,15 @@ fn failed_segments_are_written_ready_to_fill_in_and_import() {
         ],
     );
     assert_eq!(code, Some(0), "{stderr}");
+    // Imported, the file has served: it is gone, and so are the folders it leaves empty.
+    assert_eq!(
+        stdout,
+        format!(
+            "imported 1 translation into `memory.jsonl`\nremoved `{}`: its translations are in the memory now\n",
+            file.display()
+        )
+    );
+    assert!(!file.exists() && !root.join(".editions/failed").exists());
     let before = server.requests().len();
     let (code, _, stderr) = editions(root, &server, &["translate", "2024-01-06"]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -359,8 +408,26 @@ fn init_writes_a_setup_whose_rules_keep_boilerplate_from_the_model() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         stdout,
-        "wrote editions.toml\nwrote glossary/en.toml\nwrote glossary/ja.toml\nwrote locales/en/newsletter.ftl\nwrote locales/ja/newsletter.ftl\nwrote locales/en/style.md\nwrote locales/ja/style.md\n"
+        "wrote editions.toml\nwrote glossary/en.toml\nwrote glossary/ja.toml\nwrote locales/en/newsletter.ftl\nwrote locales/ja/newsletter.ftl\nwrote locales/en/style.md\nwrote locales/ja/style.md\nwrote .gitignore\n"
     );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        "# editions: run state, the memory's example index and journal\n.editions/\n*.jsonl.examples\n*.jsonl.journal\n"
+    );
+    // Every line of the config starts at the margin, as TOML written by hand does.
+    let config = std::fs::read_to_string(root.join("editions.toml")).unwrap();
+    assert!(
+        config.lines().all(|l| !l.starts_with(' ')),
+        "{}",
+        config
+            .lines()
+            .filter(|l| l.starts_with(' '))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(config.ends_with(
+        "[[boilerplate]]\nfront_matter = true\nmessage = \"edition-heading\"\nlocales = [\"en\"]\n"
+    ));
     let (code, _, stderr) = editions(root, &server, &["init"]);
     assert_eq!(code, Some(2));
     assert!(
@@ -477,6 +544,25 @@ fn errors_and_findings_speak_chinese() {
     );
     assert_eq!(code, Some(1), "{stderr}");
     insta::assert_snapshot!("zh_finding", stdout);
+}
+
+/// A repository's own `.gitignore` is kept: init adds the lines it lacks, once.
+#[test]
+fn init_adds_to_a_gitignore_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join(".gitignore"), "node_modules/\n.editions/").unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, stdout, stderr) = editions(root, &server, &["init"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.ends_with("wrote locales/ja/style.md\nadded `*.jsonl.examples`, `*.jsonl.journal` to .gitignore\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        "node_modules/\n.editions/\n\n# editions: run state, the memory's example index and journal\n*.jsonl.examples\n*.jsonl.journal\n"
+    );
 }
 
 /// One `--help` layout everywhere: every command's `-h` and `--help` are the same page (no
@@ -632,4 +718,28 @@ fn a_dry_run_tells_planned_from_memory_and_unchanged() {
     );
     assert!(!root.join("docs/en/2024-01-06-weekly.md").exists());
     assert_eq!(server.requests().len(), before);
+}
+
+/// `--to` offers the languages an edition can be in: never the originals' own.
+#[test]
+fn to_names_only_languages_to_translate_into() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    for command in ["translate", "check", "review"] {
+        let (code, _, stderr) = editions(root, &server, &[command, "2024-01-06", "--to", "fr"]);
+        assert_eq!(code, Some(2), "{command}");
+        assert_eq!(
+            stderr,
+            "error: `--to fr`: editions does not know this language\n  hint: use one of en, ja\n",
+            "{command}"
+        );
+        let (code, _, stderr) = editions(root, &server, &[command, "2024-01-06", "--to", "zh"]);
+        assert_eq!(code, Some(2), "{command}");
+        assert_eq!(
+            stderr,
+            "error: `--to zh`: zh is the originals' language (`source` in editions.toml), not one to translate into\n  hint: use one of en, ja\n",
+            "{command}"
+        );
+    }
 }

@@ -461,7 +461,10 @@ fn an_imported_translation_appears_in_the_edition() {
         "--to",
         "en",
     ]);
-    assert!(stdout.starts_with("imported 1 translations"), "{stdout}");
+    assert!(
+        stdout.starts_with("imported 1 translation into"),
+        "{stdout}"
+    );
     let before = root.server.requests().len();
     let stdout = root.ok(&["translate", DATE]);
     assert!(!stdout.contains("hand-edited"), "{stdout}");

@@ -374,3 +374,46 @@ fn the_page_renders_every_row_in_chromium_and_shows_a_script_as_text() {
         "glossary terms are marked"
     );
 }
+
+/// A boilerplate row shows the whole message the rule wrote, however long: in the terminal,
+/// in JSON and on the page.
+#[test]
+fn a_long_message_is_shown_whole() {
+    let root = Root::new();
+    let long = format!(
+        "This weekly is curated by Python Cat: {}and that is what you are reading was made for, to the last word LASTWORD.",
+        "articles, projects, podcasts and discussions from at home and abroad, ".repeat(4)
+    );
+    assert!(long.chars().count() > 300);
+    std::fs::write(
+        root.dir.path().join("locales/en/newsletter.ftl"),
+        format!("intro = {long}\n"),
+    )
+    .unwrap();
+    let edition = root.dir.path().join("docs/en/2024-02-03-weekly.md");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    std::fs::write(
+        &edition,
+        text.replace(
+            "This weekly is curated by Python Cat from the best content at home and abroad.",
+            &long,
+        ),
+    )
+    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&root.review(&["--format", "json"])).unwrap();
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "boilerplate")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(row["edition"], long.as_str());
+    let terminal = root.review(&["--width", "100"]);
+    assert!(terminal.contains("LASTWORD."), "{terminal}");
+    assert!(!terminal.contains('…'), "{terminal}");
+    let page = root.dir.path().join("page.html");
+    root.review(&["--html", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(&long), "the page holds the whole message");
+}

@@ -6,7 +6,6 @@ use std::path::Path;
 use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::lifecycle::LifecycleError;
 use editions::memory::Memory;
-use editions::Lang;
 
 use super::config::Config;
 use super::messages::say;
@@ -27,7 +26,7 @@ pub struct AdoptArgs {
     pub dry_run: bool,
     /// Locales whose editions to adopt (comma-separated; default: `targets` in editions.toml).
     #[arg(long, value_delimiter = ',')]
-    pub to: Vec<Lang>,
+    pub to: Vec<String>,
 }
 
 pub fn run(

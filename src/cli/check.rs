@@ -10,7 +10,7 @@ use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
 use editions::message::{on_one_line, Message};
-use editions::{Document, Lang, SegmentOptions, SourceText};
+use editions::{Document, SegmentOptions, SourceText};
 
 use super::config::Config;
 use super::format::{self, Format, Summary};
@@ -28,7 +28,7 @@ pub struct CheckArgs {
     pub all: bool,
     /// Locales of the editions to check (comma-separated; default: `targets`).
     #[arg(long, value_delimiter = ',')]
-    pub to: Vec<Lang>,
+    pub to: Vec<String>,
     /// text (`file:line:col: level[rule]: message`, then a summary per rule), json (one object
     /// per finding and line, then a summary), github (Actions annotations) or sarif (SARIF 2.1.0)
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -391,11 +391,51 @@ impl Config {
     }
 
     /// The locales asked for with `--to`, else the config's `targets`.
-    pub fn targets(&self, to: &[Lang]) -> Result<Vec<Lang>, editions::lang::UnknownLang> {
+    pub fn targets(&self, to: &[String]) -> anyhow::Result<Vec<Lang>> {
         if to.is_empty() {
-            self.targets.iter().map(|t| t.parse()).collect()
+            Ok(self
+                .targets
+                .iter()
+                .map(|t| t.parse())
+                .collect::<Result<_, _>>()?)
         } else {
-            Ok(to.to_vec())
+            to.iter().map(|t| self.target_named(t)).collect()
+        }
+    }
+
+    /// The locale `--to` names, else the first of `targets`.
+    pub fn target(&self, to: Option<&str>) -> anyhow::Result<Lang> {
+        match to {
+            Some(t) => self.target_named(t),
+            None => Ok(self.targets(&[])?.first().copied().unwrap_or(Lang::En)),
+        }
+    }
+
+    /// A locale named by `--to`: a language editions knows, other than the originals'.
+    fn target_named(&self, name: &str) -> anyhow::Result<Lang> {
+        let source = self.source_lang()?;
+        let choices = [Lang::En, Lang::Ja, Lang::Zh]
+            .into_iter()
+            .filter(|l| *l != source)
+            .map(|l| l.code())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match name.parse::<Lang>() {
+            Ok(lang) if lang != source => Ok(lang),
+            Ok(lang) => anyhow::bail!(
+                "{}",
+                super::messages::hinted(
+                    "cli-to-source",
+                    &[("code", &lang.code()), ("choices", &choices)]
+                )
+            ),
+            Err(_) => anyhow::bail!(
+                "{}",
+                super::messages::hinted(
+                    "cli-to-unknown",
+                    &[("code", &name), ("choices", &choices)]
+                )
+            ),
         }
     }
 

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use editions::glossary::Glossary;
 use editions::memory::{Memory, Origin};
-use editions::Lang;
 
 use super::config::Config;
 use super::messages::say;
@@ -15,14 +14,11 @@ use super::EXIT_OK;
 pub fn run(
     root: &Path,
     config: &Config,
-    to: Option<Lang>,
+    to: Option<&str>,
     min: usize,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let target = match to {
-        Some(t) => t,
-        None => config.targets(&[])?.first().copied().unwrap_or(Lang::En),
-    };
+    let target = config.target(to)?;
     let glossary = Glossary::load(&root.join(&config.glossary), target)?;
     let memory = Memory::load(&root.join(&config.memory))?;
     let approved: Vec<(String, String)> = memory

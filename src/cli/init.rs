@@ -4,10 +4,13 @@
 //! archive has used), `glossary/{en,ja}.toml`, `locales/{en,ja}/newsletter.ftl` and the
 //! style guides `locales/{en,ja}/style.md`. They are the
 //! repository's own, embedded in the binary. Nothing that exists is overwritten: if any of
-//! the files is there, init names it and writes nothing.
+//! the files is there, init names it and writes nothing. A `.gitignore` is written too, or the
+//! lines it lacks are added to the repository's own: run state and caches stay out of git.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use super::messages::{hinted, say};
 use super::EXIT_OK;
@@ -47,7 +50,13 @@ pub fn config_text() -> String {
          other_originals = [\"docs/{{date}}-sweekly.md\", \"docs/{{date}}-iweekly.md\"]\n\
          memory = \"translation-memory.jsonl\"\n\
          provenance = \"provenance\"\n\
-         targets = [\"en\"]\n\n{rules}\n         # The English editions begin with a heading instead of the front matter, as the\n         # published ones do; the Japanese keep it, with its title translated.\n         [[boilerplate]]\n         front_matter = true\n         message = \"edition-heading\"\n         locales = [\"en\"]\n"
+         targets = [\"en\"]\n\n{rules}\n\
+         # The English editions begin with a heading instead of the front matter, as the\n\
+         # published ones do; the Japanese keep it, with its title translated.\n\
+         [[boilerplate]]\n\
+         front_matter = true\n\
+         message = \"edition-heading\"\n\
+         locales = [\"en\"]\n"
     )
 }
 
@@ -80,5 +89,59 @@ pub fn run(root: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
             say("cli-init-wrote", &[("path", &path.display())])
         )?;
     }
+    ignore(root, out)?;
     Ok(EXIT_OK)
+}
+
+/// What a run keeps for itself and git should not: the run state under `.editions/` (batch
+/// jobs in flight, answers that failed), the memory's example index and its journal.
+const IGNORED: [&str; 3] = [".editions/", "*.jsonl.examples", "*.jsonl.journal"];
+
+/// Writes `.gitignore` with [`IGNORED`], or adds to the one there the lines it lacks (a
+/// repository's own is kept as it is).
+fn ignore(root: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let path = root.join(".gitignore");
+    let before = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+    };
+    let has = |line: &str| {
+        before
+            .as_deref()
+            .is_some_and(|t| t.lines().any(|l| l.trim() == line))
+    };
+    let missing: Vec<&str> = IGNORED.into_iter().filter(|l| !has(l)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut text = before.clone().unwrap_or_default();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str("# editions: run state, the memory's example index and journal\n");
+    for line in &missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    editions::file::write_atomically(&path, text.as_bytes())?;
+    let lines = missing
+        .iter()
+        .map(|l| format!("`{l}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let id = if before.is_some() {
+        "cli-init-ignore-added"
+    } else {
+        "cli-init-wrote"
+    };
+    writeln!(
+        out,
+        "{}",
+        say(id, &[("path", &path.display()), ("lines", &lines)])
+    )?;
+    Ok(())
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use anyhow::Context;
 use editions::glossary::Glossary;
 use editions::markdown::tag::{self, Item};
 use editions::memory::{Entry, Memory, Origin};
@@ -146,6 +147,7 @@ pub fn import(
     glossary: &Glossary,
     memory: &mut Memory,
     date: &str,
+    failed: &Path,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let source = SourceText::read(file)?;
@@ -208,9 +210,33 @@ pub fn import(
     memory.compact()?;
     writeln!(
         out,
-        "imported {imported} translations into `{}`",
-        memory.path.display()
+        "{}",
+        say(
+            "cli-imported",
+            &[("count", &imported), ("memory", &memory.path.display())]
+        )
     )?;
+    // A file translate left for hand translation has served: it goes, and so do the folders
+    // it leaves empty.
+    let (Ok(at), Ok(left)) = (translations.canonicalize(), failed.canonicalize()) else {
+        return Ok(EXIT_OK);
+    };
+    if at.starts_with(&left) {
+        std::fs::remove_file(&at)
+            .with_context(|| format!("cannot remove `{}`", translations.display()))?;
+        let mut dir = at.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(&left)) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        writeln!(
+            out,
+            "{}",
+            say("cli-import-removed", &[("file", &translations.display())])
+        )?;
+    }
     Ok(EXIT_OK)
 }
 

@@ -14,9 +14,16 @@ use editions::message::{self, Catalog, Language};
 const EN: &str = include_str!("messages/en.ftl");
 const ZH_CN: &str = include_str!("messages/zh-CN.ftl");
 
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::new(EN, ZH_CN))
+}
+
+/// Whether the messages are loaded: a bug found while loading them (a panic in
+/// [`Catalog::new`]) is told without them, never by waiting for them.
+pub fn ready() -> bool {
+    CATALOG.get().is_some()
 }
 
 /// The language asked for by `--lang` or the environment.

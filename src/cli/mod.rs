@@ -171,7 +171,7 @@ enum GlossaryCommand {
     Suggest {
         /// The glossary's locale (default: the first of `targets`).
         #[arg(long)]
-        to: Option<Lang>,
+        to: Option<String>,
         /// At least this many approved translations have the term.
         #[arg(long, default_value_t = 3)]
         min: usize,
@@ -196,7 +196,7 @@ enum MemoryCommand {
         translations: PathBuf,
         /// Their locale.
         #[arg(long)]
-        to: Lang,
+        to: String,
     },
 }
 
@@ -252,9 +252,16 @@ pub fn main() -> ExitCode {
                 text = text.replace(&key, "***");
             }
         }
-        let bug = messages::hinted("cli-bug", &[("what", &editions::control::visible(&text))]);
+        let what = editions::control::visible(&text);
+        if !messages::ready() {
+            eprintln!("error: editions stopped on a bug: {what}");
+            return;
+        }
+        let bug = messages::hinted("cli-bug", &[("what", &what)]);
         eprintln!("{}", messages::say("cli-error", &[("message", &bug)]));
     }));
+    // Loaded before any work, so that the hook above has them.
+    let _ = messages::say("hint", &[("hint", &"")]);
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     // Every command's output: a reader that stops early ends it, not the command.
@@ -331,6 +338,28 @@ impl Write for UntilClosed<'_> {
     }
 }
 
+/// Says once, on stderr, that no `editions.toml` was found and the built-in defaults are in
+/// use, and what writes the newsletter's setup (unless `-q`).
+fn defaults_in_use(root: &Path, none_found: bool, quiet: bool) {
+    if none_found && !quiet {
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        eprintln!(
+            "{}",
+            messages::say(
+                "cli-note",
+                &[(
+                    "message",
+                    &messages::hinted("cli-defaults", &[("root", &root.display())])
+                )]
+            )
+        );
+    }
+}
+
 /// The run was stopped by a signal: one line, and the exit code a shell gives a process the
 /// signal ended.
 #[derive(Debug, thiserror::Error)]
@@ -377,19 +406,22 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             rules::run(&root, &config, &args, out)
         }
         Command::Translate(args) => {
-            let (config, _) = config::Config::load(&root)?;
+            let (config, found) = config::Config::load(&root)?;
+            defaults_in_use(&root, found.is_none(), quiet);
             // `-o -`: the edition is the output, quiet or not; what the run says is not.
             let stream = args.out.as_deref().is_some_and(translate::is_stream);
             let out: &mut dyn Write = if quiet && !stream { &mut sink } else { out };
             translate::run(&root, config, &args, out)
         }
         Command::Adopt(args) => {
-            let (config, _) = config::Config::load(&root)?;
+            let (config, found) = config::Config::load(&root)?;
+            defaults_in_use(&root, found.is_none(), quiet);
             let out: &mut dyn Write = if quiet { &mut sink } else { out };
             adopt::run(&root, &config, &args, out)
         }
         Command::Check(args) => {
-            let (config, _) = config::Config::load(&root)?;
+            let (config, found) = config::Config::load(&root)?;
+            defaults_in_use(&root, found.is_none(), quiet);
             check::run(&root, &config, &args, out)
         }
         Command::Review(args) => {
@@ -399,7 +431,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Glossary(GlossaryCommand::Suggest { to, min }) => {
             let (config, _) = config::Config::load(&root)?;
-            glossary::run(&root, &config, to, min, out)
+            glossary::run(&root, &config, to.as_deref(), min, out)
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;
@@ -420,6 +452,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                     translations,
                     to,
                 } => {
+                    let to = config.target(Some(&to))?;
                     let glossary =
                         editions::glossary::Glossary::load(&root.join(&config.glossary), to)?;
                     let options = SegmentOptions {
@@ -438,6 +471,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                         &glossary,
                         &mut memory,
                         &date,
+                        &root.join(".editions").join("failed"),
                         out,
                     )
                 }

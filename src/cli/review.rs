@@ -11,7 +11,7 @@ use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
 use editions::review;
-use editions::{Document, Lang, SegmentOptions, SourceText};
+use editions::{Document, SegmentOptions, SourceText};
 
 use super::config::Config;
 use super::messages::hinted;
@@ -33,7 +33,7 @@ pub struct ReviewArgs {
     pub date: String,
     /// The edition's locale (default: the first of `targets`).
     #[arg(long)]
-    pub to: Option<Lang>,
+    pub to: Option<String>,
     /// Compare with the edition as of this git revision (default: the last commit that
     /// touched it).
     #[arg(long)]
@@ -56,15 +56,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let source = config.source_lang()?;
-    let target = match args.to {
-        Some(t) => t,
-        None => config
-            .targets
-            .first()
-            .map(|t| t.parse())
-            .transpose()?
-            .unwrap_or(Lang::En),
-    };
+    let target = config.target(args.to.as_deref())?;
     let issue = issue::resolve(&config.layout(root), &args.date)?;
     let edition_path = issue.edition(&config.layout(root), target);
     // A special issue named by path has its date from its name or front matter.

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use editions::edition::coverage::{self, Coverage, Warning};
-use editions::{Lang, SourceText};
+use editions::SourceText;
 
 use super::config::Config;
 use super::messages::say;
@@ -20,7 +20,7 @@ pub struct RulesArgs {
     pub all: bool,
     /// The locale whose rules apply (default: the first of `targets`).
     #[arg(long)]
-    pub to: Option<Lang>,
+    pub to: Option<String>,
     /// A block found in at least this many issues is fixed text.
     #[arg(long, default_value_t = 4)]
     pub repeats: usize,
@@ -40,10 +40,7 @@ pub fn run(
     args: &RulesArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let target = match args.to {
-        Some(t) => t,
-        None => *config.targets(&[])?.first().unwrap_or(&Lang::En),
-    };
+    let target = config.target(args.to.as_deref())?;
     let source = config.source_lang()?;
     let named = config.issues(root, &args.issues, args.all || args.issues.is_empty())?;
     let rules = &config.boilerplate;

@@ -40,7 +40,7 @@ pub struct TranslateArgs {
     pub since: Option<String>,
     /// Locales to translate into (comma-separated; default: `targets` in editions.toml).
     #[arg(long, value_delimiter = ',')]
-    pub to: Vec<Lang>,
+    pub to: Vec<String>,
     /// Where to write the edition (only with a single locale).
     #[arg(short, long)]
     pub out: Option<PathBuf>,

@@ -215,13 +215,10 @@ pub fn display_text(seg: &Segment<'_>, text: &str) -> String {
     out
 }
 
-/// A block's Markdown on one line, at most 240 characters, for a boilerplate row.
+/// A block's Markdown on one line, whole, for a boilerplate row: the reviewer reads all of
+/// what the message writes (the views wrap it).
 fn compact(text: &str) -> String {
-    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match one.char_indices().nth(240) {
-        Some((at, _)) => format!("{}…", &one[..at]),
-        None => one,
-    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Builds the rows of a review. `previous` is the edition's previous version and where it

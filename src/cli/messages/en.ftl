@@ -24,7 +24,10 @@ cli-plan-requests = requests        { $requests }
 cli-plan-tokens = tokens (est.)   { $prompt } prompt + { $completion } completion
 cli-plan-cost = cost (est.)     ${ $cost } with { $model } at ${ $input }/${ $output } per million tokens
 cli-interrupted = interrupted: the translations validated so far are kept in `{ $memory }`; rerun to continue
-cli-imported = imported { $count } translations into `{ $memory }`
+cli-imported = imported { $count ->
+        [one] { $count } translation
+       *[other] { $count } translations
+    } into `{ $memory }`
 cli-date-today = { $original } has no date in its name or front matter: its messages use today's, { $date }
 cli-segment-at = segment { $id } (line { $line })
 cli-updated = updated { $count } segment(s) of `{ $edition }` whose original changed
@@ -103,6 +106,12 @@ cli-init-exists = { $files } { $count ->
        *[other] already exist
     }, so nothing was written
     .hint = init writes a new setup; edit the existing files, or move them away and run it again
+cli-import-removed = removed `{ $file }`: its translations are in the memory now
+cli-to-unknown = `--to { $code }`: editions does not know this language
+    .hint = use one of { $choices }
+cli-to-source = `--to { $code }`: { $code } is the originals' language (`source` in editions.toml), not one to translate into
+    .hint = use one of { $choices }
+cli-init-ignore-added = added { $lines } to { $path }
 cli-init-wrote = wrote { $path }
 cli-translations-shape = translations are one JSON object mapping segment ids to tagged text
 cli-no-such-segment = segment { $id }: no segment has this id
@@ -120,6 +129,8 @@ cli-unknown-rev = --since `{ $rev }` is not a revision git knows in `{ $dir }`
 
 ## A run over many editions
 
+cli-defaults = no editions.toml in `{ $root }`: the built-in defaults are in use (originals `docs/{"{"}date{"}"}-weekly.md`, no boilerplate rules, so fixed blocks such as the intro are sent to the model)
+    .hint = `editions init` writes the newsletter's setup (editions.toml with its rules, glossaries, locale messages); --root names another folder
 cli-note = note: { $message }
 cli-bar-batch = batch job { $id }: { $status }, { $done }/{ $total } requests
 cli-bar-in-flight = { $count } requests in flight

@@ -97,6 +97,12 @@ cli-cannot-write-in = 无法在 `{ $dir }` 中写入（{ $error }），本次运
 
 cli-init-exists = { $files } 已存在，因此没有写入任何文件
     .hint = init 写入一套新的配置；请编辑现有文件，或把它们移走后再运行
+cli-import-removed = 已删除 `{ $file }`：其中的译文已在翻译记忆中
+cli-to-unknown = `--to { $code }`：editions 不认识这种语言
+    .hint = 请使用 { $choices } 之一
+cli-to-source = `--to { $code }`：{ $code } 是原文的语言（editions.toml 中的 `source`），不是翻译的目标语言
+    .hint = 请使用 { $choices } 之一
+cli-init-ignore-added = 已将 { $lines } 加入 { $path }
 cli-init-wrote = 已写入 { $path }
 cli-translations-shape = 译文是一个 JSON 对象，把片段 id 映射到带标签的文字
 cli-no-such-segment = 片段 { $id }：没有这个 id 的片段
@@ -111,6 +117,8 @@ cli-unknown-rev = --since `{ $rev }` 不是 git 在 `{ $dir }` 中认识的修�
 
 ## 多个译本的一次运行
 
+cli-defaults = `{ $root }` 中没有 editions.toml：正在使用内置默认设置（原文为 `docs/{"{"}date{"}"}-weekly.md`，没有固定块规则，因此开头语等固定块会发给模型翻译）
+    .hint = `editions init` 会写出周刊的设置（含规则的 editions.toml、术语表、本地化消息）；也可用 --root 指定其他目录
 cli-note = 注意：{ $message }
 cli-bar-batch = 批处理作业 { $id }：{ $status }，{ $done }/{ $total } 个请求
 cli-bar-in-flight = { $count } 个请求进行中
