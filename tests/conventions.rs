@@ -44,9 +44,7 @@ fn the_built_in_defaults_are_said_once() {
     )
     .unwrap();
     let server = StandIn::start(vec![]);
-    let note = format!(
-        "note: no editions.toml in `.`: the built-in defaults are in use (originals `docs/{{date}}-weekly.md`, no boilerplate rules, so fixed blocks such as the intro are sent to the model)\n  hint: `editions init` writes the newsletter's setup (editions.toml with its rules, glossaries, locale messages); --root names another folder\n"
-    );
+    let note = "note: no editions.toml in `.`: the built-in defaults are in use (originals `docs/{date}-weekly.md`, no boilerplate rules, so fixed blocks such as the intro are sent to the model)\n  hint: `editions init` writes the newsletter's setup (editions.toml with its rules, glossaries, locale messages); --root names another folder\n";
     for args in [
         &["translate", "2024-01-06", "--dry-run"][..],
         &["check", "2024-01-06"],
