@@ -56,7 +56,7 @@ fn the_built_in_defaults_are_said_once() {
             1,
             "{args:?}: {stderr}"
         );
-        assert!(stderr.starts_with(&note), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(note), "{args:?}: {stderr}");
         let mut quiet = args.to_vec();
         quiet.push("-q");
         let (_, _, stderr) = editions(root, &server, &quiet);
