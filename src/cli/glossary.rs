@@ -1,11 +1,15 @@
 //! `editions glossary suggest`: terms for a person to add to the glossary, as TOML entries
-//! ready to paste, each with how often the memory's approved translations render it so.
+//! ready to paste, each with how often the memory's approved translations render it so, and in
+//! how many issues.
 
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
 
 use editions::glossary::Glossary;
 use editions::memory::{Memory, Origin};
+use editions::terms::Example;
+use editions::{Document, SegmentOptions, SourceText};
 
 use super::config::Config;
 use super::messages::say;
@@ -16,18 +20,38 @@ pub fn run(
     config: &Config,
     to: Option<&str>,
     min: usize,
+    issues: usize,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let target = config.target(to)?;
     let glossary = Glossary::load(&root.join(&config.glossary), target)?;
     let memory = Memory::load(&root.join(&config.memory))?;
-    let approved: Vec<(String, String)> = memory
+    // Which issues each source is in: a rendering is a convention when issues share it.
+    let mut issues_of: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let options = SegmentOptions {
+        source: config.source_lang()?,
+        front_matter_fields: config.front_matter_fields.clone(),
+    };
+    for (n, issue) in config.issues(root, &[], true)?.iter().enumerate() {
+        // An original that cannot be read lends its entries no issue.
+        let Ok(text) = SourceText::read(&issue.original) else {
+            continue;
+        };
+        for seg in Document::parse(&text.text, &options).segments() {
+            issues_of.entry(seg.tagged.clone()).or_default().insert(n);
+        }
+    }
+    let approved: Vec<Example> = memory
         .entries()?
         .into_iter()
         .filter(|e| e.origin == Origin::Approved && e.locale == target.code())
-        .map(|e| (e.source, e.target))
+        .map(|e| Example {
+            issues: issues_of.get(&e.source).cloned().unwrap_or_default(),
+            source: e.source,
+            target: e.target,
+        })
         .collect();
-    let found = editions::terms::suggest(&approved, &glossary, min);
+    let found = editions::terms::suggest(&approved, &glossary, min, issues);
     let path = Glossary::path_for(&root.join(&config.glossary), target);
     writeln!(
         out,
@@ -46,7 +70,10 @@ pub fn run(
         writeln!(
             out,
             "\n# {}\n[[term]]\nsource = {}\ntarget = {}",
-            say("cli-suggest-count", &[("count", &s.count), ("of", &s.of)]),
+            say(
+                "cli-suggest-count",
+                &[("count", &s.count), ("of", &s.of), ("issues", &s.issues)]
+            ),
             toml_string(&s.source),
             toml_string(&s.target)
         )?;

@@ -175,6 +175,9 @@ enum GlossaryCommand {
         /// At least this many approved translations have the term.
         #[arg(long, default_value_t = 3)]
         min: usize,
+        /// The rendering holds in approved translations of at least this many issues.
+        #[arg(long, default_value_t = 3)]
+        issues: usize,
     },
 }
 
@@ -429,9 +432,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             let _ = ORIGINALS.set(config.layout(&root));
             review::run(&root, &config, &args, out)
         }
-        Command::Glossary(GlossaryCommand::Suggest { to, min }) => {
+        Command::Glossary(GlossaryCommand::Suggest { to, min, issues }) => {
             let (config, _) = config::Config::load(&root)?;
-            glossary::run(&root, &config, to.as_deref(), min, out)
+            glossary::run(&root, &config, to.as_deref(), min, issues, out)
         }
         Command::Memory(command) => {
             let (config, _) = config::Config::load(&root)?;

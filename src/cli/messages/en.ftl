@@ -181,4 +181,7 @@ config-range-number = a number from { $min } to { $max }
 cli-plan-qa = quality pass    { $requests } rating requests (in the estimate below)
 cli-qa = quality pass    { $requests } rating requests, { $redone } segment(s) rated low and asked again
 cli-suggest-head = { $count } suggested terms from { $approved } approved translations, not yet in { $glossary }: check each, then paste the ones you accept
-cli-suggest-count = in { $of } approved translations, rendered so in { $count }
+cli-suggest-count = rendered so in { $count } of the { $of } approved translations that have it, in { $issues ->
+        [one] one issue
+       *[other] { $issues } issues
+    }

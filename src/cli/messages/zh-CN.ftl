@@ -160,4 +160,4 @@ config-range-number = { $min } 到 { $max } 之间的数
 cli-plan-qa = 质量检查        { $requests } 个评分请求（已计入下面的估计）
 cli-qa = 质量检查        { $requests } 个评分请求，{ $redone } 个片段评分过低、已重新请求
 cli-suggest-head = 从 { $approved } 条已审定译文中找到 { $count } 个 { $glossary } 尚未收录的术语：请逐一核对，再把接受的粘贴进去
-cli-suggest-count = 出现在 { $of } 条已审定译文中，其中 { $count } 条这样翻译
+cli-suggest-count = 在含有它的 { $of } 条已审定译文中有 { $count } 条这样翻译，分布在 { $issues } 期
