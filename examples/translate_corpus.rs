@@ -244,10 +244,22 @@ fn main() {
     for (rule, (n, example)) in &by_rule {
         println!("  {rule:<24} {n:>5}   e.g. {example}");
     }
-    println!("planted losses caught by check --strict (kind, locale, caught/planted):");
+    println!("planted losses caught by check --strict (kind, locale, caught/planted, told by exactly one finding/planted):");
     print!("{}", tally.table());
     for m in &tally.missed {
         println!("missed: {m}");
+    }
+    // One cause, one finding: the plants told by more than one, by the rules that told them.
+    let mut by_rules: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &tally.extra {
+        let rules = e.split(": ").last().unwrap_or_default().to_string();
+        *by_rules.entry(rules).or_default() += 1;
+    }
+    for (rules, n) in &by_rules {
+        println!("more than one finding for one plant: {n:>4} × {rules}");
+    }
+    for e in tally.extra.iter().take(10) {
+        println!("  e.g. {e}");
     }
     for f in &failed {
         println!("not written: {f}");

@@ -740,3 +740,40 @@ fn nothing_to_check_is_an_error() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// One cause, one finding: an item whose title paragraph (with its link) is gone is told by
+/// the missing link alone, not again by its paragraph or its section's item count; an image
+/// paragraph gone, by the missing image; a paragraph left in Chinese, by its residue and not
+/// by the glossary terms it lacks.
+#[test]
+fn one_cause_gives_one_finding() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["fixtures", "glossary", "locales"] {
+        support::copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    let edition = dir.path().join("fixtures/docs/en/2024-01-06-weekly.md");
+    let good = std::fs::read_to_string(&edition).unwrap();
+    let findings = |text: &str| -> Vec<String> {
+        std::fs::write(&edition, text).unwrap();
+        let out = Command::cargo_bin("editions")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", "2024-01-06", "--format", "json"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| v["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(findings(&good), Vec::<String>::new());
+    let title = "3\\. [Writing a Mini Python Interpreter from Scratch (Part 1)](https://tinyinterp.example.org/posts/part-1)\n\n";
+    assert!(good.contains(title));
+    assert_eq!(findings(&good.replacen(title, "", 1)), ["links/missing"]);
+    let image = "![Performance comparison chart of DuckDB vs. Pandas](https://img.example.com/2024-01-06_duckdb_bench.png)\n\n";
+    assert!(good.contains(image));
+    assert_eq!(findings(&good.replacen(image, "", 1)), ["images/missing"]);
+}

@@ -741,3 +741,42 @@ fn to_names_only_languages_to_translate_into() {
         );
     }
 }
+
+/// The README says what its first command prints on a fresh clone: the committed sample
+/// edition, unchanged, from the shipped memory.
+#[test]
+fn the_readme_says_what_its_first_command_prints() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    assert!(readme.starts_with(
+        "# editions\n\n```sh\ncargo run --release -- translate 2024-01-06\ncargo test\n```\n"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["fixtures", "glossary", "locales"] {
+        support::copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    let out = Command::cargo_bin("editions")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["translate", "2024-01-06"])
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first = stdout.lines().next().unwrap();
+    assert_eq!(first, "fixtures/docs/en/2024-01-06-weekly.md: unchanged");
+    assert!(
+        readme.contains(&format!("`{first}`")),
+        "the README quotes it"
+    );
+    assert!(
+        stdout.contains("  segments        76 (76 from memory)\n"),
+        "{stdout}"
+    );
+    assert!(readme.contains("(76 segments, all from\nmemory, 0 requests)"));
+}

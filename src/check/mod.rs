@@ -378,6 +378,9 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             });
         };
     let edition_name = edition_file.path.display().to_string();
+    // Where in the original a loss was told (a link, an image, code): the paragraph that held
+    // it is not told lost again.
+    let mut told_o: Vec<usize> = Vec::new();
 
     for (what, a, b) in [
         ("link", &o.links, &e.links),
@@ -386,6 +389,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         for (url, at) in missing(a, b) {
             let (rule, message) = lost(what == "image", url, &edition_name);
             push(false, *at, rule, Level::Error, message);
+            told_o.push(*at);
         }
         for (url, at) in missing(b, a) {
             let (rule, id) = if what == "link" {
@@ -438,6 +442,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         }
     }
     for (_, at) in o.code_blocks.iter().skip(e.code_blocks.len()) {
+        told_o.push(*at);
         push(
             false,
             *at,
@@ -447,6 +452,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         );
     }
     for (span, at) in missing(&o.code_spans, &e.code_spans) {
+        told_o.push(*at);
         push(
             false,
             *at,
@@ -514,19 +520,17 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             }
         }
     }
+    // Sections whose item counts differ, told after the paragraphs: a section that lost a
+    // paragraph has it told there (one cause, one finding).
+    let mut items_differ = Vec::new();
     if o.items.len() == e.items.len() {
-        for ((oat, on), (eat, en)) in o.items.iter().zip(&e.items) {
+        for (k, ((oat, on), (eat, en))) in o.items.iter().zip(&e.items).enumerate() {
             if on != en {
-                push(
-                    true,
-                    *eat,
-                    "structure/items",
-                    Level::Error,
-                    Message::new(
-                        "finding-items",
-                        &[("here", en), ("there", on), ("line", &lines_o.line(*oat))],
-                    ),
-                );
+                let end = o
+                    .items
+                    .get(k + 1)
+                    .map_or(original.text.len(), |(at, _)| *at);
+                items_differ.push((*oat..end, *on, *eat, *en));
             }
         }
     }
@@ -647,7 +651,37 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         .map(|t| align::Message::read(t))
         .collect();
     let accounting = paragraphs::account(&blocks_o, &blocks_e, cx.source, cx.target, &messages);
+    for (section, on, eat, en) in items_differ {
+        if accounting
+            .lost
+            .iter()
+            .any(|&i| section.contains(&blocks_o[i].start))
+        {
+            continue;
+        }
+        push(
+            true,
+            eat,
+            "structure/items",
+            Level::Error,
+            Message::new(
+                "finding-items",
+                &[
+                    ("here", &en),
+                    ("there", &on),
+                    ("line", &lines_o.line(section.start)),
+                ],
+            ),
+        );
+    }
     for i in accounting.lost {
+        // A paragraph lost with a link, an image or code of its own is told by that finding.
+        if told_o
+            .iter()
+            .any(|at| (blocks_o[i].start..blocks_o[i].end.max(blocks_o[i].start + 1)).contains(at))
+        {
+            continue;
+        }
         push(
             false,
             blocks_o[i].start,
@@ -760,7 +794,19 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             message: d.message,
         });
     }
+    let before = out.len();
     glossary_and_freshness(original, edition_file, cx, &excluded_o, &mut out);
+    // A paragraph left untranslated is told by its residue, not again by the terms it lacks.
+    let untranslated: HashSet<usize> = out[..before]
+        .iter()
+        .filter(|f| f.rule == "residue/script")
+        .map(|f| f.line)
+        .collect();
+    let mut k = 0;
+    out.retain(|f| {
+        k += 1;
+        k <= before || f.rule != "glossary/term" || !untranslated.contains(&f.line)
+    });
     Outcome {
         findings: out,
         body_links: o.links.len() + o.images.len(),

@@ -90,6 +90,11 @@ pub struct Tally {
     pub editions: usize,
     /// The plants `check` missed: `name: kind`.
     pub missed: Vec<String>,
+    /// For each kind, the plants whose new findings were more than one (one cause, one
+    /// finding): `name: kind: rules`.
+    pub extra: Vec<String>,
+    /// (kind, locale) → plants that gave exactly one new finding.
+    pub single: BTreeMap<(Kind, &'static str), usize>,
 }
 
 impl Tally {
@@ -106,7 +111,7 @@ impl Tally {
         let cx = parts.cx();
         let (base, findings) = errors(original, edition, &cx);
         self.editions += 1;
-        self.unmutated.extend(findings);
+        self.unmutated.extend(findings.iter().cloned());
         for (kind, mutated) in KINDS.iter().flat_map(|&k| {
             plants(k, original.text, edition.text, &cx, repeated)
                 .into_iter()
@@ -116,9 +121,22 @@ impl Tally {
                 path: edition.path,
                 text: &mutated,
             };
-            let (n, _) = errors(original, &file, &cx);
+            let (n, after) = errors(original, &file, &cx);
             let entry = self.plants.entry((kind, parts.target.code())).or_default();
             entry.0 += 1;
+            // What the plant added: the findings (any level) the edition as written has not.
+            let key = |f: &Finding| (f.rule, f.message.to_string());
+            let before: HashSet<(&str, String)> = findings.iter().map(key).collect();
+            let new: Vec<&Finding> = after.iter().filter(|f| !before.contains(&key(f))).collect();
+            if new.len() == 1 {
+                *self.single.entry((kind, parts.target.code())).or_default() += 1;
+            } else if n > base {
+                self.extra.push(format!(
+                    "{name} ({}): {kind:?}: {}",
+                    parts.target,
+                    new.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ")
+                ));
+            }
             if n > base {
                 entry.1 += 1;
             } else {
@@ -136,12 +154,14 @@ impl Tally {
         }
     }
 
-    /// One line per kind and locale: `kind locale caught/planted`.
+    /// One line per kind and locale: `kind locale caught/planted single/planted`, the last
+    /// the plants told by exactly one finding.
     pub fn table(&self) -> String {
         let mut out = String::new();
         for ((kind, locale), (planted, caught)) in &self.plants {
+            let single = self.single.get(&(*kind, *locale)).copied().unwrap_or(0);
             out.push_str(&format!(
-                "  {:<18} {locale}  {caught}/{planted}\n",
+                "  {:<18} {locale}  {caught}/{planted}  one finding: {single}/{planted}\n",
                 format!("{kind:?}")
             ));
         }
