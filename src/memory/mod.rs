@@ -871,12 +871,12 @@ fn latest_approved(found: Vec<Found>) -> Option<Found> {
 /// entry is a line cut off by a killed writer: it is ignored.
 fn read_lines(path: &Path, mut reader: impl BufRead) -> Result<Vec<(usize, Entry)>, MemoryError> {
     let mut out = Vec::new();
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     let mut number = 0usize;
     loop {
-        line.clear();
+        bytes.clear();
         let n = reader
-            .read_line(&mut line)
+            .read_until(b'\n', &mut bytes)
             .map_err(|error| MemoryError::Read {
                 path: path.to_path_buf(),
                 error,
@@ -885,6 +885,22 @@ fn read_lines(path: &Path, mut reader: impl BufRead) -> Result<Vec<(usize, Entry
             break;
         }
         number += 1;
+        // A last line without its newline is one being appended (or cut off by a kill): it
+        // may stop inside a character, and is no entry yet.
+        let whole = bytes.ends_with(b"\n");
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) => line,
+            Err(_) if !whole => break,
+            Err(_) => {
+                return Err(MemoryError::Read {
+                    path: path.to_path_buf(),
+                    error: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    ),
+                })
+            }
+        };
         let text = line.trim_end_matches(['\n', '\r']);
         // A byte-order mark (an editor's) is no part of the first entry.
         let text = if number == 1 {
@@ -1088,6 +1104,24 @@ mod tests {
             .contains("\"sou\n"));
         m.compact().unwrap();
         assert_eq!(Memory::load(&path).unwrap().count().unwrap(), 2);
+    }
+
+    /// Another run appending while this one reads: the line being written may stop inside a
+    /// character. The whole lines are read; the rest is no entry yet.
+    #[test]
+    fn a_journal_read_mid_append_inside_a_character_keeps_its_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory.jsonl");
+        let mut text = b"{\"locale\":\"en\",\"source\":\"a\",\"target\":\"b\",\"prompt\":1,\"model\":\"m\",\"date\":\"d\"}\n{\"locale\":\"en\",\"source\":\"".to_vec();
+        text.extend_from_slice(&"内存".as_bytes()[..4]);
+        std::fs::write(journal_path(&path), &text).unwrap();
+        let m = Memory::load(&path).unwrap();
+        assert_eq!(m.count().unwrap(), 1);
+        // A whole line that is not UTF-8 is an error, as before.
+        text.extend_from_slice(b"\n");
+        std::fs::write(journal_path(&path), &text).unwrap();
+        let err = Memory::load(&path).unwrap_err().to_string();
+        assert!(err.contains("stream did not contain valid UTF-8"), "{err}");
     }
 
     #[test]
