@@ -747,12 +747,7 @@ fn nothing_to_check_is_an_error() {
 /// by the glossary terms it lacks.
 #[test]
 fn one_cause_gives_one_finding() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["fixtures", "glossary", "locales"] {
-        support::copy_dir(&repo.join(folder), &dir.path().join(folder));
-    }
-    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    let dir = support::sample_root();
     let edition = dir.path().join("fixtures/docs/en/2024-01-06-weekly.md");
     let good = std::fs::read_to_string(&edition).unwrap();
     let findings = |text: &str| -> Vec<String> {

@@ -1,4 +1,7 @@
-//! The `extract` and `merge` commands, run as a user runs them.
+//! The `extract` and `merge` commands, run as a user runs them, and every command's output
+//! to a reader that stops early.
+
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -273,34 +276,12 @@ fn translations_that_are_not_a_json_object_are_refused_with_their_position() {
     );
 }
 
-/// The repository's sample newsletter (editions.toml, fixtures, glossaries, locales), copied.
-fn sample_root() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["fixtures", "glossary", "locales"] {
-        copy_dir(&repo.join(folder), &dir.path().join(folder));
-    }
-    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// `editions completions bash | head -1`, `editions check | grep -q error`: every command that
 /// writes to standard output takes a reader that stops early as the end of its output. No
 /// panic and no message; the exit status is the one its work calls for.
 #[test]
 fn a_closed_pipe_ends_the_output_not_the_command() {
-    let root = sample_root();
+    let root = support::sample_root();
     let empty = tempfile::tempdir().unwrap();
     let sample = fixture("2024-01-06-weekly.md");
     let sample = sample.to_str().unwrap();

@@ -756,11 +756,7 @@ fn the_readme_says_what_its_first_command_prints() {
     assert!(readme.starts_with(
         "# editions\n\n```sh\ncargo run --release -- translate 2024-01-06\ncargo test\n```\n"
     ));
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["fixtures", "glossary", "locales"] {
-        support::copy_dir(&repo.join(folder), &dir.path().join(folder));
-    }
-    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    let dir = support::sample_root();
     let out = Command::cargo_bin("editions")
         .unwrap()
         .current_dir(dir.path())

@@ -20,6 +20,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The repository's sample newsletter (its editions.toml, fixtures, glossaries and locales),
+/// copied: what the README's first command runs on.
+#[allow(dead_code)]
+pub fn sample_root() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["fixtures", "glossary", "locales"] {
+        copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(repo.join("editions.toml"), dir.path().join("editions.toml")).unwrap();
+    dir
+}
+
 /// The `[[boilerplate]]` and `[[url_rewrite]]` tables of the repository's editions.toml.
 #[allow(dead_code)]
 pub fn rules_toml() -> String {
