@@ -159,8 +159,8 @@ struct Inventory {
     items: Vec<(usize, usize)>,
     /// Rows and columns of each table.
     tables: Vec<((usize, usize), usize)>,
-    /// Texts, for script and mojibake checks: (text, offset).
-    texts: Vec<(String, usize)>,
+    /// Texts, for script and mojibake checks: (text, offset, whether it is HTML).
+    texts: Vec<(String, usize, bool)>,
     /// Anchors that headings define, and `#fragment` links.
     anchors: Vec<String>,
     fragments: Vec<(String, usize)>,
@@ -295,11 +295,11 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                     l.push_str(&t);
                 }
                 if body && !in_meta {
-                    inv.texts.push((t.to_string(), range.start));
+                    inv.texts.push((t.to_string(), range.start, false));
                 }
             }
             Event::InlineHtml(h) | Event::Html(h) if body => {
-                inv.texts.push((h.to_string(), range.start))
+                inv.texts.push((h.to_string(), range.start, true))
             }
             _ => {}
         }
@@ -568,7 +568,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         crate::lang::untranslated(cx.source, cx.target, &rest)
     };
     let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
-    for (text, at) in &e.texts {
+    for (text, at, html) in &e.texts {
         // A published file must not carry them, whoever wrote them: one copied from the
         // original is reported too, saying where the original has it.
         if let Some(c) = text.chars().find(|&c| crate::control::is_unwanted(c)) {
@@ -616,7 +616,9 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
             );
         }
-        if script_must_go && !text.starts_with('<') {
+        // One rule with `translate`: text it translates is reported when left in the source's
+        // script; HTML (which it keeps byte for byte) is not, wherever it is indented.
+        if script_must_go && !html {
             if let Some(run) = untranslated(text) {
                 push(
                     true,
