@@ -829,3 +829,32 @@ fn html_that_translate_keeps_is_no_residue() {
     );
     assert_eq!(stdout.matches("error[").count(), 1, "{stdout}");
 }
+
+/// Anchors: a fragment resolves against HTML `id` and `name` attributes as well as headings;
+/// one already broken in the original is a warning that names the original's line, not an
+/// error of the edition.
+#[test]
+fn fragments_resolve_against_html_ids_and_broken_ones_point_at_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let original = "<a id=\"head\"></a>\n\n# 标题\n\n第一段，<span id=\"debugger-event\">调试事件</span>。\n\n[回到顶部](#head)，[看事件](#debugger-event)，[旧的锚点](#gone)。\n\n<a name=\"old-style\"></a>\n\n[旧式锚点](#old-style)\n";
+    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
+    std::fs::write(
+        root.join("editions.toml"),
+        format!("[model]\nname = \"{MODEL}\"\n"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let findings: Vec<&str> = stdout.lines().filter(|l| l.contains("[anchors/")).collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert!(
+        findings[0].starts_with("docs/en/2024-03-02-weekly.md:")
+            && findings[0].ends_with(": warning[anchors/unresolved]: #gone names no anchor of the original either (line 7): it was broken there; mend the original, and its editions follow"),
+        "{stdout}"
+    );
+}

@@ -179,6 +179,26 @@ pub fn slug(text: &str) -> String {
         .collect()
 }
 
+/// The anchors an HTML fragment defines: every element's `id`, and `name` (which `<a>` used
+/// before `id`), read with a WHATWG tokenizer.
+fn html_anchors(html: &str) -> Vec<String> {
+    html5gum::Tokenizer::new(html)
+        .flatten()
+        .filter_map(|token| match token {
+            html5gum::Token::StartTag(tag) => Some(tag),
+            _ => None,
+        })
+        .flat_map(|tag| {
+            ["id", "name"].into_iter().filter_map(move |key| {
+                tag.attributes
+                    .get(key.as_bytes())
+                    .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+                    .filter(|v| !v.is_empty())
+            })
+        })
+        .collect()
+}
+
 fn is_item_start(text: &str) -> bool {
     let t = text.trim_start();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
@@ -298,8 +318,12 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                     inv.texts.push((t.to_string(), range.start, false));
                 }
             }
-            Event::InlineHtml(h) | Event::Html(h) if body => {
-                inv.texts.push((h.to_string(), range.start, true))
+            Event::InlineHtml(h) | Event::Html(h) => {
+                // An element's `id` (or an `<a>`'s `name`) is an anchor as a heading's is.
+                inv.anchors.extend(html_anchors(&h));
+                if body {
+                    inv.texts.push((h.to_string(), range.start, true))
+                }
             }
             _ => {}
         }
@@ -756,14 +780,33 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         );
     }
     for (fragment, at) in &e.fragments {
-        if !e.anchors.iter().any(|a| a == fragment) {
-            push(
+        if e.anchors.iter().any(|a| a == fragment) {
+            continue;
+        }
+        // Broken in the original already: the original is where to mend it.
+        let broken_there = o
+            .fragments
+            .iter()
+            .find(|(f, _)| f == fragment)
+            .filter(|(f, _)| !o.anchors.iter().any(|a| a == f));
+        match broken_there {
+            Some((_, o_at)) => push(
+                true,
+                *at,
+                "anchors/unresolved",
+                Level::Warning,
+                Message::new(
+                    "finding-anchor-original",
+                    &[("fragment", fragment), ("line", &lines_o.line(*o_at))],
+                ),
+            ),
+            None => push(
                 true,
                 *at,
                 "anchors/unresolved",
                 Level::Error,
                 Message::new("finding-anchor", &[("fragment", fragment)]),
-            );
+            ),
         }
     }
     // The front matter's findings carry their own lines.

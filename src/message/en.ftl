@@ -185,6 +185,7 @@ finding-paragraph-merged = the paragraphs `{ $words }` and `{ $next }` of the or
 finding-paragraph-split = the paragraph `{ $words }` of the original is two paragraphs here: join them
 finding-paragraph-moved = the paragraph `{ $words }` of the original (line { $line }) stands here, away from its place: move it back
 finding-anchor = #{ $fragment } names no heading of this edition: point it at the translated heading's anchor
+finding-anchor-original = #{ $fragment } names no anchor of the original either (line { $line }): it was broken there; mend the original, and its editions follow
 finding-glossary = the original (line { $line }) has `{ $term }`, which the glossary translates as `{ $target }`: use it here
 finding-glossary-avoid = the original (line { $line }) has `{ $term }`, which this translation writes as `{ $avoided }`, a rendering the glossary says to avoid: write `{ $target }`
 finding-numbers = the original (line { $line }) has { $numbers }, which this translation does not: keep every number (versions, counts, dates) as the original writes it

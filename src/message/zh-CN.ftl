@@ -176,6 +176,7 @@ finding-paragraph-merged = 原文的段落 `{ $words }` 和 `{ $next }` 在这�
 finding-paragraph-split = 原文的段落 `{ $words }` 在这里分成了两段：请把它们合并
 finding-paragraph-moved = 原文的段落 `{ $words }`（第 { $line } 行）出现在这里，离开了原来的位置：请把它移回去
 finding-anchor = #{ $fragment } 不指向本译本的任何标题：请改为指向翻译后标题的锚点
+finding-anchor-original = #{ $fragment } 在原文中也没有对应的锚点（第 { $line } 行）：原文就已失效；请修改原文，各版本会随之更新
 finding-glossary = 原文（第 { $line } 行）有 `{ $term }`，术语表将其译为 `{ $target }`：请在此使用该译法
 finding-glossary-avoid = 原文（第 { $line } 行）有 `{ $term }`，译文将其写作 `{ $avoided }`，这是术语表要求避免的译法：请写作 `{ $target }`
 finding-numbers = 原文（第 { $line } 行）有 { $numbers }，而译文没有：请按原文保留每个数字（版本号、数量、日期）
