@@ -858,3 +858,46 @@ fn fragments_resolve_against_html_ids_and_broken_ones_point_at_the_original() {
         "{stdout}"
     );
 }
+
+/// Math is opaque: `$…$` travels as a tag and `$$…$$` stays a block of its own, byte for byte
+/// (backslashes are TeX's, `<` in a cell is no HTML), never escaped; check reports math lost
+/// or changed. A lone `$` in prose is text.
+#[test]
+fn math_is_kept_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let original = "# 集合\n\n交集 $\\{0, 1\\}\\cap\\{0,1,2\\}$ 的结果。\n\n| 值 | 说明 |\n| --- | --- |\n| $< -1$ | 小于负一 |\n\n$$\n\\sum_{i=1}^n i\n$$\n\n价格是 $20 和 $30。\n";
+    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
+    std::fs::write(
+        root.join("editions.toml"),
+        format!("[model]\nname = \"{MODEL}\"\n"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // What the model saw: a tag for the inline math, nothing of the display math.
+    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
+    assert!(sent.contains("<math1/>"), "{sent}");
+    assert!(!sent.contains("cap") && !sent.contains("sum_"), "{sent}");
+    let edition = root.join("docs/en/2024-03-02-weekly.md");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    for kept in [
+        "$\\{0, 1\\}\\cap\\{0,1,2\\}$",
+        "| $< -1$ |",
+        "$$\n\\sum_{i=1}^n i\n$$",
+    ] {
+        assert!(text.contains(kept), "{kept} in {text}");
+    }
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02", "--strict"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    // Math changed in the edition (a backslash lost) is told, once.
+    std::fs::write(&edition, text.replace("\\cap", "cap")).unwrap();
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[math/span]: math `$\\{0, 1\\}\\cap\\{0,1,2\\}$` is missing from docs/en/2024-03-02-weekly.md: math is kept byte for byte"),
+        "{stdout}"
+    );
+}

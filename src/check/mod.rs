@@ -152,6 +152,8 @@ struct Inventory {
     images: Vec<(String, usize)>,
     code_blocks: Vec<(String, usize)>,
     code_spans: Vec<(String, usize)>,
+    /// Math spans (`$…$`, `$$…$$`) as written, with their delimiters.
+    math: Vec<(String, usize)>,
     headings: Vec<(u8, usize)>,
     /// For each of `headings`, where its text starts and the text.
     heading_texts: Vec<(Option<usize>, String)>,
@@ -254,6 +256,9 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                 }
             }
             Event::Code(c) if body => inv.code_spans.push((c.to_string(), range.start)),
+            Event::InlineMath(_) | Event::DisplayMath(_) if body => inv
+                .math
+                .push((text[range.clone()].to_string(), range.start)),
             Event::Start(MdTag::Heading { level, id, .. }) => {
                 heading = Some((String::new(), id.map(|i| i.to_string())));
                 heading_at = None;
@@ -486,6 +491,28 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 "finding-span-missing",
                 &[("span", span), ("edition", &edition_name)],
             ),
+        );
+    }
+    for (math, at) in missing(&o.math, &e.math) {
+        told_o.push(*at);
+        push(
+            false,
+            *at,
+            "math/span",
+            Level::Error,
+            Message::new(
+                "finding-math-missing",
+                &[("math", math), ("edition", &edition_name)],
+            ),
+        );
+    }
+    for (math, at) in missing(&e.math, &o.math) {
+        push(
+            true,
+            *at,
+            "math/span",
+            Level::Error,
+            Message::new("finding-math-added", &[("math", math)]),
         );
     }
     for (span, at) in missing(&e.code_spans, &o.code_spans) {

@@ -36,6 +36,7 @@ use crate::markdown::tag::{push_escaped, Tag, TagKind};
 /// The pulldown-cmark extensions the newsletter uses.
 pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES
+        | Options::ENABLE_MATH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -485,7 +486,10 @@ impl<'a> Builder<'a, '_> {
         match event {
             Event::Text(text) => self.text_event(text, range),
             Event::Code(_) => self.atom(TagKind::Code, range),
-            Event::InlineHtml(_) | Event::InlineMath(_) => self.atom(TagKind::Html, range),
+            Event::InlineHtml(_) => self.atom(TagKind::Html, range),
+            // Math is opaque: its backslashes are TeX's, not Markdown escapes. Display math
+            // (`$$…$$`) is a block of its own, below.
+            Event::InlineMath(_) => self.atom(TagKind::Math, range),
             Event::FootnoteReference(_) => self.atom(TagKind::FootnoteRef, range),
             Event::HardBreak => self.atom(TagKind::HardBreak, range),
             Event::SoftBreak => {
