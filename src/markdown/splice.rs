@@ -856,14 +856,41 @@ fn escape_into(
 ) {
     let loose = |c: char| plain.is_some_and(|escaped| !escaped.contains(&c));
     let chars: Vec<char> = text.chars().collect();
-    // At the start of a line, a translation must not open a block.
+    // At the start of a line, a translation must not open a block; what cannot open one
+    // (`9.3.1`, `-w`, `#tag`) is left as it is, so that diffs show only what changed.
     let mut escape_at: Option<usize> = None;
     if line_start {
+        // The rest of the line from `i`: a marker opens a block only before a space, a tab or
+        // the line's end.
+        // Only the plain form is this sparing; the later forms, tried when it does not read
+        // back, escape every character that may open a block.
+        let ends_marker =
+            |i: usize| plain.is_none() || matches!(chars.get(i), None | Some(' ' | '\t' | '\n'));
+        let line: String = chars.iter().take_while(|c| **c != '\n').collect();
         match chars.first() {
-            Some('#' | '-' | '+' | '=' | '>') => escape_at = Some(0),
+            // A blockquote needs nothing after its `>`.
+            Some('>') => escape_at = Some(0),
+            // An ATX heading: one to six `#`, then a space or the end.
+            Some('#') => {
+                let hashes = chars.iter().take_while(|c| **c == '#').count();
+                if hashes <= 6 && ends_marker(hashes) {
+                    escape_at = Some(0);
+                }
+            }
+            // A list item, or a line of only `-` or `=` (a thematic break or a setext
+            // underline).
+            Some(c @ ('-' | '+' | '=')) => {
+                let only = plain.is_none() || line.trim_end().chars().all(|x| x == *c || x == ' ');
+                if (*c != '=' && ends_marker(1)) || only {
+                    escape_at = Some(0);
+                }
+            }
             Some(c) if c.is_ascii_digit() => {
                 let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-                if digits <= 9 && matches!(chars.get(digits), Some('.' | ')')) {
+                if digits <= 9
+                    && matches!(chars.get(digits), Some('.' | ')'))
+                    && ends_marker(digits + 1)
+                {
                     escape_at = Some(digits);
                 }
             }
@@ -874,8 +901,16 @@ fn escape_into(
         let escape = Some(i) == escape_at
             || (c == '!' && guard.link_after && i + 1 == chars.len())
             || match c {
-                '`' | '<' => true,
-                '*' | '[' | ']' | '~' => !loose(c),
+                '`' => true,
+                // `<` opens HTML or an autolink only before a letter, `/`, `!` or `?`.
+                '<' => {
+                    plain.is_none()
+                        || chars
+                            .get(i + 1)
+                            .is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+                }
+                // `$` may open math.
+                '*' | '[' | ']' | '~' | '$' => !loose(c),
                 // A pipe only matters where it can separate table cells: in a table, or on a
                 // line that a line break of the text could make a table row.
                 '|' => {
@@ -943,6 +978,42 @@ mod tests {
         let doc = Document::parse(original, &SegmentOptions::default());
         let id = doc.segments().next().expect("a segment").id.clone();
         merge(&doc, &BTreeMap::from([(id, translation.to_string())]))
+    }
+
+    /// Only what would read as markup is escaped: `9.3.1` after `#`, `0.3` in a cell, `-w`
+    /// and `<<` are text as they stand; a marker that would open a block is escaped.
+    #[test]
+    fn escapes_only_what_would_read_as_markup() {
+        assert_eq!(
+            merged("# 九点三\n", "9.3.1 notes").unwrap(),
+            "# 9.3.1 notes\n"
+        );
+        assert_eq!(
+            merged("| x |\n| --- |\n| 零点三 |\n", "0.3").unwrap(),
+            "| x |\n| --- |\n| 0.3 |\n"
+        );
+        assert_eq!(merged("- 参数\n", "-w flag").unwrap(), "- -w flag\n");
+        assert_eq!(
+            merged("移位运算。\n", "<< and >> shift").unwrap(),
+            "<< and >> shift\n"
+        );
+        assert_eq!(
+            merged("小于负一。\n", "x < -1 holds").unwrap(),
+            "x < -1 holds\n"
+        );
+        // What would open a block, or HTML, still is escaped.
+        assert_eq!(merged("一段。\n", "- item").unwrap(), "\\- item\n");
+        assert_eq!(merged("一段。\n", "1. first").unwrap(), "1\\. first\n");
+        assert_eq!(
+            merged("一段。\n", "# not a heading").unwrap(),
+            "\\# not a heading\n"
+        );
+        assert_eq!(merged("一段。\n", "> no quote").unwrap(), "\\> no quote\n");
+        assert_eq!(
+            merged("一段。\n", "<b>no html</b>").unwrap(),
+            "\\<b>no html\\</b>\n"
+        );
+        assert_eq!(merged("一段。\n", "---").unwrap(), "\\---\n");
     }
 
     #[test]
