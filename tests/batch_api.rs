@@ -116,8 +116,16 @@ fn a_run_stopped_after_the_job_was_created_resumes_it() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Killed while the job runs: the job is recorded.
-    std::thread::sleep(Duration::from_millis(200));
+    // Killed while the job runs, once the run has recorded it (on a loaded machine that can
+    // take longer than the server's answer).
+    let recorded = dir.path().join(".editions/batch-jobs.json");
+    while !std::fs::read_to_string(&recorded).is_ok_and(|r| r.contains("\"batch_1\"")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the job was not recorded"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!dir.path().join("docs/en/2024-01-06-weekly.md").exists());
