@@ -901,3 +901,53 @@ fn math_is_kept_byte_for_byte() {
         "{stdout}"
     );
 }
+
+/// GFM alerts: the `> [!NOTE]` marker is structure (never sent to the model, kept byte for
+/// byte), the text is translated, and check reports an alert lost or of another kind.
+#[test]
+fn alerts_are_structure_and_their_text_is_translated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let original =
+        "# 标题\n\n> [!NOTE]\n> 这是一条提示。\n\n> [!WARNING]\n> 这是警告。\n\n> 普通引用。\n";
+    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
+    std::fs::write(
+        root.join("editions.toml"),
+        format!("[model]\nname = \"{MODEL}\"\n"),
+    )
+    .unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
+    assert!(!sent.contains("[!"), "{sent}");
+    let edition = root.join("docs/en/2024-03-02-weekly.md");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    assert!(
+        text.contains("> [!NOTE]\n> ") && text.contains("> [!WARNING]\n> "),
+        "{text}"
+    );
+    assert!(!text.contains("提示"), "{text}");
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02", "--strict"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    std::fs::write(&edition, text.replace("[!WARNING]", "[!TIP]")).unwrap();
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[structure/containers]: this container is `[!TIP]` where the original's is `[!WARNING]`: keep the original's containers, of the same kind, in the same order"),
+        "{stdout}"
+    );
+    std::fs::write(&edition, text.replace("> [!NOTE]\n", "")).unwrap();
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("docs/2024-03-02-weekly.md:3:1: error[structure/containers]: the container `[!NOTE]` is missing from docs/en/2024-03-02-weekly.md: keep it, with its text translated"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("[structure/containers]").count(),
+        1,
+        "{stdout}"
+    );
+}

@@ -55,6 +55,8 @@ pub const RULES: &[RuleInfo] = &[
         "Translate every item, as its own paragraph."),
     rule("structure/paragraph", "A paragraph has no counterpart on the other side, or two were merged, or one was split.",
         "Paragraphs are aligned by what they say (links, numbers, names, code, item numbers and length): translate every paragraph as a paragraph of its own, and add none."),
+    rule("structure/containers", "A container of the original (a GFM alert `> [!NOTE]`) is missing, of another kind, or added.",
+        "Keep every container, of the same kind, in the same order: its marker is structure, only its text is translated."),
     rule("structure/table", "A table has a different shape.",
         "Keep every row and cell."),
     rule("front-matter/missing", "The edition has no front matter.",

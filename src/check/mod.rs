@@ -154,6 +154,8 @@ struct Inventory {
     code_spans: Vec<(String, usize)>,
     /// Math spans (`$…$`, `$$…$$`) as written, with their delimiters.
     math: Vec<(String, usize)>,
+    /// Containers, in order: GFM alerts (`> [!NOTE]`), by kind.
+    containers: Vec<(String, usize)>,
     headings: Vec<(u8, usize)>,
     /// For each of `headings`, where its text starts and the text.
     heading_texts: Vec<(Option<usize>, String)>,
@@ -236,6 +238,9 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
             }
         }
         match event {
+            Event::Start(MdTag::BlockQuote(Some(kind))) if body => inv
+                .containers
+                .push((format!("[!{kind:?}]").to_uppercase(), range.start)),
             Event::Start(MdTag::MetadataBlock(_)) => in_meta = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_meta = false,
             Event::Start(MdTag::Link { dest_url, .. }) if body => {
@@ -523,6 +528,51 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             Level::Error,
             Message::new("finding-span-added", &[("span", span)]),
         );
+    }
+    // Containers: the same, in the same order.
+    let kinds = |v: &[(String, usize)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    if kinds(&o.containers) != kinds(&e.containers) {
+        let k = o
+            .containers
+            .iter()
+            .zip(&e.containers)
+            .take_while(|(a, b)| a.0 == b.0)
+            .count();
+        // One lost (the rest follows one later in the original) or one added.
+        let rest = |a: &[(String, usize)], b: &[(String, usize)]| kinds(a) == kinds(b);
+        let lost = o.containers.len() > k && rest(&o.containers[k + 1..], &e.containers[k..]);
+        let added = e.containers.len() > k && rest(&o.containers[k..], &e.containers[k + 1..]);
+        match (o.containers.get(k), e.containers.get(k).filter(|_| !lost)) {
+            (Some((kind, at)), None) => push(
+                false,
+                *at,
+                "structure/containers",
+                Level::Error,
+                Message::new(
+                    "finding-container-missing",
+                    &[("container", kind), ("edition", &edition_name)],
+                ),
+            ),
+            (original, Some((kind, at))) => push(
+                true,
+                *at,
+                "structure/containers",
+                Level::Error,
+                Message::new(
+                    "finding-container-differs",
+                    &[
+                        ("container", kind),
+                        (
+                            "there",
+                            &original
+                                .filter(|_| !added)
+                                .map_or_else(|| "—".to_string(), |(k, _)| k.clone()),
+                        ),
+                    ],
+                ),
+            ),
+            (None, None) => {}
+        }
     }
     let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
     if levels(&o.headings) != levels(&e.headings) {

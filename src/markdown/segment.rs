@@ -37,6 +37,7 @@ use crate::markdown::tag::{push_escaped, Tag, TagKind};
 pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_MATH
+        | Options::ENABLE_GFM
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
