@@ -116,7 +116,7 @@ fn first_difference(a: &str, b: &str) -> String {
     )
 }
 
-const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` <b>&amp; | ~~s~~ \\ !";
+const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` <b>&amp; | ~~s~~ \\ ! $m$ [!NOTE] << -w 9.3.1";
 
 fn pseudo_check(root: &Path) -> ExitCode {
     let mut files = Vec::new();

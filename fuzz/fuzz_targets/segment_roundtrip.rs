@@ -126,7 +126,7 @@ fn roundtrip(text: &str) {
 }
 
 /// Markdown at its most dangerous, in tagged-text form.
-const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` &lt;b&gt;&amp; | ~~s~~ \\ ! 译文\n= 2) x\n";
+const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` &lt;b&gt;&amp; | ~~s~~ \\ ! $m$ $$d$$ [!NOTE] &lt;&lt; -w 9.3.1 译文\n= 2) x\n";
 
 /// Replaces each text between tags with hostile text, keeping the ASCII whitespace at its
 /// edges. In tagged text every `<` starts a tag.
