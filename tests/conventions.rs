@@ -950,4 +950,17 @@ fn alerts_are_structure_and_their_text_is_translated() {
         1,
         "{stdout}"
     );
+    // One added where the original has a plain quote.
+    let quoted = text.rfind("\n> ").unwrap() + 1;
+    std::fs::write(
+        &edition,
+        format!("{}> [!TIP]\n{}", &text[..quoted], &text[quoted..]),
+    )
+    .unwrap();
+    let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[structure/containers]: the original has no container `[!TIP]` here: remove it, or add it to the original"),
+        "{stdout}"
+    );
 }

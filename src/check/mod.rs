@@ -553,23 +553,22 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                     &[("container", kind), ("edition", &edition_name)],
                 ),
             ),
-            (original, Some((kind, at))) => push(
+            (Some((there, _)), Some((kind, at))) if !added => push(
                 true,
                 *at,
                 "structure/containers",
                 Level::Error,
                 Message::new(
                     "finding-container-differs",
-                    &[
-                        ("container", kind),
-                        (
-                            "there",
-                            &original
-                                .filter(|_| !added)
-                                .map_or_else(|| "—".to_string(), |(k, _)| k.clone()),
-                        ),
-                    ],
+                    &[("container", kind), ("there", there)],
                 ),
+            ),
+            (_, Some((kind, at))) => push(
+                true,
+                *at,
+                "structure/containers",
+                Level::Error,
+                Message::new("finding-container-added", &[("container", kind)]),
             ),
             (None, None) => {}
         }

@@ -172,6 +172,7 @@ finding-math-missing = math `{ $math }` is missing from { $edition }: math is ke
 finding-math-added = math `{ $math }` is not in the original: math is kept byte for byte
 finding-container-missing = the container `{ $container }` is missing from { $edition }: keep it, with its text translated
 finding-container-differs = this container is `{ $container }` where the original's is `{ $there }`: keep the original's containers, of the same kind, in the same order
+finding-container-added = the original has no container `{ $container }` here: remove it, or add it to the original
 finding-span-missing = inline code `{ $span }` is missing from { $edition }: code spans are kept as they are
 finding-span-added = inline code `{ $span }` is not in the original: code spans are kept as they are
 finding-headings = the headings differ from the original's from heading { $from } on ({ $there } headings there, { $here } here): keep one heading per original heading, at the same level

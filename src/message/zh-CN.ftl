@@ -163,6 +163,7 @@ finding-math-missing = { $edition } 中缺少数学公式 `{ $math }`：公式�
 finding-math-added = 原文中没有数学公式 `{ $math }`：公式逐字节保持原样
 finding-container-missing = { $edition } 中缺少容器 `{ $container }`：请保留它，只翻译其中的文字
 finding-container-differs = 这个容器是 `{ $container }`，而原文对应的是 `{ $there }`：请按原文的顺序保留同样类型的容器
+finding-container-added = 原文此处没有容器 `{ $container }`：请删除它，或把它加到原文中
 finding-span-missing = { $edition } 中缺少行内代码 `{ $span }`：行内代码保持原样
 finding-span-added = 原文中没有行内代码 `{ $span }`：行内代码保持原样
 finding-heading-rewritten = 这个标题对应原文的 `{ $heading }`（第 { $line } 行），它由该语言的消息写入：请写该语言的标题，或修改 editions.toml 中的规则
