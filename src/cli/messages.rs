@@ -20,6 +20,11 @@ fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| Catalog::new(EN, ZH_CN))
 }
 
+/// Loads the messages: a file that does not parse stops here, before any work.
+pub fn load() {
+    let _ = catalog();
+}
+
 /// Whether the messages are loaded: a bug found while loading them (a panic in
 /// [`Catalog::new`]) is told without them, never by waiting for them.
 pub fn ready() -> bool {

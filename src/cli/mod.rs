@@ -264,7 +264,7 @@ pub fn main() -> ExitCode {
         eprintln!("{}", messages::say("cli-error", &[("message", &bug)]));
     }));
     // Loaded before any work, so that the hook above has them.
-    let _ = messages::say("hint", &[("hint", &"")]);
+    messages::load();
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     // Every command's output: a reader that stops early ends it, not the command.
