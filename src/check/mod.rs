@@ -203,6 +203,79 @@ fn html_anchors(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// The containers (GFM alerts) of the edition against the original's: the same kinds in the
+/// same order. At most one finding, at the first difference: (in the edition, offset, message).
+fn containers(
+    o: &[(String, usize)],
+    e: &[(String, usize)],
+    edition_name: &str,
+) -> Option<(bool, usize, Message)> {
+    let kinds = |v: &[(String, usize)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    if kinds(o) == kinds(e) {
+        return None;
+    }
+    let k = o.iter().zip(e).take_while(|(a, b)| a.0 == b.0).count();
+    // One lost (the rest follows one later in the original) or one added.
+    let lost = o.len() > k && kinds(&o[k + 1..]) == kinds(&e[k..]);
+    let added = e.len() > k && kinds(&o[k..]) == kinds(&e[k + 1..]);
+    match (o.get(k), e.get(k).filter(|_| !lost)) {
+        (Some((kind, at)), None) => Some((
+            false,
+            *at,
+            Message::new(
+                "finding-container-missing",
+                &[("container", kind), ("edition", &edition_name)],
+            ),
+        )),
+        (Some((there, _)), Some((kind, at))) if !added => Some((
+            true,
+            *at,
+            Message::new(
+                "finding-container-differs",
+                &[("container", kind), ("there", there)],
+            ),
+        )),
+        (_, Some((kind, at))) => Some((
+            true,
+            *at,
+            Message::new("finding-container-added", &[("container", kind)]),
+        )),
+        (None, None) => None,
+    }
+}
+
+/// The edition's `#fragment` links that name none of its anchors: an error, or a warning
+/// naming the original's line when the original's same link was broken already.
+fn unresolved(o: &Inventory, e: &Inventory, lines_o: &LineIndex) -> Vec<(usize, Level, Message)> {
+    let resolves = |inv: &Inventory, f: &str| inv.anchors.iter().any(|a| a == f);
+    e.fragments
+        .iter()
+        .filter(|(fragment, _)| !resolves(e, fragment))
+        .map(|(fragment, at)| {
+            let broken_there = o
+                .fragments
+                .iter()
+                .find(|(f, _)| f == fragment)
+                .filter(|(f, _)| !resolves(o, f));
+            match broken_there {
+                Some((_, o_at)) => (
+                    *at,
+                    Level::Warning,
+                    Message::new(
+                        "finding-anchor-original",
+                        &[("fragment", fragment), ("line", &lines_o.line(*o_at))],
+                    ),
+                ),
+                None => (
+                    *at,
+                    Level::Error,
+                    Message::new("finding-anchor", &[("fragment", fragment)]),
+                ),
+            }
+        })
+        .collect()
+}
+
 fn is_item_start(text: &str) -> bool {
     let t = text.trim_start();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
@@ -529,49 +602,15 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             Message::new("finding-span-added", &[("span", span)]),
         );
     }
-    // Containers: the same, in the same order.
-    let kinds = |v: &[(String, usize)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
-    if kinds(&o.containers) != kinds(&e.containers) {
-        let k = o
-            .containers
-            .iter()
-            .zip(&e.containers)
-            .take_while(|(a, b)| a.0 == b.0)
-            .count();
-        // One lost (the rest follows one later in the original) or one added.
-        let rest = |a: &[(String, usize)], b: &[(String, usize)]| kinds(a) == kinds(b);
-        let lost = o.containers.len() > k && rest(&o.containers[k + 1..], &e.containers[k..]);
-        let added = e.containers.len() > k && rest(&o.containers[k..], &e.containers[k + 1..]);
-        match (o.containers.get(k), e.containers.get(k).filter(|_| !lost)) {
-            (Some((kind, at)), None) => push(
-                false,
-                *at,
-                "structure/containers",
-                Level::Error,
-                Message::new(
-                    "finding-container-missing",
-                    &[("container", kind), ("edition", &edition_name)],
-                ),
-            ),
-            (Some((there, _)), Some((kind, at))) if !added => push(
-                true,
-                *at,
-                "structure/containers",
-                Level::Error,
-                Message::new(
-                    "finding-container-differs",
-                    &[("container", kind), ("there", there)],
-                ),
-            ),
-            (_, Some((kind, at))) => push(
-                true,
-                *at,
-                "structure/containers",
-                Level::Error,
-                Message::new("finding-container-added", &[("container", kind)]),
-            ),
-            (None, None) => {}
-        }
+    if let Some((in_edition, at, message)) = containers(&o.containers, &e.containers, &edition_name)
+    {
+        push(
+            in_edition,
+            at,
+            "structure/containers",
+            Level::Error,
+            message,
+        );
     }
     let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
     if levels(&o.headings) != levels(&e.headings) {
@@ -855,35 +894,8 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             ),
         );
     }
-    for (fragment, at) in &e.fragments {
-        if e.anchors.iter().any(|a| a == fragment) {
-            continue;
-        }
-        // Broken in the original already: the original is where to mend it.
-        let broken_there = o
-            .fragments
-            .iter()
-            .find(|(f, _)| f == fragment)
-            .filter(|(f, _)| !o.anchors.iter().any(|a| a == f));
-        match broken_there {
-            Some((_, o_at)) => push(
-                true,
-                *at,
-                "anchors/unresolved",
-                Level::Warning,
-                Message::new(
-                    "finding-anchor-original",
-                    &[("fragment", fragment), ("line", &lines_o.line(*o_at))],
-                ),
-            ),
-            None => push(
-                true,
-                *at,
-                "anchors/unresolved",
-                Level::Error,
-                Message::new("finding-anchor", &[("fragment", fragment)]),
-            ),
-        }
+    for (at, level, message) in unresolved(&o, &e, &lines_o) {
+        push(true, at, "anchors/unresolved", level, message);
     }
     // The front matter's findings carry their own lines.
     let fields = front_matter::Fields {
