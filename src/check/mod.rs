@@ -276,6 +276,85 @@ fn unresolved(o: &Inventory, e: &Inventory, lines_o: &LineIndex) -> Vec<(usize, 
         .collect()
 }
 
+/// What the paragraph accounting found, as findings: (in the edition, offset, message). A
+/// paragraph lost with a link, an image or code of its own (`told`, offsets in the original)
+/// is told by that finding, not again here.
+fn paragraph_findings(
+    blocks_o: &[paragraphs::Block],
+    blocks_e: &[paragraphs::Block],
+    accounting: &paragraphs::Accounting,
+    told: &[usize],
+    lines_o: &LineIndex,
+    edition_name: &str,
+) -> Vec<(bool, usize, Message)> {
+    let words = |b: &paragraphs::Block| paragraphs::first_words(&b.text);
+    let mut out = Vec::new();
+    for &i in &accounting.lost {
+        let b = &blocks_o[i];
+        if told
+            .iter()
+            .any(|at| (b.start..b.end.max(b.start + 1)).contains(at))
+        {
+            continue;
+        }
+        out.push((
+            false,
+            b.start,
+            Message::new(
+                "finding-paragraph-lost",
+                &[("words", &words(b)), ("edition", &edition_name)],
+            ),
+        ));
+    }
+    for &j in &accounting.added {
+        out.push((
+            true,
+            blocks_e[j].start,
+            Message::new(
+                "finding-paragraph-added",
+                &[("words", &words(&blocks_e[j]))],
+            ),
+        ));
+    }
+    for &(i, j) in &accounting.merged {
+        out.push((
+            true,
+            blocks_e[j].start,
+            Message::new(
+                "finding-paragraph-merged",
+                &[
+                    ("words", &words(&blocks_o[i])),
+                    ("next", &words(&blocks_o[i + 1])),
+                ],
+            ),
+        ));
+    }
+    for &(i, j) in &accounting.moved {
+        out.push((
+            true,
+            blocks_e[j].start,
+            Message::new(
+                "finding-paragraph-moved",
+                &[
+                    ("words", &words(&blocks_o[i])),
+                    ("line", &lines_o.line(blocks_o[i].start)),
+                ],
+            ),
+        ));
+    }
+    for &(i, j) in &accounting.split {
+        out.push((
+            true,
+            blocks_e[j].start,
+            Message::new(
+                "finding-paragraph-split",
+                &[("words", &words(&blocks_o[i]))],
+            ),
+        ));
+    }
+    out
+}
+
 fn is_item_start(text: &str) -> bool {
     let t = text.trim_start();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
@@ -815,84 +894,15 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
             ),
         );
     }
-    for i in accounting.lost {
-        // A paragraph lost with a link, an image or code of its own is told by that finding.
-        if told_o
-            .iter()
-            .any(|at| (blocks_o[i].start..blocks_o[i].end.max(blocks_o[i].start + 1)).contains(at))
-        {
-            continue;
-        }
-        push(
-            false,
-            blocks_o[i].start,
-            "structure/paragraph",
-            Level::Error,
-            Message::new(
-                "finding-paragraph-lost",
-                &[
-                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
-                    ("edition", &edition_name),
-                ],
-            ),
-        );
-    }
-    for j in accounting.added {
-        push(
-            true,
-            blocks_e[j].start,
-            "structure/paragraph",
-            Level::Error,
-            Message::new(
-                "finding-paragraph-added",
-                &[("words", &paragraphs::first_words(&blocks_e[j].text))],
-            ),
-        );
-    }
-    for (i, j) in accounting.merged {
-        push(
-            true,
-            blocks_e[j].start,
-            "structure/paragraph",
-            Level::Error,
-            Message::new(
-                "finding-paragraph-merged",
-                &[
-                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
-                    ("next", &paragraphs::first_words(&blocks_o[i + 1].text)),
-                ],
-            ),
-        );
-    }
-    for (i, j) in accounting.moved {
-        push(
-            true,
-            blocks_e[j].start,
-            "structure/paragraph",
-            Level::Error,
-            Message::new(
-                "finding-paragraph-moved",
-                &[
-                    ("words", &paragraphs::first_words(&blocks_o[i].text)),
-                    (
-                        "line",
-                        &LineIndex::new(original.text).line(blocks_o[i].start),
-                    ),
-                ],
-            ),
-        );
-    }
-    for (i, j) in accounting.split {
-        push(
-            true,
-            blocks_e[j].start,
-            "structure/paragraph",
-            Level::Error,
-            Message::new(
-                "finding-paragraph-split",
-                &[("words", &paragraphs::first_words(&blocks_o[i].text))],
-            ),
-        );
+    for (in_edition, at, message) in paragraph_findings(
+        &blocks_o,
+        &blocks_e,
+        &accounting,
+        &told_o,
+        &lines_o,
+        &edition_name,
+    ) {
+        push(in_edition, at, "structure/paragraph", Level::Error, message);
     }
     for (at, level, message) in unresolved(&o, &e, &lines_o) {
         push(true, at, "anchors/unresolved", level, message);
