@@ -276,6 +276,18 @@ fn translations_that_are_not_a_json_object_are_refused_with_their_position() {
     );
 }
 
+/// Runs `command` with its standard output a pipe whose reader is gone before the first byte:
+/// its exit status and what it said on standard error.
+fn to_closed_pipe(mut command: std::process::Command) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = command.stdout(writer).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// `editions completions bash | head -1`, `editions check | grep -q error`: every command that
 /// writes to standard output takes a reader that stops early as the end of its output. No
 /// panic and no message; the exit status is the one its work calls for.
@@ -300,25 +312,13 @@ fn a_closed_pipe_ends_the_output_not_the_command() {
         (&["check", "--all", "--strict"], 1),
     ];
     for (args, code) in cases {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"))
-            .arg("--root")
+        let mut run = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"));
+        run.arg("--root")
             .arg(root.path())
             .args(args)
             .env_remove("OPENAI_API_KEY")
-            .env_remove("OPENAI_BASE_URL")
-            .stdout(writer)
-            .output()
-            .unwrap();
-        assert_eq!(
-            (
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr).as_ref()
-            ),
-            (Some(code), ""),
-            "{args:?}"
-        );
+            .env_remove("OPENAI_BASE_URL");
+        assert_eq!(to_closed_pipe(run), (Some(code), String::new()), "{args:?}");
     }
     // Quiet, `-o -` still prints the edition, and only it.
     let out = editions()
@@ -343,20 +343,8 @@ fn a_closed_pipe_ends_the_output_not_the_command() {
         )
     );
     // `init` writes its files and names them on the closed pipe.
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"))
-        .arg("init")
-        .current_dir(empty.path())
-        .stdout(writer)
-        .output()
-        .unwrap();
-    assert_eq!(
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).as_ref()
-        ),
-        (Some(0), "")
-    );
+    let mut init = std::process::Command::new(assert_cmd::cargo::cargo_bin("editions"));
+    init.arg("init").current_dir(empty.path());
+    assert_eq!(to_closed_pipe(init), (Some(0), String::new()));
     assert!(empty.path().join("editions.toml").is_file());
 }

@@ -782,16 +782,12 @@ fn the_readme_says_what_its_first_command_prints() {
     assert!(readme.contains("(76 segments, all from\nmemory, 0 requests)"));
 }
 
-/// One rule for residue and translation: Chinese inside HTML, which translate keeps byte for
-/// byte, is not reported by check, whether the HTML line is at the margin or indented; so
-/// translate never refuses its own output for it. Chinese in text translate does translate is
-/// still reported when it is left.
-#[test]
-fn html_that_translate_keeps_is_no_residue() {
+/// A newsletter of one issue (`docs/2024-03-02-weekly.md`, `original`) with no setup but the
+/// stand-in's model, translated into English: its root and the stand-in.
+fn translated_issue(original: &str) -> (tempfile::TempDir, StandIn) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("docs")).unwrap();
-    let original = "# 标题\n\n<div align=\"center\">\n  <img src=\"banner.png\" alt=\"横幅\">\n</div>\n\n<p align=\"center\"> 表 栈的操作效率 </p>\n\n<div>\n\t<p>表 队列的操作效率</p>\n</div>\n\n<!-- 多行\n注释 -->\n\n正文的一段话。\n";
     std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
     std::fs::write(
         root.join("editions.toml"),
@@ -801,6 +797,17 @@ fn html_that_translate_keeps_is_no_residue() {
     let server = StandIn::start(vec![]);
     let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
     assert_eq!(code, Some(0), "{stderr}");
+    (dir, server)
+}
+
+/// One rule for residue and translation: Chinese inside HTML, which translate keeps byte for
+/// byte, is not reported by check, whether the HTML line is at the margin or indented; so
+/// translate never refuses its own output for it. Chinese in text translate does translate is
+/// still reported when it is left.
+#[test]
+fn html_that_translate_keeps_is_no_residue() {
+    let (dir, server) = translated_issue("# 标题\n\n<div align=\"center\">\n  <img src=\"banner.png\" alt=\"横幅\">\n</div>\n\n<p align=\"center\"> 表 栈的操作效率 </p>\n\n<div>\n\t<p>表 队列的操作效率</p>\n</div>\n\n<!-- 多行\n注释 -->\n\n正文的一段话。\n");
+    let root = dir.path();
     let edition = root.join("docs/en/2024-03-02-weekly.md");
     let text = std::fs::read_to_string(&edition).unwrap();
     for kept in [
@@ -835,19 +842,8 @@ fn html_that_translate_keeps_is_no_residue() {
 /// error of the edition.
 #[test]
 fn fragments_resolve_against_html_ids_and_broken_ones_point_at_the_original() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, server) = translated_issue("<a id=\"head\"></a>\n\n# 标题\n\n第一段，<span id=\"debugger-event\">调试事件</span>。\n\n[回到顶部](#head)，[看事件](#debugger-event)，[旧的锚点](#gone)。\n\n<a name=\"old-style\"></a>\n\n[旧式锚点](#old-style)\n");
     let root = dir.path();
-    std::fs::create_dir_all(root.join("docs")).unwrap();
-    let original = "<a id=\"head\"></a>\n\n# 标题\n\n第一段，<span id=\"debugger-event\">调试事件</span>。\n\n[回到顶部](#head)，[看事件](#debugger-event)，[旧的锚点](#gone)。\n\n<a name=\"old-style\"></a>\n\n[旧式锚点](#old-style)\n";
-    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
-    std::fs::write(
-        root.join("editions.toml"),
-        format!("[model]\nname = \"{MODEL}\"\n"),
-    )
-    .unwrap();
-    let server = StandIn::start(vec![]);
-    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
-    assert_eq!(code, Some(0), "{stderr}");
     let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
     assert_eq!(code, Some(0), "{stdout}");
     let findings: Vec<&str> = stdout.lines().filter(|l| l.contains("[anchors/")).collect();
@@ -864,19 +860,8 @@ fn fragments_resolve_against_html_ids_and_broken_ones_point_at_the_original() {
 /// or changed. A lone `$` in prose is text.
 #[test]
 fn math_is_kept_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, server) = translated_issue("# 集合\n\n交集 $\\{0, 1\\}\\cap\\{0,1,2\\}$ 的结果。\n\n| 值 | 说明 |\n| --- | --- |\n| $< -1$ | 小于负一 |\n\n$$\n\\sum_{i=1}^n i\n$$\n\n价格是 $20 和 $30。\n");
     let root = dir.path();
-    std::fs::create_dir_all(root.join("docs")).unwrap();
-    let original = "# 集合\n\n交集 $\\{0, 1\\}\\cap\\{0,1,2\\}$ 的结果。\n\n| 值 | 说明 |\n| --- | --- |\n| $< -1$ | 小于负一 |\n\n$$\n\\sum_{i=1}^n i\n$$\n\n价格是 $20 和 $30。\n";
-    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
-    std::fs::write(
-        root.join("editions.toml"),
-        format!("[model]\nname = \"{MODEL}\"\n"),
-    )
-    .unwrap();
-    let server = StandIn::start(vec![]);
-    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
-    assert_eq!(code, Some(0), "{stderr}");
     // What the model saw: a tag for the inline math, nothing of the display math.
     let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
     assert!(sent.contains("<math1/>"), "{sent}");
@@ -906,20 +891,10 @@ fn math_is_kept_byte_for_byte() {
 /// byte), the text is translated, and check reports an alert lost or of another kind.
 #[test]
 fn alerts_are_structure_and_their_text_is_translated() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, server) = translated_issue(
+        "# 标题\n\n> [!NOTE]\n> 这是一条提示。\n\n> [!WARNING]\n> 这是警告。\n\n> 普通引用。\n",
+    );
     let root = dir.path();
-    std::fs::create_dir_all(root.join("docs")).unwrap();
-    let original =
-        "# 标题\n\n> [!NOTE]\n> 这是一条提示。\n\n> [!WARNING]\n> 这是警告。\n\n> 普通引用。\n";
-    std::fs::write(root.join("docs/2024-03-02-weekly.md"), original).unwrap();
-    std::fs::write(
-        root.join("editions.toml"),
-        format!("[model]\nname = \"{MODEL}\"\n"),
-    )
-    .unwrap();
-    let server = StandIn::start(vec![]);
-    let (code, _, stderr) = editions(root, &server, &["translate", "2024-03-02"]);
-    assert_eq!(code, Some(0), "{stderr}");
     let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
     assert!(!sent.contains("[!"), "{sent}");
     let edition = root.join("docs/en/2024-03-02-weekly.md");
