@@ -163,8 +163,8 @@ struct Inventory {
     items: Vec<(usize, usize)>,
     /// Rows and columns of each table.
     tables: Vec<((usize, usize), usize)>,
-    /// Texts, for script and mojibake checks: (text, offset, whether it is HTML).
-    texts: Vec<(String, usize, bool)>,
+    /// Texts and HTML, for the control, tag and mojibake checks: (text, offset).
+    texts: Vec<(String, usize)>,
     /// Anchors that headings define, and `#fragment` links.
     anchors: Vec<String>,
     fragments: Vec<(String, usize)>,
@@ -183,25 +183,6 @@ pub fn slug(text: &str) -> String {
         .collect()
 }
 
-/// The anchors an HTML fragment defines: every element's `id`, and `name` (which `<a>` used
-/// before `id`), read with a WHATWG tokenizer.
-fn html_anchors(html: &str) -> Vec<String> {
-    html5gum::Tokenizer::new(html)
-        .flatten()
-        .filter_map(|token| match token {
-            html5gum::Token::StartTag(tag) => Some(tag),
-            _ => None,
-        })
-        .flat_map(|tag| {
-            ["id", "name"].into_iter().filter_map(move |key| {
-                tag.attributes
-                    .get(key.as_bytes())
-                    .map(|v| String::from_utf8_lossy(&v.value).into_owned())
-                    .filter(|v| !v.is_empty())
-            })
-        })
-        .collect()
-}
 
 /// The containers (GFM alerts) of the edition against the original's: the same kinds in the
 /// same order. At most one finding, at the first difference: (in the edition, offset, message).
@@ -477,14 +458,14 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                     l.push_str(&t);
                 }
                 if body && !in_meta {
-                    inv.texts.push((t.to_string(), range.start, false));
+                    inv.texts.push((t.to_string(), range.start));
                 }
             }
             Event::InlineHtml(h) | Event::Html(h) => {
                 // An element's `id` (or an `<a>`'s `name`) is an anchor as a heading's is.
-                inv.anchors.extend(html_anchors(&h));
+                inv.anchors.extend(crate::markdown::html::anchors(&h));
                 if body {
-                    inv.texts.push((h.to_string(), range.start, true))
+                    inv.texts.push((h.to_string(), range.start))
                 }
             }
             _ => {}
@@ -786,7 +767,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         crate::lang::untranslated(cx.source, cx.target, &rest)
     };
     let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
-    for (text, at, html) in &e.texts {
+    for (text, at) in &e.texts {
         // A published file must not carry them, whoever wrote them: one copied from the
         // original is reported too, saying where the original has it.
         if let Some(c) = text.chars().find(|&c| crate::control::is_unwanted(c)) {
@@ -834,13 +815,27 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
                 Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
             );
         }
-        // One rule with `translate`: text it translates is reported when left in the source's
-        // script; HTML (which it keeps byte for byte) is not, wherever it is indented.
-        if script_must_go && !html {
+    }
+    // One rule with `translate`: the text it translates (its segments, HTML text and readable
+    // attributes included) is reported when left in the source's script; what it keeps byte
+    // for byte (code, URLs, HTML tags and comments) is not.
+    if script_must_go {
+        let options = crate::markdown::segment::SegmentOptions {
+            source: cx.source,
+            front_matter_fields: Vec::new(),
+        };
+        let doc = crate::markdown::segment::Document::parse(edition_file.text, &options);
+        for piece in doc.runs.iter().flat_map(|r| &r.pieces) {
+            let crate::markdown::segment::Piece::Text { raw, text } = piece else {
+                continue;
+            };
+            if !in_body(raw.start, &excluded_e) {
+                continue;
+            }
             if let Some(run) = untranslated(text) {
                 push(
                     true,
-                    *at,
+                    raw.start,
                     "residue/script",
                     Level::Error,
                     residue_message(&run),

@@ -31,6 +31,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag as MdTag, Tag
 
 use crate::lang::Lang;
 use crate::markdown::frontmatter;
+use crate::markdown::html;
 use crate::markdown::tag::{push_escaped, Tag, TagKind};
 
 /// The pulldown-cmark extensions the newsletter uses.
@@ -74,6 +75,10 @@ pub enum BlockKind {
     ListItem,
     /// A string field of the YAML front matter.
     FrontMatter(String),
+    /// A run of text in an HTML block, between block elements (`<p>…</p>`, `<summary>…`).
+    Html,
+    /// The value of a readable HTML attribute (`alt`, `title`, `placeholder`, `aria-label`).
+    Attribute,
 }
 
 impl BlockKind {
@@ -87,12 +92,23 @@ impl BlockKind {
             BlockKind::TableCell => "td".into(),
             BlockKind::ListItem => "li".into(),
             BlockKind::FrontMatter(field) => format!("fm-{field}").into(),
+            BlockKind::Html => "html".into(),
+            BlockKind::Attribute => "attr".into(),
         }
     }
 
     /// Whether a line break may appear in this block's text.
     pub fn allows_newlines(&self) -> bool {
-        matches!(self, BlockKind::Paragraph | BlockKind::ListItem)
+        matches!(
+            self,
+            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Html
+        )
+    }
+
+    /// Whether the run is a plain string that carries no tags: a front-matter field or an
+    /// attribute value.
+    pub fn is_plain_string(&self) -> bool {
+        matches!(self, BlockKind::FrontMatter(_) | BlockKind::Attribute)
     }
 }
 
@@ -274,6 +290,8 @@ impl<'a> Document<'a> {
             blocks: Vec::new(),
             literal_depth: 0,
             in_table_head: false,
+            html_block: None,
+            after_cut: false,
         };
         builder.run();
         let mut runs = builder.runs;
@@ -413,6 +431,10 @@ struct Builder<'a, 'o> {
     /// >0 inside code blocks, HTML blocks and metadata blocks, whose text is not inline.
     literal_depth: usize,
     in_table_head: bool,
+    /// Inside an HTML block: the byte ranges of its lines so far.
+    html_block: Option<Vec<Range<usize>>>,
+    /// A run was just ended by inline HTML: the next one starts after the space that follows.
+    after_cut: bool,
 }
 
 /// Line numbers of increasing offsets, counted incrementally.
@@ -474,9 +496,17 @@ impl<'a> Builder<'a, '_> {
                     end @ (TagEnd::MetadataBlock(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock),
                 ) => {
                     self.literal_depth -= 1;
+                    if let Some(lines) = self.html_block.take() {
+                        self.html_runs(lines);
+                    }
                     self.block_end(*end);
                 }
                 Event::Text(_) if self.front_matter_open() => self.front_matter(range),
+                Event::Html(_) if self.html_block.is_some() => {
+                    if let Some(lines) = &mut self.html_block {
+                        lines.push(range);
+                    }
+                }
                 Event::Text(t) | Event::Html(t) => {
                     self.mark(|| BlockMark::Literal(t.to_string()));
                 }
@@ -487,7 +517,7 @@ impl<'a> Builder<'a, '_> {
         match event {
             Event::Text(text) => self.text_event(text, range),
             Event::Code(_) => self.atom(TagKind::Code, range),
-            Event::InlineHtml(_) => self.atom(TagKind::Html, range),
+            Event::InlineHtml(html) => self.inline_html(&html, range),
             // Math is opaque: its backslashes are TeX's, not Markdown escapes. Display math
             // (`$$…$$`) is a block of its own, below.
             Event::InlineMath(_) => self.atom(TagKind::Math, range),
@@ -556,6 +586,158 @@ impl<'a> Builder<'a, '_> {
         }
     }
 
+    /// Inline HTML is a placeholder in its run; a tag with a readable attribute whose value is
+    /// in the source language (`<img alt="横幅">`) ends the run, and each such value is a run
+    /// of its own. Inside a link or emphasis, where ending the run would split a pair, it
+    /// stays a placeholder.
+    fn inline_html(&mut self, html: &str, range: Range<usize>) {
+        let source = self.options.source;
+        let readable: Vec<html::Attribute> = match html::tokens(html).into_iter().next() {
+            Some(html::Token::Start { attributes, .. }) => attributes
+                .into_iter()
+                .filter(|a| a.is_readable() && source.has_letters(&a.text))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let nested = self.current.as_ref().is_some_and(|r| !r.stack.is_empty());
+        if readable.is_empty() || nested {
+            return self.atom(TagKind::Html, range);
+        }
+        // The text before the tag ends without the space that separates it from the tag.
+        if let Some(run) = &mut self.current {
+            if let Some(Piece::Text { text, .. }) = run.pieces.last_mut() {
+                let kept = text.trim_end_matches([' ', '\t']).len();
+                let space = text.len() - kept;
+                if kept > 0 && self.text[..run.last_end].ends_with(&text[kept..]) {
+                    text.to_mut().truncate(kept);
+                    run.last_end -= space;
+                }
+            }
+        }
+        self.finish_run();
+        for a in readable {
+            self.attribute_run(range.start, a);
+        }
+        self.after_cut = true;
+    }
+
+    /// A readable attribute's value as a run; `at` is where the HTML holding it starts.
+    fn attribute_run(&mut self, at: usize, a: html::Attribute) {
+        let raw = at + a.value.start..at + a.value.end;
+        let translatable = self.options.source.has_letters(&a.text);
+        let mut tagged = String::new();
+        if translatable {
+            push_escaped(&mut tagged, &a.text);
+        }
+        self.runs.push(Segment {
+            id: String::new(),
+            line: self.lines.line(self.text, raw.start),
+            kind: BlockKind::Attribute,
+            range: raw.clone(),
+            pieces: vec![Piece::Text {
+                raw,
+                text: Cow::Owned(a.text),
+            }],
+            tagged,
+            translatable,
+            item: None,
+        });
+    }
+
+    /// The runs of an HTML block whose lines are at `lines` (a block in a container has the
+    /// container's prefixes between them), and its shape for the skeleton: the block with the
+    /// runs' bytes masked.
+    fn html_runs(&mut self, lines: Vec<Range<usize>>) {
+        let mut block = String::new();
+        // Where each line starts in `block` and in the document.
+        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(lines.len());
+        for line in &lines {
+            starts.push((block.len(), line.start));
+            block.push_str(&self.text[line.clone()]);
+        }
+        // A position in the block, in the document: one where a line starts is the start of
+        // that line, after its container prefix.
+        let at = |v: usize| {
+            let k = starts.partition_point(|(b, _)| *b <= v).saturating_sub(1);
+            starts.get(k).map_or(v, |(b, d)| d + (v - b))
+        };
+        let mut masked = String::with_capacity(block.len());
+        let mut pos = 0;
+        for run in html::runs(&block) {
+            let range = match &run {
+                html::Run::Text(parts) => parts[0].raw().start..parts[parts.len() - 1].raw().end,
+                html::Run::Attribute(a) => a.value.clone(),
+            };
+            masked.push_str(&block[pos..range.start]);
+            masked.push('\u{fffc}');
+            pos = range.end;
+            match run {
+                html::Run::Attribute(mut a) => {
+                    a.value = at(a.value.start)..at(a.value.end);
+                    self.attribute_run(0, a);
+                }
+                html::Run::Text(parts) => self.html_text_run(&block, parts, &at),
+            }
+        }
+        masked.push_str(&block[pos..]);
+        self.mark(|| BlockMark::Literal(masked));
+    }
+
+    /// A run of text in an HTML block, from its parts in `block`.
+    fn html_text_run(&mut self, block: &str, parts: Vec<html::Part>, at: &dyn Fn(usize) -> usize) {
+        let mut pieces = Vec::with_capacity(parts.len());
+        let mut open: Vec<Tag> = Vec::new();
+        let mut n = 0;
+        let mut next = |kind| {
+            n += 1;
+            Tag { kind, n }
+        };
+        for part in parts {
+            let raw = at(part.raw().start)..at(part.raw().end);
+            pieces.push(match part {
+                html::Part::Text(r) => Piece::Text {
+                    raw,
+                    text: Cow::Owned(html::decode(&block[r])),
+                },
+                html::Part::Break(_) => Piece::Break { raw },
+                html::Part::Open(_) => {
+                    let tag = next(TagKind::Element);
+                    open.push(tag);
+                    Piece::Open { raw, tag }
+                }
+                html::Part::Close(_) => Piece::Close {
+                    raw,
+                    tag: open.pop().expect("the runs pair their tags"),
+                },
+                html::Part::Atom(_) => Piece::Atom {
+                    raw,
+                    tag: next(TagKind::Html),
+                },
+            });
+        }
+        let range = pieces[0].raw().start..pieces[pieces.len() - 1].raw().end;
+        let source = self.options.source;
+        let translatable = pieces.iter().any(|p| match p {
+            Piece::Text { text, .. } => source.has_letters(text),
+            _ => false,
+        });
+        let tagged = if translatable {
+            tagged_text(&pieces, range.len())
+        } else {
+            String::new()
+        };
+        self.runs.push(Segment {
+            id: String::new(),
+            line: self.lines.line(self.text, range.start),
+            kind: BlockKind::Html,
+            range,
+            pieces,
+            tagged,
+            translatable,
+            item: None,
+        });
+    }
+
     fn front_matter_open(&self) -> bool {
         matches!(self.blocks.last(), Some(BlockKind::FrontMatter(_)))
     }
@@ -585,7 +767,12 @@ impl<'a> Builder<'a, '_> {
                 self.literal_depth += 1;
                 BlockKind::FrontMatter(String::new())
             }
-            MdTag::CodeBlock(_) | MdTag::HtmlBlock => {
+            MdTag::HtmlBlock => {
+                self.literal_depth += 1;
+                self.html_block = Some(Vec::new());
+                BlockKind::Paragraph
+            }
+            MdTag::CodeBlock(_) => {
                 self.literal_depth += 1;
                 BlockKind::Paragraph
             }
@@ -604,6 +791,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn ensure_run(&mut self, start: usize) -> &mut RunBuilder<'a> {
+        self.after_cut = false;
         let kind = self.blocks.last().cloned().unwrap_or(BlockKind::Paragraph);
         self.current.get_or_insert_with(|| RunBuilder {
             kind,
@@ -631,6 +819,21 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn text_event(&mut self, text: CowStr<'a>, range: Range<usize>) {
+        let (text, range) = if std::mem::take(&mut self.after_cut) && self.current.is_none() {
+            let kept = text.trim_start_matches([' ', '\t']);
+            let space = text.len() - kept.len();
+            if kept.is_empty() || !self.text[range.start..].starts_with(&text[..space]) {
+                (text, range)
+            } else {
+                let kept: CowStr<'a> = match text {
+                    CowStr::Borrowed(b) => CowStr::Borrowed(&b[space..]),
+                    other => CowStr::from(other[space..].to_string()),
+                };
+                (kept, range.start + space..range.end)
+            }
+        } else {
+            (text, range)
+        };
         let src = self.text;
         let run = self.ensure_run(range.start);
         if let Some(Piece::Text { text: t, .. }) = run.pieces.last_mut() {
@@ -783,4 +986,64 @@ fn is_inline_end(end: TagEnd) -> bool {
             | TagEnd::Superscript
             | TagEnd::Subscript
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(text: &str) -> Vec<(BlockKind, String, String)> {
+        Document::parse(text, &SegmentOptions::default())
+            .runs
+            .iter()
+            .map(|r| (r.kind.clone(), text[r.range.clone()].to_string(), r.tagged.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn text_in_html_blocks_is_segments_and_markup_is_not() {
+        let text = "<div align=\"center\">\n<p>表 <b>粗</b> &amp; 栈<br>第二行\n  第三行</p>\n<img src=\"a.png\" alt=\"横幅\">\n<!-- 注释 -->\n<pre>代码</pre><code>码</code>\n<script>x = \"中\"</script>\n</div>\n";
+        assert_eq!(
+            runs(text),
+            [
+                (
+                    BlockKind::Html,
+                    "表 <b>粗</b> &amp; 栈<br>第二行\n  第三行".to_string(),
+                    "表 <span1>粗</span1> &amp; 栈<html2/>第二行\n第三行".to_string()
+                ),
+                (BlockKind::Attribute, "横幅".to_string(), "横幅".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_blocks_in_containers_keep_their_prefixes_between_pieces() {
+        let text = "> <p>中文\n> 第二行</p>\n\n- <span title=\"提示\">说明</span>\n";
+        let doc = Document::parse(text, &SegmentOptions::default());
+        let r: Vec<(&str, &str)> = doc
+            .runs
+            .iter()
+            .map(|r| (&text[r.range.clone()], r.tagged.as_str()))
+            .collect();
+        assert_eq!(
+            r,
+            [
+                ("中文\n> 第二行", "中文\n第二行"),
+                ("提示", "提示"),
+                ("说明</span>", "说明<html1/>")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_readable_attribute_in_a_paragraph_is_a_run_of_its_own() {
+        let text = "看 <img src=\"x.png\" alt=\"横幅\"> 这里，**粗 <img alt=\"图\">**\n";
+        assert_eq!(
+            runs(text)
+                .iter()
+                .map(|r| r.2.as_str())
+                .collect::<Vec<_>>(),
+            ["看", "横幅", "这里，<b1>粗 <html2/></b1>"]
+        );
+    }
 }

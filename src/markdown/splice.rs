@@ -23,7 +23,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::markdown::frontmatter;
+use crate::markdown::{frontmatter, html};
 use crate::markdown::segment::{BlockKind, Document, Piece, Segment};
 use crate::markdown::tag::{self, Item, Tag, TagProblem};
 use crate::message::{tr, tr_attr};
@@ -117,8 +117,8 @@ pub fn check_translation(
     translation: &str,
 ) -> Result<Vec<Item>, Vec<TagProblem>> {
     let items = tag::parse(translation);
-    if matches!(segment.kind, BlockKind::FrontMatter(_)) {
-        // Front-matter values are plain strings: no tags at all.
+    if segment.kind.is_plain_string() {
+        // Front-matter values and attribute values are plain strings: no tags at all.
         let problems = tag::validate(translation, &items, &[]);
         return if problems.is_empty() {
             Ok(items)
@@ -487,8 +487,10 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
         Form::Plain => Some(escaped_in(&doc.text[seg.range.clone()])),
         _ => None,
     };
-    if let BlockKind::FrontMatter(_) = seg.kind {
-        return render_front_matter(doc, seg, items);
+    match seg.kind {
+        BlockKind::FrontMatter(_) => return render_front_matter(doc, seg, items),
+        BlockKind::Attribute => return render_attribute(doc, seg, items),
+        _ => {}
     }
     let src = doc.text;
     // Where each tag's delimiters and each line break stand in the original.
@@ -812,6 +814,26 @@ fn render_front_matter(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Ren
     }
 }
 
+/// An attribute value, escaped for the quote around it.
+fn render_attribute(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Rendered {
+    let mut value = String::new();
+    for item in items {
+        match item {
+            Item::Text(t) => value.push_str(t),
+            Item::Newline => value.push(' '),
+            _ => {}
+        }
+    }
+    let value = value.trim().to_string();
+    let quote = doc.text[..seg.range.start].chars().next_back();
+    let mut markdown = String::new();
+    html::escape_attribute(&mut markdown, &value, quote);
+    Rendered {
+        markdown,
+        expect: vec![Sig::Text(value)],
+    }
+}
+
 /// Which ends of a text touch an emphasis delimiter whose flanking must be protected.
 #[derive(Debug, Clone, Copy, Default)]
 struct Guard {
@@ -854,6 +876,10 @@ fn escape_into(
     guard: Guard,
     plain: Option<&[char]>,
 ) {
+    if *kind == BlockKind::Html {
+        // Text in an HTML block is HTML, not Markdown.
+        return html::escape_text(out, text);
+    }
     let loose = |c: char| plain.is_some_and(|escaped| !escaped.contains(&c));
     let chars: Vec<char> = text.chars().collect();
     // At the start of a line, a translation must not open a block; what cannot open one
@@ -978,6 +1004,34 @@ mod tests {
         let doc = Document::parse(original, &SegmentOptions::default());
         let id = doc.segments().next().expect("a segment").id.clone();
         merge(&doc, &BTreeMap::from([(id, translation.to_string())]))
+    }
+
+    fn merged_all(original: &str, translations: &[&str]) -> Result<String, MergeError> {
+        let doc = Document::parse(original, &SegmentOptions::default());
+        let map = doc
+            .segments()
+            .zip(translations)
+            .map(|(s, t)| (s.id.clone(), t.to_string()))
+            .collect();
+        merge(&doc, &map)
+    }
+
+    /// Text in HTML is written as HTML: entities where a `<` or `&` would read as markup, the
+    /// attribute's quote escaped, the container's prefixes and every tag kept.
+    #[test]
+    fn text_in_html_is_spliced_as_html() {
+        let original = "> <div>\n> <p>表 <b>粗</b>\n> 栈</p>\n> <img src=\"a.png\" alt=\"横幅\">\n> </div>\n";
+        assert_eq!(
+            merged_all(
+                original,
+                &["Table <span1>bold</span1> & <x>\nstack", "a \"banner\""]
+            )
+            .unwrap(),
+            "> <div>\n> <p>Table <b>bold</b> & &lt;x>\n> stack</p>\n> <img src=\"a.png\" alt=\"a &quot;banner&quot;\">\n> </div>\n"
+        );
+        // The model may move an element but not change it.
+        let err = merged_all(original, &["Table <b1>bold</b1>", "banner"]).unwrap_err();
+        assert!(err.to_string().contains("<b1>"), "{err}");
     }
 
     /// Only what would read as markup is escaped: `9.3.1` after `#`, `0.3` in a cell, `-w`

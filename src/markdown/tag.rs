@@ -12,6 +12,7 @@
 //! | image `![alt](u)` | `<img1>alt</img1>`       |
 //! | inline code       | `<code1/>`               |
 //! | inline HTML       | `<html1/>`               |
+//! | HTML element      | `<span1>t</span1>`       |
 //! | autolink `<u>`    | `<link1/>`               |
 //! | footnote `[^n]`   | `<fn1/>`                 |
 //! | hard line break   | `<br1/>`                 |
@@ -35,6 +36,8 @@ pub enum TagKind {
     /// A math span (`$…$`, `$$…$$`): opaque, copied byte for byte.
     Math,
     Html,
+    /// An inline element of an HTML block (`<b>…</b>`, `<a href>…</a>`), carried as a pair.
+    Element,
     Autolink,
     FootnoteRef,
     HardBreak,
@@ -52,6 +55,7 @@ impl TagKind {
             TagKind::Code => "code",
             TagKind::Math => "math",
             TagKind::Html => "html",
+            TagKind::Element => "span",
             TagKind::Autolink => "link",
             TagKind::FootnoteRef => "fn",
             TagKind::HardBreak => "br",
@@ -67,10 +71,11 @@ impl TagKind {
                 | TagKind::Emphasis
                 | TagKind::Strikethrough
                 | TagKind::Image
+                | TagKind::Element
         )
     }
 
-    fn from_name(name: &str) -> Option<Self> {
+    pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "a" => TagKind::Link,
             "b" => TagKind::Strong,
@@ -80,6 +85,7 @@ impl TagKind {
             "code" => TagKind::Code,
             "math" => TagKind::Math,
             "html" => TagKind::Html,
+            "span" => TagKind::Element,
             "link" => TagKind::Autolink,
             "fn" => TagKind::FootnoteRef,
             "br" => TagKind::HardBreak,
