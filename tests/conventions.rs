@@ -776,10 +776,10 @@ fn the_readme_says_what_its_first_command_prints() {
         "the README quotes it"
     );
     assert!(
-        stdout.contains("  segments        76 (76 from memory)\n"),
+        stdout.contains("  segments        77 (77 from memory)\n"),
         "{stdout}"
     );
-    assert!(readme.contains("(76 segments, all from\nmemory, 0 requests)"));
+    assert!(readme.contains("(77 segments, all from\nmemory, 0 requests)"));
 }
 
 /// A newsletter of one issue (`docs/2024-03-02-weekly.md`, `original`) with no setup but the
@@ -800,38 +800,58 @@ fn translated_issue(original: &str) -> (tempfile::TempDir, StandIn) {
     (dir, server)
 }
 
-/// One rule for residue and translation: Chinese inside HTML, which translate keeps byte for
-/// byte, is not reported by check, whether the HTML line is at the margin or indented; so
-/// translate never refuses its own output for it. Chinese in text translate does translate is
-/// still reported when it is left.
+/// Text in HTML is text: an HTML block's text and its readable attributes are translated,
+/// with its elements as tags the model may move but not change; comments, `<script>`,
+/// `<pre>` and `<code>` are kept byte for byte. One rule for residue and translation: check
+/// reports Chinese exactly where translate translates, so translate never refuses its own
+/// output, and Chinese left in HTML text is reported at its line.
 #[test]
-fn html_that_translate_keeps_is_no_residue() {
-    let (dir, server) = translated_issue("# 标题\n\n<div align=\"center\">\n  <img src=\"banner.png\" alt=\"横幅\">\n</div>\n\n<p align=\"center\"> 表 栈的操作效率 </p>\n\n<div>\n\t<p>表 队列的操作效率</p>\n</div>\n\n<!-- 多行\n注释 -->\n\n正文的一段话。\n");
+fn text_in_html_is_translated_and_markup_is_kept() {
+    let (dir, server) = translated_issue("# 标题\n\n<div align=\"center\">\n  <img src=\"banner.png\" alt=\"横幅\">\n</div>\n\n<p align=\"center\"> 表 <b>栈</b>的操作效率 </p>\n\n<div>\n\t<p>表 队列的操作效率</p>\n</div>\n\n<details>\n<summary>展开看看</summary>\n\n正文的一段话。\n\n</details>\n\n<!-- 多行\n注释 -->\n\n<div>\n<pre>保留 <b>原样</b></pre>\n<p>运行 <code>打印(\"中\")</code> 即可，<ScrimbaLink href=\"https://scrimba.com/x\">Scrimba 教程</ScrimbaLink>。</p>\n<script>const 名 = \"值\";</script>\n</div>\n");
     let root = dir.path();
+    // What the model saw: the text, with the elements as numbered tags.
+    let sent: String = server.requests().iter().map(|r| r.user.clone()).collect();
+    for seen in [
+        "横幅",
+        "<span1>栈</span1>",
+        "展开看看",
+        "<span2>Scrimba 教程</span2>",
+    ] {
+        assert!(sent.contains(seen), "{seen} in {sent}");
+    }
+    for unseen in ["注释", "原样", "打印", "const"] {
+        assert!(!sent.contains(unseen), "{unseen} in {sent}");
+    }
     let edition = root.join("docs/en/2024-03-02-weekly.md");
     let text = std::fs::read_to_string(&edition).unwrap();
     for kept in [
-        "<img src=\"banner.png\" alt=\"横幅\">",
-        "<p align=\"center\"> 表 栈的操作效率 </p>",
-        "\t<p>表 队列的操作效率</p>",
+        "<div align=\"center\">\n  <img src=\"banner.png\" alt=\"",
+        "<p align=\"center\"> ",
+        "\t<p>",
         "<!-- 多行\n注释 -->",
+        "<pre>保留 <b>原样</b></pre>",
+        "<code>打印(\"中\")</code>",
+        "<ScrimbaLink href=\"https://scrimba.com/x\">",
+        "<script>const 名 = \"值\";</script>",
     ] {
         assert!(text.contains(kept), "{kept} in {text}");
     }
+    for gone in ["横幅", "队列", "展开", "教程", "正文"] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
     let (code, stdout, stderr) = editions(root, &server, &["check", "2024-03-02", "--strict"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    // A translated paragraph put back in Chinese is residue, as before.
-    let last = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap()
-        .to_string();
-    std::fs::write(&edition, text.replace(&last, "正文的一段话。")).unwrap();
+    // HTML text put back in Chinese is residue, at its line; the comment and the code are not.
+    let line = text.lines().position(|l| l.starts_with("\t<p>")).unwrap() + 1;
+    let inner = text.lines().nth(line - 1).unwrap();
+    let back = text.replace(inner, "\t<p>表 队列的操作效率</p>");
+    std::fs::write(&edition, back).unwrap();
     let (code, stdout, _) = editions(root, &server, &["check", "2024-03-02"]);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
-        stdout.contains("error[residue/script]: untranslated text `正文的一段话`"),
+        stdout.contains(&format!(
+            "docs/en/2024-03-02-weekly.md:{line}:5: error[residue/script]: untranslated text `表 队列的操作效率`"
+        )),
         "{stdout}"
     );
     assert_eq!(stdout.matches("error[").count(), 1, "{stdout}");

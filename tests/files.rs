@@ -580,7 +580,7 @@ fn an_edition_can_go_to_standard_output() {
         );
         assert_eq!(String::from_utf8(out.stdout).unwrap(), edition, "{to}");
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("segments        76 (76 from memory)"),
+            String::from_utf8_lossy(&out.stderr).contains("segments        77 (77 from memory)"),
             "{to}"
         );
     }

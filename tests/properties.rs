@@ -812,6 +812,8 @@ fn outline(text: &str) -> Outline {
                 if let Some(lit) = literal.take() {
                     if matches!(end, TagEnd::MetadataBlock(_)) {
                         blocks.push(mask_front_matter(&lit));
+                    } else if matches!(end, TagEnd::HtmlBlock) {
+                        blocks.push(html_shape(&lit));
                     } else {
                         blocks.push(lit);
                     }
@@ -824,7 +826,7 @@ fn outline(text: &str) -> Outline {
             Event::Html(h) => blocks.push(format!("html {h}")),
             Event::Rule => blocks.push("rule".into()),
             Event::Code(c) => atoms.push(format!("code {c}")),
-            Event::InlineHtml(h) => atoms.push(format!("html {h}")),
+            Event::InlineHtml(h) => atoms.push(format!("html {}", html_shape(&h))),
             Event::FootnoteReference(f) => atoms.push(format!("fn {f}")),
             _ => {}
         }
@@ -836,6 +838,31 @@ fn outline(text: &str) -> Outline {
         links,
         atoms,
     }
+}
+
+/// HTML as its markup alone, read by html5gum's own token type: its start and end tags with
+/// their attributes, readable ones (`alt`, `title`, `placeholder`, `aria-label`) aside, and
+/// its comments; text, which translation changes, left out.
+fn html_shape(html: &str) -> String {
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut shape = String::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        match token {
+            html5gum::Token::StartTag(tag) => {
+                shape.push_str(&format!("<{}", lossy(&tag.name)));
+                for (k, v) in &tag.attributes {
+                    if !matches!(&k[..], b"alt" | b"title" | b"placeholder" | b"aria-label") {
+                        shape.push_str(&format!(" {}={}", lossy(k), lossy(&v.value)));
+                    }
+                }
+                shape.push('>');
+            }
+            html5gum::Token::EndTag(tag) => shape.push_str(&format!("</{}>", lossy(&tag.name))),
+            html5gum::Token::Comment(c) => shape.push_str(&format!("<!--{}-->", lossy(&c.value))),
+            _ => {}
+        }
+    }
+    shape
 }
 
 /// Front matter with the translated field's value left out.
@@ -1571,4 +1598,152 @@ fn shortcut_reference_link_is_written_in_full_form() {
         "[Polars 指南]\n\n[polars 指南]: https://polars.example.org\n",
         "<a1>Polars guide</a1>"
     ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML inside Markdown
+// ---------------------------------------------------------------------------------------------
+
+/// Words of text a reader reads, and their translations.
+const HTML_WORDS: [(&str, &str); 5] = [
+    ("中文", "Chinese"),
+    ("表格", "table"),
+    ("说明", "notes"),
+    ("标题", "title"),
+    ("图片", "picture"),
+];
+
+/// Words that stand where HTML is kept byte for byte (comments, `<pre>`, `<code>`,
+/// `<script>`, other attributes): never translated.
+const KEPT_WORDS: [&str; 2] = ["保留", "原样"];
+
+fn html_text() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        select(HTML_WORDS.map(|(w, _)| w).to_vec()).prop_map(str::to_string),
+        select(vec![
+            "&amp;", "&nbsp;", "&lt;", "a", "Python 3", "x > y", "&#26159;"
+        ])
+        .prop_map(str::to_string),
+    ];
+    prop::collection::vec((word, select(vec![" ", "", "\n", "  "])), 1..4).prop_map(|ws| {
+        let mut s: String = ws.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+        while s.ends_with(['\n', ' ']) {
+            s.pop();
+        }
+        s
+    })
+}
+
+fn html_inline() -> BoxedStrategy<String> {
+    let kept = select(KEPT_WORDS.to_vec());
+    let leaf = prop_oneof![
+        4 => html_text(),
+        1 => select(vec!["图片", "保留 x"]).prop_map(|a| format!("<img src=\"i.png\" alt=\"{a}\">")),
+        1 => Just("<br>".to_string()),
+        1 => kept.clone().prop_map(|k| format!("<code>{k} <b>x</b></code>")),
+        1 => kept.prop_map(|k| format!("<!-- {k} -->")),
+    ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        let inners = prop::collection::vec(inner, 1..3).prop_map(|v| v.join(" "));
+        prop_oneof![
+            inners.clone().prop_map(|i| format!("<b>{i}</b>")),
+            inners
+                .clone()
+                .prop_map(|i| format!("<span class=\"保留\">{i}</span>")),
+            inners
+                .clone()
+                .prop_map(|i| format!("<a href=\"https://x.org/保留\" title=\"标题\">{i}</a>")),
+            inners.prop_map(|i| format!("<Badge type=\"tip\">{i}</Badge>")),
+        ]
+    })
+    .boxed()
+}
+
+fn html_element() -> BoxedStrategy<String> {
+    let kept = select(KEPT_WORDS.to_vec());
+    let leaf = prop_oneof![
+        3 => html_inline().prop_map(|i| format!("<p>{i}</p>")),
+        1 => html_inline().prop_map(|i| format!("<h2 id=\"x\">{i}</h2>")),
+        1 => kept.clone().prop_map(|k| format!("<pre>{k} <b>{k}</b></pre>")),
+        1 => kept.clone().prop_map(|k| format!("<script>var s = \"{k}\" < 1;</script>")),
+        1 => html_inline().prop_map(|i| format!("<table><tr><td>{i}</td></tr></table>")),
+        1 => html_inline(),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        let inners = prop::collection::vec(inner, 1..3).prop_map(|v| v.join("\n"));
+        prop_oneof![
+            inners
+                .clone()
+                .prop_map(|i| format!("<div align=\"center\">\n{i}\n</div>")),
+            (html_inline(), inners)
+                .prop_map(|(s, i)| format!("<details>\n<summary>{s}</summary>\n{i}\n</details>")),
+        ]
+    })
+    .boxed()
+}
+
+/// A Markdown document holding one HTML block: at the margin, in a quote or in a list item.
+fn html_document() -> impl Strategy<Value = String> {
+    (html_element(), 0..3usize).prop_map(|(html, container)| {
+        let block = format!("<div>\n{html}\n</div>");
+        let (first, rest) = [("", ""), ("> ", "> "), ("- ", "  ")][container];
+        let body: Vec<String> = block
+            .lines()
+            .enumerate()
+            .map(|(i, l)| format!("{}{l}", if i == 0 { first } else { rest }))
+            .collect();
+        format!("# 标题\n\n{}\n\n中文说明。\n", body.join("\n"))
+    })
+}
+
+/// The shape of a document as pulldown-cmark renders it (see [`html_shape`]).
+fn rendered_shape(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(text, markdown_options()),
+    );
+    html_shape(&html)
+}
+
+/// Random HTML fragments survive a round trip byte for byte, and a translation of their text
+/// (every word translated, with characters HTML would read as markup put in front) changes
+/// only text: the same shape rendered, the kept words all there, no word to translate left.
+#[test]
+fn e_html_fragments_round_trip_and_translation_changes_only_text() {
+    check("html fragments", html_document(), |text| {
+        check_chunks(&text)?;
+        check_identity(&text)?;
+        let doc = Document::parse(&text, &options());
+        let translations: BTreeMap<String, String> = doc
+            .segments()
+            .enumerate()
+            .map(|(k, s)| {
+                let mut t = s.tagged.clone();
+                for (w, e) in HTML_WORDS {
+                    t = t.replace(w, e);
+                }
+                let hostile = ["", "&lt;x&gt; ", "&amp; ", "\"q\" ", "# ", "a &lt; b "][k % 6];
+                (s.id.clone(), format!("{hostile}{t}"))
+            })
+            .collect();
+        let out = match editions::merge(&doc, &translations) {
+            Ok(out) => out,
+            Err(e) => return Err(TestCaseError::fail(format!("merge failed: {e}"))),
+        };
+        prop_assert_eq!(rendered_shape(&out), rendered_shape(&text), "{}", out);
+        for (w, _) in HTML_WORDS {
+            prop_assert!(!out.contains(w), "{w} left in {}", out);
+        }
+        for k in KEPT_WORDS {
+            prop_assert_eq!(
+                out.matches(k).count(),
+                text.matches(k).count(),
+                "{} in {}",
+                k,
+                out
+            );
+        }
+        Ok(())
+    });
 }

@@ -569,7 +569,7 @@ fn without_a_key_the_error_counts_what_needs_a_model() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with("error: 88 segments of `") && stderr.contains("are not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY"),
+        stderr.starts_with("error: 89 segments of `") && stderr.contains("are not in the translation memory and no model is configured\n  hint: set OPENAI_API_KEY"),
         "{stderr}"
     );
 }
@@ -592,7 +592,7 @@ fn dry_run_sends_nothing_and_estimates() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("dry run, nothing sent"), "{stdout}");
     assert!(
-        summary_line(&stdout, "segments").contains("(0 from memory, 88 to translate)"),
+        summary_line(&stdout, "segments").contains("(0 from memory, 89 to translate)"),
         "{stdout}"
     );
     assert!(

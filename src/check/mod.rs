@@ -183,7 +183,6 @@ pub fn slug(text: &str) -> String {
         .collect()
 }
 
-
 /// The containers (GFM alerts) of the edition against the original's: the same kinds in the
 /// same order. At most one finding, at the first difference: (in the edition, offset, message).
 fn containers(

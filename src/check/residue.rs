@@ -75,8 +75,7 @@ pub fn tag(text: &str) -> Option<String> {
                 .trim_end_matches('/');
             let name = inner.trim_end_matches(|c: char| c.is_ascii_digit());
             let digits = inner.len() - name.len();
-            if digits > 0 && crate::markdown::tag::TagKind::from_name(name).is_some()
-            {
+            if digits > 0 && crate::markdown::tag::TagKind::from_name(name).is_some() {
                 return Some(candidate[..end].to_string());
             }
         }

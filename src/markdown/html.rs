@@ -362,8 +362,10 @@ pub fn runs(html: &str) -> Vec<Run> {
                 self_closing,
             } => {
                 let element = Element::of(&name);
-                let readable: Vec<Attribute> =
-                    attributes.into_iter().filter(Attribute::is_readable).collect();
+                let readable: Vec<Attribute> = attributes
+                    .into_iter()
+                    .filter(Attribute::is_readable)
+                    .collect();
                 if element == Element::Block
                     || element == Element::OpaqueBlock
                     || !readable.is_empty()
@@ -466,10 +468,7 @@ fn finish(parts: Vec<Part>, html: &str, names: &[(usize, String)]) -> Vec<Vec<Pa
             Part::Open(_) => stack.push(i),
             Part::Close(r) => {
                 let n = name(r);
-                if let Some(k) = stack
-                    .iter()
-                    .rposition(|&o| name(parts[o].raw()) == n)
-                {
+                if let Some(k) = stack.iter().rposition(|&o| name(parts[o].raw()) == n) {
                     let o = stack[k];
                     stack.truncate(k);
                     paired[o] = true;
@@ -490,15 +489,16 @@ fn finish(parts: Vec<Part>, html: &str, names: &[(usize, String)]) -> Vec<Vec<Pa
     let mut runs: Vec<Vec<Part>> = vec![Vec::new()];
     for p in parts {
         let last = runs.last_mut().expect("a run");
-        if last.last().is_some_and(|l: &Part| l.raw().end != p.raw().start) {
+        if last
+            .last()
+            .is_some_and(|l: &Part| l.raw().end != p.raw().start)
+        {
             runs.push(vec![p]);
         } else {
             last.push(p);
         }
     }
-    runs.into_iter()
-        .filter_map(|run| trim(run, html))
-        .collect()
+    runs.into_iter().filter_map(|run| trim(run, html)).collect()
 }
 
 /// A run without what stands at its edges, or none when it holds no text. A pair cut in two
@@ -506,7 +506,7 @@ fn finish(parts: Vec<Part>, html: &str, names: &[(usize, String)]) -> Vec<Vec<Pa
 /// stays.
 fn trim(mut run: Vec<Part>, html: &str) -> Option<Vec<Part>> {
     let edge = |p: &Part| match p {
-        Part::Text(r) => html[r.clone()].trim().is_empty(),
+        Part::Text(r) => html[r.clone()].trim_matches(SPACE).is_empty(),
         Part::Break(_) | Part::Atom(_) => true,
         Part::Open(_) | Part::Close(_) => false,
     };
@@ -520,14 +520,14 @@ fn trim(mut run: Vec<Part>, html: &str) -> Option<Vec<Part>> {
     }
     if let Some(Part::Text(r)) = run.first_mut() {
         let t = &html[r.clone()];
-        r.start += t.len() - t.trim_start().len();
+        r.start += t.len() - t.trim_start_matches(SPACE).len();
     }
     if let Some(Part::Text(r)) = run.last_mut() {
         let t = &html[r.clone()];
-        r.end -= t.len() - t.trim_end().len();
+        r.end -= t.len() - t.trim_end_matches(SPACE).len();
     }
     run.iter()
-        .any(|p| matches!(p, Part::Text(r) if !html[r.clone()].trim().is_empty()))
+        .any(|p| matches!(p, Part::Text(r) if !html[r.clone()].trim_matches(SPACE).is_empty()))
         .then_some(run)
 }
 

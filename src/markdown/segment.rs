@@ -523,6 +523,8 @@ impl<'a> Builder<'a, '_> {
             Event::InlineMath(_) => self.atom(TagKind::Math, range),
             Event::FootnoteReference(_) => self.atom(TagKind::FootnoteRef, range),
             Event::HardBreak => self.atom(TagKind::HardBreak, range),
+            // A line break right after a run was cut is not the start of the next.
+            Event::SoftBreak if self.after_cut && self.current.is_none() => {}
             Event::SoftBreak => {
                 let run = self.ensure_run(range.start);
                 let start = run.piece_start(range.start);
@@ -603,8 +605,13 @@ impl<'a> Builder<'a, '_> {
         if readable.is_empty() || nested {
             return self.atom(TagKind::Html, range);
         }
-        // The text before the tag ends without the space that separates it from the tag.
+        // The text before the tag ends without the line break or space that separates it
+        // from the tag.
         if let Some(run) = &mut self.current {
+            while let Some(Piece::Break { raw }) = run.pieces.last() {
+                run.last_end = raw.start;
+                run.pieces.pop();
+            }
             if let Some(Piece::Text { text, .. }) = run.pieces.last_mut() {
                 let kept = text.trim_end_matches([' ', '\t']).len();
                 let space = text.len() - kept;
@@ -612,6 +619,9 @@ impl<'a> Builder<'a, '_> {
                     text.to_mut().truncate(kept);
                     run.last_end -= space;
                 }
+            }
+            if run.pieces.is_empty() {
+                self.current = None;
             }
         }
         self.finish_run();
@@ -996,7 +1006,13 @@ mod tests {
         Document::parse(text, &SegmentOptions::default())
             .runs
             .iter()
-            .map(|r| (r.kind.clone(), text[r.range.clone()].to_string(), r.tagged.clone()))
+            .map(|r| {
+                (
+                    r.kind.clone(),
+                    text[r.range.clone()].to_string(),
+                    r.tagged.clone(),
+                )
+            })
             .collect()
     }
 
@@ -1039,10 +1055,7 @@ mod tests {
     fn a_readable_attribute_in_a_paragraph_is_a_run_of_its_own() {
         let text = "看 <img src=\"x.png\" alt=\"横幅\"> 这里，**粗 <img alt=\"图\">**\n";
         assert_eq!(
-            runs(text)
-                .iter()
-                .map(|r| r.2.as_str())
-                .collect::<Vec<_>>(),
+            runs(text).iter().map(|r| r.2.as_str()).collect::<Vec<_>>(),
             ["看", "横幅", "这里，<b1>粗 <html2/></b1>"]
         );
     }

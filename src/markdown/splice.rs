@@ -23,9 +23,9 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::markdown::{frontmatter, html};
 use crate::markdown::segment::{BlockKind, Document, Piece, Segment};
 use crate::markdown::tag::{self, Item, Tag, TagProblem};
+use crate::markdown::{frontmatter, html};
 use crate::message::{tr, tr_attr};
 
 /// One thing wrong with a set of translations.
@@ -1020,7 +1020,8 @@ mod tests {
     /// attribute's quote escaped, the container's prefixes and every tag kept.
     #[test]
     fn text_in_html_is_spliced_as_html() {
-        let original = "> <div>\n> <p>表 <b>粗</b>\n> 栈</p>\n> <img src=\"a.png\" alt=\"横幅\">\n> </div>\n";
+        let original =
+            "> <div>\n> <p>表 <b>粗</b>\n> 栈</p>\n> <img src=\"a.png\" alt=\"横幅\">\n> </div>\n";
         assert_eq!(
             merged_all(
                 original,
