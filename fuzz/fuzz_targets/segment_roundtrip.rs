@@ -126,7 +126,7 @@ fn roundtrip(text: &str) {
 }
 
 /// Markdown at its most dangerous, in tagged-text form.
-const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` &lt;b&gt;&amp; | ~~s~~ \\ ! $m$ $$d$$ [!NOTE] &lt;&lt; -w 9.3.1 译文\n= 2) x\n";
+const HOSTILE: &str = "# 1. - > + *x* _y_ [z](u) `c` &lt;b&gt;&amp; | ~~s~~ \\ ! $m$ $$d$$ [!NOTE] &lt;&lt; -w 9.3.1 \"q\" 'a' &lt;!-- &amp;copy --&gt; 译文\n= 2) x\n";
 
 /// Replaces each text between tags with hostile text, keeping the ASCII whitespace at its
 /// edges. In tagged text every `<` starts a tag.
@@ -174,8 +174,33 @@ fn known_bug(text: &str) -> bool {
     false
 }
 
-/// Block structure (with code and HTML block contents) and sorted link and image
-/// destinations, read with pulldown-cmark alone.
+/// HTML as its markup alone, read by html5gum's own token type: start and end tags with their
+/// attributes (the readable `alt`, `title`, `placeholder` and `aria-label` aside) and
+/// comments.
+fn html_shape(html: &str) -> String {
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut shape = String::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        match token {
+            html5gum::Token::StartTag(tag) => {
+                shape.push_str(&format!("<{}", lossy(&tag.name)));
+                for (k, v) in &tag.attributes {
+                    if !matches!(&k[..], b"alt" | b"title" | b"placeholder" | b"aria-label") {
+                        shape.push_str(&format!(" {}={}", lossy(k), lossy(&v.value)));
+                    }
+                }
+                shape.push('>');
+            }
+            html5gum::Token::EndTag(tag) => shape.push_str(&format!("</{}>", lossy(&tag.name))),
+            html5gum::Token::Comment(c) => shape.push_str(&format!("<!--{}-->", lossy(&c.value))),
+            _ => {}
+        }
+    }
+    shape
+}
+
+/// Block structure (with code blocks and the markup of HTML blocks) and sorted link and image
+/// destinations, read with pulldown-cmark and html5gum alone.
 fn outline(text: &str) -> (Vec<String>, Vec<String>) {
     use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
@@ -222,7 +247,12 @@ fn outline(text: &str) -> (Vec<String>, Vec<String>) {
             }
             Event::End(end) => {
                 if let Some(lit) = literal.take() {
-                    blocks.push(lit);
+                    // HTML's text and readable attributes are translated: its markup is not.
+                    blocks.push(if end == TagEnd::HtmlBlock {
+                        html_shape(&lit)
+                    } else {
+                        lit
+                    });
                 }
                 blocks.push(format!("{end:?}"));
             }
