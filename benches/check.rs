@@ -69,6 +69,7 @@ fn main() {
     let options = SegmentOptions {
         source: Lang::Zh,
         front_matter_fields: vec!["title".into()],
+        ..SegmentOptions::default()
     };
     // As in the archive's root: no glossary (the CLI finds no glossary/ there).
     let glossary = Glossary::default();

@@ -822,6 +822,7 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
         let options = crate::markdown::segment::SegmentOptions {
             source: cx.source,
             front_matter_fields: Vec::new(),
+            dialect: cx.options.dialect,
         };
         let doc = crate::markdown::segment::Document::parse(edition_file.text, &options);
         for piece in doc.runs.iter().flat_map(|r| &r.pieces) {

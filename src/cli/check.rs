@@ -100,6 +100,7 @@ pub fn run(
     let options = SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
+        dialect: config.dialect(root),
     };
     let memory = config.memory(root)?;
     let locales_dir = root.join(&config.locales);

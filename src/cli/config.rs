@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use editions::edition::issue::{Issue, Layout};
 use editions::edition::lifecycle::Project;
+use editions::markdown::dialect::Dialect;
 use editions::model::run::Price;
 use editions::{Lang, SegmentOptions};
 use serde::Deserialize;
@@ -51,6 +52,16 @@ pub struct Config {
     pub url_rewrite: Vec<editions::edition::rules::UrlRewrite>,
     pub model: ModelConfig,
     pub check: CheckConfig,
+    pub markdown: MarkdownConfig,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// The Markdown the site reads (`commonmark`, `gfm`, `vitepress`, `mkdocs`, `mdbook`);
+    /// unset, the one its project shows (`.vitepress/`, `mkdocs.yml`, `book.toml`), else GFM.
+    pub dialect: Option<Dialect>,
 }
 
 /// The `[check]` table.
@@ -222,6 +233,7 @@ impl Default for Config {
             url_rewrite: Vec::new(),
             model: ModelConfig::default(),
             check: CheckConfig::default(),
+            markdown: MarkdownConfig::default(),
         }
     }
 }
@@ -390,6 +402,26 @@ impl Config {
         self.source.parse()
     }
 
+    /// The dialect of the files under `root`: the one set, else the one the project shows.
+    pub fn dialect(&self, root: &Path) -> Dialect {
+        self.markdown
+            .dialect
+            .or_else(|| Dialect::detect(root).map(|(d, _)| d))
+            .unwrap_or_default()
+    }
+
+    /// How the newsletter's files under `root` are segmented.
+    pub fn segment_options(
+        &self,
+        root: &Path,
+    ) -> Result<SegmentOptions, editions::lang::UnknownLang> {
+        Ok(SegmentOptions {
+            source: self.source_lang()?,
+            front_matter_fields: self.front_matter_fields.clone(),
+            dialect: self.dialect(root),
+        })
+    }
+
     /// The locales asked for with `--to`, else the config's `targets`.
     pub fn targets(&self, to: &[String]) -> anyhow::Result<Vec<Lang>> {
         if to.is_empty() {
@@ -499,10 +531,7 @@ impl Config {
             provenance: root.join(&self.provenance),
             glossary: root.join(&self.glossary),
             locales: root.join(&self.locales),
-            options: SegmentOptions {
-                source: self.source_lang()?,
-                front_matter_fields: self.front_matter_fields.clone(),
-            },
+            options: self.segment_options(root)?,
             original_url: self.original_url.clone(),
             boilerplate: self.boilerplate.clone(),
             url_rewrite: self.url_rewrite.clone(),

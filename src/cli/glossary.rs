@@ -9,7 +9,7 @@ use std::path::Path;
 use editions::glossary::Glossary;
 use editions::memory::{Memory, Origin};
 use editions::terms::Example;
-use editions::{Document, SegmentOptions, SourceText};
+use editions::{Document, SourceText};
 
 use super::config::Config;
 use super::messages::say;
@@ -28,10 +28,7 @@ pub fn run(
     let memory = Memory::load(&root.join(&config.memory))?;
     // Which issues each source is in: a rendering is a convention when issues share it.
     let mut issues_of: HashMap<String, BTreeSet<usize>> = HashMap::new();
-    let options = SegmentOptions {
-        source: config.source_lang()?,
-        front_matter_fields: config.front_matter_fields.clone(),
-    };
+    let options = config.segment_options(root)?;
     for (n, issue) in config.issues(root, &[], true)?.iter().enumerate() {
         // An original that cannot be read lends its entries no issue.
         let Ok(text) = SourceText::read(&issue.original) else {

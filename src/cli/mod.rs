@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use editions::markdown::dialect::Dialect;
 use editions::{Lang, SegmentOptions};
 
 /// Exit code for success.
@@ -217,15 +218,30 @@ struct SegmentArgs {
     /// Front-matter fields to translate (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "title")]
     fields: Vec<String>,
+    /// The Markdown the file's site reads: commonmark, gfm, vitepress, mkdocs, mdbook (default: the one its project shows, from `.vitepress/`, `mkdocs.yml` or `book.toml`, else gfm).
+    #[arg(long, value_parser = parse_dialect)]
+    dialect: Option<Dialect>,
 }
 
 impl SegmentArgs {
-    fn options(&self) -> SegmentOptions {
+    /// How `file` is segmented.
+    fn options(&self, file: &Path) -> SegmentOptions {
         SegmentOptions {
             source: self.from,
             front_matter_fields: self.fields.clone(),
+            dialect: self
+                .dialect
+                .or_else(|| Dialect::detect(file).map(|(d, _)| d))
+                .unwrap_or_default(),
         }
     }
+}
+
+fn parse_dialect(name: &str) -> Result<Dialect, String> {
+    Dialect::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -458,10 +474,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                     let to = config.target(Some(&to))?;
                     let glossary =
                         editions::glossary::Glossary::load(&root.join(&config.glossary), to)?;
-                    let options = SegmentOptions {
-                        source: config.source_lang()?,
-                        front_matter_fields: config.front_matter_fields.clone(),
-                    };
+                    let options = config.segment_options(&root)?;
                     let date = jiff::Timestamp::now()
                         .to_zoned(jiff::tz::TimeZone::UTC)
                         .date()
@@ -484,7 +497,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             file,
             segmenting,
             format,
-        } => extract::run(&file, &segmenting.options(), format, out),
+        } => extract::run(&file, &segmenting.options(&file), format, out),
         Command::Merge {
             file,
             translations,
@@ -493,7 +506,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         } => merge::run(
             &file,
             &translations,
-            &segmenting.options(),
+            &segmenting.options(&file),
             target.as_deref(),
             out,
         ),

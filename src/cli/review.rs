@@ -71,6 +71,7 @@ pub fn run(
     let options = SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
+        dialect: config.dialect(root),
     };
     let glossary = Glossary::load(&root.join(&config.glossary), target)?;
     let locales_dir = root.join(&config.locales);

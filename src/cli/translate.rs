@@ -10,6 +10,7 @@ use anyhow::Context;
 use editions::edition::issue::Issue;
 use editions::edition::lifecycle::Project;
 use editions::edition::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
+use editions::markdown::dialect::Dialect;
 use editions::memory::Memory;
 use editions::model::run::{Plan, Settings, Summary, TranslateError};
 use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
@@ -213,6 +214,14 @@ pub fn run(
     if named.is_empty() {
         anyhow::bail!("{}", hinted("cli-no-issue", &[]));
     }
+    // A file named by its path belongs to the site around it, wherever editions runs.
+    let mut project = project;
+    if config.markdown.dialect.is_none() {
+        if let Some((dialect, _)) = Dialect::detect(&named[0].original) {
+            project.options.dialect = dialect;
+        }
+    }
+    let project = project;
     let issues: Vec<Issue> = named
         .into_iter()
         .filter(|issue| match (&args.since, &issue.date) {

@@ -59,7 +59,7 @@ impl Shape {
             BlockKind::Heading(_) => Shape::Heading,
             BlockKind::TableHeader | BlockKind::TableCell => Shape::Cell,
             BlockKind::FrontMatter(_) => Shape::Field,
-            BlockKind::Html | BlockKind::Attribute => Shape::Text,
+            BlockKind::Html | BlockKind::Attribute | BlockKind::Title => Shape::Text,
         }
     }
 }

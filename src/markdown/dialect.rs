@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::Options;
 
 /// The Markdown a site reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// CommonMark with YAML front matter, and nothing else.
     CommonMark,
@@ -119,11 +120,7 @@ impl Dialect {
     /// The dialect of the site a file at `path` belongs to: the nearest folder, from the
     /// file's up, holding `.vitepress/`, `mkdocs.yml` or `book.toml`, with that marker.
     pub fn detect(path: &Path) -> Option<(Dialect, PathBuf)> {
-        let start = if path.is_dir() {
-            path
-        } else {
-            path.parent()?
-        };
+        let start = if path.is_dir() { path } else { path.parent()? };
         for dir in start.ancestors() {
             for (marker, dialect) in [
                 (".vitepress", Dialect::VitePress),
@@ -348,9 +345,7 @@ fn colon_markers(text: &str) -> Vec<Marker> {
             }
             continue;
         }
-        let name_len = after
-            .find(char::is_whitespace)
-            .unwrap_or(after.len());
+        let name_len = after.find(char::is_whitespace).unwrap_or(after.len());
         let kind = format!("{} {}", ":".repeat(colons), &after[..name_len]);
         let title_text = after[name_len..].trim();
         let title = (!title_text.is_empty()).then(|| {
@@ -504,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn mkdocs_bodies_become_quotes_of_the_same_length() {
+    fn mkdocs_bodies_become_list_items_of_the_same_length() {
         let text = "!!! note \"注意\"\n    正文第一行\n    第二行\n\n    ??? tip\n        里面\n\n=== \"标签\"\n\n    标签页\n\n之后\n";
         let markers = Dialect::MkDocs.markers(text);
         let labels: Vec<String> = markers.iter().map(Marker::label).collect();

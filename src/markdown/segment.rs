@@ -30,19 +30,14 @@ use std::path::PathBuf;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
 use crate::lang::Lang;
+use crate::markdown::dialect::{Dialect, Marker};
 use crate::markdown::frontmatter;
 use crate::markdown::html;
 use crate::markdown::tag::{push_escaped, Tag, TagKind};
 
-/// The pulldown-cmark extensions the newsletter uses.
+/// The pulldown-cmark extensions of the default dialect, GFM, which the newsletter uses.
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_MATH
-        | Options::ENABLE_GFM
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    Dialect::Gfm.options()
 }
 
 /// How to segment a document.
@@ -52,6 +47,8 @@ pub struct SegmentOptions {
     pub source: Lang,
     /// The front-matter fields whose string values are translated.
     pub front_matter_fields: Vec<String>,
+    /// The Markdown the site reads: its extensions, containers and slugs.
+    pub dialect: Dialect,
 }
 
 impl Default for SegmentOptions {
@@ -59,6 +56,7 @@ impl Default for SegmentOptions {
         SegmentOptions {
             source: Lang::Zh,
             front_matter_fields: vec!["title".to_string()],
+            dialect: Dialect::default(),
         }
     }
 }
@@ -79,6 +77,8 @@ pub enum BlockKind {
     Html,
     /// The value of a readable HTML attribute (`alt`, `title`, `placeholder`, `aria-label`).
     Attribute,
+    /// The title of a dialect's container (`::: tip 标题`, `!!! note "标题"`, `=== "标签"`).
+    Title,
 }
 
 impl BlockKind {
@@ -94,6 +94,7 @@ impl BlockKind {
             BlockKind::FrontMatter(field) => format!("fm-{field}").into(),
             BlockKind::Html => "html".into(),
             BlockKind::Attribute => "attr".into(),
+            BlockKind::Title => "title".into(),
         }
     }
 
@@ -108,7 +109,10 @@ impl BlockKind {
     /// Whether the run is a plain string that carries no tags: a front-matter field or an
     /// attribute value.
     pub fn is_plain_string(&self) -> bool {
-        matches!(self, BlockKind::FrontMatter(_) | BlockKind::Attribute)
+        matches!(
+            self,
+            BlockKind::FrontMatter(_) | BlockKind::Attribute | BlockKind::Title
+        )
     }
 }
 
@@ -463,11 +467,65 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn run(&mut self) {
-        let parser = Parser::new_ext(self.text, markdown_options()).into_offset_iter();
-        for (event, range) in parser {
-            self.event(event, range);
+        let dialect = self.options.dialect;
+        let markers = dialect.markers(self.text);
+        let mut markers = markers.into_iter().peekable();
+        match dialect.masked(self.text) {
+            Cow::Borrowed(_) => {
+                for (event, range) in
+                    Parser::new_ext(self.text, dialect.options()).into_offset_iter()
+                {
+                    while let Some(m) = markers.next_if(|m| m.line.start < range.start) {
+                        self.marker(m);
+                    }
+                    self.event(event, range);
+                }
+            }
+            // The masked copy has the original's offsets, not its lifetime: its events own
+            // their strings.
+            Cow::Owned(masked) => {
+                for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter()
+                {
+                    while let Some(m) = markers.next_if(|m| m.line.start < range.start) {
+                        self.marker(m);
+                    }
+                    self.event(event.into_static(), range);
+                }
+            }
+        }
+        for m in markers {
+            self.marker(m);
         }
         self.finish_run();
+    }
+
+    /// A container's marker line: structure, and its title a run of its own.
+    fn marker(&mut self, m: Marker) {
+        self.finish_run();
+        self.mark(|| BlockMark::Literal(format!("marker {}", m.label())));
+        let Some(title) = m.title else {
+            return;
+        };
+        // Sites render a title as inline text: a character reference reads as its character.
+        let text = html::decode(&self.text[title.clone()]);
+        let translatable = self.options.source.has_letters(&text);
+        let mut tagged = String::new();
+        if translatable {
+            push_escaped(&mut tagged, &text);
+        }
+        self.runs.push(Segment {
+            id: String::new(),
+            line: self.lines.line(self.text, title.start),
+            kind: BlockKind::Title,
+            range: title.clone(),
+            pieces: vec![Piece::Text {
+                raw: title,
+                text: Cow::Owned(text),
+            }],
+            tagged,
+            translatable,
+            item: None,
+        });
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
@@ -1057,6 +1115,50 @@ mod tests {
         assert_eq!(
             runs(text).iter().map(|r| r.2.as_str()).collect::<Vec<_>>(),
             ["看", "横幅", "这里，<b1>粗 <html2/></b1>"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod dialect_tests {
+    use super::*;
+
+    fn tagged(text: &str, dialect: Dialect) -> Vec<(BlockKind, String)> {
+        let options = SegmentOptions {
+            dialect,
+            ..SegmentOptions::default()
+        };
+        Document::parse(text, &options)
+            .segments()
+            .map(|s| (s.kind.clone(), s.tagged.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn container_markers_are_structure_and_titles_and_bodies_are_text() {
+        let vitepress =
+            "::: tip 提示\n容器里的**正文**。\n:::\n\n::: details\n```\n::: 代码\n```\n:::\n";
+        assert_eq!(
+            tagged(vitepress, Dialect::VitePress),
+            [
+                (BlockKind::Title, "提示".to_string()),
+                (BlockKind::Paragraph, "容器里的<b1>正文</b1>。".to_string()),
+            ]
+        );
+        // Without the dialect the markers are text of the paragraph.
+        assert_eq!(
+            tagged(vitepress, Dialect::Gfm)[0].1,
+            "::: tip 提示\n容器里的<b1>正文</b1>。\n:::"
+        );
+        let mkdocs = "!!! note \"注意\"\n    正文第一行\n    第二行\n\n    ```python\n    print(\"代码\")\n    ```\n\n=== \"标签\"\n\n    - 标签页\n";
+        assert_eq!(
+            tagged(mkdocs, Dialect::MkDocs),
+            [
+                (BlockKind::Title, "注意".to_string()),
+                (BlockKind::Paragraph, "正文第一行\n第二行".to_string()),
+                (BlockKind::Title, "标签".to_string()),
+                (BlockKind::ListItem, "标签页".to_string()),
+            ]
         );
     }
 }

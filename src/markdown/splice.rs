@@ -489,7 +489,7 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
     };
     match seg.kind {
         BlockKind::FrontMatter(_) => return render_front_matter(doc, seg, items),
-        BlockKind::Attribute => return render_attribute(doc, seg, items),
+        BlockKind::Attribute | BlockKind::Title => return render_attribute(doc, seg, items),
         _ => {}
     }
     let src = doc.text;
@@ -1033,6 +1033,38 @@ mod tests {
         // The model may move an element but not change it.
         let err = merged_all(original, &["Table <b1>bold</b1>", "banner"]).unwrap_err();
         assert!(err.to_string().contains("<b1>"), "{err}");
+    }
+
+    /// In a dialect's containers the markers stay, the titles and bodies are translated, and
+    /// a translation that would close a container is refused.
+    #[test]
+    fn containers_keep_their_markers() {
+        let options = SegmentOptions {
+            dialect: crate::markdown::dialect::Dialect::MkDocs,
+            ..SegmentOptions::default()
+        };
+        let text = "!!! note \"注意\"\n    正文第一行\n    第二行\n";
+        let doc = Document::parse(text, &options);
+        let ids: Vec<String> = doc.segments().map(|s| s.id.clone()).collect();
+        let map = BTreeMap::from([
+            (ids[0].clone(), "A \"note\"".to_string()),
+            (ids[1].clone(), "First line\nsecond".to_string()),
+        ]);
+        assert_eq!(
+            merge(&doc, &map).unwrap(),
+            "!!! note \"A &quot;note&quot;\"\n    First line\n    second\n"
+        );
+        let options = SegmentOptions {
+            dialect: crate::markdown::dialect::Dialect::VitePress,
+            ..SegmentOptions::default()
+        };
+        let text = "::: tip\n正文。\n第二行。\n:::\n\n之后。\n";
+        let doc = Document::parse(text, &options);
+        let id = doc.segments().next().unwrap().id.clone();
+        let closing = BTreeMap::from([(id, "Body.\n:::\nmore".to_string())]);
+        // The line that would close the container is written as text of the line before.
+        let out = merge(&doc, &closing).unwrap();
+        assert_eq!(out, "::: tip\nBody. ::: more\n:::\n\n之后。\n");
     }
 
     /// Only what would read as markup is escaped: `9.3.1` after `#`, `0.3` in a cell, `-w`
