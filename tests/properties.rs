@@ -43,8 +43,11 @@ use editions::markdown::splice::ProblemKind;
 use editions::markdown::tag::{self, Item, TagKind};
 use editions::{Document, SegmentOptions};
 use proptest::prelude::*;
+#[path = "support/shape.rs"]
+mod shape;
 use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use shape::{html_shape, rendered_shape};
 
 // ---------------------------------------------------------------------------------------------
 // Running properties
@@ -838,31 +841,6 @@ fn outline(text: &str) -> Outline {
         links,
         atoms,
     }
-}
-
-/// HTML as its markup alone, read by html5gum's own token type: its start and end tags with
-/// their attributes, readable ones (`alt`, `title`, `placeholder`, `aria-label`) aside, and
-/// its comments; text, which translation changes, left out.
-fn html_shape(html: &str) -> String {
-    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let mut shape = String::new();
-    for token in html5gum::Tokenizer::new(html).flatten() {
-        match token {
-            html5gum::Token::StartTag(tag) => {
-                shape.push_str(&format!("<{}", lossy(&tag.name)));
-                for (k, v) in &tag.attributes {
-                    if !matches!(&k[..], b"alt" | b"title" | b"placeholder" | b"aria-label") {
-                        shape.push_str(&format!(" {}={}", lossy(k), lossy(&v.value)));
-                    }
-                }
-                shape.push('>');
-            }
-            html5gum::Token::EndTag(tag) => shape.push_str(&format!("</{}>", lossy(&tag.name))),
-            html5gum::Token::Comment(c) => shape.push_str(&format!("<!--{}-->", lossy(&c.value))),
-            _ => {}
-        }
-    }
-    shape
 }
 
 /// Front matter with the translated field's value left out.
@@ -1694,16 +1672,6 @@ fn html_document() -> impl Strategy<Value = String> {
             .collect();
         format!("# 标题\n\n{}\n\n中文说明。\n", body.join("\n"))
     })
-}
-
-/// The shape of a document as pulldown-cmark renders it (see [`html_shape`]).
-fn rendered_shape(text: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(text, markdown_options()),
-    );
-    html_shape(&html)
 }
 
 /// Random HTML fragments survive a round trip byte for byte, and a translation of their text

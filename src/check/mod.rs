@@ -23,8 +23,9 @@ pub use crate::edition::align::{pair_by_shape, Paired};
 use crate::edition::rules::{self as edition, Rule, UrlRewrite};
 use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
+use crate::markdown::dialect::Dialect;
 use crate::markdown::document::LineIndex;
-use crate::markdown::segment::{markdown_options, Segment, SegmentOptions};
+use crate::markdown::segment::{Segment, SegmentOptions};
 use crate::memory::Memory;
 use crate::message::{tr, Message};
 
@@ -167,20 +168,15 @@ struct Inventory {
     texts: Vec<(String, usize)>,
     /// Anchors that headings define, and `#fragment` links.
     anchors: Vec<String>,
+    /// The anchors HTML defines (`id`, `name`).
+    html_ids: HashSet<String>,
     fragments: Vec<(String, usize)>,
 }
 
-/// GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens.
+/// GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens (the other
+/// dialects' are [`Dialect::slug`]).
 pub fn slug(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
+    Dialect::Gfm.slug(text)
 }
 
 /// The containers (GFM alerts) of the edition against the original's: the same kinds in the
@@ -344,7 +340,12 @@ fn is_item_start(text: &str) -> bool {
             .is_some_and(|c| ('\u{2460}'..='\u{2473}').contains(&c))
 }
 
-fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> String) -> Inventory {
+fn inventory(
+    text: &str,
+    excluded: &[Range<usize>],
+    rewrite: &dyn Fn(&str) -> String,
+    dialect: Dialect,
+) -> Inventory {
     let mut inv = Inventory {
         items: vec![(0, 0)],
         ..Inventory::default()
@@ -358,7 +359,14 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
     let mut ordered_depth = 0usize;
     let mut table: Option<(usize, usize, usize, usize)> = None; // rows, cols of the first row, cells of this row, offset
     let mut in_meta = false;
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    // The dialect's containers, where pulldown-cmark reads the text without their markers.
+    for m in dialect.markers(text) {
+        if in_body(m.line.start, excluded) {
+            inv.containers.push((m.label(), m.line.start));
+        }
+    }
+    let masked = dialect.masked(text);
+    for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
         let body = in_body(range.start, excluded);
         if !matches!(event, Event::Text(_) | Event::Start(MdTag::Paragraph)) {
             if let Some(l) = leading.take() {
@@ -410,7 +418,7 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
                     if heading_body {
                         inv.heading_texts.push((heading_at.take(), t.clone()));
                     }
-                    inv.anchors.push(id.unwrap_or_else(|| slug(&t)));
+                    inv.anchors.push(id.unwrap_or_else(|| dialect.slug(&t)));
                 }
             }
             Event::Start(MdTag::Paragraph) => leading = Some(String::new()),
@@ -462,7 +470,9 @@ fn inventory(text: &str, excluded: &[Range<usize>], rewrite: &dyn Fn(&str) -> St
             }
             Event::InlineHtml(h) | Event::Html(h) => {
                 // An element's `id` (or an `<a>`'s `name`) is an anchor as a heading's is.
-                inv.anchors.extend(crate::markdown::html::anchors(&h));
+                let ids = crate::markdown::html::anchors(&h);
+                inv.html_ids.extend(ids.iter().cloned());
+                inv.anchors.extend(ids);
                 if body {
                     inv.texts.push((h.to_string(), range.start))
                 }
@@ -506,11 +516,33 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     let excluded_e = locale_blocks(edition_file.text, cx.locale_texts);
     let rewrite = |u: &str| edition::rewrite_url(u, cx.rewrites, code);
     let same = |u: &str| u.to_string();
-    let mut o = inventory(original.text, &excluded_o, &rewrite);
-    let mut e = inventory(edition_file.text, &excluded_e, &same);
+    let dialect = cx.options.dialect;
+    let mut o = inventory(original.text, &excluded_o, &rewrite, dialect);
+    let mut e = inventory(edition_file.text, &excluded_e, &same, dialect);
     for inv in [&mut o, &mut e] {
         inv.links.retain(|(u, _)| !cx.common_urls.contains(u));
         inv.images.retain(|(u, _)| !cx.common_urls.contains(u));
+    }
+    // A link to a heading follows the heading: in the edition it names the translated
+    // heading's slug (as translate writes it).
+    if !o.fragments.is_empty() {
+        let moved = dialect.moved_anchors(original.text, edition_file.text);
+        let follow = |f: &str| moved.get(f).filter(|_| !o.html_ids.contains(f)).cloned();
+        let links: Vec<(String, usize)> = o
+            .links
+            .iter()
+            .map(|(u, at)| match u.strip_prefix('#').and_then(follow) {
+                Some(new) => (format!("#{new}"), *at),
+                None => (u.clone(), *at),
+            })
+            .collect();
+        let fragments: Vec<(String, usize)> = o
+            .fragments
+            .iter()
+            .map(|(f, at)| (follow(f).unwrap_or_else(|| f.clone()), *at))
+            .collect();
+        o.links = links;
+        o.fragments = fragments;
     }
     let lines_o = LineIndex::new(original.text);
     let lines_e = LineIndex::new(edition_file.text);
@@ -845,8 +877,8 @@ pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>
     }
     // Into a language that shares the source's script (Japanese from Chinese), what is left
     // untranslated shows in a whole block, not in one run of text.
-    let blocks_o = paragraphs::blocks(original.text, &excluded_o, &rewrite);
-    let blocks_e = paragraphs::blocks(edition_file.text, &excluded_e, &same);
+    let blocks_o = paragraphs::blocks(original.text, &excluded_o, &rewrite, dialect);
+    let blocks_e = paragraphs::blocks(edition_file.text, &excluded_e, &same, dialect);
     if !script_must_go {
         for block in &blocks_e {
             if let Some(run) = untranslated(&block.text) {

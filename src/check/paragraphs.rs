@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::edition::align::{self, in_body, Anchors, Message, Shape, Unit};
 use crate::lang::Lang;
-use crate::markdown::segment::markdown_options;
+use crate::markdown::dialect::Dialect;
 
 /// A leaf block of a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,7 @@ pub fn blocks(
     text: &str,
     excluded: &[Range<usize>],
     rewrite: &dyn Fn(&str) -> String,
+    dialect: Dialect,
 ) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     // The open leaf: (kind, start, key parts, words); an item is a leaf until a block opens in it.
@@ -104,7 +105,8 @@ pub fn blocks(
             }
         }
     };
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    let masked = dialect.masked(text);
+    for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
         match event {
             Event::Start(Tag::MetadataBlock(_)) => meta = true,
             Event::End(TagEnd::MetadataBlock(_)) => meta = false,
@@ -320,7 +322,7 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<String> {
-        blocks(text, &[], &|u: &str| u.to_string())
+        blocks(text, &[], &|u: &str| u.to_string(), Dialect::Gfm)
             .into_iter()
             .map(|b| format!("{}|{}", b.key, b.text))
             .collect()
@@ -348,7 +350,10 @@ mod tests {
         let o = "1、[a](https://a)\n\ndesc a\n\n2、[b](https://b)\n\ndesc b\n\n3、[c](https://c)\n\ndesc c\n";
         let e = "1\\. [a](https://a)\n\nA\n\n2\\. [b](https://b)\n\n3\\. [c](https://c)\n\nC\n";
         let id = |u: &str| u.to_string();
-        let (ob, eb) = (blocks(o, &[], &id), blocks(e, &[], &id));
+        let (ob, eb) = (
+            blocks(o, &[], &id, Dialect::Gfm),
+            blocks(e, &[], &id, Dialect::Gfm),
+        );
         let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
         assert_eq!(
             found
@@ -392,12 +397,15 @@ mod tests {
         };
         // The two descriptions of a written as one.
         let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha. Second, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma and on delta.\n\n3\\. [c](https://c)\n\nFourth, a few words on omega.\n";
-        let (ob, eb) = (blocks(o, &[], &id), blocks(e, &[], &id));
+        let (ob, eb) = (
+            blocks(o, &[], &id, Dialect::Gfm),
+            blocks(e, &[], &id, Dialect::Gfm),
+        );
         let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
         assert_eq!(texts(&found, &ob, &eb), ["merged 描述甲，关于"]);
         // Gamma's in two, and c gone with its description.
         let e = "1\\. [a](https://a)\n\nFirst, a paragraph on alpha.\n\nSecond, a paragraph on beta.\n\n2\\. [b](https://b)\n\nThird, a paragraph on gamma.\n\nAnd on delta too.\n";
-        let eb = blocks(e, &[], &id);
+        let eb = blocks(e, &[], &id, Dialect::Gfm);
         let found = account(&ob, &eb, Lang::Zh, Lang::En, &[]);
         assert_eq!(
             texts(&found, &ob, &eb),

@@ -100,7 +100,16 @@ pub fn run(
     let options = SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
-        dialect: config.dialect(root),
+        // Files named by path belong to the site around them.
+        dialect: match config.markdown.dialect {
+            Some(d) => d,
+            None => names
+                .first()
+                .and_then(|(issue, _)| {
+                    editions::markdown::dialect::Dialect::detect(&issue.original)
+                })
+                .map_or_else(|| config.dialect(root), |(d, _)| d),
+        },
     };
     let memory = config.memory(root)?;
     let locales_dir = root.join(&config.locales);

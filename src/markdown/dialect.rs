@@ -148,7 +148,7 @@ impl Dialect {
                 .chars()
                 .filter_map(|c| match c {
                     c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-                    c if c.is_whitespace() => Some('-'),
+                    ' ' => Some('-'),
                     _ => None,
                 })
                 .collect(),
@@ -233,6 +233,71 @@ impl Dialect {
         // Only ASCII bytes were written over ASCII bytes or whole characters: marker lines
         // are blanked entirely (a multi-byte character becomes spaces), indents are ASCII.
         Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8"))
+    }
+}
+
+impl Dialect {
+    /// The anchors the headings of `text` define, in order: an explicit id (`{#id}`), else
+    /// the dialect's slug of the heading's text, a repeat made unique as the site makes it
+    /// (`-1`, `-2`; `_1` in MkDocs). Each says whether it is explicit.
+    pub fn heading_anchors(self, text: &str) -> Vec<(String, bool)> {
+        use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+        let masked = self.masked(text);
+        let mut out = Vec::new();
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        let mut open: Option<(String, Option<String>)> = None;
+        for event in Parser::new_ext(&masked, self.options()) {
+            match event {
+                Event::Start(Tag::Heading { id, .. }) => {
+                    open = Some((String::new(), id.map(|i| i.to_string())))
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((h, _)) = &mut open {
+                        h.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    let Some((h, id)) = open.take() else { continue };
+                    if let Some(id) = id {
+                        out.push((id, true));
+                        continue;
+                    }
+                    let slug = self.slug(&h);
+                    let n = seen.entry(slug.clone()).or_insert(0);
+                    let unique = match *n {
+                        0 => slug,
+                        k if self == Dialect::MkDocs => format!("{slug}_{k}"),
+                        k => format!("{slug}-{k}"),
+                    };
+                    *n += 1;
+                    out.push((unique, false));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Where the anchors of `original`'s headings went in `edition`, a translation of it with
+    /// the same headings in the same order: for each heading whose slug changed with its
+    /// text, its slug in the original and in the edition. An explicit id stays what it is.
+    pub fn moved_anchors(
+        self,
+        original: &str,
+        edition: &str,
+    ) -> std::collections::HashMap<String, String> {
+        let (o, e) = (
+            self.heading_anchors(original),
+            self.heading_anchors(edition),
+        );
+        if o.len() != e.len() {
+            return Default::default();
+        }
+        o.into_iter()
+            .zip(e)
+            .filter(|((a, ax), (b, bx))| !ax && !bx && a != b && !b.is_empty())
+            .map(|((a, _), (b, _))| (a, b))
+            .collect()
     }
 }
 

@@ -406,6 +406,9 @@ struct RunBuilder<'a> {
     last_end: usize,
     /// Inside an autolink: its events are folded into one placeholder.
     autolink_depth: usize,
+    /// Inside an opaque inline element (`<code>`, `<kbd>` …) opened by inline HTML: its
+    /// content, up to its end tag, is folded into the placeholder.
+    opaque: Option<String>,
 }
 
 impl RunBuilder<'_> {
@@ -530,6 +533,32 @@ impl<'a> Builder<'a, '_> {
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         if let Some(run) = &mut self.current {
+            if let Some(name) = &run.opaque {
+                let inline = match &event {
+                    Event::Start(tag) => inline_kind(tag).is_some(),
+                    Event::End(end) => is_inline_end(*end),
+                    Event::Text(_)
+                    | Event::Code(_)
+                    | Event::InlineHtml(_)
+                    | Event::InlineMath(_)
+                    | Event::SoftBreak
+                    | Event::HardBreak
+                    | Event::FootnoteReference(_) => true,
+                    _ => false,
+                };
+                if inline {
+                    let closes = matches!(&event, Event::InlineHtml(h)
+                        if matches!(html::tokens(h).first(), Some(html::Token::End { name: n, .. }) if n == name));
+                    if closes {
+                        run.opaque = None;
+                    }
+                    run.last_end = range.end;
+                    return;
+                }
+                run.opaque = None;
+            }
+        }
+        if let Some(run) = &mut self.current {
             if run.autolink_depth > 0 {
                 match event {
                     Event::Start(MdTag::Link { .. }) => run.autolink_depth += 1,
@@ -646,22 +675,33 @@ impl<'a> Builder<'a, '_> {
         }
     }
 
-    /// Inline HTML is a placeholder in its run; a tag with a readable attribute whose value is
-    /// in the source language (`<img alt="横幅">`) ends the run, and each such value is a run
-    /// of its own. Inside a link or emphasis, where ending the run would split a pair, it
-    /// stays a placeholder.
+    /// Inline HTML is a placeholder in its run; a tag with a readable attribute
+    /// (`<img alt="横幅">`) ends the run, and each such value is a run of its own (whatever its
+    /// language, so that a translation reads back as the same runs). Inside a link or
+    /// emphasis, where ending the run would split a pair, it stays a placeholder. An opaque
+    /// element's content (`<code>…</code>`) joins its placeholder.
     fn inline_html(&mut self, html: &str, range: Range<usize>) {
-        let source = self.options.source;
-        let readable: Vec<html::Attribute> = match html::tokens(html).into_iter().next() {
-            Some(html::Token::Start { attributes, .. }) => attributes
-                .into_iter()
-                .filter(|a| a.is_readable() && source.has_letters(&a.text))
-                .collect(),
-            _ => Vec::new(),
-        };
+        let (readable, opaque): (Vec<html::Attribute>, Option<String>) =
+            match html::tokens(html).into_iter().next() {
+                Some(html::Token::Start {
+                    attributes,
+                    name,
+                    self_closing,
+                    ..
+                }) => (
+                    attributes.into_iter().filter(|a| a.is_readable()).collect(),
+                    (html::Element::of(&name).is_opaque() && !self_closing).then_some(name),
+                ),
+                _ => (Vec::new(), None),
+            };
         let nested = self.current.as_ref().is_some_and(|r| !r.stack.is_empty());
         if readable.is_empty() || nested {
-            return self.atom(TagKind::Html, range);
+            self.atom(TagKind::Html, range);
+            // `<code>`, `<kbd>` …: what follows, up to the end tag, is in the placeholder.
+            if let Some(run) = &mut self.current {
+                run.opaque = opaque;
+            }
+            return;
         }
         // The text before the tag ends without the line break or space that separates it
         // from the tag.
@@ -868,6 +908,7 @@ impl<'a> Builder<'a, '_> {
             next_tag: 0,
             last_end: start,
             autolink_depth: 0,
+            opaque: None,
         })
     }
 

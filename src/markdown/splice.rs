@@ -258,7 +258,7 @@ pub fn merge_placed(
         }
         let failures = verify(doc, &output, &changed);
         if failures.is_empty() {
-            return Ok(done(output));
+            return Ok(follow_anchors(doc, done(output)));
         }
         let mut retry = false;
         for (i, why) in &failures {
@@ -285,6 +285,56 @@ pub fn merge_placed(
             });
         }
     }
+}
+
+/// Same-document links follow the headings they name: a `#fragment` that was a heading's slug
+/// in the original becomes that heading's slug in the translation, by the dialect's rules.
+/// Only the fragment's bytes change; the placements move with them.
+fn follow_anchors(doc: &Document<'_>, mut merged: Merged) -> Merged {
+    use pulldown_cmark::{Event, Parser, Tag as MdTag};
+    if !doc.text.contains("](#") {
+        return merged;
+    }
+    let dialect = doc.options.dialect;
+    let moved = dialect.moved_anchors(doc.text, &merged.text);
+    if moved.is_empty() {
+        return merged;
+    }
+    // Fragments the original resolves otherwise (an HTML id of the same name) stay.
+    let html_ids: std::collections::HashSet<String> = html::anchors(doc.text).into_iter().collect();
+    let masked = dialect.masked(&merged.text);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
+        let Event::Start(MdTag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let Some(fragment) = dest_url.strip_prefix('#') else {
+            continue;
+        };
+        let Some(new) = moved.get(fragment).filter(|_| !html_ids.contains(fragment)) else {
+            continue;
+        };
+        let written = &merged.text[range.clone()];
+        if let Some(at) = written.rfind(&format!("(#{fragment}")) {
+            edits.push((range.start + at + 2, fragment.len(), new.clone()));
+        }
+    }
+    for (at, len, new) in edits.into_iter().rev() {
+        merged.text.replace_range(at..at + len, &new);
+        let delta = new.len() as isize - len as isize;
+        let shift = |r: &mut Range<usize>| {
+            if r.start > at {
+                r.start = (r.start as isize + delta) as usize;
+            }
+            if r.end > at {
+                r.end = (r.end as isize + delta) as usize;
+            }
+        };
+        for (_, r) in merged.placed.iter_mut().chain(merged.items.iter_mut()) {
+            shift(r);
+        }
+    }
+    merged
 }
 
 fn splice(doc: &Document<'_>, changed: &[&(usize, Rendered)]) -> String {

@@ -2,6 +2,8 @@
 
 #[allow(dead_code)]
 pub mod mutate;
+#[allow(dead_code)]
+pub mod shape;
 pub mod standin;
 
 use std::path::Path;

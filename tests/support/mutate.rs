@@ -287,7 +287,7 @@ pub fn plant(
     let locale = locale_blocks(edition, cx.locale_texts);
     let body = |at: usize| editions::edition::align::in_body(at, &locale);
     let same = |u: &str| u.to_string();
-    let blocks_e = paragraphs::blocks(edition, &locale, &same);
+    let blocks_e = paragraphs::blocks(edition, &locale, &same, Default::default());
     match kind {
         Kind::Link | Kind::RepeatedLink | Kind::Image | Kind::Code => {
             let mut candidates: Vec<(Range<usize>, String)> = Vec::new();
@@ -409,7 +409,10 @@ pub fn plant(
                         })
                         .collect()
                 };
-            let o = text_only(paragraphs::blocks(original, &excluded, &rewrite), original);
+            let o = text_only(
+                paragraphs::blocks(original, &excluded, &rewrite, Default::default()),
+                original,
+            );
             let e = text_only(blocks_e, edition);
             if o.len() != e.len() {
                 return None;
