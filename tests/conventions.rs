@@ -1001,6 +1001,21 @@ fn every_construct_of_the_fixture_set_is_translated_and_kept() {
             .map(|r| r.user.clone())
             .collect();
         assert!(!sent.is_empty(), "{site}: nothing was sent");
+        // What extract lists (by the same dialect, found from the file) is what was sent.
+        let (code, listed, stderr) = editions(root, &server, &["extract", o]);
+        assert_eq!(code, Some(0), "{site}: {stderr}");
+        let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+        assert!(!listed.is_empty(), "{site}");
+        for segment in &listed {
+            let source = segment["source"].as_str().unwrap();
+            assert!(
+                !source.contains("保留") && !source.contains("原样"),
+                "{site}: {source}"
+            );
+            if !source.contains(['"', '\\', '\n']) {
+                assert!(sent.contains(source), "{site}: {source} not in {sent}");
+            }
+        }
         for kept in ["保留", "原样"] {
             assert!(!sent.contains(kept), "{site}: the model saw {kept}: {sent}");
         }
@@ -1055,4 +1070,25 @@ fn without_fragments(shape: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The README's `editions.toml` reference is a file editions reads: every key and table in it
+/// (`[markdown]` among them) is accepted as written.
+#[test]
+fn the_readmes_configuration_reference_is_read_as_written() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration: `editions.toml`").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let toml = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(toml.contains("[markdown]\ndialect = \"gfm\""), "{toml}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("editions.toml"), toml).unwrap();
+    let server = StandIn::start(vec![]);
+    let (code, _, stderr) = editions(dir.path(), &server, &["check"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: nothing to check: no original under `"),
+        "{stderr}"
+    );
 }
