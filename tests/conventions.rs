@@ -1092,3 +1092,58 @@ fn the_readmes_configuration_reference_is_read_as_written() {
         "{stderr}"
     );
 }
+
+/// A dialect's containers are structure check compares: a VitePress edition that lost a
+/// closing `:::` (which would swallow the rest of the page) or changed a container's kind is
+/// told once, at the line, verbatim; an MkDocs edition whose admonition lost its marker too.
+#[test]
+fn a_lost_or_changed_container_is_one_finding() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/markdown");
+    let server = StandIn::start(vec![]);
+    for (site, file, from, to, finding) in [
+        (
+            "vitepress",
+            "docs/guide.md",
+            "\n::::\n",
+            "\n",
+            "docs/guide.md:19:1: error[structure/containers]: the container `:::: details … ::::` is missing from docs/guide.en.md: keep it, with its text translated",
+        ),
+        (
+            "vitepress",
+            "docs/guide.md",
+            "::: warning",
+            "::: danger",
+            "docs/guide.en.md:9:1: error[structure/containers]: this container is `::: danger` where the original's is `::: warning`: keep the original's containers, of the same kind, in the same order",
+        ),
+        (
+            "mkdocs",
+            "docs/index.md",
+            "??? tip\n",
+            "",
+            "docs/index.md:11:1: error[structure/containers]: the container `??? tip` is missing from docs/index.en.md: keep it, with its text translated",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        support::copy_dir(&fixtures.join(site), root);
+        std::fs::write(
+            root.join("editions.toml"),
+            format!("[model]\nname = \"{MODEL}\"\n"),
+        )
+        .unwrap();
+        let edition = file.replace(".md", ".en.md");
+        let (code, _, stderr) =
+            editions(root, &server, &["translate", file, "--to", "en", "-o", &edition]);
+        assert_eq!(code, Some(0), "{stderr}");
+        let text = std::fs::read_to_string(root.join(&edition)).unwrap();
+        assert!(text.contains(from), "{site}: {from:?} in {text}");
+        std::fs::write(root.join(&edition), text.replacen(from, to, 1)).unwrap();
+        let (code, stdout, _) = editions(root, &server, &["check", file, &edition]);
+        assert_eq!(code, Some(1), "{site}: {stdout}");
+        let containers: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("[structure/containers]"))
+            .collect();
+        assert_eq!(containers, [finding], "{site}: {stdout}");
+    }
+}

@@ -651,7 +651,7 @@ fn tagged_of(run: &Segment<'_>) -> String {
     let mut s = String::new();
     for p in &run.pieces {
         match p {
-            Piece::Text { text, .. } => tag::push_escaped(&mut s, text),
+            Piece::Text { text, .. } => tag::push_escaped_text(&mut s, text),
             Piece::Open { tag, .. } => s.push_str(&format!("<{tag}>")),
             Piece::Close { tag, .. } => s.push_str(&format!("</{tag}>")),
             Piece::Atom { tag, .. } => s.push_str(&format!("<{tag}/>")),

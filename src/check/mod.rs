@@ -191,9 +191,15 @@ fn containers(
         return None;
     }
     let k = o.iter().zip(e).take_while(|(a, b)| a.0 == b.0).count();
-    // One lost (the rest follows one later in the original) or one added.
-    let lost = o.len() > k && kinds(&o[k + 1..]) == kinds(&e[k..]);
-    let added = e.len() > k && kinds(&o[k..]) == kinds(&e[k + 1..]);
+    // One lost (the rest follows one later in the original) or one added; the containers
+    // after a lost or added one may stand in another nesting because of it.
+    let leaves = |v: &[(String, usize)]| {
+        v.iter()
+            .map(|(k, _)| k.rsplit(" > ").next().unwrap_or(k).to_string())
+            .collect::<Vec<_>>()
+    };
+    let lost = o.len() > k && leaves(&o[k + 1..]) == leaves(&e[k..]);
+    let added = e.len() > k && leaves(&o[k..]) == leaves(&e[k + 1..]);
     match (o.get(k), e.get(k).filter(|_| !lost)) {
         (Some((kind, at)), None) => Some((
             false,

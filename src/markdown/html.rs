@@ -553,6 +553,8 @@ pub fn escape_text(out: &mut String, text: &str) {
     for (i, &c) in chars.iter().enumerate() {
         match c {
             '&' if starts_reference(&chars[i + 1..]) => out.push_str("&amp;"),
+            // A newline that is text, not a line break (`&#10;` in the source).
+            '\n' => out.push_str("&#10;"),
             '<' if chars
                 .get(i + 1)
                 .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>

@@ -33,7 +33,7 @@ use crate::lang::Lang;
 use crate::markdown::dialect::{Dialect, Marker};
 use crate::markdown::frontmatter;
 use crate::markdown::html;
-use crate::markdown::tag::{push_escaped, Tag, TagKind};
+use crate::markdown::tag::{push_escaped, push_escaped_text, Tag, TagKind};
 
 /// The pulldown-cmark extensions of the default dialect, GFM, which the newsletter uses.
 pub fn markdown_options() -> Options {
@@ -366,7 +366,7 @@ fn tagged_text(pieces: &[Piece<'_>], capacity: usize) -> String {
     let mut tagged = String::with_capacity(capacity);
     for p in pieces {
         match p {
-            Piece::Text { text, .. } => push_escaped(&mut tagged, text),
+            Piece::Text { text, .. } => push_escaped_text(&mut tagged, text),
             Piece::Open { tag, .. } => tag.write_open(&mut tagged),
             Piece::Close { tag, .. } => tag.write_close(&mut tagged),
             Piece::Atom { tag, .. } => tag.write_atom(&mut tagged),

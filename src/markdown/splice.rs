@@ -974,6 +974,11 @@ fn escape_into(
         }
     }
     for (i, &c) in chars.iter().enumerate() {
+        // A newline that is text, not a line break (`&#10;` in the source).
+        if c == '\n' {
+            out.push_str("&#10;");
+            continue;
+        }
         let escape = Some(i) == escape_at
             || (c == '!' && guard.link_after && i + 1 == chars.len())
             || match c {

@@ -20,7 +20,8 @@
 //! Numbers count from 1 in document order within a segment, shared by all kinds, so every tag
 //! of a segment has a distinct number. URLs, titles and code stay in the original and are put
 //! back by the splicer; they never appear in the text. A literal `<`, `>` or `&` in the text is
-//! written `&lt;`, `&gt;`, `&amp;`. A soft line break is a newline.
+//! written `&lt;`, `&gt;`, `&amp;`. A soft line break is a newline; a newline that is text (a
+//! `&#10;` of the source) is written `&#10;`.
 
 use std::fmt;
 
@@ -173,6 +174,19 @@ pub fn push_escaped(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// Like [`push_escaped`], for the text of an inline run, where a newline stands for a line
+/// break: a newline that is text (`&#10;` in the source) is written `&#10;`.
+pub fn push_escaped_text(out: &mut String, text: &str) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        push_escaped(out, first);
+    }
+    for line in lines {
+        out.push_str("&#10;");
+        push_escaped(out, line);
+    }
+}
+
 /// Writes items back as tagged text.
 pub fn render(items: &[Item]) -> String {
     let mut out = String::new();
@@ -311,6 +325,8 @@ fn parse_entity(s: &str) -> Option<(char, usize)> {
         ("&gt;", '>'),
         ("&amp;", '&'),
         ("&quot;", '"'),
+        // A newline that is text, not a line break (see [`push_escaped_text`]).
+        ("&#10;", '\n'),
     ] {
         if s.starts_with(name) {
             return Some((c, name.len()));
