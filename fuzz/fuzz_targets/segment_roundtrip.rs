@@ -159,7 +159,7 @@ fn hostile_translate(tagged: &str) -> String {
     }
 }
 
-/// Engine bugs found by `tests/properties.rs` and not fixed yet, as pulldown-cmark reads the
+/// Engine bugs found by `tests/suite/properties.rs` and not fixed yet, as pulldown-cmark reads the
 /// text: two line breaks in a row or one at the end of a block (a line holding only a vertical
 /// tab).
 fn known_bug(text: &str) -> bool {

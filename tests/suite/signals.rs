@@ -1,7 +1,7 @@
 //! SIGINT and SIGTERM stop `translate` at once: one line, the validated work kept in the
 //! memory, no temporary file left, and exit 130 or 143.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

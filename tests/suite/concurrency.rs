@@ -1,7 +1,7 @@
 //! Several editions processes on one memory at once: nothing validated is lost, nothing is paid
 //! for twice, and the memory file stays sorted and valid.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! Conventions a command-line user expects: `editions.toml` found from a subfolder, `-q`,
 //! `-v`, shell completions and a machine-readable summary of `translate`.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Control characters and bidirectional overrides: validation rejects those a model adds,
 //! `check` reports them in editions, and no output of editions lets one reach the terminal.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! HTTP: one test per fault, each ending in a correct edition or a clear error with the
 //! previous edition untouched and the validated work kept in the memory.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The `extract` and `merge` commands, run as a user runs them, and every command's output
 //! to a reader that stops early.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

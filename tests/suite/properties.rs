@@ -38,13 +38,12 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use crate::support::shape;
 use editions::markdown::segment::{markdown_options, BlockKind, Chunk, Piece, Segment};
 use editions::markdown::splice::ProblemKind;
 use editions::markdown::tag::{self, Item, TagKind};
 use editions::{Document, SegmentOptions};
 use proptest::prelude::*;
-#[path = "support/shape.rs"]
-mod shape;
 use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use shape::{html_shape, rendered_shape};

@@ -2,7 +2,7 @@
 //! title, each segment's section, the locale's style guide, the glossary's notes on lines of
 //! their own, and examples from the approved entries of the memory, the same on every run.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! refuses the key, fails, hangs, is unreachable, or the URL is malformed. Neither canary may
 //! appear in stdout, stderr or any file the runs write.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! `translate --batch-api`: the run's requests as one job of the provider's Batch API, against
 //! the stand-in's `/v1/files` and `/v1/batches`.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,7 +1,7 @@
 //! The lifecycle driven through the library, without the binary: what the command line
 //! presents is all in [`Outcome`].
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::sync::Mutex;

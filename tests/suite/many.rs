@@ -2,7 +2,7 @@
 //! `--since`), one request pool shared by every edition, one table, and a failed issue that
 //! does not stop the others.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,6 +1,6 @@
 //! `editions check` on pairs built to pass and pairs built to break each rule.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

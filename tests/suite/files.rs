@@ -2,7 +2,7 @@
 //! for, a memory entry that no longer fits asked again, and kills at any moment leaving a valid
 //! memory and no stray files.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! Every bad setting is refused before anything is sent, with what is wrong and what to do.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! the locale's own boilerplate, written alongside, safely, on temporary copies of the
 //! fixtures with the stand-in server.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

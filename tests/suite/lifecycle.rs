@@ -3,7 +3,7 @@
 //! with the stand-in server and checks what was sent, what was written and what the memory
 //! holds.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
