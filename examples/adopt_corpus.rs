@@ -32,7 +32,6 @@ use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::issue::{self, Layout};
 use editions::edition::lifecycle::{self, Effect, Job, Project};
 use editions::edition::provenance::Record;
-use editions::edition::rules::{Rule, UrlRewrite};
 use editions::memory::{Memory, Origin};
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
@@ -41,12 +40,6 @@ use support::copy_dir;
 use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-#[derive(serde::Deserialize)]
-struct Rules {
-    boilerplate: Vec<Rule>,
-    url_rewrite: Vec<UrlRewrite>,
-}
 
 #[derive(Default)]
 struct Tally {
@@ -126,8 +119,8 @@ fn main() {
         "usage: adopt_corpus CORPUS/python-weekly/docs [DATE…] (the corpus path as an argument)",
     ));
     let asked: Vec<String> = args.collect();
-    let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
-    let rules: Rules = toml::from_str(&config[config.find("[[boilerplate]]").unwrap()..]).unwrap();
+    // The repository's rules, as the library reads editions.toml.
+    let (rules, _) = editions::config::Config::load(Path::new(REPO)).unwrap();
     let mut dates: Vec<String> = std::fs::read_dir(docs.join("en"))
         .unwrap()
         .flatten()

@@ -27,21 +27,16 @@ use std::path::{Path, PathBuf};
 
 use editions::edition::align::{pair_runs, Paired, Setting, Shape, Unit};
 use editions::edition::locale::Locale;
-use editions::edition::rules::{self, Rule, UrlRewrite};
+use editions::edition::rules;
 use editions::{Document, Lang, SegmentOptions};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const ORIGINAL_URL: &str = "https://pythoncat.top/posts/{date}-weekly";
 
-#[derive(serde::Deserialize)]
-struct Rules {
-    boilerplate: Vec<Rule>,
-    url_rewrite: Vec<UrlRewrite>,
-}
-
 struct Corpus {
     docs: PathBuf,
-    rules: Rules,
+    /// The repository's configuration, as the library reads editions.toml: its rules.
+    rules: editions::config::Config,
     options: SegmentOptions,
 }
 
@@ -485,10 +480,11 @@ fn main() {
     let docs = PathBuf::from(args.next().expect(
         "usage: align_corpus CORPUS/python-weekly/docs [--ratios | --dump OUT DATE…] (the corpus path as an argument)",
     ));
-    let config = support::rules_toml();
     let corpus = Corpus {
         docs,
-        rules: toml::from_str(&config).unwrap(),
+        rules: editions::config::Config::load(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .0,
         options: SegmentOptions::default(),
     };
     let rest: Vec<String> = args.collect();

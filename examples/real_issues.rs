@@ -13,16 +13,8 @@ mod standin;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use editions::edition::rules::{self as edition, Rule, UrlRewrite};
+use editions::edition::rules as edition;
 use pulldown_cmark::{Event, Parser, Tag};
-
-#[derive(serde::Deserialize)]
-struct Rules {
-    #[serde(default)]
-    boilerplate: Vec<Rule>,
-    #[serde(default)]
-    url_rewrite: Vec<UrlRewrite>,
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,7 +25,8 @@ fn main() -> ExitCode {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = std::fs::read_to_string(repo.join("editions.toml")).unwrap();
     let rules_text = &config[config.find("[[boilerplate]]").unwrap()..];
-    let rules: Rules = toml::from_str(rules_text).unwrap();
+    // The repository's rules, as the library reads editions.toml.
+    let (rules, _) = editions::config::Config::load(repo).unwrap();
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("docs")).unwrap();
     for dir in ["glossary", "locales"] {

@@ -24,7 +24,6 @@ use std::time::Duration;
 use editions::check::File;
 use editions::edition::issue::{self, Layout};
 use editions::edition::lifecycle::{self, Effect, Job, Project};
-use editions::edition::rules::{Rule, UrlRewrite};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
@@ -34,12 +33,6 @@ use support::mutate::{Parts, Tally};
 use support::standin::{StandIn, KEY, MODEL};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-#[derive(serde::Deserialize)]
-struct Rules {
-    boilerplate: Vec<Rule>,
-    url_rewrite: Vec<UrlRewrite>,
-}
 
 /// The URLs linked from at least `n` of the originals.
 fn repeated(docs: &Path, names: &[String], n: usize) -> HashSet<String> {
@@ -72,8 +65,8 @@ fn main() {
             .nth(1)
             .expect("usage: translate_corpus CORPUS/python-weekly/docs"),
     );
-    let config = std::fs::read_to_string(Path::new(REPO).join("editions.toml")).unwrap();
-    let rules: Rules = toml::from_str(&config[config.find("[[boilerplate]]").unwrap()..]).unwrap();
+    // The repository's rules, as the library reads editions.toml.
+    let (rules, _) = editions::config::Config::load(Path::new(REPO)).unwrap();
     let mut names: Vec<String> = std::fs::read_dir(&docs)
         .unwrap()
         .flatten()

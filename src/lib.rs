@@ -26,10 +26,14 @@
 //! - On top, [`edition::lifecycle`] and [`edition::adopt`]: an edition brought up to date, or
 //!   taken over, using everything above (the lifecycle checks every edition with [`check`]
 //!   before it writes it).
+//! - [`config`]: `editions.toml`, read into the parts above (a [`edition::lifecycle::Project`],
+//!   [`SegmentOptions`], prices, the batch settings), so that the binary, the examples and the
+//!   benchmarks load a newsletter's configuration the same way.
 //!
 //! The library never depends on the command line.
 
 pub mod check;
+pub mod config;
 pub mod control;
 pub mod edition;
 pub mod file;

@@ -7,9 +7,9 @@ use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::lifecycle::LifecycleError;
 use editions::memory::Memory;
 
-use super::config::Config;
 use super::messages::say;
 use super::{Failure, EXIT_FAILED, EXIT_OK};
+use editions::config::Config;
 
 /// Command-line settings of `adopt`.
 #[derive(Debug, clap::Args)]

@@ -12,9 +12,9 @@ use editions::glossary::Glossary;
 use editions::message::{on_one_line, Message};
 use editions::{Document, SegmentOptions, SourceText};
 
-use super::config::Config;
 use super::format::{self, Format, Summary};
 use super::{EXIT_FAILED, EXIT_OK};
+use editions::config::Config;
 use editions::edition::issue::{self, Issue};
 use editions::edition::provenance::{self, Record};
 

@@ -11,9 +11,9 @@ use editions::memory::{Memory, Origin};
 use editions::terms::Example;
 use editions::{Document, SourceText};
 
-use super::config::Config;
 use super::messages::say;
 use super::EXIT_OK;
+use editions::config::Config;
 
 pub fn run(
     root: &Path,

@@ -64,11 +64,6 @@ pub fn say(id: &str, args: &[(&str, &dyn Display)]) -> String {
     catalog().tr(id, args)
 }
 
-/// The `attribute` of message `id`.
-pub fn attr(id: &str, attribute: &str, args: &[(&str, &dyn Display)]) -> String {
-    catalog().tr_attr(id, attribute, args)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 mod adopt;
 mod check;
-mod config;
+use editions::config;
 mod extract;
 mod format;
 mod glossary;

@@ -13,9 +13,9 @@ use editions::glossary::Glossary;
 use editions::review;
 use editions::{Document, SegmentOptions, SourceText};
 
-use super::config::Config;
 use super::messages::hinted;
 use super::{write_atomically, EXIT_OK};
+use editions::config::Config;
 use editions::edition::issue;
 use editions::edition::provenance::{self, Record};
 

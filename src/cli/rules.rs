@@ -7,9 +7,9 @@ use std::path::Path;
 use editions::edition::coverage::{self, Coverage, Warning};
 use editions::SourceText;
 
-use super::config::Config;
 use super::messages::say;
 use super::EXIT_OK;
+use editions::config::Config;
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {

@@ -16,10 +16,10 @@ use editions::model::run::{Plan, Settings, Summary, TranslateError};
 use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
 use editions::Lang;
 
-use super::config::Config;
 use super::messages::{hinted, say};
 use super::progress::{Bar, JobBar, RunBar};
 use super::{Failure, EXIT_OK};
+use editions::config::Config;
 
 /// Command-line settings of `translate`; each overrides its key in `editions.toml`.
 #[derive(Debug, clap::Args)]

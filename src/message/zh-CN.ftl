@@ -231,3 +231,29 @@ review-link-expected = 预期：固定内容
 review-link-lost = 丢失
 review-link-added = 新增
 review-rating = 评分 { $score }/5（准确 { $accuracy }，完整 { $omission }，术语 { $terminology }，流畅 { $fluency }）：{ $reason }
+
+## editions.toml
+config-out-of-range = 超出范围
+config-range-seconds = { $min } 到 { $max } 之间的秒数
+config-range-count = { $min } 到 { $max } 之间的整数
+config-range-price = 每百万词元的价格，0 或更高
+config-cannot-read = 无法读取配置：{ $error }
+    .hint = 请检查文件权限
+config-keys = editions 认识的键见 README 的配置一节
+config-source = 请把 `source` 设为原文的语言
+config-targets = 请列出要翻译成的语言，例如 ["en", "ja"]
+cli-to-unknown = `--to { $code }`：editions 不认识这种语言
+    .hint = 请使用 { $choices } 之一
+cli-to-source = `--to { $code }`：{ $code } 是原文的语言（editions.toml 中的 `source`），不是翻译的目标语言
+    .hint = 请使用 { $choices } 之一
+config-range-number = { $min } 到 { $max } 之间的数
+config-no-targets = `targets` 为空：editions 不会翻译成任何语言
+    .hint = 列出要翻译成的语言，例如 targets = ["en"]
+config-empty-path = `{ $key }` 为空：editions 没有可用的文件
+    .hint = 请给 `{ $key }` 一个相对于周刊根目录的路径，或删除这一行以使用默认值
+config-no-date = `{ $key }` = "{ $value }" 中没有 `{"{"}date{"}"}`，因此每一期都指向同一个文件
+    .hint = 请在文件名中期号日期的位置写 `{"{"}date{"}"}`，例如 "docs/{"{"}date{"}"}-weekly.md"
+config-blank-pattern = 某条 boilerplate 规则的 `{ $key }` 为空，因此会匹配每一个块
+    .hint = 请给 `{ $key }` 写上该块开头的文字，或删除它
+config-bad-value = `{ $key }` = { $value } { $problem }
+config-set-value = 请把 [model] 中的 `{ $key }` 设为{ $range }

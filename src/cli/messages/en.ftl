@@ -57,25 +57,6 @@ cli-bug = editions stopped on a bug: { $what }
 
 ## editions.toml and flags
 
-config-out-of-range = out of range
-config-range-seconds = a number of seconds from { $min } to { $max }
-config-range-count = a whole number from { $min } to { $max }
-config-range-price = a price per million tokens, 0 or more
-config-cannot-read = cannot read the config: { $error }
-    .hint = check the file's permissions
-config-keys = see the README's configuration section for the keys editions knows
-config-source = set `source` to the language of the originals
-config-targets = list the locales to translate into, such as ["en", "ja"]
-config-no-targets = `targets` is empty: editions would translate into no locale
-    .hint = list the locales to translate into, such as targets = ["en"]
-config-empty-path = `{ $key }` is empty: editions would have no file to use
-    .hint = give `{ $key }` a path relative to the newsletter's root, or remove the line for the default
-config-no-date = `{ $key }` = "{ $value }" has no `{"{"}date{"}"}`, so it names one file for every issue
-    .hint = put `{"{"}date{"}"}` where the issue's date is in the file name, as in "docs/{"{"}date{"}"}-weekly.md"
-config-blank-pattern = a boilerplate rule's `{ $key }` is empty, so it would match every block
-    .hint = give `{ $key }` the text the block starts with, or remove it
-config-bad-value = `{ $key }` = { $value } is { $problem }
-config-set-value = set `{ $key }` in [model] to { $range }
 cli-bad-flag = --{ $flag } { $value } is { $problem }
     .hint = give { $range }
 
@@ -107,10 +88,6 @@ cli-init-exists = { $files } { $count ->
     }, so nothing was written
     .hint = init writes a new setup; edit the existing files, or move them away and run it again
 cli-import-removed = removed `{ $file }`: its translations are in the memory now
-cli-to-unknown = `--to { $code }`: editions does not know this language
-    .hint = use one of { $choices }
-cli-to-source = `--to { $code }`: { $code } is the originals' language (`source` in editions.toml), not one to translate into
-    .hint = use one of { $choices }
 cli-init-ignore-added = added { $lines } to { $path }
 cli-init-wrote = wrote { $path }
 cli-translations-shape = translations are one JSON object mapping segment ids to tagged text
@@ -177,7 +154,6 @@ cli-answers = answers         { $format ->
         [json_object] JSON mode (the server refused a schema)
        *[text] plain text (the server refused JSON mode)
     }
-config-range-number = a number from { $min } to { $max }
 cli-plan-qa = quality pass    { $requests } rating requests (in the estimate below)
 cli-qa = quality pass    { $requests } rating requests, { $redone } segment(s) rated low and asked again
 cli-suggest-head = { $count } suggested terms from { $approved } approved translations, not yet in { $glossary }: check each, then paste the ones you accept

@@ -51,25 +51,6 @@ cli-bug = editions 因程序缺陷而停止：{ $what }
 
 ## editions.toml 与命令行选项
 
-config-out-of-range = 超出范围
-config-range-seconds = { $min } 到 { $max } 之间的秒数
-config-range-count = { $min } 到 { $max } 之间的整数
-config-range-price = 每百万词元的价格，0 或更高
-config-cannot-read = 无法读取配置：{ $error }
-    .hint = 请检查文件权限
-config-keys = editions 认识的键见 README 的配置一节
-config-source = 请把 `source` 设为原文的语言
-config-targets = 请列出要翻译成的语言，例如 ["en", "ja"]
-config-no-targets = `targets` 为空：editions 不会翻译成任何语言
-    .hint = 列出要翻译成的语言，例如 targets = ["en"]
-config-empty-path = `{ $key }` 为空：editions 没有可用的文件
-    .hint = 请给 `{ $key }` 一个相对于周刊根目录的路径，或删除这一行以使用默认值
-config-no-date = `{ $key }` = "{ $value }" 中没有 `{"{"}date{"}"}`，因此每一期都指向同一个文件
-    .hint = 请在文件名中期号日期的位置写 `{"{"}date{"}"}`，例如 "docs/{"{"}date{"}"}-weekly.md"
-config-blank-pattern = 某条 boilerplate 规则的 `{ $key }` 为空，因此会匹配每一个块
-    .hint = 请给 `{ $key }` 写上该块开头的文字，或删除它
-config-bad-value = `{ $key }` = { $value } { $problem }
-config-set-value = 请把 [model] 中的 `{ $key }` 设为{ $range }
 cli-bad-flag = --{ $flag } { $value } { $problem }
     .hint = 请给出{ $range }
 
@@ -98,10 +79,6 @@ cli-cannot-write-in = 无法在 `{ $dir }` 中写入（{ $error }），本次运
 cli-init-exists = { $files } 已存在，因此没有写入任何文件
     .hint = init 写入一套新的配置；请编辑现有文件，或把它们移走后再运行
 cli-import-removed = 已删除 `{ $file }`：其中的译文已在翻译记忆中
-cli-to-unknown = `--to { $code }`：editions 不认识这种语言
-    .hint = 请使用 { $choices } 之一
-cli-to-source = `--to { $code }`：{ $code } 是原文的语言（editions.toml 中的 `source`），不是翻译的目标语言
-    .hint = 请使用 { $choices } 之一
 cli-init-ignore-added = 已将 { $lines } 加入 { $path }
 cli-init-wrote = 已写入 { $path }
 cli-translations-shape = 译文是一个 JSON 对象，把片段 id 映射到带标签的文字
@@ -156,7 +133,6 @@ cli-answers = 回答格式        { $format ->
         [json_object] JSON 模式（服务器不接受模式定义）
        *[text] 纯文本（服务器不接受 JSON 模式）
     }
-config-range-number = { $min } 到 { $max } 之间的数
 cli-plan-qa = 质量检查        { $requests } 个评分请求（已计入下面的估计）
 cli-qa = 质量检查        { $requests } 个评分请求，{ $redone } 个片段评分过低、已重新请求
 cli-suggest-head = 从 { $approved } 条已审定译文中找到 { $count } 个 { $glossary } 尚未收录的术语：请逐一核对，再把接受的粘贴进去

@@ -1,20 +1,21 @@
 //! `editions.toml`: one config struct, layered command line > file > defaults.
 //!
-//! The file is looked for in `--root` (default: the current directory). Every key is
+//! The library reads it (`Config::load(root)`), so that the binary, the examples and the
+//! benchmarks see the same newsletter; the command line lays its flags over it. Every key is
 //! optional; the defaults match the newsletter's real layout. An unknown key is an error that
 //! names the file and line, so that a typo never silently falls back to a default.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use editions::edition::issue::{Issue, Layout};
-use editions::edition::lifecycle::Project;
-use editions::markdown::dialect::Dialect;
-use editions::model::run::Price;
-use editions::{Lang, SegmentOptions};
+use crate::edition::issue::{Issue, Layout};
+use crate::edition::lifecycle::Project;
+use crate::markdown::dialect::Dialect;
+use crate::model::run::Price;
+use crate::{Lang, SegmentOptions};
 use serde::Deserialize;
 
-use super::messages::{attr, say};
+use crate::message::{tr as say, tr_attr as attr, tr_hint as hinted};
 
 /// The config file's name.
 pub const FILE_NAME: &str = "editions.toml";
@@ -47,9 +48,9 @@ pub struct Config {
     /// The original's address, for the `$url` of locale messages.
     pub original_url: String,
     /// Fixed blocks of the original and what replaces them in each locale.
-    pub boilerplate: Vec<editions::edition::rules::Rule>,
+    pub boilerplate: Vec<crate::edition::rules::Rule>,
     /// URL rewrites made in editions' link destinations.
-    pub url_rewrite: Vec<editions::edition::rules::UrlRewrite>,
+    pub url_rewrite: Vec<crate::edition::rules::UrlRewrite>,
     pub model: ModelConfig,
     pub check: CheckConfig,
     pub markdown: MarkdownConfig,
@@ -199,7 +200,7 @@ pub struct ModelConfig {
     pub batch_gather: f64,
     /// How requests a job did not answer, or whose answers were rejected, are asked again:
     /// `job` (in a new batch job) or `sync` (one chat request each).
-    pub batch_resend: editions::model::batch_job::Resend,
+    pub batch_resend: crate::model::batch_job::Resend,
     /// What a request may carry besides its source (instructions, context, style guide,
     /// glossary, examples), as a share of the source's characters.
     pub prompt_share: f64,
@@ -255,14 +256,26 @@ impl Default for ModelConfig {
             batch_price_output: 0.30,
             batch_poll: 30.0,
             batch_gather: 0.5,
-            batch_resend: editions::model::batch_job::Resend::Job,
+            batch_resend: crate::model::batch_job::Resend::Job,
             // The library's defaults, stated once.
-            prompt_share: editions::model::run::Guidance::default().prompt_share,
-            examples_chars: editions::model::run::Guidance::default().examples_chars,
+            prompt_share: crate::model::run::Guidance::default().prompt_share,
+            examples_chars: crate::model::run::Guidance::default().examples_chars,
             qa: false,
             qa_threshold: 3,
         }
     }
+}
+
+/// A locale that cannot be translated into.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// A `targets` entry of `editions.toml` that names no language editions knows.
+    #[error(transparent)]
+    Unknown(#[from] crate::lang::UnknownLang),
+    /// `--to` names the originals' language, or a language editions does not know: the
+    /// message says which, with the choices and a hint.
+    #[error("{0}")]
+    Named(String),
 }
 
 /// A config file that cannot be used.
@@ -325,7 +338,7 @@ impl Config {
             path: path.to_path_buf(),
             line,
             message: say(id, args),
-            hint: super::messages::attr(id, "hint", args),
+            hint: attr(id, "hint", args),
         };
         if config.targets.is_empty() {
             return Err(refuse(
@@ -398,7 +411,7 @@ impl Config {
         Ok(config)
     }
 
-    pub fn source_lang(&self) -> Result<Lang, editions::lang::UnknownLang> {
+    pub fn source_lang(&self) -> Result<Lang, crate::lang::UnknownLang> {
         self.source.parse()
     }
 
@@ -411,10 +424,7 @@ impl Config {
     }
 
     /// How the newsletter's files under `root` are segmented.
-    pub fn segment_options(
-        &self,
-        root: &Path,
-    ) -> Result<SegmentOptions, editions::lang::UnknownLang> {
+    pub fn segment_options(&self, root: &Path) -> Result<SegmentOptions, crate::lang::UnknownLang> {
         Ok(SegmentOptions {
             source: self.source_lang()?,
             front_matter_fields: self.front_matter_fields.clone(),
@@ -423,7 +433,7 @@ impl Config {
     }
 
     /// The locales asked for with `--to`, else the config's `targets`.
-    pub fn targets(&self, to: &[String]) -> anyhow::Result<Vec<Lang>> {
+    pub fn targets(&self, to: &[String]) -> Result<Vec<Lang>, TargetError> {
         if to.is_empty() {
             Ok(self
                 .targets
@@ -436,7 +446,7 @@ impl Config {
     }
 
     /// The locale `--to` names, else the first of `targets`.
-    pub fn target(&self, to: Option<&str>) -> anyhow::Result<Lang> {
+    pub fn target(&self, to: Option<&str>) -> Result<Lang, TargetError> {
         match to {
             Some(t) => self.target_named(t),
             None => Ok(self.targets(&[])?.first().copied().unwrap_or(Lang::En)),
@@ -444,7 +454,7 @@ impl Config {
     }
 
     /// A locale named by `--to`: a language editions knows, other than the originals'.
-    fn target_named(&self, name: &str) -> anyhow::Result<Lang> {
+    fn target_named(&self, name: &str) -> Result<Lang, TargetError> {
         let source = self.source_lang()?;
         let choices = [Lang::En, Lang::Ja, Lang::Zh]
             .into_iter()
@@ -454,20 +464,14 @@ impl Config {
             .join(", ");
         match name.parse::<Lang>() {
             Ok(lang) if lang != source => Ok(lang),
-            Ok(lang) => anyhow::bail!(
-                "{}",
-                super::messages::hinted(
-                    "cli-to-source",
-                    &[("code", &lang.code()), ("choices", &choices)]
-                )
-            ),
-            Err(_) => anyhow::bail!(
-                "{}",
-                super::messages::hinted(
-                    "cli-to-unknown",
-                    &[("code", &name), ("choices", &choices)]
-                )
-            ),
+            Ok(lang) => Err(TargetError::Named(hinted(
+                "cli-to-source",
+                &[("code", &lang.code()), ("choices", &choices)],
+            ))),
+            Err(_) => Err(TargetError::Named(hinted(
+                "cli-to-unknown",
+                &[("code", &name), ("choices", &choices)],
+            ))),
         }
     }
 
@@ -475,10 +479,10 @@ impl Config {
     pub fn memory(
         &self,
         root: &Path,
-    ) -> Result<Option<editions::memory::Memory>, editions::memory::MemoryError> {
+    ) -> Result<Option<crate::memory::Memory>, crate::memory::MemoryError> {
         let path = root.join(&self.memory);
         if path.is_file() {
-            editions::memory::Memory::load(&path).map(Some)
+            crate::memory::Memory::load(&path).map(Some)
         } else {
             Ok(None)
         }
@@ -488,11 +492,11 @@ impl Config {
     /// blocks of its edition hold.
     pub fn locale_texts(
         &self,
-        locale: &editions::edition::locale::Locale,
+        locale: &crate::edition::locale::Locale,
         locales_dir: &Path,
         vars: &std::collections::BTreeMap<String, String>,
     ) -> Vec<String> {
-        editions::edition::rules::locale_texts(&self.boilerplate, locale, locales_dir, vars)
+        crate::edition::rules::locale_texts(&self.boilerplate, locale, locales_dir, vars)
     }
 
     /// The issues a command names (by date or path), or, when `all`, every issue the patterns
@@ -502,14 +506,14 @@ impl Config {
         root: &Path,
         names: &[String],
         all: bool,
-    ) -> Result<Vec<Issue>, editions::edition::issue::IssueError> {
+    ) -> Result<Vec<Issue>, crate::edition::issue::IssueError> {
         let layout = self.layout(root);
         if all {
-            return Ok(editions::edition::issue::all(&layout));
+            return Ok(crate::edition::issue::all(&layout));
         }
         names
             .iter()
-            .map(|name| editions::edition::issue::resolve(&layout, name))
+            .map(|name| crate::edition::issue::resolve(&layout, name))
             .collect()
     }
 
@@ -524,7 +528,7 @@ impl Config {
     }
 
     /// The newsletter as the library's lifecycle sees it.
-    pub fn project(&self, root: &Path) -> Result<Project, editions::lang::UnknownLang> {
+    pub fn project(&self, root: &Path) -> Result<Project, crate::lang::UnknownLang> {
         Ok(Project {
             layout: self.layout(root),
             memory: root.join(&self.memory),
@@ -555,8 +559,8 @@ impl Config {
     }
 
     /// How the Batch API is used, its jobs recorded under `root`.
-    pub fn batch_settings(&self, root: &Path) -> editions::model::batch_job::BatchSettings {
-        editions::model::batch_job::BatchSettings {
+    pub fn batch_settings(&self, root: &Path) -> crate::model::batch_job::BatchSettings {
+        crate::model::batch_job::BatchSettings {
             record: root.join(".editions").join("batch-jobs.json"),
             poll: Duration::from_secs_f64(self.model.batch_poll.clamp(0.01, 3600.0)),
             gather: Duration::from_secs_f64(self.model.batch_gather.clamp(0.0, 60.0)),
