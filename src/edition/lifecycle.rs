@@ -316,61 +316,13 @@ pub async fn update(
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
-    // Nothing editions writes is an original, and a dry run says so too (a stream is none).
-    if !job.stream {
-        refuse_original(project, job, &edition_path)?;
-    }
-    if !job.stream {
-        // Nothing is paid for before it is known that the result can be written; a dry run
-        // says what a real run would refuse.
-        crate::file::destination(&edition_path)?;
-        crate::file::destination(&record_path)?;
-        crate::file::destination(&project.memory)?;
-    }
-    // Left-overs of a killed run (this run holds the original's lock, so none is live).
-    if !job.stream {
-        crate::file::clean_up(&edition_path);
-        crate::file::clean_up(&record_path);
-    }
-    let mut previous_digest = None;
-    // A stream is never read (it may be a terminal or a pipe).
-    let read = if job.stream {
-        Err(std::io::ErrorKind::NotFound.into())
-    } else {
-        std::fs::read(&edition_path)
-    };
-    let previous = match read {
-        Ok(bytes) => {
-            previous_digest = Some(provenance::digest(&bytes));
-            Some(SourceText::from_bytes(&edition_path, bytes)?)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => {
-            return Err(ReadError::Io {
-                path: edition_path,
-                error,
-            }
-            .into())
-        }
-    };
-    let record = if job.stream {
-        None
-    } else {
-        Record::load(&record_path)?
-    };
-    // What the record says of the edition as it is: the edition it describes, untouched since
-    // (no hand edit is possible), the one before it (a run stopped between the renames), or
-    // neither (edited by a person, or a record from before digests).
-    let untouched = record.as_ref().and_then(|r| {
-        let now = previous_digest.as_ref()?;
-        if r.header.digest.as_ref() == Some(now) {
-            Some(Rederived::Damaged)
-        } else if r.header.previous.as_ref() == Some(now) {
-            Some(Rederived::Ahead)
-        } else {
-            None
-        }
-    });
+    prepare_destinations(project, job, &edition_path, &record_path)?;
+    let Existing {
+        previous,
+        previous_digest,
+        record,
+        untouched,
+    } = read_existing(job, &edition_path, &record_path)?;
     let mut rederived: Option<Rederived> = None;
     let (date, date_is_today) = match &job.issue.date {
         Some(d) => (d.clone(), false),
@@ -421,40 +373,10 @@ pub async fn update(
         }
         _ => {}
     }
-    // Hand edits go to the memory before anything is sent (a dry run writes nothing).
-    if !reconciled.approved.is_empty() && !job.dry_run {
-        let mut m = memory.lock().expect("memory lock");
-        for (source, target_text) in &reconciled.approved {
-            m.insert(Entry {
-                locale: code.to_string(),
-                source: source.clone(),
-                target: target_text.clone(),
-                glossary: String::new(),
-                prompt: PROMPT_VERSION,
-                model: "hand-edited".into(),
-                date: job.today.clone(),
-                origin: Origin::Approved,
-                rating: None,
-                note: None,
-                asked: Vec::new(),
-            });
-        }
-        m.save()?;
-    }
+    keep_hand_edits(&reconciled, job, code, memory)?;
     let mut skip = fixed_ids.clone();
     skip.extend(reconciled.given.keys().cloned());
-    // The locale's style guide goes with every request.
-    let style_path = project.locales.join(code).join("style.md");
-    let style = match std::fs::read_to_string(&style_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => {
-            return Err(LifecycleError::Read(ReadError::Io {
-                path: style_path,
-                error,
-            }))
-        }
-    };
+    let style = style_guide(project, code)?;
     let settings = Settings {
         skip,
         guidance: run::Guidance {
@@ -718,6 +640,134 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// Before anything is read or paid for: nothing editions writes is an original (a dry run
+/// says so too), the edition, its record and the memory can be written, and what a killed run
+/// left beside them is gone (this run holds the original's lock, so none is live). A stream
+/// is none of these.
+fn prepare_destinations(
+    project: &Project,
+    job: &Job<'_>,
+    edition_path: &Path,
+    record_path: &Path,
+) -> Result<(), LifecycleError> {
+    if job.stream {
+        return Ok(());
+    }
+    refuse_original(project, job, edition_path)?;
+    crate::file::destination(edition_path)?;
+    crate::file::destination(record_path)?;
+    crate::file::destination(&project.memory)?;
+    crate::file::clean_up(edition_path);
+    crate::file::clean_up(record_path);
+    Ok(())
+}
+
+/// The edition as it is and its record, with what the record says of it.
+struct Existing {
+    previous: Option<SourceText>,
+    previous_digest: Option<String>,
+    record: Option<Record>,
+    /// The edition the record describes, untouched since (no hand edit is possible), the one
+    /// before it (a run stopped between the renames), or neither (edited by a person, or a
+    /// record from before digests).
+    untouched: Option<Rederived>,
+}
+
+/// Reads the edition and its record; a stream has neither (it is never read: it may be a
+/// terminal or a pipe).
+fn read_existing(
+    job: &Job<'_>,
+    edition_path: &Path,
+    record_path: &Path,
+) -> Result<Existing, LifecycleError> {
+    if job.stream {
+        return Ok(Existing {
+            previous: None,
+            previous_digest: None,
+            record: None,
+            untouched: None,
+        });
+    }
+    let (previous, previous_digest) = match std::fs::read(edition_path) {
+        Ok(bytes) => {
+            let digest = provenance::digest(&bytes);
+            (
+                Some(SourceText::from_bytes(edition_path, bytes)?),
+                Some(digest),
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+        Err(error) => {
+            return Err(ReadError::Io {
+                path: edition_path.to_path_buf(),
+                error,
+            }
+            .into())
+        }
+    };
+    let record = Record::load(record_path)?;
+    let untouched = record.as_ref().and_then(|r| {
+        let now = previous_digest.as_ref()?;
+        if r.header.digest.as_ref() == Some(now) {
+            Some(Rederived::Damaged)
+        } else if r.header.previous.as_ref() == Some(now) {
+            Some(Rederived::Ahead)
+        } else {
+            None
+        }
+    });
+    Ok(Existing {
+        previous,
+        previous_digest,
+        record,
+        untouched,
+    })
+}
+
+/// Hand edits go to the memory, as approved translations, before anything is sent (a dry run
+/// writes nothing).
+fn keep_hand_edits(
+    reconciled: &Reconciled,
+    job: &Job<'_>,
+    code: &str,
+    memory: &Mutex<Memory>,
+) -> Result<(), LifecycleError> {
+    if reconciled.approved.is_empty() || job.dry_run {
+        return Ok(());
+    }
+    let mut m = memory.lock().expect("memory lock");
+    for (source, target_text) in &reconciled.approved {
+        m.insert(Entry {
+            locale: code.to_string(),
+            source: source.clone(),
+            target: target_text.clone(),
+            glossary: String::new(),
+            prompt: PROMPT_VERSION,
+            model: "hand-edited".into(),
+            date: job.today.clone(),
+            origin: Origin::Approved,
+            rating: None,
+            note: None,
+            asked: Vec::new(),
+        });
+    }
+    m.save()?;
+    Ok(())
+}
+
+/// The locale's style guide (`locales/{locale}/style.md`), which goes with every request.
+fn style_guide(project: &Project, code: &str) -> Result<Option<String>, LifecycleError> {
+    let style_path = project.locales.join(code).join("style.md");
+    match std::fs::read_to_string(&style_path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(LifecycleError::Read(ReadError::Io {
+            path: style_path,
+            error,
+        })),
+    }
 }
 
 /// What the record says of each translated segment placed in `built`: its source and
