@@ -461,119 +461,27 @@ pub async fn update(
         // tells whether it would be written at all.
         dry_plan = Some(plan);
     }
-    let mut settings = settings;
-    let mut bad_entries = Vec::new();
-    let mut summary = Summary::default();
-    // The segments asked again this run for the edition's check (each at most once), with
-    // the findings they were asked for.
-    let mut asked: HashMap<String, Vec<String>> = HashMap::new();
-    // A translation that validates but cannot be placed (a memory entry from an older version,
-    // say) is asked for again, once.
-    let built = loop {
-        let translated =
-            match run::translate(&doc, &glossary, memory, model, &settings, progress).await {
-                Ok(t) => t,
-                Err(TranslateError::Segments {
-                    failures,
-                    summary,
-                    path,
-                }) => {
-                    // Links the model kept losing are what `check` would report: said its way.
-                    return Err(
-                        match lost_links(&doc, &failures, &edition_path, project, target) {
-                            Some(findings) => LifecycleError::Check {
-                                edition: edition_path,
-                                findings,
-                            },
-                            None => TranslateError::Segments {
-                                failures,
-                                summary,
-                                path,
-                            }
-                            .into(),
-                        },
-                    );
-                }
-                Err(e) => return Err(e.into()),
-            };
-        add(&mut summary, &translated.summary);
-        for b in translated.bad_entries {
-            if !bad_entries
-                .iter()
-                .any(|k: &BadEntry| k.id == b.id && k.memory_line == b.memory_line)
-            {
-                bad_entries.push(b);
-            }
-        }
-        let mut translations = translated.translations;
-        translations.extend(reconciled.given.clone());
-        // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but
-        // for its item numbers, which are the edition's structure: the locale's punctuation
-        // rules are for the model's answers.
-        let mut verbatim = translated.approved;
-        verbatim.extend(reconciled.given.keys().cloned());
-        let built = match assembly.build(&translations, &verbatim) {
-            Ok(built) => built,
-            Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && asked.is_empty() => {
-                let unplaced: HashMap<String, String> = e
-                    .problems
-                    .iter()
-                    .filter(|p| !reconciled.given.contains_key(&p.id))
-                    .filter_map(|p| Some((p.id.clone(), translations.get(&p.id)?.clone())))
-                    .collect();
-                if unplaced.len() < e.problems.len() {
-                    return Err(LifecycleError::Merge(e));
-                }
-                let m = memory.lock().expect("memory lock");
-                for p in &e.problems {
-                    let seg = doc.segments().find(|s| s.id == p.id).expect("a segment");
-                    let line = m
-                        .variants(target.code(), &seg.tagged)?
-                        .into_iter()
-                        .find(|s| Some(&s.target) == unplaced.get(&p.id))
-                        .and_then(|s| m.line(s.place));
-                    bad_entries.push(BadEntry {
-                        id: p.id.clone(),
-                        line: seg.line,
-                        memory_line: line,
-                        why: tr("lifecycle-unplaced", &[("why", &p.kind)]),
-                    });
-                }
-                settings.distrust = unplaced;
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        // The edition is checked with `check`'s rules before it is written; what a model's
-        // translation is at fault for is asked again, at most once per source, translation
-        // and finding (see [`Faults`]).
-        let found = faults.of(&built, &translations, &verbatim, &job.issue.original)?;
-        let again = faults.settle(found.faults, &asked)?;
-        if !again.is_empty() {
-            if let Some(plan) = dry_plan.take() {
-                return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
-            }
-        }
-        if again.is_empty() {
-            if found.errors.is_empty() {
-                break built;
-            }
-            return Err(LifecycleError::Check {
-                edition: edition_path,
-                findings: found.errors,
-            });
-        }
-        settings.distrust = again
-            .iter()
-            .map(|a| (a.id.clone(), a.translation.clone()))
-            .collect();
-        settings.reasons = again
-            .iter()
-            .map(|a| (a.id.clone(), a.reason.clone()))
-            .collect();
-        for a in again {
-            asked.entry(a.id).or_default().push(a.finding);
-        }
+    let rounds = Rounds {
+        project,
+        doc: &doc,
+        glossary: &glossary,
+        memory,
+        model,
+        progress,
+        edition_path: &edition_path,
+        target,
+        given: &reconciled.given,
+        assembly: &assembly,
+        faults: &faults,
+    };
+    let Rounded {
+        built,
+        mut summary,
+        bad_entries,
+        dry_plan,
+    } = match rounds.run(settings, dry_plan).await? {
+        Ok(rounded) => rounded,
+        Err(plan) => return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text))),
     };
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
         if prev.text != built.text {
@@ -640,6 +548,165 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// What an update's translate → assemble → check rounds work with.
+struct Rounds<'a, 'd> {
+    project: &'a Project,
+    doc: &'a Document<'d>,
+    glossary: &'a Glossary,
+    memory: &'a Mutex<Memory>,
+    model: Option<&'a Model>,
+    progress: &'a dyn Progress,
+    edition_path: &'a Path,
+    target: Lang,
+    /// A person's translations (hand edits, imports, adopted text), placed as they are.
+    given: &'a BTreeMap<String, String>,
+    assembly: &'a Assembly<'a>,
+    faults: &'a Faults<'a, 'd>,
+}
+
+/// An edition that passes the check, with what the rounds cost and found on the way, and the
+/// dry run's plan when nothing needed sending.
+struct Rounded {
+    built: Built,
+    summary: Summary,
+    bad_entries: Vec<BadEntry>,
+    dry_plan: Option<Plan>,
+}
+
+impl Rounds<'_, '_> {
+    /// Translates, assembles and checks until the edition passes: a translation that
+    /// validates but cannot be placed (a memory entry from an older version, say) is asked for
+    /// again once, and what a model's translation is at fault for in the check is asked again
+    /// at most once per source, translation and finding (see [`Faults`]). A dry run that would
+    /// ask again ends with its plan (`Ok(Err(plan))`).
+    async fn run(
+        &self,
+        mut settings: Settings,
+        mut dry_plan: Option<Plan>,
+    ) -> Result<Result<Rounded, Plan>, LifecycleError> {
+        let original = self.faults.checker.original_path;
+        let mut bad_entries = Vec::new();
+        let mut summary = Summary::default();
+        // The segments asked again this run for the edition's check (each at most once), with
+        // the findings they were asked for.
+        let mut asked: HashMap<String, Vec<String>> = HashMap::new();
+        // A translation that validates but cannot be placed (a memory entry from an older version,
+        // say) is asked for again, once.
+        let built = loop {
+            let translated =
+                match run::translate(self.doc, self.glossary, self.memory, self.model, &settings, self.progress).await {
+                    Ok(t) => t,
+                    Err(TranslateError::Segments {
+                        failures,
+                        summary,
+                        path,
+                    }) => {
+                        // Links the model kept losing are what `check` would report: said its way.
+                        return Err(
+                            match lost_links(self.doc, &failures, self.edition_path, self.project, self.target) {
+                                Some(findings) => LifecycleError::Check {
+                                    edition: self.edition_path.to_path_buf(),
+                                    findings,
+                                },
+                                None => TranslateError::Segments {
+                                    failures,
+                                    summary,
+                                    path,
+                                }
+                                .into(),
+                            },
+                        );
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+            add(&mut summary, &translated.summary);
+            for b in translated.bad_entries {
+                if !bad_entries
+                    .iter()
+                    .any(|k: &BadEntry| k.id == b.id && k.memory_line == b.memory_line)
+                {
+                    bad_entries.push(b);
+                }
+            }
+            let mut translations = translated.translations;
+            translations.extend(self.given.clone());
+            // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but
+            // for its item numbers, which are the edition's structure: the locale's punctuation
+            // rules are for the model's answers.
+            let mut verbatim = translated.approved;
+            verbatim.extend(self.given.keys().cloned());
+            let built = match self.assembly.build(&translations, &verbatim) {
+                Ok(built) => built,
+                Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && asked.is_empty() => {
+                    let unplaced: HashMap<String, String> = e
+                        .problems
+                        .iter()
+                        .filter(|p| !self.given.contains_key(&p.id))
+                        .filter_map(|p| Some((p.id.clone(), translations.get(&p.id)?.clone())))
+                        .collect();
+                    if unplaced.len() < e.problems.len() {
+                        return Err(LifecycleError::Merge(e));
+                    }
+                    let m = self.memory.lock().expect("memory lock");
+                    for p in &e.problems {
+                        let seg = self.doc.segments().find(|s| s.id == p.id).expect("a segment");
+                        let line = m
+                            .variants(self.target.code(), &seg.tagged)?
+                            .into_iter()
+                            .find(|s| Some(&s.target) == unplaced.get(&p.id))
+                            .and_then(|s| m.line(s.place));
+                        bad_entries.push(BadEntry {
+                            id: p.id.clone(),
+                            line: seg.line,
+                            memory_line: line,
+                            why: tr("lifecycle-unplaced", &[("why", &p.kind)]),
+                        });
+                    }
+                    settings.distrust = unplaced;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            // The edition is checked with `check`'s rules before it is written; what a model's
+            // translation is at fault for is asked again, at most once per source, translation
+            // and finding (see [`Faults`]).
+            let found = self.faults.of(&built, &translations, &verbatim, original)?;
+            let again = self.faults.settle(found.faults, &asked)?;
+            if !again.is_empty() {
+                if let Some(plan) = dry_plan.take() {
+                    return Ok(Err(plan));
+                }
+            }
+            if again.is_empty() {
+                if found.errors.is_empty() {
+                    break built;
+                }
+                return Err(LifecycleError::Check {
+                    edition: self.edition_path.to_path_buf(),
+                    findings: found.errors,
+                });
+            }
+            settings.distrust = again
+                .iter()
+                .map(|a| (a.id.clone(), a.translation.clone()))
+                .collect();
+            settings.reasons = again
+                .iter()
+                .map(|a| (a.id.clone(), a.reason.clone()))
+                .collect();
+            for a in again {
+                asked.entry(a.id).or_default().push(a.finding);
+            }
+        };
+        Ok(Ok(Rounded {
+            built,
+            summary,
+            bad_entries,
+            dry_plan,
+        }))
+    }
 }
 
 /// Before anything is read or paid for: nothing editions writes is an original (a dry run
