@@ -317,62 +317,21 @@ pub async fn update(
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
     prepare_destinations(project, job, &edition_path, &record_path)?;
-    let Existing {
-        previous,
-        previous_digest,
-        record,
-        untouched,
-    } = read_existing(job, &edition_path, &record_path)?;
-    let mut rederived: Option<Rederived> = None;
+    let existing = read_existing(job, &edition_path, &record_path)?;
     let (date, date_is_today) = match &job.issue.date {
         Some(d) => (d.clone(), false),
         None => (job.today.clone(), true),
     };
 
     // The three-way comparison, before anything is sent.
-    let mut reconciled = Reconciled::default();
-    let mut states: BTreeMap<String, State> = doc
-        .segments()
-        .filter(|s| !fixed_ids.contains(&s.id))
-        .map(|s| (s.id.clone(), State::New))
-        .collect();
-    match (&previous, &record, job.retranslate) {
-        (Some(prev), Some(record), retranslate) => {
-            let cx = Reconcile {
-                doc: &doc,
-                fixed: &fixed_ids,
-                record,
-                edition: &prev.text,
-                edition_path: &edition_path,
-                record_path: &record_path,
-                memory_path: &project.memory,
-                rewrite: &|url: &str| rules::rewrite_url(url, &project.url_rewrite, code),
-            };
-            (reconciled, rederived) = compare(&cx, job, retranslate, untouched, memory)?;
-            for (id, state) in &reconciled.states {
-                states.insert(id.clone(), *state);
-            }
-        }
-        (Some(_), None, false) => {
-            // Without a record, only an edition that is exactly today's assembly is safe to
-            // take over; anything else needs `adopt` first. Nothing may be paid for before.
-            let m = memory.lock().expect("memory lock");
-            let settings = Settings {
-                skip: fixed_ids.clone(),
-                ..job.settings.clone()
-            };
-            if !run::plan(&doc, &glossary, &m, &settings)?
-                .batches
-                .is_empty()
-            {
-                return Err(LifecycleError::NoRecord {
-                    edition: edition_path,
-                    record: record_path,
-                });
-            }
-        }
-        _ => {}
-    }
+    let (reconciled, rederived, states) =
+        reconcile(project, job, &doc, &fixed_ids, &existing, memory, &glossary)?;
+    let Existing {
+        previous,
+        previous_digest,
+        record,
+        ..
+    } = existing;
     keep_hand_edits(&reconciled, job, code, memory)?;
     let mut skip = fixed_ids.clone();
     skip.extend(reconciled.given.keys().cloned());
@@ -492,20 +451,6 @@ pub async fn update(
         }
     }
     let written = source.restore(built.text.clone());
-    let digest = provenance::digest(written.as_bytes());
-    let header = Header {
-        provenance: provenance::FORMAT,
-        original: relative(&project.layout.root, &job.issue.original),
-        edition: relative(&project.layout.root, &edition_path),
-        locale: code.to_string(),
-        adopted: None,
-        // The edition this one replaces; an edition written again as it was keeps the record's.
-        previous: match &previous_digest {
-            Some(d) if *d == digest => record.as_ref().and_then(|r| r.header.previous.clone()),
-            other => other.clone(),
-        },
-        digest: Some(digest),
-    };
     let placed = placed_segments(
         &doc,
         &built,
@@ -513,7 +458,15 @@ pub async fn update(
         &reconciled.conflicts,
         record.as_ref(),
     );
-    let new_record = Record::of(header, &built.text, &project.options, &placed);
+    let new_record = record_of(
+        project,
+        job,
+        &edition_path,
+        (&written, &built.text),
+        &placed,
+        previous_digest.as_ref(),
+        record.as_ref(),
+    );
     let unchanged = previous.as_ref().is_some_and(|p| p.text == built.text)
         && record.as_ref() == Some(&new_record);
     let previous_text = previous.map(|p| p.text);
@@ -548,6 +501,35 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// The record of an edition about to be written (`written` as it goes to disk, `text` as
+/// assembled): its header, with the digest of what is written and the digest of the edition
+/// it replaces (an edition written again as it was keeps the record's), and where each
+/// segment is.
+fn record_of(
+    project: &Project,
+    job: &Job<'_>,
+    edition_path: &Path,
+    (written, text): (&str, &str),
+    placed: &[Placed],
+    previous_digest: Option<&String>,
+    record: Option<&Record>,
+) -> Record {
+    let digest = provenance::digest(written.as_bytes());
+    let header = Header {
+        provenance: provenance::FORMAT,
+        original: relative(&project.layout.root, &job.issue.original),
+        edition: relative(&project.layout.root, edition_path),
+        locale: job.target.code().to_string(),
+        adopted: None,
+        previous: match previous_digest {
+            Some(d) if *d == digest => record.and_then(|r| r.header.previous.clone()),
+            other => other.cloned(),
+        },
+        digest: Some(digest),
+    };
+    Record::of(header, text, &project.options, placed)
 }
 
 /// What an update's translate → assemble → check rounds work with.
@@ -595,32 +577,46 @@ impl Rounds<'_, '_> {
         // A translation that validates but cannot be placed (a memory entry from an older version,
         // say) is asked for again, once.
         let built = loop {
-            let translated =
-                match run::translate(self.doc, self.glossary, self.memory, self.model, &settings, self.progress).await {
-                    Ok(t) => t,
-                    Err(TranslateError::Segments {
-                        failures,
-                        summary,
-                        path,
-                    }) => {
-                        // Links the model kept losing are what `check` would report: said its way.
-                        return Err(
-                            match lost_links(self.doc, &failures, self.edition_path, self.project, self.target) {
-                                Some(findings) => LifecycleError::Check {
-                                    edition: self.edition_path.to_path_buf(),
-                                    findings,
-                                },
-                                None => TranslateError::Segments {
-                                    failures,
-                                    summary,
-                                    path,
-                                }
-                                .into(),
+            let translated = match run::translate(
+                self.doc,
+                self.glossary,
+                self.memory,
+                self.model,
+                &settings,
+                self.progress,
+            )
+            .await
+            {
+                Ok(t) => t,
+                Err(TranslateError::Segments {
+                    failures,
+                    summary,
+                    path,
+                }) => {
+                    // Links the model kept losing are what `check` would report: said its way.
+                    return Err(
+                        match lost_links(
+                            self.doc,
+                            &failures,
+                            self.edition_path,
+                            self.project,
+                            self.target,
+                        ) {
+                            Some(findings) => LifecycleError::Check {
+                                edition: self.edition_path.to_path_buf(),
+                                findings,
                             },
-                        );
-                    }
-                    Err(e) => return Err(e.into()),
-                };
+                            None => TranslateError::Segments {
+                                failures,
+                                summary,
+                                path,
+                            }
+                            .into(),
+                        },
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            };
             add(&mut summary, &translated.summary);
             for b in translated.bad_entries {
                 if !bad_entries
@@ -639,7 +635,9 @@ impl Rounds<'_, '_> {
             verbatim.extend(self.given.keys().cloned());
             let built = match self.assembly.build(&translations, &verbatim) {
                 Ok(built) => built,
-                Err(LifecycleError::Merge(e)) if settings.distrust.is_empty() && asked.is_empty() => {
+                Err(LifecycleError::Merge(e))
+                    if settings.distrust.is_empty() && asked.is_empty() =>
+                {
                     let unplaced: HashMap<String, String> = e
                         .problems
                         .iter()
@@ -651,7 +649,11 @@ impl Rounds<'_, '_> {
                     }
                     let m = self.memory.lock().expect("memory lock");
                     for p in &e.problems {
-                        let seg = self.doc.segments().find(|s| s.id == p.id).expect("a segment");
+                        let seg = self
+                            .doc
+                            .segments()
+                            .find(|s| s.id == p.id)
+                            .expect("a segment");
                         let line = m
                             .variants(self.target.code(), &seg.tagged)?
                             .into_iter()
@@ -733,6 +735,8 @@ fn prepare_destinations(
 
 /// The edition as it is and its record, with what the record says of it.
 struct Existing {
+    edition_path: PathBuf,
+    record_path: PathBuf,
     previous: Option<SourceText>,
     previous_digest: Option<String>,
     record: Option<Record>,
@@ -751,6 +755,8 @@ fn read_existing(
 ) -> Result<Existing, LifecycleError> {
     if job.stream {
         return Ok(Existing {
+            edition_path: edition_path.to_path_buf(),
+            record_path: record_path.to_path_buf(),
             previous: None,
             previous_digest: None,
             record: None,
@@ -786,11 +792,74 @@ fn read_existing(
         }
     });
     Ok(Existing {
+        edition_path: edition_path.to_path_buf(),
+        record_path: record_path.to_path_buf(),
         previous,
         previous_digest,
         record,
         untouched,
     })
+}
+
+/// What the three-way comparison finds: what a person's edits give, why the record is
+/// written anew (if it is), and each segment's state.
+type Comparison = (Reconciled, Option<Rederived>, BTreeMap<String, State>);
+
+/// The three-way comparison of the original, the edition and its record, before anything is
+/// sent: each segment's state, what a person's edits give, and why a record is written anew.
+/// An edition without a record is taken over only when it is exactly today's assembly (that
+/// is, when nothing would be sent); anything else needs `adopt` first.
+fn reconcile(
+    project: &Project,
+    job: &Job<'_>,
+    doc: &Document<'_>,
+    fixed_ids: &HashSet<String>,
+    existing: &Existing,
+    memory: &Mutex<Memory>,
+    glossary: &Glossary,
+) -> Result<Comparison, LifecycleError> {
+    let code = job.target.code();
+    let mut reconciled = Reconciled::default();
+    let mut rederived = None;
+    let mut states: BTreeMap<String, State> = doc
+        .segments()
+        .filter(|s| !fixed_ids.contains(&s.id))
+        .map(|s| (s.id.clone(), State::New))
+        .collect();
+    match (&existing.previous, &existing.record, job.retranslate) {
+        (Some(prev), Some(record), retranslate) => {
+            let cx = Reconcile {
+                doc,
+                fixed: fixed_ids,
+                record,
+                edition: &prev.text,
+                edition_path: &existing.edition_path,
+                record_path: &existing.record_path,
+                memory_path: &project.memory,
+                rewrite: &|url: &str| rules::rewrite_url(url, &project.url_rewrite, code),
+            };
+            (reconciled, rederived) = compare(&cx, job, retranslate, existing.untouched, memory)?;
+            for (id, state) in &reconciled.states {
+                states.insert(id.clone(), *state);
+            }
+        }
+        (Some(_), None, false) => {
+            // Nothing may be paid for before.
+            let m = memory.lock().expect("memory lock");
+            let settings = Settings {
+                skip: fixed_ids.clone(),
+                ..job.settings.clone()
+            };
+            if !run::plan(doc, glossary, &m, &settings)?.batches.is_empty() {
+                return Err(LifecycleError::NoRecord {
+                    edition: existing.edition_path.clone(),
+                    record: existing.record_path.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok((reconciled, rederived, states))
 }
 
 /// Hand edits go to the memory, as approved translations, before anything is sent (a dry run
