@@ -514,479 +514,646 @@ pub struct Outcome {
     pub body_links: usize,
 }
 
-/// Checks `edition` against `original`.
+/// Checks `edition` against `original`: one rule (or a few that share a reading) after
+/// another, in the order their findings are told.
 pub fn check_pair(original: &File<'_>, edition_file: &File<'_>, cx: &Context<'_>) -> Outcome {
-    let code = cx.target.code();
-    let found = edition::find(original.text, cx.rules, code);
-    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    let excluded_e = locale_blocks(edition_file.text, cx.locale_texts);
-    let rewrite = |u: &str| edition::rewrite_url(u, cx.rewrites, code);
-    let same = |u: &str| u.to_string();
-    let dialect = cx.options.dialect;
-    let mut o = inventory(original.text, &excluded_o, &rewrite, dialect);
-    let mut e = inventory(edition_file.text, &excluded_e, &same, dialect);
-    for inv in [&mut o, &mut e] {
-        inv.links.retain(|(u, _)| !cx.common_urls.contains(u));
-        inv.images.retain(|(u, _)| !cx.common_urls.contains(u));
-    }
-    // A link to a heading follows the heading: in the edition it names the translated
-    // heading's slug (as translate writes it).
-    if !o.fragments.is_empty() {
-        let moved = dialect.moved_anchors(original.text, edition_file.text);
-        let follow = |f: &str| moved.get(f).filter(|_| !o.html_ids.contains(f)).cloned();
-        let links: Vec<(String, usize)> = o
-            .links
-            .iter()
-            .map(|(u, at)| match u.strip_prefix('#').and_then(follow) {
-                Some(new) => (format!("#{new}"), *at),
-                None => (u.clone(), *at),
-            })
-            .collect();
-        let fragments: Vec<(String, usize)> = o
-            .fragments
-            .iter()
-            .map(|(f, at)| (follow(f).unwrap_or_else(|| f.clone()), *at))
-            .collect();
-        o.links = links;
-        o.fragments = fragments;
-    }
-    let lines_o = LineIndex::new(original.text);
-    let lines_e = LineIndex::new(edition_file.text);
-    let mut out = Vec::new();
-    let at_o = |offset: usize| (lines_o.line(offset), lines_o.column(original.text, offset));
-    let at_e = |offset: usize| {
-        (
-            lines_e.line(offset),
-            lines_e.column(edition_file.text, offset),
-        )
+    let pair = Pair::read(original, edition_file, cx);
+    let mut f = Findings {
+        original,
+        edition: edition_file,
+        lines_o: LineIndex::new(original.text),
+        lines_e: LineIndex::new(edition_file.text),
+        out: Vec::new(),
+        told_o: Vec::new(),
     };
-    let mut push =
-        |in_edition: bool, offset: usize, rule: &'static str, level: Level, message: Message| {
-            let (line, column) = if in_edition {
-                at_e(offset)
-            } else {
-                at_o(offset)
-            };
-            out.push(Finding {
-                file: if in_edition {
-                    edition_file.path
-                } else {
-                    original.path
-                }
-                .to_path_buf(),
-                line,
-                column,
-                rule,
-                level,
-                message,
-            });
-        };
-    let edition_name = edition_file.path.display().to_string();
-    // Where in the original a loss was told (a link, an image, code): the paragraph that held
-    // it is not told lost again.
-    let mut told_o: Vec<usize> = Vec::new();
+    pair.links_and_images(&mut f);
+    pair.code_and_math(&mut f);
+    pair.containers(&mut f);
+    pair.headings(&mut f);
+    let items_differ = pair.items_differ();
+    pair.tables(&mut f);
+    pair.residue(&mut f);
+    pair.paragraphs(items_differ, &mut f);
+    pair.anchors(&mut f);
+    pair.front_matter(&mut f);
+    pair.glossary_and_freshness(&mut f);
+    Outcome {
+        findings: f.out,
+        body_links: pair.o.links.len() + pair.o.images.len(),
+    }
+}
 
-    for (what, a, b) in [
-        ("link", &o.links, &e.links),
-        ("image", &o.images, &e.images),
-    ] {
-        for (url, at) in missing(a, b) {
-            let (rule, message) = lost(what == "image", url, &edition_name);
-            push(false, *at, rule, Level::Error, message);
-            told_o.push(*at);
+/// An original and its edition, read once for every rule: their inventories and the blocks
+/// the locale's rules replaced or wrote.
+struct Pair<'a> {
+    original: &'a File<'a>,
+    edition: &'a File<'a>,
+    cx: &'a Context<'a>,
+    /// The original's blocks the locale's rules replace.
+    found: Vec<edition::Found>,
+    excluded_o: Vec<Range<usize>>,
+    /// The edition's blocks the locale's messages wrote.
+    excluded_e: Vec<Range<usize>>,
+    o: Inventory,
+    e: Inventory,
+    edition_name: String,
+}
+
+/// Where a pair's findings go, each placed at its file's line and column.
+struct Findings<'a> {
+    original: &'a File<'a>,
+    edition: &'a File<'a>,
+    lines_o: LineIndex,
+    lines_e: LineIndex,
+    out: Vec<Finding>,
+    /// Where in the original a loss was told (a link, an image, code, math): the paragraph
+    /// that held it is not told lost again.
+    told_o: Vec<usize>,
+}
+
+impl Findings<'_> {
+    fn push(
+        &mut self,
+        in_edition: bool,
+        offset: usize,
+        rule: &'static str,
+        level: Level,
+        message: Message,
+    ) {
+        let (file, lines) = if in_edition {
+            (self.edition, &self.lines_e)
+        } else {
+            (self.original, &self.lines_o)
+        };
+        self.out.push(Finding {
+            file: file.path.to_path_buf(),
+            line: lines.line(offset),
+            column: lines.column(file.text, offset),
+            rule,
+            level,
+            message,
+        });
+    }
+}
+
+/// A section whose item counts differ: the original's section, its count, where the
+/// edition's starts and its count.
+type ItemsDiffer = (Range<usize>, usize, usize, usize);
+
+impl<'a> Pair<'a> {
+    fn read(original: &'a File<'a>, edition_file: &'a File<'a>, cx: &'a Context<'a>) -> Self {
+        let code = cx.target.code();
+        let found = edition::find(original.text, cx.rules, code);
+        let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
+        let excluded_e = locale_blocks(edition_file.text, cx.locale_texts);
+        let rewrite = |u: &str| edition::rewrite_url(u, cx.rewrites, code);
+        let same = |u: &str| u.to_string();
+        let dialect = cx.options.dialect;
+        let mut o = inventory(original.text, &excluded_o, &rewrite, dialect);
+        let mut e = inventory(edition_file.text, &excluded_e, &same, dialect);
+        for inv in [&mut o, &mut e] {
+            inv.links.retain(|(u, _)| !cx.common_urls.contains(u));
+            inv.images.retain(|(u, _)| !cx.common_urls.contains(u));
         }
-        for (url, at) in missing(b, a) {
-            let (rule, id) = if what == "link" {
-                ("links/added", "finding-link-added")
-            } else {
-                ("images/added", "finding-image-added")
-            };
-            push(
-                true,
-                *at,
-                rule,
-                Level::Error,
-                Message::new(id, &[("url", url)]),
-            );
+        follow_headings(&mut o, dialect, original.text, edition_file.text);
+        Pair {
+            original,
+            edition: edition_file,
+            cx,
+            found,
+            excluded_o,
+            excluded_e,
+            o,
+            e,
+            edition_name: edition_file.path.display().to_string(),
         }
     }
-    for (i, (block, at)) in e.code_blocks.iter().enumerate() {
-        match o.code_blocks.get(i) {
-            Some((orig, oat)) if orig != block => {
-                // Point at the first line that differs, inside the block.
-                let k = orig
-                    .lines()
-                    .zip(block.lines())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                let fence = edition_file.text[*at..].find('\n').map_or(0, |n| n + 1);
-                let fenced = edition_file.text[*at..].starts_with("```")
-                    || edition_file.text[*at..].starts_with("~~~");
-                let mut offset = *at + if fenced { fence } else { 0 };
-                for _ in 0..k {
-                    offset += edition_file.text[offset..].find('\n').map_or(0, |n| n + 1);
-                }
-                let line = lines_o.line(*oat) + k + usize::from(fenced);
-                push(
+
+    /// A link destination of the original as its edition is to have it.
+    fn rewrite(&self, url: &str) -> String {
+        edition::rewrite_url(url, self.cx.rewrites, self.cx.target.code())
+    }
+
+    /// Text an edition may keep in the source script: `[check] allow` and the glossary's
+    /// `keep`.
+    fn allowed(&self) -> Vec<&str> {
+        let mut allowed: Vec<&str> = self.cx.allow.iter().map(String::as_str).collect();
+        allowed.extend(self.cx.glossary.keep.iter().map(String::as_str));
+        allowed
+    }
+
+    /// Text of the source language left in `text`, names allowed aside (see
+    /// `lang::untranslated`: per text into English, per block into Japanese).
+    fn untranslated(&self, text: &str) -> Option<String> {
+        let mut rest = text.to_string();
+        for a in self.allowed() {
+            rest = rest.replace(a, " ");
+        }
+        crate::lang::untranslated(self.cx.source, self.cx.target, &rest)
+    }
+
+    /// Whether text of the source's script must be gone from the edition (into English), or
+    /// shows only in whole blocks (Japanese from Chinese shares its script).
+    fn script_must_go(&self) -> bool {
+        matches!(
+            (self.cx.source, self.cx.target),
+            (Lang::Zh | Lang::Ja, Lang::En)
+        )
+    }
+
+    /// `links/*`, `images/*`: every link and image of the original's body, and no other.
+    fn links_and_images(&self, f: &mut Findings<'_>) {
+        for (what, a, b) in [
+            ("link", &self.o.links, &self.e.links),
+            ("image", &self.o.images, &self.e.images),
+        ] {
+            for (url, at) in missing(a, b) {
+                let (rule, message) = lost(what == "image", url, &self.edition_name);
+                f.push(false, *at, rule, Level::Error, message);
+                f.told_o.push(*at);
+            }
+            for (url, at) in missing(b, a) {
+                let (rule, id) = if what == "link" {
+                    ("links/added", "finding-link-added")
+                } else {
+                    ("images/added", "finding-image-added")
+                };
+                f.push(
                     true,
-                    offset,
+                    *at,
+                    rule,
+                    Level::Error,
+                    Message::new(id, &[("url", url)]),
+                );
+            }
+        }
+    }
+
+    /// `code/*`, `math/span`: code blocks, code spans and math, byte for byte.
+    fn code_and_math(&self, f: &mut Findings<'_>) {
+        for (i, (block, at)) in self.e.code_blocks.iter().enumerate() {
+            match self.o.code_blocks.get(i) {
+                Some((orig, oat)) if orig != block => {
+                    // Point at the first line that differs, inside the block.
+                    let k = orig
+                        .lines()
+                        .zip(block.lines())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    let fence = self.edition.text[*at..].find('\n').map_or(0, |n| n + 1);
+                    let fenced = self.edition.text[*at..].starts_with("```")
+                        || self.edition.text[*at..].starts_with("~~~");
+                    let mut offset = *at + if fenced { fence } else { 0 };
+                    for _ in 0..k {
+                        offset += self.edition.text[offset..].find('\n').map_or(0, |n| n + 1);
+                    }
+                    let line = f.lines_o.line(*oat) + k + usize::from(fenced);
+                    f.push(
+                        true,
+                        offset,
+                        "code/block",
+                        Level::Error,
+                        Message::new("finding-code-differs", &[("line", &line)]),
+                    )
+                }
+                None => f.push(
+                    true,
+                    *at,
                     "code/block",
                     Level::Error,
-                    Message::new("finding-code-differs", &[("line", &line)]),
-                )
+                    Message::new("finding-code-added", &[]),
+                ),
+                _ => {}
             }
-            None => push(
-                true,
+        }
+        for (_, at) in self.o.code_blocks.iter().skip(self.e.code_blocks.len()) {
+            f.told_o.push(*at);
+            f.push(
+                false,
                 *at,
                 "code/block",
                 Level::Error,
-                Message::new("finding-code-added", &[]),
-            ),
-            _ => {}
-        }
-    }
-    for (_, at) in o.code_blocks.iter().skip(e.code_blocks.len()) {
-        told_o.push(*at);
-        push(
-            false,
-            *at,
-            "code/block",
-            Level::Error,
-            Message::new("finding-code-missing", &[("edition", &edition_name)]),
-        );
-    }
-    for (span, at) in missing(&o.code_spans, &e.code_spans) {
-        told_o.push(*at);
-        push(
-            false,
-            *at,
-            "code/inline",
-            Level::Error,
-            Message::new(
-                "finding-span-missing",
-                &[("span", span), ("edition", &edition_name)],
-            ),
-        );
-    }
-    for (math, at) in missing(&o.math, &e.math) {
-        told_o.push(*at);
-        push(
-            false,
-            *at,
-            "math/span",
-            Level::Error,
-            Message::new(
-                "finding-math-missing",
-                &[("math", math), ("edition", &edition_name)],
-            ),
-        );
-    }
-    for (math, at) in missing(&e.math, &o.math) {
-        push(
-            true,
-            *at,
-            "math/span",
-            Level::Error,
-            Message::new("finding-math-added", &[("math", math)]),
-        );
-    }
-    for (span, at) in missing(&e.code_spans, &o.code_spans) {
-        push(
-            true,
-            *at,
-            "code/inline",
-            Level::Error,
-            Message::new("finding-span-added", &[("span", span)]),
-        );
-    }
-    if let Some((in_edition, at, message)) = containers(&o.containers, &e.containers, &edition_name)
-    {
-        push(
-            in_edition,
-            at,
-            "structure/containers",
-            Level::Error,
-            message,
-        );
-    }
-    let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
-    if levels(&o.headings) != levels(&e.headings) {
-        let k = o
-            .headings
-            .iter()
-            .zip(&e.headings)
-            .take_while(|(a, b)| a.0 == b.0)
-            .count();
-        let at = e.headings.get(k).or(e.headings.last()).map_or(0, |h| h.1);
-        push(
-            true,
-            at,
-            "structure/headings",
-            Level::Error,
-            Message::new(
-                "finding-headings",
-                &[
-                    ("from", &(k + 1)),
-                    ("there", &o.headings.len()),
-                    ("here", &e.headings.len()),
-                ],
-            ),
-        );
-    } else {
-        // A heading whose text the locale's messages replace is written by them: a heading
-        // that is not one of its messages was rewritten.
-        for ((o_at, o_text), (e_at, _)) in o.heading_texts.iter().zip(&e.heading_texts) {
-            let replaced = o_at.is_some_and(|at| !in_body(at, &excluded_o));
-            let written = e_at.is_some_and(|at| !in_body(at, &excluded_e));
-            if replaced && !written {
-                let at = e_at.unwrap_or(0);
-                push(
-                    true,
-                    at,
-                    "structure/headings",
-                    Level::Error,
-                    Message::new(
-                        "finding-heading-rewritten",
-                        &[
-                            ("heading", &o_text.trim()),
-                            ("line", &lines_o.line(o_at.unwrap_or(0))),
-                        ],
-                    ),
-                );
-            }
-        }
-    }
-    // Sections whose item counts differ, told after the paragraphs: a section that lost a
-    // paragraph has it told there (one cause, one finding).
-    let mut items_differ = Vec::new();
-    if o.items.len() == e.items.len() {
-        for (k, ((oat, on), (eat, en))) in o.items.iter().zip(&e.items).enumerate() {
-            if on != en {
-                let end = o
-                    .items
-                    .get(k + 1)
-                    .map_or(original.text.len(), |(at, _)| *at);
-                items_differ.push((*oat..end, *on, *eat, *en));
-            }
-        }
-    }
-    for (i, (shape, at)) in e.tables.iter().enumerate() {
-        if let Some((oshape, _)) = o.tables.get(i) {
-            if oshape != shape {
-                push(
-                    true,
-                    *at,
-                    "structure/table",
-                    Level::Error,
-                    Message::new(
-                        "finding-table",
-                        &[
-                            ("rows", &shape.0),
-                            ("columns", &shape.1),
-                            ("original-rows", &oshape.0),
-                            ("original-columns", &oshape.1),
-                        ],
-                    ),
-                );
-            }
-        }
-    }
-    let mut allowed: Vec<&str> = cx.allow.iter().map(String::as_str).collect();
-    allowed.extend(cx.glossary.keep.iter().map(String::as_str));
-    let script_must_go = matches!((cx.source, cx.target), (Lang::Zh | Lang::Ja, Lang::En));
-    // Text of the source language left in the edition, names allowed aside (see
-    // `lang::untranslated`: per text into English, per block into Japanese).
-    let untranslated = |text: &str| {
-        let mut rest = text.to_string();
-        for a in &allowed {
-            rest = rest.replace(a, " ");
-        }
-        crate::lang::untranslated(cx.source, cx.target, &rest)
-    };
-    let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
-    for (text, at) in &e.texts {
-        // A published file must not carry them, whoever wrote them: one copied from the
-        // original is reported too, saying where the original has it.
-        if let Some(c) = text.chars().find(|&c| crate::control::is_unwanted(c)) {
-            match original.text.find(c) {
-                None => push(
-                    true,
-                    *at,
-                    "residue/control",
-                    Level::Error,
-                    Message::new(
-                        "finding-control",
-                        &[("character", &crate::control::escape(c))],
-                    ),
-                ),
-                Some(o) => push(
-                    true,
-                    *at,
-                    "residue/control-original",
-                    Level::Error,
-                    Message::new(
-                        "finding-control-original",
-                        &[
-                            ("character", &crate::control::escape(c)),
-                            ("line", &lines_o.line(o)),
-                        ],
-                    ),
-                ),
-            }
-        }
-        if let Some(tag) = residue::tag(text) {
-            push(
-                true,
-                *at,
-                "residue/tag",
-                Level::Error,
-                Message::new("finding-tag", &[("tag", &tag)]),
+                Message::new("finding-code-missing", &[("edition", &self.edition_name)]),
             );
         }
-        if let Some((bad, meant)) = residue::mojibake(text) {
-            push(
+        for (span, at) in missing(&self.o.code_spans, &self.e.code_spans) {
+            f.told_o.push(*at);
+            f.push(
+                false,
+                *at,
+                "code/inline",
+                Level::Error,
+                Message::new(
+                    "finding-span-missing",
+                    &[("span", span), ("edition", &self.edition_name)],
+                ),
+            );
+        }
+        for (math, at) in missing(&self.o.math, &self.e.math) {
+            f.told_o.push(*at);
+            f.push(
+                false,
+                *at,
+                "math/span",
+                Level::Error,
+                Message::new(
+                    "finding-math-missing",
+                    &[("math", math), ("edition", &self.edition_name)],
+                ),
+            );
+        }
+        for (math, at) in missing(&self.e.math, &self.o.math) {
+            f.push(
                 true,
                 *at,
-                "residue/mojibake",
+                "math/span",
                 Level::Error,
-                Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
+                Message::new("finding-math-added", &[("math", math)]),
+            );
+        }
+        for (span, at) in missing(&self.e.code_spans, &self.o.code_spans) {
+            f.push(
+                true,
+                *at,
+                "code/inline",
+                Level::Error,
+                Message::new("finding-span-added", &[("span", span)]),
             );
         }
     }
-    // One rule with `translate`: the text it translates (its segments, HTML text and readable
-    // attributes included) is reported when left in the source's script; what it keeps byte
-    // for byte (code, URLs, HTML tags and comments) is not.
-    if script_must_go {
-        let options = crate::markdown::segment::SegmentOptions {
-            source: cx.source,
-            front_matter_fields: Vec::new(),
-            dialect: cx.options.dialect,
-        };
-        let doc = crate::markdown::segment::Document::parse(edition_file.text, &options);
-        for piece in doc.runs.iter().flat_map(|r| &r.pieces) {
-            let crate::markdown::segment::Piece::Text { raw, text } = piece else {
-                continue;
-            };
-            if !in_body(raw.start, &excluded_e) {
-                continue;
-            }
-            if let Some(run) = untranslated(text) {
-                push(
-                    true,
-                    raw.start,
-                    "residue/script",
-                    Level::Error,
-                    residue_message(&run),
-                );
-            }
-        }
-    }
-    // Into a language that shares the source's script (Japanese from Chinese), what is left
-    // untranslated shows in a whole block, not in one run of text.
-    let blocks_o = paragraphs::blocks(original.text, &excluded_o, &rewrite, dialect);
-    let blocks_e = paragraphs::blocks(edition_file.text, &excluded_e, &same, dialect);
-    if !script_must_go {
-        for block in &blocks_e {
-            if let Some(run) = untranslated(&block.text) {
-                push(
-                    true,
-                    block.start,
-                    "residue/script",
-                    Level::Error,
-                    residue_message(&run),
-                );
-            }
-        }
-    }
-    let messages: Vec<align::Message> = cx
-        .locale_texts
-        .iter()
-        .map(|t| align::Message::read(t))
-        .collect();
-    let accounting = paragraphs::account(&blocks_o, &blocks_e, cx.source, cx.target, &messages);
-    for (section, on, eat, en) in items_differ {
-        if accounting
-            .lost
-            .iter()
-            .any(|&i| section.contains(&blocks_o[i].start))
+
+    /// `structure/containers`: alerts and the dialect's containers, in the same nesting.
+    fn containers(&self, f: &mut Findings<'_>) {
+        if let Some((in_edition, at, message)) =
+            containers(&self.o.containers, &self.e.containers, &self.edition_name)
         {
-            continue;
+            f.push(
+                in_edition,
+                at,
+                "structure/containers",
+                Level::Error,
+                message,
+            );
         }
-        push(
-            true,
-            eat,
-            "structure/items",
-            Level::Error,
-            Message::new(
-                "finding-items",
-                &[
-                    ("here", &en),
-                    ("there", &on),
-                    ("line", &lines_o.line(section.start)),
-                ],
-            ),
-        );
     }
-    for (in_edition, at, message) in paragraph_findings(
-        &blocks_o,
-        &blocks_e,
-        &accounting,
-        &told_o,
-        &lines_o,
-        &edition_name,
-    ) {
-        push(in_edition, at, "structure/paragraph", Level::Error, message);
-    }
-    for (at, level, message) in unresolved(&o, &e, &lines_o) {
-        push(true, at, "anchors/unresolved", level, message);
-    }
-    // The front matter's findings carry their own lines.
-    let fields = front_matter::Fields {
-        translated: &cx.options.front_matter_fields,
-        source: cx.source,
-        target: cx.target,
-        allowed: &allowed,
-        edition: &edition_name,
-    };
-    // A locale whose rules replace the front matter (with a heading) has none to compare.
-    let replaced = found.iter().any(|f| cx.rules[f.rule].front_matter);
-    let differences = if replaced {
-        Vec::new()
-    } else {
-        front_matter::compare(original.text, edition_file.text, &fields)
-    };
-    for d in differences {
-        out.push(Finding {
-            file: if d.in_edition {
-                edition_file.path
-            } else {
-                original.path
+
+    /// `structure/headings`: the same headings, and none the locale's messages write rewritten.
+    fn headings(&self, f: &mut Findings<'_>) {
+        let levels = |v: &[(u8, usize)]| v.iter().map(|(l, _)| *l).collect::<Vec<_>>();
+        if levels(&self.o.headings) != levels(&self.e.headings) {
+            let k = self
+                .o
+                .headings
+                .iter()
+                .zip(&self.e.headings)
+                .take_while(|(a, b)| a.0 == b.0)
+                .count();
+            let at = self
+                .e
+                .headings
+                .get(k)
+                .or(self.e.headings.last())
+                .map_or(0, |h| h.1);
+            f.push(
+                true,
+                at,
+                "structure/headings",
+                Level::Error,
+                Message::new(
+                    "finding-headings",
+                    &[
+                        ("from", &(k + 1)),
+                        ("there", &self.o.headings.len()),
+                        ("here", &self.e.headings.len()),
+                    ],
+                ),
+            );
+        } else {
+            // A heading whose text the locale's messages replace is written by them: a heading
+            // that is not one of its messages was rewritten.
+            for ((o_at, o_text), (e_at, _)) in
+                self.o.heading_texts.iter().zip(&self.e.heading_texts)
+            {
+                let replaced = o_at.is_some_and(|at| !in_body(at, &self.excluded_o));
+                let written = e_at.is_some_and(|at| !in_body(at, &self.excluded_e));
+                if replaced && !written {
+                    let at = e_at.unwrap_or(0);
+                    f.push(
+                        true,
+                        at,
+                        "structure/headings",
+                        Level::Error,
+                        Message::new(
+                            "finding-heading-rewritten",
+                            &[
+                                ("heading", &o_text.trim()),
+                                ("line", &f.lines_o.line(o_at.unwrap_or(0))),
+                            ],
+                        ),
+                    );
+                }
             }
-            .to_path_buf(),
-            line: d.line,
-            column: 1,
-            rule: d.rule,
-            level: Level::Error,
-            message: d.message,
+        }
+    }
+
+    /// Sections whose item counts differ, told after the paragraphs: a section that lost a
+    /// paragraph has it told there (one cause, one finding).
+    fn items_differ(&self) -> Vec<ItemsDiffer> {
+        let mut out = Vec::new();
+        if self.o.items.len() == self.e.items.len() {
+            for (k, ((oat, on), (eat, en))) in self.o.items.iter().zip(&self.e.items).enumerate() {
+                if on != en {
+                    let end = self
+                        .o
+                        .items
+                        .get(k + 1)
+                        .map_or(self.original.text.len(), |(at, _)| *at);
+                    out.push((*oat..end, *on, *eat, *en));
+                }
+            }
+        }
+        out
+    }
+
+    /// `structure/table`: every table of the same shape.
+    fn tables(&self, f: &mut Findings<'_>) {
+        for (i, (shape, at)) in self.e.tables.iter().enumerate() {
+            if let Some((oshape, _)) = self.o.tables.get(i) {
+                if oshape != shape {
+                    f.push(
+                        true,
+                        *at,
+                        "structure/table",
+                        Level::Error,
+                        Message::new(
+                            "finding-table",
+                            &[
+                                ("rows", &shape.0),
+                                ("columns", &shape.1),
+                                ("original-rows", &oshape.0),
+                                ("original-columns", &oshape.1),
+                            ],
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `residue/*`: control characters, translation tags, mojibake, and (into English) text
+    /// of the source's script where `translate` translates.
+    fn residue(&self, f: &mut Findings<'_>) {
+        let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
+        for (text, at) in &self.e.texts {
+            // A published file must not carry them, whoever wrote them: one copied from the
+            // original is reported too, saying where the original has it.
+            if let Some(c) = text.chars().find(|&c| crate::control::is_unwanted(c)) {
+                match self.original.text.find(c) {
+                    None => f.push(
+                        true,
+                        *at,
+                        "residue/control",
+                        Level::Error,
+                        Message::new(
+                            "finding-control",
+                            &[("character", &crate::control::escape(c))],
+                        ),
+                    ),
+                    Some(o) => f.push(
+                        true,
+                        *at,
+                        "residue/control-original",
+                        Level::Error,
+                        Message::new(
+                            "finding-control-original",
+                            &[
+                                ("character", &crate::control::escape(c)),
+                                ("line", &f.lines_o.line(o)),
+                            ],
+                        ),
+                    ),
+                }
+            }
+            if let Some(tag) = residue::tag(text) {
+                f.push(
+                    true,
+                    *at,
+                    "residue/tag",
+                    Level::Error,
+                    Message::new("finding-tag", &[("tag", &tag)]),
+                );
+            }
+            if let Some((bad, meant)) = residue::mojibake(text) {
+                f.push(
+                    true,
+                    *at,
+                    "residue/mojibake",
+                    Level::Error,
+                    Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
+                );
+            }
+        }
+        // One rule with `translate`: the text it translates (its segments, HTML text and readable
+        // attributes included) is reported when left in the source's script; what it keeps byte
+        // for byte (code, URLs, HTML tags and comments) is not.
+        if self.script_must_go() {
+            let options = crate::markdown::segment::SegmentOptions {
+                source: self.cx.source,
+                front_matter_fields: Vec::new(),
+                dialect: self.cx.options.dialect,
+            };
+            let doc = crate::markdown::segment::Document::parse(self.edition.text, &options);
+            for piece in doc.runs.iter().flat_map(|r| &r.pieces) {
+                let crate::markdown::segment::Piece::Text { raw, text } = piece else {
+                    continue;
+                };
+                if !in_body(raw.start, &self.excluded_e) {
+                    continue;
+                }
+                if let Some(run) = self.untranslated(text) {
+                    f.push(
+                        true,
+                        raw.start,
+                        "residue/script",
+                        Level::Error,
+                        residue_message(&run),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Into Japanese, text of the source's script in whole blocks (`residue/script`); then
+    /// `structure/items` and `structure/paragraph`: the paragraphs the edition lost or added,
+    /// and the sections whose item counts differ for another reason.
+    fn paragraphs(&self, items_differ: Vec<ItemsDiffer>, f: &mut Findings<'_>) {
+        let residue_message = |run: &str| Message::new("finding-untranslated", &[("text", &run)]);
+        // Into a language that shares the source's script (Japanese from Chinese), what is left
+        // untranslated shows in a whole block, not in one run of text.
+        let blocks_o = paragraphs::blocks(
+            self.original.text,
+            &self.excluded_o,
+            &|u: &str| self.rewrite(u),
+            self.cx.options.dialect,
+        );
+        let blocks_e = paragraphs::blocks(
+            self.edition.text,
+            &self.excluded_e,
+            &|u: &str| u.to_string(),
+            self.cx.options.dialect,
+        );
+        if !self.script_must_go() {
+            for block in &blocks_e {
+                if let Some(run) = self.untranslated(&block.text) {
+                    f.push(
+                        true,
+                        block.start,
+                        "residue/script",
+                        Level::Error,
+                        residue_message(&run),
+                    );
+                }
+            }
+        }
+        let messages: Vec<align::Message> = self
+            .cx
+            .locale_texts
+            .iter()
+            .map(|t| align::Message::read(t))
+            .collect();
+        let accounting = paragraphs::account(
+            &blocks_o,
+            &blocks_e,
+            self.cx.source,
+            self.cx.target,
+            &messages,
+        );
+        for (section, on, eat, en) in items_differ {
+            if accounting
+                .lost
+                .iter()
+                .any(|&i| section.contains(&blocks_o[i].start))
+            {
+                continue;
+            }
+            f.push(
+                true,
+                eat,
+                "structure/items",
+                Level::Error,
+                Message::new(
+                    "finding-items",
+                    &[
+                        ("here", &en),
+                        ("there", &on),
+                        ("line", &f.lines_o.line(section.start)),
+                    ],
+                ),
+            );
+        }
+        for (in_edition, at, message) in paragraph_findings(
+            &blocks_o,
+            &blocks_e,
+            &accounting,
+            &f.told_o,
+            &f.lines_o,
+            &self.edition_name,
+        ) {
+            f.push(in_edition, at, "structure/paragraph", Level::Error, message);
+        }
+    }
+
+    /// `anchors/unresolved`: every `#fragment` of the edition names one of its anchors.
+    fn anchors(&self, f: &mut Findings<'_>) {
+        for (at, level, message) in unresolved(&self.o, &self.e, &f.lines_o) {
+            f.push(true, at, "anchors/unresolved", level, message);
+        }
+    }
+
+    /// `front-matter/*`: the same keys in the same order, translated fields aside; their
+    /// findings carry their own lines.
+    fn front_matter(&self, f: &mut Findings<'_>) {
+        let fields = front_matter::Fields {
+            translated: &self.cx.options.front_matter_fields,
+            source: self.cx.source,
+            target: self.cx.target,
+            allowed: &self.allowed(),
+            edition: &self.edition_name,
+        };
+        // A locale whose rules replace the front matter (with a heading) has none to compare.
+        let replaced = self
+            .found
+            .iter()
+            .any(|x| self.cx.rules[x.rule].front_matter);
+        let differences = if replaced {
+            Vec::new()
+        } else {
+            front_matter::compare(self.original.text, self.edition.text, &fields)
+        };
+        for d in differences {
+            f.out.push(Finding {
+                file: if d.in_edition {
+                    self.edition.path
+                } else {
+                    self.original.path
+                }
+                .to_path_buf(),
+                line: d.line,
+                column: 1,
+                rule: d.rule,
+                level: Level::Error,
+                message: d.message,
+            });
+        }
+    }
+
+    /// `glossary/*`, `numbers/*`, `freshness/*`; a paragraph left untranslated is told by its
+    /// residue, not again by the terms it lacks.
+    fn glossary_and_freshness(&self, f: &mut Findings<'_>) {
+        let before = f.out.len();
+        glossary_and_freshness(
+            self.original,
+            self.edition,
+            self.cx,
+            &self.excluded_o,
+            &mut f.out,
+        );
+        let untranslated: HashSet<usize> = f.out[..before]
+            .iter()
+            .filter(|x| x.rule == "residue/script")
+            .map(|x| x.line)
+            .collect();
+        let mut k = 0;
+        f.out.retain(|x| {
+            k += 1;
+            k <= before || x.rule != "glossary/term" || !untranslated.contains(&x.line)
         });
     }
-    let before = out.len();
-    glossary_and_freshness(original, edition_file, cx, &excluded_o, &mut out);
-    // A paragraph left untranslated is told by its residue, not again by the terms it lacks.
-    let untranslated: HashSet<usize> = out[..before]
-        .iter()
-        .filter(|f| f.rule == "residue/script")
-        .map(|f| f.line)
-        .collect();
-    let mut k = 0;
-    out.retain(|f| {
-        k += 1;
-        k <= before || f.rule != "glossary/term" || !untranslated.contains(&f.line)
-    });
-    Outcome {
-        findings: out,
-        body_links: o.links.len() + o.images.len(),
+}
+
+/// A link to a heading follows the heading: in the edition it names the translated heading's
+/// slug (as translate writes it), so the original's fragments are read as the edition's.
+fn follow_headings(o: &mut Inventory, dialect: Dialect, original: &str, edition: &str) {
+    if o.fragments.is_empty() {
+        return;
     }
+    let moved = dialect.moved_anchors(original, edition);
+    let follow = |f: &str| moved.get(f).filter(|_| !o.html_ids.contains(f)).cloned();
+    let links: Vec<(String, usize)> = o
+        .links
+        .iter()
+        .map(|(u, at)| match u.strip_prefix('#').and_then(follow) {
+            Some(new) => (format!("#{new}"), *at),
+            None => (u.clone(), *at),
+        })
+        .collect();
+    let fragments: Vec<(String, usize)> = o
+        .fragments
+        .iter()
+        .map(|(f, at)| (follow(f).unwrap_or_else(|| f.clone()), *at))
+        .collect();
+    o.links = links;
+    o.fragments = fragments;
 }
 
 /// The body runs of an original and its edition, aligned by what they say: see
