@@ -28,10 +28,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use editions::edition::adopt::{adopt, AdoptOptions};
 use editions::edition::issue::{self, Layout};
-use editions::edition::lifecycle::{self, Effect, Job, Project};
 use editions::edition::provenance::Record;
+use editions::lifecycle::adopt::{adopt, AdoptOptions};
+use editions::lifecycle::{self, Effect, Job, Project};
 use editions::memory::{Memory, Origin};
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};

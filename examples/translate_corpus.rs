@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use editions::check::File;
 use editions::edition::issue::{self, Layout};
-use editions::edition::lifecycle::{self, Effect, Job, Project};
+use editions::lifecycle::{self, Effect, Job, Project};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};

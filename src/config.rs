@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::edition::issue::{Issue, Layout};
-use crate::edition::lifecycle::Project;
+use crate::lifecycle::Project;
 use crate::markdown::dialect::Dialect;
 use crate::model::run::Price;
 use crate::{Lang, SegmentOptions};

@@ -268,7 +268,7 @@ impl Locked {
 
     /// Like [`Locked::existing`], without waiting: `None` while another process holds it.
     /// Runs that lock several files wait for one with the others' work going on (see
-    /// [`crate::edition::lifecycle`]), so two runs that take them in different orders never
+    /// [`crate::lifecycle`]), so two runs that take them in different orders never
     /// wait for each other in a cycle.
     pub fn try_existing(path: &Path) -> std::io::Result<Option<Locked>> {
         let file = File::open(path)?;

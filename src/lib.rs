@@ -23,10 +23,10 @@
 //! - [`check`]: an edition against its original, for CI.
 //! - [`review`]: the reviewer's side-by-side view.
 //! - [`terms`]: glossary suggestions from the memory's approved translations.
-//! - On top, [`edition::lifecycle`] and [`edition::adopt`]: an edition brought up to date, or
+//! - On top, [`lifecycle`] and [`lifecycle::adopt`]: an edition brought up to date, or
 //!   taken over, using everything above (the lifecycle checks every edition with [`check`]
 //!   before it writes it).
-//! - [`config`]: `editions.toml`, read into the parts above (a [`edition::lifecycle::Project`],
+//! - [`config`]: `editions.toml`, read into the parts above (a [`lifecycle::Project`],
 //!   [`SegmentOptions`], prices, the batch settings), so that the binary, the examples and the
 //!   benchmarks load a newsletter's configuration the same way.
 //!
@@ -39,6 +39,7 @@ pub mod edition;
 pub mod file;
 pub mod glossary;
 pub mod lang;
+pub mod lifecycle;
 pub mod markdown;
 pub mod memory;
 pub mod message;

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use editions::edition::adopt::{adopt, AdoptOptions};
-use editions::edition::lifecycle::LifecycleError;
+use editions::lifecycle::adopt::{adopt, AdoptOptions};
+use editions::lifecycle::LifecycleError;
 use editions::memory::Memory;
 
 use super::messages::say;

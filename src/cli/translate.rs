@@ -8,8 +8,8 @@ use unicode_width::UnicodeWidthStr;
 use anyhow::Context;
 
 use editions::edition::issue::Issue;
-use editions::edition::lifecycle::Project;
-use editions::edition::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
+use editions::lifecycle::Project;
+use editions::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
 use editions::markdown::dialect::Dialect;
 use editions::memory::Memory;
 use editions::model::run::{Plan, Settings, Summary, TranslateError};
@@ -1104,8 +1104,8 @@ fn present_with(
     }
     if let Some(why) = o.rederived {
         let key = match why {
-            editions::edition::lifecycle::Rederived::Ahead => "cli-rederived-ahead",
-            editions::edition::lifecycle::Rederived::Damaged => "cli-rederived-damaged",
+            editions::lifecycle::Rederived::Ahead => "cli-rederived-ahead",
+            editions::lifecycle::Rederived::Damaged => "cli-rederived-damaged",
         };
         writeln!(
             out,

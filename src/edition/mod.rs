@@ -3,23 +3,21 @@
 //!
 //! - [`issue`]: resolving the issue a command names, and where its editions go.
 //! - [`align`]: which run of an edition stands for which segment of the original.
-//! - [`adopt`]: taking over an edition editions did not write.
 //! - [`locale`]: the Fluent messages of a locale.
 //! - [`rules`]: boilerplate rules and the locale's deterministic rules.
 //! - [`coverage`]: what the boilerplate rules match across an archive.
 //! - [`existing`]: reading an existing edition's runs back as tagged text.
 //! - [`diff`]: differences between versions of an edition, by words or characters.
 //! - [`provenance`]: the record of what editions wrote into each edition.
-//! - [`lifecycle`]: the three-way update of an edition from its original, its record and the
-//!   edition as a person left it.
+//!
+//! The lifecycle that uses these parts (an edition brought up to date, or taken over) is the
+//! layer above, [`crate::lifecycle`].
 
-pub mod adopt;
 pub mod align;
 pub mod coverage;
 pub mod diff;
 pub mod existing;
 pub mod issue;
-pub mod lifecycle;
 pub mod locale;
 pub mod provenance;
 pub mod rules;

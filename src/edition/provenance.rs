@@ -13,7 +13,7 @@
 //! The record is JSON Lines, deterministic (document order, fixed key order, no dates), so a
 //! changed paragraph is one changed line in `git diff` and two people updating different
 //! issues never touch the same file. It is written together with its edition
-//! ([`crate::edition::lifecycle`]): both are staged in full, then renamed into place.
+//! ([`crate::lifecycle`]): both are staged in full, then renamed into place.
 //!
 //! On the next run the record is laid over the edition as a person left it ([`Record::locate`]):
 //! runs whose bytes are still what editions wrote are untouched, runs in the same place with

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use editions::edition::issue::{self, Layout};
-use editions::edition::lifecycle::{self, Effect, Job, Outcome, Project, State};
 use editions::edition::rules::{Rule, UrlRewrite};
+use editions::lifecycle::{self, Effect, Job, Outcome, Project, State};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};

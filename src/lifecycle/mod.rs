@@ -21,6 +21,8 @@
 //! says editions wrote there. Differing from today's assembly is not enough: that is what a
 //! changed original, a changed message or an imported translation look like.
 
+pub mod adopt;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
@@ -1082,7 +1084,7 @@ fn keep_unplaced(
             source: k.source,
             target: k.text,
             glossary: String::new(),
-            prompt: crate::edition::adopt::CANDIDATE_PROMPT,
+            prompt: crate::lifecycle::adopt::CANDIDATE_PROMPT,
             model: "hand-edited".into(),
             date: today.to_string(),
             origin: Origin::Candidate,
