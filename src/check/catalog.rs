@@ -1,6 +1,6 @@
 //! Every rule `check` applies: its id, what it finds, and what to do about it. Output formats
-//! that carry rule metadata (SARIF) and the README's rule table read it from here; a test
-//! asserts that every rule id a finding can carry is listed.
+//! that carry rule metadata (SARIF) and the guide's rule table (docs/guide.md) read it from
+//! here; a test asserts that every rule id a finding can carry is listed.
 
 /// A rule of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,7 @@ const fn warning(id: &'static str, summary: &'static str, help: &'static str) ->
     }
 }
 
-/// The rules, in the order the README lists them.
+/// The rules, in the order the guide lists them.
 pub const RULES: &[RuleInfo] = &[
     rule("links/missing", "A link of the original is missing from the edition.",
         "Every link of the original's body is expected in the edition, unless a boilerplate rule replaced its block or a URL rewrite maps it. Put the link back around the translated text it belongs to."),
@@ -129,11 +129,11 @@ mod tests {
         assert!(seen >= RULES.len(), "{seen} rule ids seen");
     }
 
-    /// The README's rule table is the catalog: one row per rule, in the catalog's order, with
+    /// The guide's rule table (docs/guide.md) is the catalog: one row per rule, in the catalog's order, with
     /// its level, summary and help exactly as here.
     #[test]
     fn the_readme_lists_every_rule() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../docs/guide.md");
         let rows: Vec<String> = RULES
             .iter()
             .map(|r| {

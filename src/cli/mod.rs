@@ -1,6 +1,6 @@
 //! The command line: argument parsing, exit codes and output formats.
 //!
-//! Exit codes (documented in the README):
+//! Exit codes (documented in docs/guide.md):
 //! - `0`: success.
 //! - `1`: the input was read but the work failed on its content (problems in translations).
 //! - `2`: usage error, or an input that cannot be read or parsed.

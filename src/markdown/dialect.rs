@@ -44,7 +44,7 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// Every dialect, in the order the README lists them.
+    /// Every dialect, in the order the guide (docs/guide.md) lists them.
     pub const ALL: [Dialect; 5] = [
         Dialect::CommonMark,
         Dialect::Gfm,
@@ -99,21 +99,6 @@ impl Dialect {
                     | Options::ENABLE_HEADING_ATTRIBUTES
                     | front_matter
             }
-        }
-    }
-
-    /// What the dialect treats as structure, for the README and `--help`.
-    pub fn structure(self) -> &'static str {
-        match self {
-            Dialect::CommonMark => "CommonMark blocks, YAML front matter",
-            Dialect::Gfm => {
-                "GFM: tables, alerts `> [!NOTE]`, footnotes, task lists, `$math$`, heading attributes `{#id}`"
-            }
-            Dialect::VitePress => "GFM, and containers `::: type title` … `:::`",
-            Dialect::MkDocs => {
-                "tables, footnotes, `$math$`, heading attributes, admonitions `!!!`/`???` and content tabs `===` with indented bodies"
-            }
-            Dialect::MdBook => "tables, footnotes, task lists, heading attributes `{#id}`",
         }
     }
 
