@@ -25,7 +25,7 @@ use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
 use crate::markdown::dialect::Dialect;
 use crate::markdown::document::LineIndex;
-use crate::markdown::segment::{Segment, SegmentOptions};
+use crate::markdown::segment::{Document, Segment, SegmentOptions};
 use crate::memory::Memory;
 use crate::message::{tr, Message};
 
@@ -1234,6 +1234,26 @@ fn glossary_and_freshness(
     } else {
         Level::Warning
     };
+    terms_and_numbers(pairs, (od, ed), cx, edition_file, &lines_e, level, out);
+    let body: Vec<&Segment<'_>> = ob
+        .iter()
+        .map(|&i| &od.runs[i])
+        .filter(|s| s.translatable)
+        .collect();
+    freshness(original, edition_file, cx, &body, level, out);
+}
+
+/// `glossary/*` and `numbers/*` on the pairs of runs the aligner vouches for (or, in an
+/// edition of the original's shape, every pair).
+fn terms_and_numbers(
+    pairs: Vec<(usize, usize)>,
+    (od, ed): (&Document<'_>, &Document<'_>),
+    cx: &Context<'_>,
+    edition_file: &File<'_>,
+    lines_e: &LineIndex,
+    level: Level,
+    out: &mut Vec<Finding>,
+) {
     for (i, j) in pairs {
         let (src, tgt) = (od.runs[i].plain_text(), ed.runs[j].plain_text());
         let at = ed.runs[j].range.start;
@@ -1306,16 +1326,24 @@ fn glossary_and_freshness(
             });
         }
     }
+}
+
+/// `freshness/stale`: with a record, exactly when today's original's body segments (`body`)
+/// differ from those the edition was written from; without one, when the memory has no
+/// translation of one of them.
+fn freshness(
+    original: &File<'_>,
+    edition_file: &File<'_>,
+    cx: &Context<'_>,
+    body: &[&Segment<'_>],
+    level: Level,
+    out: &mut Vec<Finding>,
+) {
     let edition_name = edition_file.path.display();
     // Stale, with a record: exactly when today's original's segments differ from those the
     // edition was written from; the finding names them.
     if let Some(record) = cx.record {
         let written: Vec<&str> = record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
-        let body: Vec<&Segment<'_>> = ob
-            .iter()
-            .map(|&i| &od.runs[i])
-            .filter(|s| s.translatable)
-            .collect();
         let now: HashSet<&str> = body.iter().map(|s| s.id.as_str()).collect();
         let then: HashSet<&str> = written.iter().copied().collect();
         let new: Vec<&&Segment<'_>> = body
@@ -1358,10 +1386,10 @@ fn glossary_and_freshness(
     // Without a record, the memory is asked: a segment it has no translation of is stale. A
     // memory that cannot be read says nothing (translate names the bad line).
     let stale: Vec<&Segment<'_>> = match cx.memory {
-        Some(memory) if memory.has_locale(cx.target).unwrap_or(false) => ob
+        Some(memory) if memory.has_locale(cx.target).unwrap_or(false) => body
             .iter()
-            .map(|&i| &od.runs[i])
-            .filter(|s| s.translatable && matches!(memory.any(cx.target, &s.tagged), Ok(None)))
+            .copied()
+            .filter(|s| matches!(memory.any(cx.target, &s.tagged), Ok(None)))
             .collect(),
         _ => Vec::new(),
     };
