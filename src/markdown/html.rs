@@ -66,6 +66,9 @@ pub struct Attribute {
     pub text: String,
     /// The quote around the value: `"`, `'`, or none.
     pub quote: Option<char>,
+    /// Whether the value decodes to what a writer can write back: a NUL (read as U+FFFD) or
+    /// a carriage return (read as a line feed) in its bytes cannot be.
+    pub faithful: bool,
 }
 
 impl Attribute {
@@ -74,6 +77,7 @@ impl Attribute {
     pub fn is_readable(&self) -> bool {
         READABLE_ATTRIBUTES.contains(&self.name.as_str())
             && self.quote.is_some()
+            && self.faithful
             && !self.text.trim().is_empty()
     }
 }
@@ -101,11 +105,13 @@ pub fn tokens(html: &str) -> Vec<Token> {
                         .and_then(|i| bytes.get(i))
                         .filter(|b| matches!(b, b'"' | b'\''))
                         .map(|b| *b as char);
+                    let raw = &bytes[span.start..span.end];
                     attributes.push(Attribute {
                         name,
                         value: span.start..span.end,
                         text: text(value),
                         quote,
+                        faithful: !raw.contains(&0) && !raw.contains(&b'\r'),
                     });
                 }
             }

@@ -397,6 +397,35 @@ fn assign_ids(runs: &mut [Segment<'_>]) {
     }
 }
 
+/// Where the positions of an HTML block's lines, joined, are in the document: each line's
+/// start in the joined block and in the document. Between two lines the document may hold
+/// bytes the lines leave out (a `\r` before a line feed, the next line's container prefix).
+struct BlockMap {
+    starts: Vec<(usize, usize)>,
+}
+
+impl BlockMap {
+    /// A position as a start: at a line's start, the line's first byte (after the bytes left
+    /// out).
+    fn start(&self, v: usize) -> usize {
+        let k = self
+            .starts
+            .partition_point(|(b, _)| *b <= v)
+            .saturating_sub(1);
+        self.starts.get(k).map_or(v, |(b, d)| d + (v - b))
+    }
+
+    /// A position as an end: at a line's start, the end of the line before (before the bytes
+    /// left out).
+    fn end(&self, v: usize) -> usize {
+        let k = self
+            .starts
+            .partition_point(|(b, _)| *b < v)
+            .saturating_sub(1);
+        self.starts.get(k).map_or(v, |(b, d)| d + (v - b))
+    }
+}
+
 struct RunBuilder<'a> {
     kind: BlockKind,
     pieces: Vec<Piece<'a>>,
@@ -763,12 +792,7 @@ impl<'a> Builder<'a, '_> {
             starts.push((block.len(), line.start));
             block.push_str(&self.text[line.clone()]);
         }
-        // A position in the block, in the document: one where a line starts is the start of
-        // that line, after its container prefix.
-        let at = |v: usize| {
-            let k = starts.partition_point(|(b, _)| *b <= v).saturating_sub(1);
-            starts.get(k).map_or(v, |(b, d)| d + (v - b))
-        };
+        let at = BlockMap { starts };
         let mut masked = String::with_capacity(block.len());
         let mut pos = 0;
         for run in html::runs(&block) {
@@ -781,8 +805,13 @@ impl<'a> Builder<'a, '_> {
             pos = range.end;
             match run {
                 html::Run::Attribute(mut a) => {
-                    a.value = at(a.value.start)..at(a.value.end);
-                    self.attribute_run(0, a);
+                    let value = at.start(a.value.start)..at.end(a.value.end);
+                    // A value across bytes the block's lines leave out (a `\r` before a line
+                    // feed, a container's prefix) is kept as it is.
+                    if self.text[value.clone()] == block[a.value.clone()] {
+                        a.value = value;
+                        self.attribute_run(0, a);
+                    }
                 }
                 html::Run::Text(parts) => self.html_text_run(&block, parts, &at),
             }
@@ -792,7 +821,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// A run of text in an HTML block, from its parts in `block`.
-    fn html_text_run(&mut self, block: &str, parts: Vec<html::Part>, at: &dyn Fn(usize) -> usize) {
+    fn html_text_run(&mut self, block: &str, parts: Vec<html::Part>, at: &BlockMap) {
         let mut pieces = Vec::with_capacity(parts.len());
         let mut open: Vec<Tag> = Vec::new();
         let mut n = 0;
@@ -801,7 +830,12 @@ impl<'a> Builder<'a, '_> {
             Tag { kind, n }
         };
         for part in parts {
-            let raw = at(part.raw().start)..at(part.raw().end);
+            // The bytes the block's lines leave out (a `\r` before a line feed, the next line's
+            // container prefix) belong to the line break.
+            let raw = match part {
+                html::Part::Break(_) => at.end(part.raw().start)..at.start(part.raw().end),
+                _ => at.start(part.raw().start)..at.end(part.raw().end),
+            };
             pieces.push(match part {
                 html::Part::Text(r) => Piece::Text {
                     raw,
@@ -1148,6 +1182,27 @@ mod tests {
                 ("说明</span>", "说明<html1/>")
             ]
         );
+    }
+
+    /// Found by the fuzz target: a NUL in an attribute value reads as U+FFFD, which cannot be
+    /// written back as the NUL it was: such a value is kept byte for byte, not a run.
+    #[test]
+    fn an_attribute_that_does_not_decode_faithfully_is_kept() {
+        for text in [
+            "图 <img alt=\"小图标\0\0\">。\n",
+            "<div>\n<img alt=\"横\r\n幅\">\n</div>\n",
+        ] {
+            let doc = Document::parse(text, &SegmentOptions::default());
+            assert!(
+                doc.runs.iter().all(|r| r.kind != BlockKind::Attribute),
+                "{text:?}"
+            );
+            let same: std::collections::BTreeMap<String, String> = doc
+                .segments()
+                .map(|s| (s.id.clone(), s.tagged.clone() + "\n"))
+                .collect();
+            assert_eq!(crate::merge(&doc, &same).unwrap(), text);
+        }
     }
 
     #[test]
