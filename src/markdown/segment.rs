@@ -635,8 +635,11 @@ impl<'a> Builder<'a, '_> {
             Event::Code(_) => self.atom(TagKind::Code, range),
             Event::InlineHtml(html) => self.inline_html(&html, range),
             // Math is opaque: its backslashes are TeX's, not Markdown escapes. Display math
-            // (`$$…$$`) is a block of its own, below.
-            Event::InlineMath(_) => self.atom(TagKind::Math, range),
+            // (`$$…$$`) is inline too, in its paragraph: a paragraph of display math alone has
+            // no text and is never sent; one with text around it keeps it as a placeholder
+            // (ending the run there would leave the line break after it at the start of the
+            // next run, where it cannot be written back).
+            Event::InlineMath(_) | Event::DisplayMath(_) => self.atom(TagKind::Math, range),
             Event::FootnoteReference(_) => self.atom(TagKind::FootnoteRef, range),
             Event::HardBreak => self.atom(TagKind::HardBreak, range),
             // A line break right after a run was cut is not the start of the next.
@@ -689,7 +692,7 @@ impl<'a> Builder<'a, '_> {
                     self.block_end(end);
                 }
             }
-            Event::Html(t) | Event::DisplayMath(t) => {
+            Event::Html(t) => {
                 self.finish_run();
                 self.mark(|| BlockMark::Literal(t.to_string()));
             }

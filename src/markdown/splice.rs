@@ -1071,6 +1071,22 @@ mod tests {
         merge(&doc, &map)
     }
 
+    /// Found by fuzzing: display math in a paragraph is a placeholder of the paragraph's run,
+    /// so the line break after it stays where it was.
+    #[test]
+    fn display_math_in_a_paragraph_keeps_the_line_break_after_it() {
+        let original = "$$x^2$$\n正文，\n| 不是表格 |\n";
+        let doc = Document::parse(original, &SegmentOptions::default());
+        let seg = doc.segments().next().unwrap();
+        assert_eq!(seg.tagged, "<math1/>\n正文，\n| 不是表格 |");
+        let same = BTreeMap::from([(seg.id.clone(), format!("{}\n", seg.tagged))]);
+        assert_eq!(merge(&doc, &same).unwrap(), original);
+        assert_eq!(
+            merged_all(original, &["<math1/>\nText,\n| not a table |"]).unwrap(),
+            "$$x^2$$\nText,\n| not a table |\n"
+        );
+    }
+
     /// Text in HTML is written as HTML: entities where a `<` or `&` would read as markup, the
     /// attribute's quote escaped, the container's prefixes and every tag kept.
     #[test]
