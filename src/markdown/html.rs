@@ -66,8 +66,8 @@ pub struct Attribute {
     pub text: String,
     /// The quote around the value: `"`, `'`, or none.
     pub quote: Option<char>,
-    /// Whether the value decodes to what a writer can write back: a NUL (read as U+FFFD) or
-    /// a carriage return (read as a line feed) in its bytes cannot be.
+    /// Whether the value decodes to what a writer can write back on one line: a NUL (read as
+    /// U+FFFD), a carriage return (read as a line feed) or a line break in its bytes cannot be.
     pub faithful: bool,
 }
 
@@ -111,7 +111,7 @@ pub fn tokens(html: &str) -> Vec<Token> {
                         value: span.start..span.end,
                         text: text(value),
                         quote,
-                        faithful: !raw.contains(&0) && !raw.contains(&b'\r'),
+                        faithful: !raw.iter().any(|b| matches!(b, 0 | b'\r' | b'\n')),
                     });
                 }
             }

@@ -1194,6 +1194,7 @@ mod tests {
         for text in [
             "图 <img alt=\"小图标\0\0\">。\n",
             "<div>\n<img alt=\"横\r\n幅\">\n</div>\n",
+            "<div>\n<input placeholder=\"输入\n</p> <script>\">\n</div>\n",
         ] {
             let doc = Document::parse(text, &SegmentOptions::default());
             assert!(
@@ -1206,6 +1207,24 @@ mod tests {
                 .collect();
             assert_eq!(crate::merge(&doc, &same).unwrap(), text);
         }
+    }
+
+    /// Found by fuzzing: the white space around an attribute's value is the original's.
+    #[test]
+    fn an_attribute_keeps_the_space_around_its_value() {
+        let text = "<div>\n<img alt=\" 横幅 \">\n</div>\n";
+        let doc = Document::parse(text, &SegmentOptions::default());
+        let seg = doc
+            .segments()
+            .find(|s| s.kind == BlockKind::Attribute)
+            .unwrap();
+        let same = std::collections::BTreeMap::from([(seg.id.clone(), seg.tagged.clone() + "\n")]);
+        assert_eq!(crate::merge(&doc, &same).unwrap(), text);
+        let banner = std::collections::BTreeMap::from([(seg.id.clone(), "banner".to_string())]);
+        assert_eq!(
+            crate::merge(&doc, &banner).unwrap(),
+            "<div>\n<img alt=\" banner \">\n</div>\n"
+        );
     }
 
     #[test]

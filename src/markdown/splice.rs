@@ -874,7 +874,17 @@ fn render_attribute(doc: &Document<'_>, seg: &Segment, items: &[Item]) -> Render
             _ => {}
         }
     }
-    let value = value.trim().to_string();
+    // The translation's own edges are trimmed; the original's white space around its value
+    // stays.
+    let source = seg.plain_text();
+    let kept = source.trim();
+    let at = source.find(kept).unwrap_or(0);
+    let value = format!(
+        "{}{}{}",
+        &source[..at],
+        value.trim(),
+        &source[at + kept.len()..]
+    );
     let quote = doc.text[..seg.range.start].chars().next_back();
     let mut markdown = String::new();
     html::escape_attribute(&mut markdown, &value, quote);
