@@ -22,6 +22,12 @@ use editions::markdown::splice::ProblemKind;
 use editions::{Document, SegmentOptions};
 use libfuzzer_sys::fuzz_target;
 
+/// HTML as its markup alone (the tests' own reading, shared).
+#[path = "../../tests/support/shape.rs"]
+#[allow(dead_code)]
+mod shape;
+use shape::html_shape;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -173,31 +179,6 @@ fn known_bug(text: &str) -> bool {
         soft_break = matches!(event, Event::SoftBreak);
     }
     false
-}
-
-/// HTML as its markup alone, read by html5gum's own token type: start and end tags with their
-/// attributes (the readable `alt`, `title`, `placeholder` and `aria-label` aside) and
-/// comments.
-fn html_shape(html: &str) -> String {
-    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let mut shape = String::new();
-    for token in html5gum::Tokenizer::new(html).flatten() {
-        match token {
-            html5gum::Token::StartTag(tag) => {
-                shape.push_str(&format!("<{}", lossy(&tag.name)));
-                for (k, v) in &tag.attributes {
-                    if !matches!(&k[..], b"alt" | b"title" | b"placeholder" | b"aria-label") {
-                        shape.push_str(&format!(" {}={}", lossy(k), lossy(&v.value)));
-                    }
-                }
-                shape.push('>');
-            }
-            html5gum::Token::EndTag(tag) => shape.push_str(&format!("</{}>", lossy(&tag.name))),
-            html5gum::Token::Comment(c) => shape.push_str(&format!("<!--{}-->", lossy(&c.value))),
-            _ => {}
-        }
-    }
-    shape
 }
 
 /// Block structure (with code blocks and the markup of HTML blocks) and sorted link and image

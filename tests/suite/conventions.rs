@@ -969,7 +969,6 @@ fn alerts_are_structure_and_their_text_is_translated() {
 /// `check --strict` finds no error.
 #[test]
 fn every_construct_of_the_fixture_set_is_translated_and_kept() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/markdown");
     let server = StandIn::start(vec![]);
     let mut seen = Vec::new();
     for (site, file) in [
@@ -982,14 +981,8 @@ fn every_construct_of_the_fixture_set_is_translated_and_kept() {
         ("mkdocs", "docs/index.md"),
         ("mdbook", "src/chapter.md"),
     ] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = fixture_site(site);
         let root = dir.path();
-        support::copy_dir(&fixtures.join(site), root);
-        std::fs::write(
-            root.join("editions.toml"),
-            format!("[model]\nname = \"{MODEL}\"\n"),
-        )
-        .unwrap();
         let original = root.join(file);
         let edition = original.with_extension("en.md");
         let (o, e) = (original.to_str().unwrap(), edition.to_str().unwrap());
@@ -1057,6 +1050,20 @@ fn every_construct_of_the_fixture_set_is_translated_and_kept() {
     assert_eq!(seen.len(), 8);
 }
 
+/// A copy of the site `fixtures/markdown/{site}` whose `editions.toml` names only the
+/// stand-in's model: the dialect is the one the site's files show.
+fn fixture_site(site: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/markdown");
+    support::copy_dir(&fixtures.join(site), dir.path());
+    std::fs::write(
+        dir.path().join("editions.toml"),
+        format!("[model]\nname = \"{MODEL}\"\n"),
+    )
+    .unwrap();
+    dir
+}
+
 /// A rendered shape with same-document link targets left out (`href=#…`): translate rewrites
 /// them to follow translated headings, and check verifies them.
 fn without_fragments(shape: &str) -> String {
@@ -1099,7 +1106,6 @@ fn the_guides_configuration_reference_is_read_as_written() {
 /// told once, at the line, verbatim; an MkDocs edition whose admonition lost its marker too.
 #[test]
 fn a_lost_or_changed_container_is_one_finding() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/markdown");
     let server = StandIn::start(vec![]);
     for (site, file, from, to, finding) in [
         (
@@ -1124,14 +1130,8 @@ fn a_lost_or_changed_container_is_one_finding() {
             "docs/index.md:11:1: error[structure/containers]: the container `??? tip` is missing from docs/index.en.md: keep it, with its text translated",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = fixture_site(site);
         let root = dir.path();
-        support::copy_dir(&fixtures.join(site), root);
-        std::fs::write(
-            root.join("editions.toml"),
-            format!("[model]\nname = \"{MODEL}\"\n"),
-        )
-        .unwrap();
         let edition = file.replace(".md", ".en.md");
         let (code, _, stderr) =
             editions(root, &server, &["translate", file, "--to", "en", "-o", &edition]);
