@@ -169,32 +169,7 @@ pub fn run(
                 }
                 Err(_) => {
                     summary.missing_editions += 1;
-                    findings.push(Finding {
-                        file: original.clone(),
-                        line: 1,
-                        column: 1,
-                        rule: "freshness/missing",
-                        level: if args.strict {
-                            Level::Error
-                        } else {
-                            Level::Warning
-                        },
-                        message: Message::new(
-                            "finding-no-edition",
-                            &[
-                                ("locale", &target),
-                                ("edition", &edition_path.display()),
-                                (
-                                    "issue",
-                                    &if issue.by_date {
-                                        date.clone()
-                                    } else {
-                                        original.display().to_string()
-                                    },
-                                ),
-                            ],
-                        ),
-                    });
+                    findings.push(no_edition(issue, date, target, &edition_path, args.strict));
                 }
                 Ok(bytes) => {
                     summary.pairs += 1;
@@ -216,24 +191,7 @@ pub fn run(
                     )) {
                         Ok(r) => r,
                         Err(e) => {
-                            let (file, line) = match &e {
-                                provenance::ProvenanceError::Malformed { path, line, .. } => {
-                                    (path.clone(), *line)
-                                }
-                                provenance::ProvenanceError::Read { path, .. } => (path.clone(), 1),
-                            };
-                            // The finding carries the place; the message says the rest.
-                            let text = e.to_string();
-                            let place = format!("{}:{line}: ", file.display());
-                            let message = text.strip_prefix(&place).unwrap_or(&text);
-                            findings.push(Finding {
-                                file,
-                                line,
-                                column: 1,
-                                rule: "file/unreadable",
-                                level: Level::Error,
-                                message: Message::plain(on_one_line(message)),
-                            });
+                            findings.push(unreadable_record(&e));
                             None
                         }
                     };
@@ -282,6 +240,57 @@ pub fn run(
     } else {
         EXIT_OK
     })
+}
+
+/// `freshness/missing`: the edition of `issue` into `target` is not there (an error with
+/// `--strict`).
+fn no_edition(
+    issue: &Issue,
+    date: &str,
+    target: editions::Lang,
+    edition: &Path,
+    strict: bool,
+) -> Finding {
+    let name = if issue.by_date {
+        date.to_string()
+    } else {
+        issue.original.display().to_string()
+    };
+    Finding {
+        file: issue.original.clone(),
+        line: 1,
+        column: 1,
+        rule: "freshness/missing",
+        level: if strict { Level::Error } else { Level::Warning },
+        message: Message::new(
+            "finding-no-edition",
+            &[
+                ("locale", &target),
+                ("edition", &edition.display()),
+                ("issue", &name),
+            ],
+        ),
+    }
+}
+
+/// `file/unreadable` at a provenance record that cannot be read: the finding carries the
+/// place, the message says the rest.
+fn unreadable_record(e: &provenance::ProvenanceError) -> Finding {
+    let (file, line) = match e {
+        provenance::ProvenanceError::Malformed { path, line, .. } => (path.clone(), *line),
+        provenance::ProvenanceError::Read { path, .. } => (path.clone(), 1),
+    };
+    let text = e.to_string();
+    let place = format!("{}:{line}: ", file.display());
+    let message = text.strip_prefix(&place).unwrap_or(&text);
+    Finding {
+        file,
+        line,
+        column: 1,
+        rule: "file/unreadable",
+        level: Level::Error,
+        message: Message::plain(on_one_line(message)),
+    }
 }
 
 /// The link and image URLs that occur in at least `n` of the originals.
