@@ -366,12 +366,13 @@ fn inventory(
     let mut table: Option<(usize, usize, usize, usize)> = None; // rows, cols of the first row, cells of this row, offset
     let mut in_meta = false;
     // The dialect's containers, where pulldown-cmark reads the text without their markers.
-    for m in dialect.markers(text) {
+    let markers = dialect.markers(text);
+    for m in &markers {
         if in_body(m.line.start, excluded) {
             inv.containers.push((m.label(), m.line.start));
         }
     }
-    let masked = dialect.masked(text);
+    let masked = crate::markdown::dialect::mask(text, &markers);
     for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
         let body = in_body(range.start, excluded);
         if !matches!(event, Event::Text(_) | Event::Start(MdTag::Paragraph)) {

@@ -193,32 +193,36 @@ impl Dialect {
     }
 
     /// `text` as pulldown-cmark is to read it: the same length, byte for byte, with each
-    /// marker line blank and each admonition's indentation a blockquote (see the module
+    /// marker line blank and each indented body's first line a list item (see the module
     /// documentation).
     pub fn masked(self, text: &str) -> Cow<'_, str> {
-        let markers = self.markers(text);
-        if markers.is_empty() {
-            return Cow::Borrowed(text);
-        }
-        let mut bytes = text.as_bytes().to_vec();
-        for m in &markers {
-            for b in &mut bytes[m.line.clone()] {
-                if !matches!(*b, b'\n' | b'\r') {
-                    *b = b' ';
-                }
-            }
-            if let Some(indent) = &m.body {
-                if indent.len() == 4 {
-                    bytes[indent.start] = b'-';
-                } else {
-                    bytes[indent.start] = b'>';
-                }
-            }
-        }
-        // Only ASCII bytes were written over ASCII bytes or whole characters: marker lines
-        // are blanked entirely (a multi-byte character becomes spaces), indents are ASCII.
-        Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8"))
+        mask(text, &self.markers(text))
     }
+}
+
+/// `text` masked for the `markers` already read from it (see [`Dialect::masked`]).
+pub fn mask<'t>(text: &'t str, markers: &[Marker]) -> Cow<'t, str> {
+    if markers.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for m in markers {
+        for b in &mut bytes[m.line.clone()] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+        if let Some(indent) = &m.body {
+            if indent.len() == 4 {
+                bytes[indent.start] = b'-';
+            } else {
+                bytes[indent.start] = b'>';
+            }
+        }
+    }
+    // Only ASCII bytes were written over ASCII bytes or whole characters: marker lines
+    // are blanked entirely (a multi-byte character becomes spaces), indents are ASCII.
+    Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8"))
 }
 
 impl Dialect {

@@ -501,8 +501,9 @@ impl<'a> Builder<'a, '_> {
     fn run(&mut self) {
         let dialect = self.options.dialect;
         let markers = dialect.markers(self.text);
+        let masked = crate::markdown::dialect::mask(self.text, &markers);
         let mut markers = markers.into_iter().peekable();
-        match dialect.masked(self.text) {
+        match masked {
             Cow::Borrowed(_) => {
                 for (event, range) in
                     Parser::new_ext(self.text, dialect.options()).into_offset_iter()
