@@ -28,10 +28,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use editions::edition::issue::{self, Layout};
+use editions::edition::issue;
 use editions::edition::provenance::Record;
 use editions::lifecycle::adopt::{adopt, AdoptOptions};
-use editions::lifecycle::{self, Effect, Job, Project};
+use editions::lifecycle::{self, Effect, Job};
 use editions::memory::{Memory, Origin};
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
@@ -172,23 +172,7 @@ fn main() {
         }
         copy_dir(&Path::new(REPO).join("glossary"), &root.join("glossary"));
         copy_dir(&Path::new(REPO).join("locales"), &root.join("locales"));
-        let project = Project {
-            layout: Layout {
-                root: root.to_path_buf(),
-                originals: "docs/{date}-weekly.md".into(),
-                editions: "docs/{locale}/{date}-weekly.md".into(),
-                other_originals: Vec::new(),
-            },
-            memory: root.join("memory.jsonl"),
-            provenance: root.join("provenance"),
-            glossary: root.join("glossary"),
-            locales: root.join("locales"),
-            options: SegmentOptions::default(),
-            original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
-            boilerplate: rules.boilerplate.clone(),
-            url_rewrite: rules.url_rewrite.clone(),
-            allow: Vec::new(),
-        };
+        let project = support::newsletter_project(&rules, root);
         let issue = issue::resolve(&project.layout, date).unwrap();
         let original = std::fs::read_to_string(&issue.original).unwrap();
         let published = std::fs::read_to_string(root.join("docs/en").join(&name)).unwrap();

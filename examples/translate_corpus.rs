@@ -22,12 +22,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use editions::check::File;
-use editions::edition::issue::{self, Layout};
-use editions::lifecycle::{self, Effect, Job, Project};
+use editions::edition::issue;
+use editions::lifecycle::{self, Effect, Job};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
-use editions::{Lang, SegmentOptions};
+use editions::Lang;
 use support::copy_dir;
 use support::mutate::{Parts, Tally};
 use support::standin::{StandIn, KEY, MODEL};
@@ -94,23 +94,7 @@ fn main() {
         std::fs::write(&original, std::fs::read(docs.join(name)).unwrap()).unwrap();
         copy_dir(&Path::new(REPO).join("glossary"), &root.join("glossary"));
         copy_dir(&Path::new(REPO).join("locales"), &root.join("locales"));
-        let project = Project {
-            layout: Layout {
-                root: root.to_path_buf(),
-                originals: "docs/{date}-weekly.md".into(),
-                editions: "docs/{locale}/{date}-weekly.md".into(),
-                other_originals: Vec::new(),
-            },
-            memory: root.join("memory.jsonl"),
-            provenance: root.join("provenance"),
-            glossary: root.join("glossary"),
-            locales: root.join("locales"),
-            options: SegmentOptions::default(),
-            original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
-            boilerplate: rules.boilerplate.clone(),
-            url_rewrite: rules.url_rewrite.clone(),
-            allow: Vec::new(),
-        };
+        let project = support::newsletter_project(&rules, root);
         let issue = issue::resolve(&project.layout, original.to_str().unwrap()).unwrap();
         let source = std::fs::read_to_string(&original).unwrap();
         for target in [Lang::En, Lang::Ja] {

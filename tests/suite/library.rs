@@ -7,39 +7,16 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use editions::edition::issue::{self, Layout};
-use editions::edition::rules::{Rule, UrlRewrite};
+use editions::edition::issue;
 use editions::lifecycle::{self, Effect, Job, Outcome, Project, State};
 use editions::memory::Memory;
 use editions::model::run::{Settings, Silent};
 use editions::model::{Model, ModelSettings};
-use editions::{Lang, SegmentOptions};
+use editions::Lang;
 use support::standin::{StandIn, KEY, MODEL};
 
 fn project(root: &Path) -> Project {
-    #[derive(serde::Deserialize)]
-    struct Rules {
-        boilerplate: Vec<Rule>,
-        url_rewrite: Vec<UrlRewrite>,
-    }
-    let rules: Rules = toml::from_str(&support::rules_toml()).unwrap();
-    Project {
-        layout: Layout {
-            root: root.to_path_buf(),
-            originals: "docs/{date}-weekly.md".into(),
-            editions: "docs/{locale}/{date}-weekly.md".into(),
-            other_originals: Vec::new(),
-        },
-        memory: root.join("memory.jsonl"),
-        provenance: root.join("provenance"),
-        glossary: root.join("glossary"),
-        locales: root.join("locales"),
-        options: SegmentOptions::default(),
-        original_url: "https://pythoncat.top/posts/{date}-weekly".into(),
-        boilerplate: rules.boilerplate,
-        url_rewrite: rules.url_rewrite,
-        allow: Vec::new(),
-    }
+    support::newsletter_project(&support::repo_config(), root)
 }
 
 /// One update with a fresh model; also says whether the model set up its HTTP client.

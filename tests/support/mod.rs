@@ -103,3 +103,29 @@ pub fn align_truth() -> std::collections::BTreeMap<String, std::collections::BTr
     }
     out
 }
+
+/// A newsletter at `root` in the newsletter's default layout (`docs/`, `provenance/`,
+/// `glossary/`, `locales/`, the memory `memory.jsonl`) with the boilerplate rules and URL
+/// rewrites of `repo`, the repository's configuration.
+#[allow(dead_code)]
+pub fn newsletter_project(
+    repo: &editions::config::Config,
+    root: &Path,
+) -> editions::lifecycle::Project {
+    let config = editions::config::Config {
+        boilerplate: repo.boilerplate.clone(),
+        url_rewrite: repo.url_rewrite.clone(),
+        memory: "memory.jsonl".into(),
+        other_originals: Vec::new(),
+        ..editions::config::Config::default()
+    };
+    config.project(root).expect("the default source language")
+}
+
+/// The repository's own configuration (its rules), as the library reads it.
+#[allow(dead_code)]
+pub fn repo_config() -> editions::config::Config {
+    editions::config::Config::load(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .expect("the repository's editions.toml")
+        .0
+}
