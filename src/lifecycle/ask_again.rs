@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::edition::rules::{self};
+use crate::edition::rules;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::Document;
@@ -263,23 +263,16 @@ impl Faults<'_, '_> {
         if again.is_empty() {
             return Ok(());
         }
-        let asked_again = Settings {
+        let mut asked_again = Settings {
             skip: self
                 .doc
                 .segments()
                 .map(|s| s.id.clone())
                 .filter(|id| !again.iter().any(|a| &a.id == id))
                 .collect(),
-            distrust: again
-                .iter()
-                .map(|a| (a.id.clone(), a.translation.clone()))
-                .collect(),
-            reasons: again
-                .iter()
-                .map(|a| (a.id.clone(), a.reason.clone()))
-                .collect(),
             ..settings.clone()
         };
+        ask(&mut asked_again, &again);
         let more = run::plan(
             self.doc,
             glossary,
@@ -420,4 +413,53 @@ pub(crate) fn culprits(
         }
     }
     out
+}
+
+/// The state of asking again from one round of an update to the next: the segments asked
+/// again this run for the edition's check (each at most once), with the findings they were
+/// asked for. It is what sets the next round's [`Settings::distrust`] and
+/// [`Settings::reasons`].
+#[derive(Debug, Default)]
+pub(crate) struct AskAgain {
+    asked: HashMap<String, Vec<String>>,
+}
+
+impl AskAgain {
+    /// Whether nothing was asked again yet: only then is a translation the merge cannot place
+    /// asked for again (once).
+    pub(crate) fn is_first_round(&self, settings: &Settings) -> bool {
+        settings.distrust.is_empty() && self.asked.is_empty()
+    }
+
+    /// The segments asked again for the check, with their findings' keys.
+    pub(crate) fn asked(&self) -> &HashMap<String, Vec<String>> {
+        &self.asked
+    }
+
+    /// The next round asks again for translations the merge could not place (their text).
+    pub(crate) fn unplaced(&mut self, settings: &mut Settings, unplaced: HashMap<String, String>) {
+        settings.distrust = unplaced;
+    }
+
+    /// The next round asks again for `again`, each with its reason, and remembers what it was
+    /// asked for.
+    pub(crate) fn findings(&mut self, settings: &mut Settings, again: Vec<Again>) {
+        ask(settings, &again);
+        for a in again {
+            self.asked.entry(a.id).or_default().push(a.finding);
+        }
+    }
+}
+
+/// Sets what `settings` asks again: each of `again`'s translations not to use again, with its
+/// reason.
+fn ask(settings: &mut Settings, again: &[Again]) {
+    settings.distrust = again
+        .iter()
+        .map(|a| (a.id.clone(), a.translation.clone()))
+        .collect();
+    settings.reasons = again
+        .iter()
+        .map(|a| (a.id.clone(), a.reason.clone()))
+        .collect();
 }

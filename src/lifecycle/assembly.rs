@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::markdown::segment::Document;
 use crate::markdown::splice::merge_placed;
 
-use super::LifecycleError;
+use super::{LifecycleError, Project};
 
 /// An edition put together: translations localized and spliced, boilerplate replaced, URLs
 /// rewritten.
@@ -34,7 +34,26 @@ pub struct Built {
     pub localized: BTreeMap<String, String>,
 }
 
-impl Assembly<'_> {
+impl<'a> Assembly<'a> {
+    /// The assembly of `doc` in `target` with the project's rules and rewrites.
+    pub(crate) fn of(
+        project: &'a Project,
+        doc: &'a Document<'a>,
+        locale: &'a Locale,
+        vars: &'a BTreeMap<String, String>,
+        target: Lang,
+    ) -> Assembly<'a> {
+        Assembly {
+            doc,
+            rules: &project.boilerplate,
+            url_rewrite: &project.url_rewrite,
+            locale,
+            locales_dir: &project.locales,
+            vars,
+            target,
+        }
+    }
+
     /// The edition's text and where each translated segment is in it. The translations named
     /// in `verbatim` only get the locale's item numbers; the others all its deterministic rules.
     pub fn build(

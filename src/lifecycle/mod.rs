@@ -68,8 +68,7 @@ pub async fn update(
 ) -> Result<Outcome, LifecycleError> {
     // The summary's wall time is the whole update's, waits and checks included.
     let started = std::time::Instant::now();
-    let target = job.target;
-    let code = target.code();
+    let code = job.target.code();
     // One run at a time per original: a second run of the same issue waits here, then finds
     // in the memory what the first one paid for, and lays its edition over the first one's
     // record.
@@ -77,86 +76,29 @@ pub async fn update(
     memory.lock().expect("memory lock").refresh()?;
     let source = SourceText::read(&job.issue.original)?;
     let doc = Document::parse(&source.text, &project.options).with_path(&job.issue.original);
-    let glossary = Glossary::load(&project.glossary, target)?;
+    let glossary = Glossary::load(&project.glossary, job.target)?;
     let locale = Locale::load(&project.locales, code)?;
     let fixed = rules::find(&source.text, &project.boilerplate, code);
     let fixed_ids = rules::fixed_segments(&doc, &fixed);
     let (edition_path, record_path) = paths(project, job);
     prepare_destinations(project, job, &edition_path, &record_path)?;
     let existing = read_existing(job, &edition_path, &record_path)?;
-    let (date, date_is_today) = match &job.issue.date {
-        Some(d) => (d.clone(), false),
-        None => (job.today.clone(), true),
-    };
 
     // The three-way comparison, before anything is sent.
     let (reconciled, rederived, states) =
         reconcile(project, job, &doc, &fixed_ids, &existing, memory, &glossary)?;
-    let Existing {
-        previous,
-        previous_digest,
-        record,
-        ..
-    } = existing;
     keep_hand_edits(&reconciled, job, code, memory)?;
-    let mut skip = fixed_ids.clone();
-    skip.extend(reconciled.given.keys().cloned());
-    let style = style_guide(project, code)?;
-    let settings = Settings {
-        skip,
-        guidance: run::Guidance {
-            style,
-            ..job.settings.guidance.clone()
-        },
-        ..job.settings.clone()
-    };
-    let outcome = |effect: Effect, previous: Option<String>| Outcome {
-        original: job.issue.original.clone(),
-        edition: edition_path.clone(),
-        record: record_path.clone(),
-        target,
-        date: date.clone(),
-        date_is_today,
-        previous,
-        effect,
-        states: states.clone(),
-        hand_edits: reconciled.hand_edits.clone(),
-        conflicts: reconciled.conflicts.clone(),
-        removed: reconciled.removed,
-        bad_entries: Vec::new(),
-        published_replaced: 0,
-        rederived,
-    };
-    let vars = rules::variables(&doc, &date, &project.original_url);
-    let assembly = Assembly {
-        doc: &doc,
-        rules: &project.boilerplate,
-        url_rewrite: &project.url_rewrite,
-        locale: &locale,
-        locales_dir: &project.locales,
-        vars: &vars,
-        target,
-    };
+    let settings = run_settings(project, job, fixed_ids, &reconciled)?;
+    let report = Report::of(job, &existing, &reconciled, rederived, states);
+    let vars = rules::variables(&doc, &report.date, &project.original_url);
+    let assembly = Assembly::of(project, &doc, &locale, &vars, job.target);
     let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
     let no_common = Default::default();
     let checker = Checker {
         original: &source.text,
         original_path: &job.issue.original,
         edition_path: &edition_path,
-        cx: crate::check::Context {
-            source: project.options.source,
-            target,
-            rules: &project.boilerplate,
-            rewrites: &project.url_rewrite,
-            locale_texts: &locale_texts,
-            glossary: &glossary,
-            allow: &project.allow,
-            memory: None,
-            record: None,
-            options: &project.options,
-            strict: false,
-            common_urls: &no_common,
-        },
+        cx: check_context(project, job, &locale_texts, &glossary, &no_common),
     };
     let faults = Faults {
         checker: &checker,
@@ -165,13 +107,11 @@ pub async fn update(
         memory,
         code,
     };
-    let mut dry_plan = None;
-    if job.dry_run {
+    let dry_plan = if job.dry_run {
         // A dry run checks what a real run would: the locale's messages for this issue's
         // fixed blocks included, and the model's translations in the memory the edition's
         // check would ask again for.
-        let found = rules::find(&source.text, &project.boilerplate, target.code());
-        rules::boilerplate_edits(&source.text, &found, &locale, &vars, &project.locales)?;
+        rules::boilerplate_edits(&source.text, &fixed, &locale, &vars, &project.locales)?;
         let mut plan = run::plan(
             &doc,
             &glossary,
@@ -180,12 +120,14 @@ pub async fn update(
         )?;
         faults.add_predicted_round(&mut plan, &reconciled.given, &glossary, &settings)?;
         if !plan.batches.is_empty() {
-            return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text)));
+            return Ok(report.planned(plan, existing));
         }
         // Nothing to send: the edition is assembled and checked as the real run would, which
         // tells whether it would be written at all.
-        dry_plan = Some(plan);
-    }
+        Some(plan)
+    } else {
+        None
+    };
     let rounds = Rounds {
         project,
         doc: &doc,
@@ -194,20 +136,97 @@ pub async fn update(
         model,
         progress,
         edition_path: &edition_path,
-        target,
+        target: job.target,
         given: &reconciled.given,
         assembly: &assembly,
         faults: &faults,
     };
+    let mut rounded = match rounds.run(settings, dry_plan).await? {
+        Ok(rounded) => rounded,
+        Err(plan) => return Ok(report.planned(plan, existing)),
+    };
+    rounded.summary.wall = started.elapsed();
+    let placed = placed_segments(
+        &doc,
+        &rounded.built,
+        &report.states,
+        &report.conflicts,
+        existing.record.as_ref(),
+    );
+    finish(project, job, &source, existing, rounded, &placed, report)
+}
+
+/// The translation run's settings for this update: the job's, with the segments not to send
+/// (the locale's fixed blocks, a person's text) and the locale's style guide.
+fn run_settings(
+    project: &Project,
+    job: &Job<'_>,
+    mut skip: HashSet<String>,
+    reconciled: &reconcile::Reconciled,
+) -> Result<Settings, LifecycleError> {
+    skip.extend(reconciled.given.keys().cloned());
+    let style = style_guide(project, job.target.code())?;
+    Ok(Settings {
+        skip,
+        guidance: run::Guidance {
+            style,
+            ..job.settings.guidance.clone()
+        },
+        ..job.settings.clone()
+    })
+}
+
+/// The context of the edition's check as `translate` runs it: CI's rules, not strict, without
+/// the memory or a record (the edition is about to get its record).
+fn check_context<'a>(
+    project: &'a Project,
+    job: &Job<'_>,
+    locale_texts: &'a [String],
+    glossary: &'a Glossary,
+    no_common: &'a HashSet<String>,
+) -> crate::check::Context<'a> {
+    crate::check::Context {
+        source: project.options.source,
+        target: job.target,
+        rules: &project.boilerplate,
+        rewrites: &project.url_rewrite,
+        locale_texts,
+        glossary,
+        allow: &project.allow,
+        memory: None,
+        record: None,
+        options: &project.options,
+        strict: false,
+        common_urls: no_common,
+    }
+}
+
+/// The last phase: an edition without a record is only taken over as it is; the record is
+/// made; the edition and its record are written unless nothing changed (or this is a dry run
+/// or a stream).
+fn finish(
+    project: &Project,
+    job: &Job<'_>,
+    source: &SourceText,
+    existing: Existing,
+    rounded: Rounded,
+    placed: &[provenance::Placed],
+    report: Report,
+) -> Result<Outcome, LifecycleError> {
+    let Existing {
+        edition_path,
+        record_path,
+        previous,
+        previous_digest,
+        record,
+        ..
+    } = existing;
     let Rounded {
         built,
-        mut summary,
+        summary,
         bad_entries,
         dry_plan,
-    } = match rounds.run(settings, dry_plan).await? {
-        Ok(rounded) => rounded,
-        Err(plan) => return Ok(outcome(Effect::Planned(plan), previous.map(|p| p.text))),
-    };
+    } = rounded;
     if let (Some(prev), None, false) = (&previous, &record, job.retranslate) {
         if prev.text != built.text {
             return Err(LifecycleError::NoRecord {
@@ -217,33 +236,25 @@ pub async fn update(
         }
     }
     let written = source.restore(built.text.clone());
-    let placed = placed_segments(
-        &doc,
-        &built,
-        &states,
-        &reconciled.conflicts,
-        record.as_ref(),
-    );
     let new_record = record_of(
         project,
         job,
         &edition_path,
         (&written, &built.text),
-        &placed,
+        placed,
         previous_digest.as_ref(),
         record.as_ref(),
     );
     let unchanged = previous.as_ref().is_some_and(|p| p.text == built.text)
         && record.as_ref() == Some(&new_record);
     let previous_text = previous.map(|p| p.text);
-    summary.wall = started.elapsed();
     if unchanged {
-        let mut o = outcome(Effect::Unchanged { summary }, previous_text);
+        let mut o = report.outcome(Effect::Unchanged { summary }, previous_text);
         o.bad_entries = bad_entries;
         return Ok(o);
     }
     if let Some(plan) = dry_plan {
-        return Ok(outcome(Effect::Planned(plan), previous_text));
+        return Ok(report.outcome(Effect::Planned(plan), previous_text));
     }
     if !job.stream {
         write_pair(
@@ -257,7 +268,7 @@ pub async fn update(
         .flat_map(|r| &r.runs)
         .filter(|w| w.published && !now.contains(w.written.as_str()))
         .count();
-    let mut o = outcome(
+    let mut o = report.outcome(
         Effect::Written {
             text: built.text,
             summary,
@@ -267,6 +278,77 @@ pub async fn update(
     o.bad_entries = bad_entries;
     o.published_replaced = published_replaced;
     Ok(o)
+}
+
+/// What every [`Outcome`] of an update tells besides its effect, known once the edition is
+/// reconciled.
+struct Report {
+    original: PathBuf,
+    edition: PathBuf,
+    record: PathBuf,
+    target: crate::lang::Lang,
+    date: String,
+    date_is_today: bool,
+    states: std::collections::BTreeMap<String, State>,
+    hand_edits: Vec<HandEdit>,
+    conflicts: Vec<Conflict>,
+    removed: usize,
+    rederived: Option<Rederived>,
+}
+
+impl Report {
+    /// The report of `job` after its reconciliation.
+    fn of(
+        job: &Job<'_>,
+        existing: &Existing,
+        reconciled: &reconcile::Reconciled,
+        rederived: Option<Rederived>,
+        states: std::collections::BTreeMap<String, State>,
+    ) -> Report {
+        let (date, date_is_today) = match &job.issue.date {
+            Some(d) => (d.clone(), false),
+            None => (job.today.clone(), true),
+        };
+        Report {
+            original: job.issue.original.clone(),
+            edition: existing.edition_path.clone(),
+            record: existing.record_path.clone(),
+            target: job.target,
+            date,
+            date_is_today,
+            states,
+            hand_edits: reconciled.hand_edits.clone(),
+            conflicts: reconciled.conflicts.clone(),
+            removed: reconciled.removed,
+            rederived,
+        }
+    }
+
+    /// The outcome of a dry run that would send `plan`.
+    fn planned(self, plan: run::Plan, existing: Existing) -> Outcome {
+        self.outcome(Effect::Planned(plan), existing.previous.map(|p| p.text))
+    }
+
+    /// The outcome with `effect`, the edition before being `previous`.
+    fn outcome(self, effect: Effect, previous: Option<String>) -> Outcome {
+        Outcome {
+            original: self.original,
+            edition: self.edition,
+            record: self.record,
+            target: self.target,
+            date: self.date,
+            date_is_today: self.date_is_today,
+            previous,
+            effect,
+            states: self.states,
+            hand_edits: self.hand_edits,
+            conflicts: self.conflicts,
+            removed: self.removed,
+            bad_entries: Vec::new(),
+            published_replaced: 0,
+            rederived: self.rederived,
+        }
+    }
 }
 
 /// Before anything is read or paid for: nothing editions writes is an original (a dry run

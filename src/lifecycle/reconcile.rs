@@ -8,9 +8,9 @@ use std::sync::Mutex;
 
 use crate::edition::existing::retag;
 use crate::edition::provenance::{self, Record};
-use crate::edition::rules::{self};
+use crate::edition::rules;
 use crate::glossary::Glossary;
-use crate::markdown::segment::Document;
+use crate::markdown::segment::{Document, Segment};
 use crate::markdown::splice::fits;
 use crate::markdown::tag::{self, Item};
 use crate::memory::{Entry, Memory, Origin};
@@ -257,15 +257,78 @@ impl Reconcile<'_, '_> {
         }
     }
 
+    /// The comparison: every run editions wrote must be where the record says, then each
+    /// segment of today's original is sorted by what happened to it.
     pub(crate) fn run(&self) -> Result<Reconciled, LifecycleError> {
         let runs = Document::parse(self.edition, &self.doc.options);
         let located = self.record.locate(&runs);
-        let edited = located.runs.iter().flatten().filter(|at| at.edited).count();
-        let run_at = |start: usize| runs.runs.iter().find(|r| r.range.start == start);
+        self.all_there(&located)?;
+        // The previous edition's segments, in order, with where they are now.
+        let old: Vec<(&provenance::Written, &provenance::At)> = self
+            .record
+            .runs
+            .iter()
+            .zip(&located.runs)
+            .filter_map(|(w, at)| Some((w, at.as_ref()?)).filter(|(w, _)| w.id.is_some()))
+            .collect();
+        let new: Vec<&crate::Segment<'_>> = self
+            .doc
+            .segments()
+            .filter(|s| !self.fixed.contains(&s.id))
+            .collect();
+        let old_ids: Vec<&str> = old.iter().map(|(w, _)| w.id.as_deref().unwrap()).collect();
+        let new_ids: Vec<&str> = new.iter().map(|s| s.id.as_str()).collect();
+        let (predecessor, paired_old) = predecessors(&old_ids, &new_ids);
+        let by_id: HashMap<&str, usize> =
+            old_ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+        let mut out = Reconciled {
+            edited: located.runs.iter().flatten().filter(|at| at.edited).count(),
+            ..Reconciled::default()
+        };
+        let run_at = |at: &provenance::At| {
+            runs.runs
+                .iter()
+                .find(|r| r.range.start == at.range.start)
+                .expect("a located run")
+        };
+        for (j, seg) in new.iter().enumerate() {
+            if let Some(&k) = by_id.get(seg.id.as_str()) {
+                let (_, at) = old[k];
+                if at.edited {
+                    self.hand_edited(seg, at, run_at(at), &mut out);
+                } else {
+                    out.states.insert(seg.id.clone(), State::Unchanged);
+                }
+            } else if let Some(&k) = predecessor.get(&j) {
+                let (w, at) = old[k];
+                // A person's text: edited since the last run, or a hand edit that run kept.
+                if at.edited || w.hand_edited {
+                    self.conflict(seg, w, at, run_at(at), &mut out);
+                } else {
+                    out.states.insert(seg.id.clone(), State::Changed);
+                }
+            }
+        }
+        // Segments whose paragraphs left the original: a hand edit among them is kept in the
+        // memory and listed.
+        let new_set: HashSet<&str> = new_ids.iter().copied().collect();
+        for (k, (w, at)) in old.iter().enumerate() {
+            if new_set.contains(old_ids[k]) || paired_old.contains(&k) {
+                continue;
+            }
+            out.removed += 1;
+            if at.edited || w.hand_edited {
+                self.removed(w, at, run_at(at), &mut out);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every run editions wrote is still there, and only the segments' runs are edited.
+    fn all_there(&self, located: &provenance::Located) -> Result<(), LifecycleError> {
         if let Some(&line) = located.added.first() {
             return Err(self.unplaceable(line, "lifecycle-added", &[]));
         }
-        // Every run editions wrote must still be there; only the segments' runs may be edited.
         for (k, w) in self.record.runs.iter().enumerate() {
             match (&located.runs[k], &w.id) {
                 (None, Some(id)) => {
@@ -292,161 +355,149 @@ impl Reconcile<'_, '_> {
                 _ => {}
             }
         }
-        // The previous edition's segments, in order, with where they are now.
-        let old: Vec<(&provenance::Written, &provenance::At)> = self
-            .record
-            .runs
-            .iter()
-            .zip(&located.runs)
-            .filter_map(|(w, at)| Some((w, at.as_ref()?)).filter(|(w, _)| w.id.is_some()))
-            .collect();
-        let new: Vec<&crate::Segment<'_>> = self
-            .doc
-            .segments()
-            .filter(|s| !self.fixed.contains(&s.id))
-            .collect();
-        let old_ids: Vec<&str> = old.iter().map(|(w, _)| w.id.as_deref().unwrap()).collect();
-        let new_ids: Vec<&str> = new.iter().map(|s| s.id.as_str()).collect();
-        let old_set: HashSet<&str> = old_ids.iter().copied().collect();
-        let new_set: HashSet<&str> = new_ids.iter().copied().collect();
-        let by_id: HashMap<&str, usize> =
-            old_ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
-
-        // A new segment in the place of a gone one (same kind) is that segment, changed.
-        let mut predecessor: HashMap<usize, usize> = HashMap::new();
-        let mut paired_old: HashSet<usize> = HashSet::new();
-        for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_ids, &new_ids) {
-            if let similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } = op
-            {
-                let gone: Vec<usize> = (old_index..old_index + old_len)
-                    .filter(|&k| !new_set.contains(old_ids[k]))
-                    .collect();
-                let fresh: Vec<usize> = (new_index..new_index + new_len)
-                    .filter(|&j| !old_set.contains(new_ids[j]))
-                    .collect();
-                let mut gone = gone.into_iter().peekable();
-                for j in fresh {
-                    let Some(&k) = gone.peek() else { break };
-                    if kind_of(old_ids[k]) == kind_of(new_ids[j]) {
-                        predecessor.insert(j, k);
-                        paired_old.insert(k);
-                        gone.next();
-                    }
-                }
-            }
-        }
-
-        let mut out = Reconciled {
-            edited,
-            ..Reconciled::default()
-        };
-        for (j, seg) in new.iter().enumerate() {
-            if let Some(&k) = by_id.get(seg.id.as_str()) {
-                let (_, at) = old[k];
-                if !at.edited {
-                    out.states.insert(seg.id.clone(), State::Unchanged);
-                    continue;
-                }
-                let edited = run_at(at.range.start).expect("a located run");
-                let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
-                    .ok_or_else(|| tr("markup-differs", &[]))
-                    .and_then(|tagged| fits(seg, &tagged).map(|()| tagged));
-                let tagged = match tagged {
-                    Ok(tagged) => tagged,
-                    Err(why) => {
-                        out.unplaced.push(Unplaced {
-                            source: seg.tagged.clone(),
-                            text: self.edition[edited.range.clone()].to_string(),
-                            why: tr("lifecycle-kept-refused", &[("why", &why)]),
-                        });
-                        out.refused.push(LifecycleError::UnreadableEdit {
-                            edition: self.edition_path.to_path_buf(),
-                            line: at.line,
-                            id: seg.id.clone(),
-                            why,
-                            memory: self.memory_path.to_path_buf(),
-                        });
-                        continue;
-                    }
-                };
-                out.approved.push((seg.tagged.clone(), tagged.clone()));
-                out.given.insert(seg.id.clone(), tagged);
-                out.hand_edits.push(HandEdit {
-                    id: seg.id.clone(),
-                    line: seg.line,
-                    edition_line: at.line,
-                });
-                out.states.insert(seg.id.clone(), State::HandEdited);
-            } else if let Some(&k) = predecessor.get(&j) {
-                let (w, at) = old[k];
-                // A person's text: edited since the last run, or a hand edit that run kept.
-                if at.edited || w.hand_edited {
-                    let edited = run_at(at.range.start).expect("a located run");
-                    let old_source = w.source.clone().unwrap_or_default();
-                    let hand_edit = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
-                        .filter(|t| same_tags(t, &old_source));
-                    match &hand_edit {
-                        Some(t) => out.approved.push((old_source.clone(), t.clone())),
-                        // Its markup fits neither original: kept beside the new one.
-                        None => out.unplaced.push(Unplaced {
-                            source: seg.tagged.clone(),
-                            text: self.edition[edited.range.clone()].to_string(),
-                            why: tr(
-                                "lifecycle-kept-conflict",
-                                &[("old", &crate::markdown::tag::plain(&old_source))],
-                            ),
-                        }),
-                    }
-                    out.conflicts.push(Conflict {
-                        id: Some(seg.id.clone()),
-                        line: seg.line,
-                        edition_line: at.line,
-                        old_source,
-                        hand_edit,
-                    });
-                    out.states.insert(seg.id.clone(), State::Conflict);
-                } else {
-                    out.states.insert(seg.id.clone(), State::Changed);
-                }
-            }
-        }
-        // Segments whose paragraphs left the original: a hand edit among them is kept in the
-        // memory and listed.
-        for (k, (w, at)) in old.iter().enumerate() {
-            let id = w.id.as_deref().unwrap();
-            if new_set.contains(id) || paired_old.contains(&k) {
-                continue;
-            }
-            out.removed += 1;
-            if at.edited || w.hand_edited {
-                let old_source = w.source.clone().unwrap_or_default();
-                let edited = run_at(at.range.start).expect("a located run");
-                // No segment to number it like: its own tags, in document order.
-                let hand_edit = Some(edited.tagged.clone()).filter(|t| same_tags(t, &old_source));
-                match &hand_edit {
-                    Some(t) => out.approved.push((old_source.clone(), t.clone())),
-                    None => out.unplaced.push(Unplaced {
-                        source: old_source.clone(),
-                        text: self.edition[edited.range.clone()].to_string(),
-                        why: tr("lifecycle-kept-removed", &[]),
-                    }),
-                }
-                out.conflicts.push(Conflict {
-                    id: None,
-                    line: 0,
-                    edition_line: at.line,
-                    old_source,
-                    hand_edit,
-                });
-            }
-        }
-        Ok(out)
+        Ok(())
     }
+
+    /// A segment whose source is unchanged and whose text a person edited: kept, and
+    /// approved in the memory; one whose markup does not fit is kept as a candidate and
+    /// refused.
+    fn hand_edited(
+        &self,
+        seg: &Segment<'_>,
+        at: &provenance::At,
+        edited: &Segment<'_>,
+        out: &mut Reconciled,
+    ) {
+        let tagged = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
+            .ok_or_else(|| tr("markup-differs", &[]))
+            .and_then(|tagged| fits(seg, &tagged).map(|()| tagged));
+        let tagged = match tagged {
+            Ok(tagged) => tagged,
+            Err(why) => {
+                out.unplaced.push(Unplaced {
+                    source: seg.tagged.clone(),
+                    text: self.edition[edited.range.clone()].to_string(),
+                    why: tr("lifecycle-kept-refused", &[("why", &why)]),
+                });
+                out.refused.push(LifecycleError::UnreadableEdit {
+                    edition: self.edition_path.to_path_buf(),
+                    line: at.line,
+                    id: seg.id.clone(),
+                    why,
+                    memory: self.memory_path.to_path_buf(),
+                });
+                return;
+            }
+        };
+        out.approved.push((seg.tagged.clone(), tagged.clone()));
+        out.given.insert(seg.id.clone(), tagged);
+        out.hand_edits.push(HandEdit {
+            id: seg.id.clone(),
+            line: seg.line,
+            edition_line: at.line,
+        });
+        out.states.insert(seg.id.clone(), State::HandEdited);
+    }
+
+    /// A segment whose source changed where a person had edited the text: translated anew,
+    /// the hand edit kept in the memory under the old source (or as a candidate beside the
+    /// new one when its markup fits neither) and listed.
+    fn conflict(
+        &self,
+        seg: &Segment<'_>,
+        w: &provenance::Written,
+        at: &provenance::At,
+        edited: &Segment<'_>,
+        out: &mut Reconciled,
+    ) {
+        let old_source = w.source.clone().unwrap_or_default();
+        let hand_edit = retag(seg, self.doc.text, edited, self.edition, self.rewrite)
+            .filter(|t| same_tags(t, &old_source));
+        match &hand_edit {
+            Some(t) => out.approved.push((old_source.clone(), t.clone())),
+            // Its markup fits neither original: kept beside the new one.
+            None => out.unplaced.push(Unplaced {
+                source: seg.tagged.clone(),
+                text: self.edition[edited.range.clone()].to_string(),
+                why: tr(
+                    "lifecycle-kept-conflict",
+                    &[("old", &crate::markdown::tag::plain(&old_source))],
+                ),
+            }),
+        }
+        out.conflicts.push(Conflict {
+            id: Some(seg.id.clone()),
+            line: seg.line,
+            edition_line: at.line,
+            old_source,
+            hand_edit,
+        });
+        out.states.insert(seg.id.clone(), State::Conflict);
+    }
+
+    /// A hand edit whose paragraph left the original: kept in the memory under its old
+    /// source (or as a candidate) and listed.
+    fn removed(
+        &self,
+        w: &provenance::Written,
+        at: &provenance::At,
+        edited: &Segment<'_>,
+        out: &mut Reconciled,
+    ) {
+        let old_source = w.source.clone().unwrap_or_default();
+        // No segment to number it like: its own tags, in document order.
+        let hand_edit = Some(edited.tagged.clone()).filter(|t| same_tags(t, &old_source));
+        match &hand_edit {
+            Some(t) => out.approved.push((old_source.clone(), t.clone())),
+            None => out.unplaced.push(Unplaced {
+                source: old_source.clone(),
+                text: self.edition[edited.range.clone()].to_string(),
+                why: tr("lifecycle-kept-removed", &[]),
+            }),
+        }
+        out.conflicts.push(Conflict {
+            id: None,
+            line: 0,
+            edition_line: at.line,
+            old_source,
+            hand_edit,
+        });
+    }
+}
+
+/// Pairs a new segment with the gone one in its place (same kind): that segment, changed.
+/// Returns the pairs (new index → old index) and the old indices paired.
+fn predecessors(old_ids: &[&str], new_ids: &[&str]) -> (HashMap<usize, usize>, HashSet<usize>) {
+    let old_set: HashSet<&str> = old_ids.iter().copied().collect();
+    let new_set: HashSet<&str> = new_ids.iter().copied().collect();
+    let mut predecessor: HashMap<usize, usize> = HashMap::new();
+    let mut paired_old: HashSet<usize> = HashSet::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, old_ids, new_ids) {
+        if let similar::DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } = op
+        {
+            let gone: Vec<usize> = (old_index..old_index + old_len)
+                .filter(|&k| !new_set.contains(old_ids[k]))
+                .collect();
+            let fresh: Vec<usize> = (new_index..new_index + new_len)
+                .filter(|&j| !old_set.contains(new_ids[j]))
+                .collect();
+            let mut gone = gone.into_iter().peekable();
+            for j in fresh {
+                let Some(&k) = gone.peek() else { break };
+                if kind_of(old_ids[k]) == kind_of(new_ids[j]) {
+                    predecessor.insert(j, k);
+                    paired_old.insert(k);
+                    gone.next();
+                }
+            }
+        }
+    }
+    (predecessor, paired_old)
 }
 
 /// A segment id's kind (`p`, `h2`, `li`…).

@@ -1,18 +1,21 @@
 //! The translate → assemble → check rounds of one update, until the edition passes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::Document;
+use crate::markdown::splice::MergeError;
 use crate::memory::Memory;
 use crate::message::tr;
-use crate::model::run::{self, BadEntry, Plan, Progress, Settings, Summary, TranslateError};
+use crate::model::run::{
+    self, BadEntry, Outcome as Translated, Plan, Progress, Settings, Summary, TranslateError,
+};
 use crate::model::Model;
 
-use super::ask_again::lost_links;
+use super::ask_again::{lost_links, AskAgain};
 use super::{Assembly, Built, Faults, LifecycleError, Project};
 
 /// What an update's translate → assemble → check rounds work with.
@@ -48,108 +51,23 @@ impl Rounds<'_, '_> {
     /// ask again ends with its plan (`Ok(Err(plan))`).
     pub(crate) async fn run(
         &self,
-        mut settings: Settings,
+        settings: Settings,
         mut dry_plan: Option<Plan>,
     ) -> Result<Result<Rounded, Plan>, LifecycleError> {
-        let original = self.faults.checker.original_path;
-        let mut bad_entries = Vec::new();
-        let mut summary = Summary::default();
-        // The segments asked again this run for the edition's check (each at most once), with
-        // the findings they were asked for.
-        let mut asked: HashMap<String, Vec<String>> = HashMap::new();
-        // A translation that validates but cannot be placed (a memory entry from an older version,
-        // say) is asked for again, once.
+        let mut carry = Carry {
+            settings,
+            again: AskAgain::default(),
+            summary: Summary::default(),
+            bad_entries: Vec::new(),
+        };
         let built = loop {
-            let translated = match run::translate(
-                self.doc,
-                self.glossary,
-                self.memory,
-                self.model,
-                &settings,
-                self.progress,
-            )
-            .await
-            {
-                Ok(t) => t,
-                Err(TranslateError::Segments {
-                    failures,
-                    summary,
-                    path,
-                }) => {
-                    // Links the model kept losing are what `check` would report: said its way.
-                    return Err(
-                        match lost_links(
-                            self.doc,
-                            &failures,
-                            self.edition_path,
-                            self.project,
-                            self.target,
-                        ) {
-                            Some(findings) => LifecycleError::Check {
-                                edition: self.edition_path.to_path_buf(),
-                                findings,
-                            },
-                            None => TranslateError::Segments {
-                                failures,
-                                summary,
-                                path,
-                            }
-                            .into(),
-                        },
-                    );
-                }
-                Err(e) => return Err(e.into()),
-            };
-            add(&mut summary, &translated.summary);
-            for b in translated.bad_entries {
-                if !bad_entries
-                    .iter()
-                    .any(|k: &BadEntry| k.id == b.id && k.memory_line == b.memory_line)
-                {
-                    bad_entries.push(b);
-                }
-            }
-            let mut translations = translated.translations;
-            translations.extend(self.given.clone());
-            // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but
-            // for its item numbers, which are the edition's structure: the locale's punctuation
-            // rules are for the model's answers.
-            let mut verbatim = translated.approved;
-            verbatim.extend(self.given.keys().cloned());
-            let built = match self.assembly.build(&translations, &verbatim) {
+            let translated = self.translate(&carry.settings).await?;
+            let texts = carry.absorb(translated, self.given);
+            let built = match self.assembly.build(&texts.translations, &texts.verbatim) {
                 Ok(built) => built,
-                Err(LifecycleError::Merge(e))
-                    if settings.distrust.is_empty() && asked.is_empty() =>
-                {
-                    let unplaced: HashMap<String, String> = e
-                        .problems
-                        .iter()
-                        .filter(|p| !self.given.contains_key(&p.id))
-                        .filter_map(|p| Some((p.id.clone(), translations.get(&p.id)?.clone())))
-                        .collect();
-                    if unplaced.len() < e.problems.len() {
-                        return Err(LifecycleError::Merge(e));
-                    }
-                    let m = self.memory.lock().expect("memory lock");
-                    for p in &e.problems {
-                        let seg = self
-                            .doc
-                            .segments()
-                            .find(|s| s.id == p.id)
-                            .expect("a segment");
-                        let line = m
-                            .variants(self.target.code(), &seg.tagged)?
-                            .into_iter()
-                            .find(|s| Some(&s.target) == unplaced.get(&p.id))
-                            .and_then(|s| m.line(s.place));
-                        bad_entries.push(BadEntry {
-                            id: p.id.clone(),
-                            line: seg.line,
-                            memory_line: line,
-                            why: tr("lifecycle-unplaced", &[("why", &p.kind)]),
-                        });
-                    }
-                    settings.distrust = unplaced;
+                Err(LifecycleError::Merge(e)) if carry.again.is_first_round(&carry.settings) => {
+                    let unplaced = self.unplaced(&e, &texts.translations, &mut carry)?;
+                    carry.again.unplaced(&mut carry.settings, unplaced);
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -157,13 +75,13 @@ impl Rounds<'_, '_> {
             // The edition is checked with `check`'s rules before it is written; what a model's
             // translation is at fault for is asked again, at most once per source, translation
             // and finding (see [`Faults`]).
-            let found = self.faults.of(&built, &translations, &verbatim, original)?;
-            let again = self.faults.settle(found.faults, &asked)?;
-            if !again.is_empty() {
-                if let Some(plan) = dry_plan.take() {
-                    return Ok(Err(plan));
-                }
-            }
+            let found = self.faults.of(
+                &built,
+                &texts.translations,
+                &texts.verbatim,
+                self.faults.checker.original_path,
+            )?;
+            let again = self.faults.settle(found.faults, carry.again.asked())?;
             if again.is_empty() {
                 if found.errors.is_empty() {
                     break built;
@@ -173,24 +91,145 @@ impl Rounds<'_, '_> {
                     findings: found.errors,
                 });
             }
-            settings.distrust = again
-                .iter()
-                .map(|a| (a.id.clone(), a.translation.clone()))
-                .collect();
-            settings.reasons = again
-                .iter()
-                .map(|a| (a.id.clone(), a.reason.clone()))
-                .collect();
-            for a in again {
-                asked.entry(a.id).or_default().push(a.finding);
+            if let Some(plan) = dry_plan.take() {
+                return Ok(Err(plan));
             }
+            carry.again.findings(&mut carry.settings, again);
         };
         Ok(Ok(Rounded {
             built,
-            summary,
-            bad_entries,
+            summary: carry.summary,
+            bad_entries: carry.bad_entries,
             dry_plan,
         }))
+    }
+
+    /// One translation run with `settings`; segments the model kept losing links in are told
+    /// as `check` would tell them.
+    async fn translate(&self, settings: &Settings) -> Result<Translated, LifecycleError> {
+        match run::translate(
+            self.doc,
+            self.glossary,
+            self.memory,
+            self.model,
+            settings,
+            self.progress,
+        )
+        .await
+        {
+            Ok(t) => Ok(t),
+            Err(TranslateError::Segments {
+                failures,
+                summary,
+                path,
+            }) => Err(
+                match lost_links(
+                    self.doc,
+                    &failures,
+                    self.edition_path,
+                    self.project,
+                    self.target,
+                ) {
+                    Some(findings) => LifecycleError::Check {
+                        edition: self.edition_path.to_path_buf(),
+                        findings,
+                    },
+                    None => TranslateError::Segments {
+                        failures,
+                        summary,
+                        path,
+                    }
+                    .into(),
+                },
+            ),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The translations a merge could not place, when every one of them is the model's (from
+    /// the memory): each is told as a bad entry and asked for again. A person's text that
+    /// cannot be placed is the merge's error.
+    fn unplaced(
+        &self,
+        e: &MergeError,
+        translations: &BTreeMap<String, String>,
+        carry: &mut Carry,
+    ) -> Result<HashMap<String, String>, LifecycleError> {
+        let unplaced: HashMap<String, String> = e
+            .problems
+            .iter()
+            .filter(|p| !self.given.contains_key(&p.id))
+            .filter_map(|p| Some((p.id.clone(), translations.get(&p.id)?.clone())))
+            .collect();
+        if unplaced.len() < e.problems.len() {
+            return Err(LifecycleError::Merge(e.clone()));
+        }
+        let m = self.memory.lock().expect("memory lock");
+        for p in &e.problems {
+            let seg = self
+                .doc
+                .segments()
+                .find(|s| s.id == p.id)
+                .expect("a segment");
+            let line = m
+                .variants(self.target.code(), &seg.tagged)?
+                .into_iter()
+                .find(|s| Some(&s.target) == unplaced.get(&p.id))
+                .and_then(|s| m.line(s.place));
+            carry.bad_entries.push(BadEntry {
+                id: p.id.clone(),
+                line: seg.line,
+                memory_line: line,
+                why: tr("lifecycle-unplaced", &[("why", &p.kind)]),
+            });
+        }
+        Ok(unplaced)
+    }
+}
+
+/// What the rounds carry from one to the next.
+struct Carry {
+    /// The run's settings, with what the next round asks again.
+    settings: Settings,
+    again: AskAgain,
+    summary: Summary,
+    /// Memory entries found and not used, each told once.
+    bad_entries: Vec<BadEntry>,
+}
+
+/// The texts one round assembles the edition from.
+struct Texts {
+    /// Every segment's translation: the model's or the memory's, and a person's.
+    translations: BTreeMap<String, String>,
+    /// The segments whose text is placed as it is (approved or a person's).
+    verbatim: HashSet<String>,
+}
+
+impl Carry {
+    /// Adds a run's figures and bad entries, and returns the texts to assemble: the run's
+    /// translations with a person's text (`given`) over them.
+    fn absorb(&mut self, translated: Translated, given: &BTreeMap<String, String>) -> Texts {
+        add(&mut self.summary, &translated.summary);
+        for b in translated.bad_entries {
+            if !self
+                .bad_entries
+                .iter()
+                .any(|k: &BadEntry| k.id == b.id && k.memory_line == b.memory_line)
+            {
+                self.bad_entries.push(b);
+            }
+        }
+        let mut translations = translated.translations;
+        translations.extend(given.clone());
+        // A person's text (a hand edit, an import, an adopted edition) is placed as it is, but
+        // for its item numbers, which are the edition's structure: the locale's punctuation
+        // rules are for the model's answers.
+        let mut verbatim = translated.approved;
+        verbatim.extend(given.keys().cloned());
+        Texts {
+            translations,
+            verbatim,
+        }
     }
 }
 
