@@ -24,9 +24,9 @@
 //! become candidates. Nothing is sent to a model.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::edition::align::{pair_runs, Link, Setting};
+use crate::edition::align::{pair_runs, Link, Paired, Setting};
 use crate::edition::existing::retag;
 use crate::edition::issue::Issue;
 use crate::edition::locale::Locale;
@@ -137,36 +137,17 @@ pub fn adopt(
     options: &AdoptOptions,
 ) -> Result<Adoption, LifecycleError> {
     let code = target.code();
-    let today = options.today.as_str();
     let source = SourceText::read(&issue.original)?;
     let edition_path = options
         .edition
         .clone()
         .unwrap_or_else(|| issue.edition(&project.layout, target));
-    let edition = SourceText::read(&edition_path).map_err(|e| match e {
-        ReadError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
-            LifecycleError::NothingToAdopt {
-                edition: edition_path.clone(),
-            }
-        }
-        e => e.into(),
-    })?;
+    let edition = read_edition(&edition_path)?;
     let record_path = provenance::path(&project.provenance, code, &edition_path);
-    // Adopting what editions wrote would make the model's text approved; an earlier adoption
-    // is replaced.
-    let earlier = match Record::load(&record_path)? {
-        Some(r) if r.header.adopted.is_some() => Some(r),
-        Some(_) => {
-            return Err(LifecycleError::AlreadyRecorded {
-                edition: edition_path,
-                record: record_path,
-            })
-        }
-        None => None,
-    };
+    let earlier = earlier_adoption(&edition_path, &record_path)?;
     let glossary = Glossary::load(&project.glossary, target)?;
     let locale = Locale::load(&project.locales, code)?;
-    let date = issue.date.clone().unwrap_or_else(|| today.to_string());
+    let date = issue.date.clone().unwrap_or_else(|| options.today.clone());
     let vars = {
         let doc = crate::Document::parse(&source.text, &project.options);
         rules::variables(&doc, &date, &project.original_url)
@@ -188,220 +169,94 @@ pub fn adopt(
         &paired.original,
         &rules::find(&source.text, &project.boilerplate, code),
     );
-    let (od, ed) = (&paired.original, &paired.edition);
-    let is_segment = |i: usize| od.runs[i].translatable && !fixed.contains(&od.runs[i].id);
-    let confident: HashMap<usize, usize> = paired
-        .confident()
-        .into_iter()
-        .map(|(o, e, _)| (o, e))
-        .collect();
-
-    let body: Vec<usize> = paired
-        .original_runs
-        .iter()
-        .copied()
-        .filter(|&i| is_segment(i))
-        .collect();
-    let segments = body.len();
-    let sure = body.iter().filter(|i| confident.contains_key(i)).count();
+    let adopting = Adopting::new(
+        project, target, &source, &edition, &paired, &fixed, &rewrite,
+    );
     let mut adoption = Adoption {
         original: issue.original.clone(),
         edition: edition_path.clone(),
         record: record_path.clone(),
-        segments,
+        segments: adopting.body.len(),
         adopted: Vec::new(),
         not_adopted: Vec::new(),
         candidates: 0,
         terms: Vec::new(),
-        poor: None,
+        poor: adopting.poor(),
         again: earlier.is_some(),
         dry_run: options.dry_run,
     };
-    if segments > 0 && (sure as f64) < MIN_CONFIDENT * segments as f64 {
-        let first = body
-            .iter()
-            .find(|i| !confident.contains_key(i))
-            .copied()
-            .unwrap_or(body[0]);
-        let edition_line = paired
-            .link_of(first)
-            .and_then(|l| l.edition.clone().next())
-            .map(|e| ed.runs[paired.edition_runs[e]].line);
-        adoption.poor = Some(Uncertain {
-            line: od.runs[first].line,
-            edition_line,
-            confident: sure,
-            segments,
-        });
+    if adoption.poor.is_some() {
         return Ok(adoption);
     }
-
-    // Names found in many segments of the issue (`Python`, `AI`) say little of one pair: a
-    // translation may leave them out.
-    let mut name_count: HashMap<String, usize> = HashMap::new();
-    for &i in &body {
-        for n in crate::edition::align::names(&od.runs[i].plain_text()) {
-            *name_count.entry(n).or_default() += 1;
-        }
+    let mut tally = Tally::default();
+    for &i in &adopting.body {
+        adopting.segment(i, &glossary, &mut adoption, &mut tally);
     }
-    let common: HashSet<String> = name_count
-        .into_iter()
-        .filter(|(_, k)| *k >= COMMON_NAME)
-        .map(|(n, _)| n)
-        .collect();
-    let mut placed = Vec::new();
-    let mut entries = Vec::new();
-    let mut kept: Vec<Kept> = Vec::new();
-    // Edition runs that hold a segment's adopted text, or that were considered with one.
-    let mut considered: HashSet<usize> = HashSet::new();
-    for &i in &body {
-        let seg = &od.runs[i];
-        let refuse = |edition_line: Option<usize>, why: String, kept: bool| NotAdopted {
-            id: seg.id.clone(),
-            line: seg.line,
-            edition_line,
-            why,
-            kept,
-        };
-        let Some(&e) = confident.get(&i) else {
-            let link = paired.link_of(i);
-            let runs: Vec<usize> = link
-                .map(|l| l.edition.clone().map(|e| paired.edition_runs[e]).collect())
-                .unwrap_or_default();
-            let why = uncertain_reason(link);
-            if runs.is_empty() {
-                adoption.not_adopted.push(refuse(None, why, false));
-                continue;
-            }
-            // The first original of a merge keeps the edition's text; the second points to it.
-            let first_of_link = link.is_some_and(|l| paired.original_runs[l.original.start] == i);
-            let text = runs
-                .iter()
-                .map(|&r| edition.text[ed.runs[r].range.clone()].trim())
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            if first_of_link {
-                considered.extend(runs.iter().copied());
-                kept.push(Kept {
-                    source: seg.tagged.clone(),
-                    target: text,
-                    why: why.clone(),
-                });
-            }
-            adoption
-                .not_adopted
-                .push(refuse(Some(ed.runs[runs[0]].line), why, first_of_link));
-            continue;
-        };
-        considered.insert(e);
-        let run = &ed.runs[e];
-        let raw = edition.text[run.range.clone()].trim().to_string();
-        let mut keep = |why: String| {
-            kept.push(Kept {
-                source: seg.tagged.clone(),
-                target: raw.clone(),
-                why: why.clone(),
-            });
-            refuse(Some(run.line), why, true)
-        };
-        if let Some(why) = anchors_lost(seg, run, &common) {
-            adoption.not_adopted.push(keep(why));
-            continue;
-        }
-        let Some(tagged) = retag(seg, &source.text, run, &edition.text, &rewrite) else {
-            adoption.not_adopted.push(keep(tr("markup-differs", &[])));
-            continue;
-        };
-        let note = match validate(seg, &tagged, project.options.source, target, &glossary) {
-            Ok(()) => None,
-            Err(why @ (Rejection::MissingTerm { .. } | Rejection::Avoided { .. })) => {
-                adoption.terms.push(TermNote {
-                    id: seg.id.clone(),
-                    edition_line: run.line,
-                    why: why.to_string(),
-                });
-                Some(why.to_string())
-            }
-            Err(why) => {
-                adoption.not_adopted.push(keep(why.to_string()));
-                continue;
-            }
-        };
-        placed.push(Placed {
-            id: seg.id.clone(),
-            source: seg.tagged.clone(),
-            translation: tagged.clone(),
-            range: run.range.clone(),
-            hand_edited: false,
-            conflict: None,
-        });
-        entries.push(Entry {
-            locale: code.to_string(),
-            source: seg.tagged.clone(),
-            target: tagged,
-            glossary: String::new(),
-            prompt: PROMPT_VERSION,
-            model: "adopted".into(),
-            date: today.to_string(),
-            origin: Origin::Approved,
-            rating: None,
-            note,
-            asked: Vec::new(),
-        });
-        adoption.adopted.push(seg.id.clone());
-    }
-    // Published runs with no segment of their own (a paragraph the original lacks): kept
-    // with the segment before them.
-    let boilerplate: HashSet<usize> = paired
-        .alignment
-        .links
-        .iter()
-        .flat_map(|l| l.edition.clone())
-        .filter(|&e| paired_is_boilerplate(&paired, e))
-        .map(|e| paired.edition_runs[e])
-        .collect();
-    let adopted_at: HashSet<usize> = placed.iter().map(|p| p.range.start).collect();
-    let mut published: HashSet<usize> = HashSet::new();
-    let mut before: Option<&Segment<'_>> = None;
-    for link in &paired.alignment.links {
-        if let Some(o) = link.original.clone().last() {
-            let i = paired.original_runs[o];
-            if is_segment(i) {
-                before = Some(&od.runs[i]);
-            }
-        }
-        for e in link.edition.clone() {
-            let r = paired.edition_runs[e];
-            let run = &ed.runs[r];
-            if boilerplate.contains(&r) || !target.has_letters(&run.plain_text()) {
-                continue;
-            }
-            if !adopted_at.contains(&run.range.start) {
-                published.insert(run.range.start);
-            }
-            if considered.contains(&r) {
-                continue;
-            }
-            // Before the first segment, it goes with the first.
-            if let Some(seg) = before.or_else(|| body.first().map(|&i| &od.runs[i])) {
-                let why = match before {
-                    Some(seg) => tr("adopt-added-after", &[("line", &seg.line)]),
-                    None => tr("adopt-added-before", &[("line", &seg.line)]),
-                };
-                kept.push(Kept {
-                    source: seg.tagged.clone(),
-                    target: edition.text[run.range.clone()].trim().to_string(),
-                    why,
-                });
-            }
-        }
-    }
-    adoption.candidates = kept.len();
+    adopting.unaccounted(&mut tally);
+    adoption.candidates = tally.kept.len();
     if options.dry_run {
         return Ok(adoption);
     }
-    // What an earlier adoption took and this one does not: a candidate now, at the same key,
-    // so that the earlier approval no longer counts.
+    let header = Header {
+        provenance: provenance::FORMAT,
+        original: relative(&project.layout.root, &issue.original),
+        edition: relative(&project.layout.root, &edition_path),
+        locale: code.to_string(),
+        adopted: Some(options.today.clone()),
+        digest: Some(provenance::digest(
+            edition.restore(edition.text.clone()).as_bytes(),
+        )),
+        previous: None,
+    };
+    let mut record = Record::of(header, &edition.text, &project.options, &tally.placed);
+    record.mark_published(&edition.text, &project.options, &tally.published);
+    // The record is staged first: if it cannot be written, the memory is left as it was.
+    let staged = crate::file::stage(&record_path, record.to_text().as_bytes())?;
+    let entries = tally.entries(code, &options.today);
+    for entry in demoted(earlier.as_ref(), &entries, code, &options.today) {
+        memory.insert(entry);
+    }
+    store_candidates(memory, tally.kept, code, &options.today);
+    for entry in entries {
+        memory.insert(entry);
+    }
+    memory.save()?;
+    staged.commit()?;
+    Ok(adoption)
+}
+
+/// The edition to adopt; none is nothing to adopt.
+fn read_edition(edition_path: &Path) -> Result<SourceText, LifecycleError> {
+    SourceText::read(edition_path).map_err(|e| match e {
+        ReadError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+            LifecycleError::NothingToAdopt {
+                edition: edition_path.to_path_buf(),
+            }
+        }
+        e => e.into(),
+    })
+}
+
+/// The record of an earlier adoption of the edition, which this one replaces. Adopting what
+/// editions wrote would make the model's text approved: an edition with a record of its own
+/// is refused.
+fn earlier_adoption(
+    edition_path: &Path,
+    record_path: &Path,
+) -> Result<Option<Record>, LifecycleError> {
+    match Record::load(record_path)? {
+        Some(r) if r.header.adopted.is_some() => Ok(Some(r)),
+        Some(_) => Err(LifecycleError::AlreadyRecorded {
+            edition: edition_path.to_path_buf(),
+            record: record_path.to_path_buf(),
+        }),
+        None => Ok(None),
+    }
+}
+
+/// What an earlier adoption took and this one does not: a candidate now, at the same key, so
+/// that the earlier approval no longer counts.
+fn demoted(earlier: Option<&Record>, entries: &[Entry], code: &str, today: &str) -> Vec<Entry> {
     let now: HashSet<(&str, &str)> = entries
         .iter()
         .map(|e| (e.source.as_str(), e.target.as_str()))
@@ -426,31 +281,304 @@ pub fn adopt(
             }
         }
     }
-    let header = Header {
-        provenance: provenance::FORMAT,
-        original: relative(&project.layout.root, &issue.original),
-        edition: relative(&project.layout.root, &edition_path),
-        locale: code.to_string(),
-        adopted: Some(today.to_string()),
-        digest: Some(provenance::digest(
-            edition.restore(edition.text.clone()).as_bytes(),
-        )),
-        previous: None,
-    };
-    let mut record = Record::of(header, &edition.text, &project.options, &placed);
-    record.mark_published(&edition.text, &project.options, &published);
-    // The record is staged first: if it cannot be written, the memory is left as it was.
-    let staged = crate::file::stage(&record_path, record.to_text().as_bytes())?;
-    for entry in demoted {
-        memory.insert(entry);
+    demoted
+}
+
+/// What the adoption of one edition gathers, segment by segment.
+#[derive(Default)]
+struct Tally {
+    /// Where each adopted segment is in the edition.
+    placed: Vec<Placed>,
+    /// The adopted translations' notes, beside `placed` (a glossary term rendered otherwise).
+    notes: Vec<Option<String>>,
+    /// The edition's texts to keep as candidates.
+    kept: Vec<Kept>,
+    /// Edition runs that hold a segment's adopted text, or that were considered with one.
+    considered: HashSet<usize>,
+    /// Where the published runs no adopted segment holds start.
+    published: HashSet<usize>,
+}
+
+impl Tally {
+    /// The approved memory entries of the adopted segments.
+    fn entries(&self, code: &str, today: &str) -> Vec<Entry> {
+        self.placed
+            .iter()
+            .zip(&self.notes)
+            .map(|(p, note)| Entry {
+                locale: code.to_string(),
+                source: p.source.clone(),
+                target: p.translation.clone(),
+                glossary: String::new(),
+                prompt: PROMPT_VERSION,
+                model: "adopted".into(),
+                date: today.to_string(),
+                origin: Origin::Approved,
+                rating: None,
+                note: note.clone(),
+                asked: Vec::new(),
+            })
+            .collect()
     }
-    store_candidates(memory, kept, code, today);
-    for entry in entries {
-        memory.insert(entry);
+}
+
+/// One edition being adopted: the original and the edition, paired.
+struct Adopting<'a, 'o, 'e> {
+    project: &'a Project,
+    target: Lang,
+    source: &'a SourceText,
+    edition: &'a SourceText,
+    paired: &'a Paired<'o, 'e>,
+    fixed: &'a HashSet<String>,
+    rewrite: &'a dyn Fn(&str) -> String,
+    /// The original's body segments (those the locale's messages do not replace), as
+    /// indices into its runs.
+    body: Vec<usize>,
+    /// Original run → edition run, for the pairs the aligner vouches for.
+    confident: HashMap<usize, usize>,
+    /// Names found in many segments of the issue (`Python`, `AI`) say little of one pair: a
+    /// translation may leave them out.
+    common: HashSet<String>,
+}
+
+impl<'a, 'o, 'e> Adopting<'a, 'o, 'e> {
+    fn new(
+        project: &'a Project,
+        target: Lang,
+        source: &'a SourceText,
+        edition: &'a SourceText,
+        paired: &'a Paired<'o, 'e>,
+        fixed: &'a HashSet<String>,
+        rewrite: &'a dyn Fn(&str) -> String,
+    ) -> Self {
+        let od = &paired.original;
+        let body: Vec<usize> = paired
+            .original_runs
+            .iter()
+            .copied()
+            .filter(|&i| od.runs[i].translatable && !fixed.contains(&od.runs[i].id))
+            .collect();
+        let confident = paired
+            .confident()
+            .into_iter()
+            .map(|(o, e, _)| (o, e))
+            .collect();
+        let mut name_count: HashMap<String, usize> = HashMap::new();
+        for &i in &body {
+            for n in crate::edition::align::names(&od.runs[i].plain_text()) {
+                *name_count.entry(n).or_default() += 1;
+            }
+        }
+        let common = name_count
+            .into_iter()
+            .filter(|(_, k)| *k >= COMMON_NAME)
+            .map(|(n, _)| n)
+            .collect();
+        Adopting {
+            project,
+            target,
+            source,
+            edition,
+            paired,
+            fixed,
+            rewrite,
+            body,
+            confident,
+            common,
+        }
     }
-    memory.save()?;
-    staged.commit()?;
-    Ok(adoption)
+
+    /// Whether run `i` of the original is a body segment.
+    fn is_segment(&self, i: usize) -> bool {
+        let run = &self.paired.original.runs[i];
+        run.translatable && !self.fixed.contains(&run.id)
+    }
+
+    /// Where the pairing becomes uncertain, when too few segments are paired confidently for
+    /// the edition to be adopted at all.
+    fn poor(&self) -> Option<Uncertain> {
+        let (paired, body) = (self.paired, &self.body);
+        let segments = body.len();
+        let sure = body
+            .iter()
+            .filter(|i| self.confident.contains_key(i))
+            .count();
+        if segments == 0 || (sure as f64) >= MIN_CONFIDENT * segments as f64 {
+            return None;
+        }
+        let first = body
+            .iter()
+            .find(|i| !self.confident.contains_key(i))
+            .copied()
+            .unwrap_or(body[0]);
+        let edition_line = paired
+            .link_of(first)
+            .and_then(|l| l.edition.clone().next())
+            .map(|e| paired.edition.runs[paired.edition_runs[e]].line);
+        Some(Uncertain {
+            line: paired.original.runs[first].line,
+            edition_line,
+            confident: sure,
+            segments,
+        })
+    }
+
+    /// Adopts segment `i` of the original, or tells why not (keeping the edition's text as a
+    /// candidate when there is one).
+    fn segment(&self, i: usize, glossary: &Glossary, adoption: &mut Adoption, tally: &mut Tally) {
+        let (od, ed) = (&self.paired.original, &self.paired.edition);
+        let seg = &od.runs[i];
+        let refuse = |edition_line: Option<usize>, why: String, kept: bool| NotAdopted {
+            id: seg.id.clone(),
+            line: seg.line,
+            edition_line,
+            why,
+            kept,
+        };
+        let Some(&e) = self.confident.get(&i) else {
+            adoption.not_adopted.push(self.uncertain(i, tally));
+            return;
+        };
+        tally.considered.insert(e);
+        let run = &ed.runs[e];
+        let raw = self.edition.text[run.range.clone()].trim().to_string();
+        let mut keep = |why: String| {
+            tally.kept.push(Kept {
+                source: seg.tagged.clone(),
+                target: raw.clone(),
+                why: why.clone(),
+            });
+            refuse(Some(run.line), why, true)
+        };
+        if let Some(why) = anchors_lost(seg, run, &self.common) {
+            adoption.not_adopted.push(keep(why));
+            return;
+        }
+        let Some(tagged) = retag(
+            seg,
+            &self.source.text,
+            run,
+            &self.edition.text,
+            self.rewrite,
+        ) else {
+            adoption.not_adopted.push(keep(tr("markup-differs", &[])));
+            return;
+        };
+        let source = self.project.options.source;
+        let note = match validate(seg, &tagged, source, self.target, glossary) {
+            Ok(()) => None,
+            Err(why @ (Rejection::MissingTerm { .. } | Rejection::Avoided { .. })) => {
+                adoption.terms.push(TermNote {
+                    id: seg.id.clone(),
+                    edition_line: run.line,
+                    why: why.to_string(),
+                });
+                Some(why.to_string())
+            }
+            Err(why) => {
+                adoption.not_adopted.push(keep(why.to_string()));
+                return;
+            }
+        };
+        tally.placed.push(Placed {
+            id: seg.id.clone(),
+            source: seg.tagged.clone(),
+            translation: tagged,
+            range: run.range.clone(),
+            hand_edited: false,
+            conflict: None,
+        });
+        tally.notes.push(note);
+        adoption.adopted.push(seg.id.clone());
+    }
+
+    /// A segment the aligner does not vouch for: the edition's text aligned with it is kept
+    /// as a candidate (by the first original of a merge; the second points to it).
+    fn uncertain(&self, i: usize, tally: &mut Tally) -> NotAdopted {
+        let (paired, ed) = (self.paired, &self.paired.edition);
+        let seg = &paired.original.runs[i];
+        let link = paired.link_of(i);
+        let runs: Vec<usize> = link
+            .map(|l| l.edition.clone().map(|e| paired.edition_runs[e]).collect())
+            .unwrap_or_default();
+        let why = uncertain_reason(link);
+        let refused = |edition_line: Option<usize>, why: String, kept: bool| NotAdopted {
+            id: seg.id.clone(),
+            line: seg.line,
+            edition_line,
+            why,
+            kept,
+        };
+        if runs.is_empty() {
+            return refused(None, why, false);
+        }
+        let first_of_link = link.is_some_and(|l| paired.original_runs[l.original.start] == i);
+        let text = runs
+            .iter()
+            .map(|&r| self.edition.text[ed.runs[r].range.clone()].trim())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if first_of_link {
+            tally.considered.extend(runs.iter().copied());
+            tally.kept.push(Kept {
+                source: seg.tagged.clone(),
+                target: text,
+                why: why.clone(),
+            });
+        }
+        refused(Some(ed.runs[runs[0]].line), why, first_of_link)
+    }
+
+    /// The published runs: those no adopted segment holds are marked published in the
+    /// record, and those with no segment of their own (a paragraph the original lacks) are
+    /// kept with the segment before them.
+    fn unaccounted(&self, tally: &mut Tally) {
+        let paired = self.paired;
+        let (od, ed) = (&paired.original, &paired.edition);
+        let boilerplate: HashSet<usize> = paired
+            .alignment
+            .links
+            .iter()
+            .flat_map(|l| l.edition.clone())
+            .filter(|&e| paired_is_boilerplate(paired, e))
+            .map(|e| paired.edition_runs[e])
+            .collect();
+        let adopted_at: HashSet<usize> = tally.placed.iter().map(|p| p.range.start).collect();
+        let mut before: Option<&Segment<'_>> = None;
+        for link in &paired.alignment.links {
+            if let Some(o) = link.original.clone().last() {
+                let i = paired.original_runs[o];
+                if self.is_segment(i) {
+                    before = Some(&od.runs[i]);
+                }
+            }
+            for e in link.edition.clone() {
+                let r = paired.edition_runs[e];
+                let run = &ed.runs[r];
+                if boilerplate.contains(&r) || !self.target.has_letters(&run.plain_text()) {
+                    continue;
+                }
+                if !adopted_at.contains(&run.range.start) {
+                    tally.published.insert(run.range.start);
+                }
+                if tally.considered.contains(&r) {
+                    continue;
+                }
+                // Before the first segment, it goes with the first.
+                if let Some(seg) = before.or_else(|| self.body.first().map(|&i| &od.runs[i])) {
+                    let why = match before {
+                        Some(seg) => tr("adopt-added-after", &[("line", &seg.line)]),
+                        None => tr("adopt-added-before", &[("line", &seg.line)]),
+                    };
+                    tally.kept.push(Kept {
+                        source: seg.tagged.clone(),
+                        target: self.edition.text[run.range.clone()].trim().to_string(),
+                        why,
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// Stores the published texts not adopted as candidates: one entry per source, holding the
