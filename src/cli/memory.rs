@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 use editions::glossary::Glossary;
 use editions::markdown::tag::{self, Item};
-use editions::memory::{Entry, Memory, Origin};
+use editions::memory::{Author, Entry, Memory, Origin};
 use editions::model::prompt::PROMPT_VERSION;
 use editions::model::validate::validate;
 use editions::{Document, Lang, SegmentOptions, SourceText};
@@ -172,7 +172,7 @@ pub fn import(
                     target: t.clone(),
                     glossary: String::new(),
                     prompt: PROMPT_VERSION,
-                    model: "import".into(),
+                    model: Author::Imported,
                     date: date.to_string(),
                     origin: Origin::Approved,
                     rating: None,

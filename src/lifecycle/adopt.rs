@@ -37,7 +37,7 @@ use crate::lang::Lang;
 use crate::lifecycle::{relative, LifecycleError, Project};
 use crate::markdown::document::{ReadError, SourceText};
 use crate::markdown::segment::Segment;
-use crate::memory::{Entry, Memory, Origin};
+use crate::memory::{Author, Entry, Memory, Origin};
 use crate::message::tr;
 use crate::model::prompt::PROMPT_VERSION;
 use crate::model::validate::{validate, Rejection};
@@ -271,7 +271,7 @@ fn demoted(earlier: Option<&Record>, entries: &[Entry], code: &str, today: &str)
                     target: t.clone(),
                     glossary: String::new(),
                     prompt: PROMPT_VERSION,
-                    model: "adopted".into(),
+                    model: Author::Adopted,
                     date: today.to_string(),
                     origin: Origin::Candidate,
                     rating: None,
@@ -311,7 +311,7 @@ impl Tally {
                 target: p.translation.clone(),
                 glossary: String::new(),
                 prompt: PROMPT_VERSION,
-                model: "adopted".into(),
+                model: Author::Adopted,
                 date: today.to_string(),
                 origin: Origin::Approved,
                 rating: None,
@@ -606,7 +606,7 @@ fn store_candidates(memory: &mut Memory, kept: Vec<Kept>, code: &str, today: &st
             target: k.target,
             glossary: String::new(),
             prompt: CANDIDATE_PROMPT,
-            model: "published".into(),
+            model: Author::Published,
             date: today.to_string(),
             origin: Origin::Candidate,
             rating: None,

@@ -13,7 +13,7 @@ use crate::glossary::Glossary;
 use crate::markdown::segment::{Document, Segment};
 use crate::markdown::splice::fits;
 use crate::markdown::tag::{self, Item};
-use crate::memory::{Entry, Memory, Origin};
+use crate::memory::{Author, Entry, Memory, Origin};
 use crate::message::{tr, tr_attr};
 use crate::model::prompt::PROMPT_VERSION;
 use crate::model::run::{self, Settings};
@@ -96,7 +96,7 @@ pub(crate) fn keep_hand_edits(
             target: target_text.clone(),
             glossary: String::new(),
             prompt: PROMPT_VERSION,
-            model: "hand-edited".into(),
+            model: Author::HandEdited,
             date: job.today.clone(),
             origin: Origin::Approved,
             rating: None,
@@ -179,7 +179,7 @@ pub(crate) fn keep_unplaced(
             target: k.text,
             glossary: String::new(),
             prompt: crate::lifecycle::adopt::CANDIDATE_PROMPT,
-            model: "hand-edited".into(),
+            model: Author::HandEdited,
             date: today.to_string(),
             origin: Origin::Candidate,
             rating: None,

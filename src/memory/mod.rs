@@ -28,7 +28,10 @@
 //! still read correctly by the next compaction, which sorts it; until then lookups may miss
 //! its misplaced lines.
 
+mod entry;
 pub mod examples;
+
+pub use entry::{fingerprint, Author, Entry, Key, Origin, Rating};
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -37,134 +40,11 @@ use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::file::{Locked, WriteError};
-use crate::glossary::Term;
 use crate::lang::Lang;
 use crate::message::{tr, tr_hint};
-
-/// Where an entry's translation came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    /// Written by a model and validated.
-    #[default]
-    Model,
-    /// Written or reviewed by a person (a hand edit, an import, an adopted edition): never
-    /// replaced by a model's answer.
-    Approved,
-    /// A person's text that editions could not vouch for (a published paragraph `adopt` did
-    /// not take): kept with the source it was aligned with and the reason, shown by `review`,
-    /// never placed in an edition by itself.
-    Candidate,
-}
-
-/// One translation, as a line of the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub locale: String,
-    /// Tagged source text.
-    pub source: String,
-    /// Tagged translation.
-    pub target: String,
-    /// Fingerprint of the glossary entries that applied (empty when none did).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub glossary: String,
-    /// Version of the prompt that produced it.
-    pub prompt: u32,
-    pub model: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    #[serde(default, skip_serializing_if = "is_model")]
-    pub origin: Origin,
-    /// The quality pass's rating of this translation (`translate --qa`), when it was rated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating: Option<Rating>,
-    /// Why a candidate was not taken, or a note on an approved entry (a glossary term it
-    /// renders otherwise).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Findings of the edition's check (`numbers/missing: `1400 万``) this translation was
-    /// asked again for and still has: it is kept as it is and never asked again for them
-    /// (`translate --refresh` asks anew); `check` reports them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub asked: Vec<String>,
-}
-
-/// How a model rated a translation against its source: each from 1 (bad) to 5 (good), with
-/// a one-line reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rating {
-    pub accuracy: u8,
-    /// 5 when nothing of the source is left out.
-    pub omission: u8,
-    pub terminology: u8,
-    pub fluency: u8,
-    pub reason: String,
-}
-
-impl Rating {
-    /// The lowest of the four marks: a translation is as good as its worst side.
-    pub fn score(&self) -> u8 {
-        self.accuracy
-            .min(self.omission)
-            .min(self.terminology)
-            .min(self.fluency)
-    }
-}
-
-fn is_model(o: &Origin) -> bool {
-    *o == Origin::Model
-}
-
-/// What a translation is looked up by.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    pub locale: String,
-    pub source: String,
-    pub glossary: String,
-    pub prompt: u32,
-}
-
-impl Key {
-    pub fn new(locale: Lang, source: &str, terms: &[&Term], prompt: u32) -> Self {
-        Key {
-            locale: locale.code().to_string(),
-            source: source.to_string(),
-            glossary: fingerprint(terms),
-            prompt,
-        }
-    }
-}
-
-impl Entry {
-    pub fn key(&self) -> Key {
-        Key {
-            locale: self.locale.clone(),
-            source: self.source.clone(),
-            glossary: self.glossary.clone(),
-            prompt: self.prompt,
-        }
-    }
-}
-
-/// A short fingerprint of glossary entries: changes when an applicable entry changes.
-pub fn fingerprint(terms: &[&Term]) -> String {
-    if terms.is_empty() {
-        return String::new();
-    }
-    let mut lines: Vec<String> = terms
-        .iter()
-        .map(|t| format!("{}\u{1f}{}", t.source, t.target))
-        .collect();
-    lines.sort();
-    format!(
-        "{:016x}",
-        xxhash_rust::xxh3::xxh3_64(lines.join("\u{1e}").as_bytes())
-    )
-}
 
 /// A memory file that cannot be used.
 #[derive(Debug, thiserror::Error)]

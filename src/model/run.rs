@@ -23,7 +23,7 @@ use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::segment::{BlockKind, Document, Segment};
 use crate::memory::examples::{pairs, Examples};
-use crate::memory::{Entry, Found, Key, Memory, MemoryError, Origin, Rating};
+use crate::memory::{Author, Entry, Found, Key, Memory, MemoryError, Origin, Rating};
 use crate::message::{tr, tr_attr, tr_hint};
 use crate::model::batch;
 use crate::model::claims::{Claimed, Owner};
@@ -1189,7 +1189,7 @@ async fn run_batch<'d>(
                     target: t.clone(),
                     glossary: crate::memory::fingerprint(&terms),
                     prompt: PROMPT_VERSION,
-                    model: settings.model_name.clone(),
+                    model: Author::Model(settings.model_name.clone()),
                     date: settings.date.clone(),
                     origin: Origin::Model,
                     rating: ratings.get(&seg.id).cloned(),
