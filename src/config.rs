@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::edition::issue::{Issue, Layout};
 use crate::lifecycle::Project;
 use crate::markdown::dialect::Dialect;
-use crate::model::run::Price;
+use crate::model::run::{Guidance, Price, Settings};
 use crate::{Lang, SegmentOptions};
 use serde::Deserialize;
 
@@ -555,6 +555,37 @@ impl Config {
         Price {
             input: self.model.batch_price_input,
             output: self.model.batch_price_output,
+        }
+    }
+
+    /// The settings of one edition's translation run from `source` into `target`, dated
+    /// `today` (`YYYY-MM-DD`).
+    pub fn run_settings(&self, source: Lang, target: Lang, today: &str) -> Settings {
+        let model = &self.model;
+        Settings {
+            source,
+            target,
+            batch_chars: model.batch_chars,
+            concurrency: model.concurrency,
+            max_repairs: model.max_repairs,
+            price: if model.batch_api {
+                self.batch_price()
+            } else {
+                self.price()
+            },
+            model_name: model.name.clone(),
+            date: today.to_string(),
+            skip: Default::default(),
+            distrust: Default::default(),
+            reasons: Default::default(),
+            batch_api: model.batch_api,
+            refresh: false,
+            guidance: Guidance {
+                style: None,
+                prompt_share: model.prompt_share,
+                examples_chars: model.examples_chars,
+                qa: model.qa.then_some(model.qa_threshold.clamp(1, 5) as u8),
+            },
         }
     }
 

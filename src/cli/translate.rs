@@ -194,6 +194,8 @@ impl TranslateArgs {
     }
 }
 
+/// `editions translate`: the issues and editions named, where the run writes (checked
+/// before anything is paid for), the model, then one edition or many.
 pub fn run(
     root: &Path,
     mut config: Config,
@@ -205,46 +207,13 @@ pub fn run(
     let project = config.project(root)?;
     let targets = config.targets(&args.to)?;
     let selecting = args.all || args.missing || args.stale || args.since.is_some();
-    if let Some(since) = &args.since {
-        if since.parse::<jiff::civil::Date>().is_err() {
-            anyhow::bail!("{}", hinted("cli-since-not-a-date", &[("since", since)]));
-        }
-    }
-    let named = config.issues(root, &args.issues, args.issues.is_empty() && selecting)?;
-    if named.is_empty() {
-        anyhow::bail!("{}", hinted("cli-no-issue", &[]));
-    }
-    // A file named by its path belongs to the site around it, wherever editions runs.
-    let mut project = project;
-    if config.markdown.dialect.is_none() {
-        if let Some((dialect, _)) = Dialect::detect(&named[0].original) {
-            project.options.dialect = dialect;
-        }
-    }
-    let project = project;
-    let issues: Vec<Issue> = named
-        .into_iter()
-        .filter(|issue| match (&args.since, &issue.date) {
-            (Some(since), Some(date)) => date >= since,
-            _ => true,
-        })
-        .collect();
+    let (project, issues) = named_issues(root, &config, args, selecting, project)?;
     // The editions to bring up to date, each issue in each locale.
-    let mut jobs: Vec<(&Issue, Lang)> = Vec::new();
-    for issue in &issues {
-        for &target in &targets {
-            let exists = issue.edition(&project.layout, target).is_file();
-            let wanted = match (args.missing, args.stale) {
-                (false, false) => true,
-                (missing, stale) => {
-                    (missing && !exists) || (stale && lifecycle::is_stale(&project, issue, target))
-                }
-            };
-            if wanted {
-                jobs.push((issue, target));
-            }
-        }
-    }
+    let selection = lifecycle::many::Selection {
+        missing: args.missing,
+        stale: args.stale,
+    };
+    let jobs = lifecycle::many::select(&project, &issues, &targets, selection);
     // A batch job is shown as a run: its state on the bar, its prices in the table.
     let many = issues.len() > 1
         || selecting
@@ -256,12 +225,108 @@ pub fn run(
             hinted("cli-one-out", &[("count", &jobs.len().max(targets.len()))])
         );
     }
-    // Where this run writes must take writing before anything is paid for: checked before
-    // the first request (a run that sends nothing writes nothing either). A stream (`-o -`, a
-    // pipe, a device) is written as it is.
+    let places = destinations(&project, &config, args, &jobs);
+    remove_stale_probes(&places);
+    // A dry run checks what a real run would, writability included.
+    if args.dry_run {
+        writable(&places)?;
+    }
+    let memory = Mutex::new(Memory::load(&project.memory)?);
+    let model = model_for(root, &config, places)?;
+    NO_MODEL.store(model.is_none(), std::sync::atomic::Ordering::Relaxed);
+    let today = today();
+    for issue in issues.iter().filter(|issue| issue.date.is_none()) {
+        let original = issue.original.display();
+        let said = say(
+            "cli-date-today",
+            &[("original", &original), ("date", &today)],
+        );
+        writeln!(out, "{said}")?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let translating = Translating {
+        runtime: &runtime,
+        project: &project,
+        config: &config,
+        args,
+        memory: &memory,
+        model: model.as_ref(),
+        today: &today,
+    };
+    let result = if many {
+        many_editions(&translating, &jobs, out)
+    } else {
+        each_target(&translating, &issues[0], &targets, out)
+    };
+    // What this run appended is sorted into the file, with what other runs appended meanwhile.
+    let compacted = memory.into_inner().expect("memory lock").compact();
+    let code = result?;
+    compacted?;
+    Ok(code)
+}
+
+/// What one `translate` run works with, once its arguments are read.
+#[derive(Clone, Copy)]
+struct Translating<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+    project: &'a Project,
+    config: &'a Config,
+    args: &'a TranslateArgs,
+    memory: &'a Mutex<Memory>,
+    model: Option<&'a Model>,
+    today: &'a str,
+}
+
+/// The issues the arguments name (all of them when selecting by kind or
+/// date), those before `--since` left out. A file named by its path belongs to the site
+/// around it: its dialect is detected there unless configured.
+fn named_issues(
+    root: &Path,
+    config: &Config,
+    args: &TranslateArgs,
+    selecting: bool,
+    mut project: Project,
+) -> anyhow::Result<(Project, Vec<Issue>)> {
+    if let Some(since) = &args.since {
+        if since.parse::<jiff::civil::Date>().is_err() {
+            anyhow::bail!("{}", hinted("cli-since-not-a-date", &[("since", since)]));
+        }
+    }
+    let named = config.issues(root, &args.issues, args.issues.is_empty() && selecting)?;
+    if named.is_empty() {
+        anyhow::bail!("{}", hinted("cli-no-issue", &[]));
+    }
+    if config.markdown.dialect.is_none() {
+        if let Some((dialect, _)) = Dialect::detect(&named[0].original) {
+            project.options.dialect = dialect;
+        }
+    }
+    let issues = named
+        .into_iter()
+        .filter(|issue| match (&args.since, &issue.date) {
+            (Some(since), Some(date)) => date >= since,
+            _ => true,
+        })
+        .collect();
+    Ok((project, issues))
+}
+
+/// Where this run writes, which must take writing before anything is paid for: checked
+/// before the first request (a run that sends nothing writes nothing either). A stream (`-o
+/// -`, a pipe, a device) is written as it is.
+fn destinations(
+    project: &Project,
+    config: &Config,
+    args: &TranslateArgs,
+    jobs: &[(&Issue, Lang)],
+) -> Vec<PathBuf> {
     let mut places = vec![project.memory.clone()];
     if args.out.as_deref().is_none_or(|o| !is_stream(o)) {
-        for &(issue, target) in &jobs {
+        for &(issue, target) in jobs {
             let job = Job {
                 issue,
                 target,
@@ -269,21 +334,21 @@ pub fn run(
                 stream: false,
                 dry_run: false,
                 retranslate: false,
-                settings: settings(&project, &config, target, ""),
+                settings: config.run_settings(project.options.source, target, ""),
                 today: String::new(),
             };
-            let (edition, record) = lifecycle::paths(&project, &job);
+            let (edition, record) = lifecycle::paths(project, &job);
             places.push(edition);
             places.push(record);
         }
     }
-    remove_stale_probes(&places);
-    // A dry run checks what a real run would, writability included.
-    if args.dry_run {
-        writable(&places)?;
-    }
-    let memory = Mutex::new(Memory::load(&project.memory)?);
-    let model = model_from_env(&config)?.map(|m| {
+    places
+}
+
+/// The model the environment names, if any, checking that `places` take writing before its
+/// first request, and sending through the Batch API when configured.
+fn model_for(root: &Path, config: &Config, places: Vec<PathBuf>) -> anyhow::Result<Option<Model>> {
+    Ok(model_from_env(config)?.map(|m| {
         let m = m
             .with_concurrency(config.model.concurrency)
             .with_preflight(Box::new(move || {
@@ -294,57 +359,7 @@ pub fn run(
         } else {
             m
         }
-    });
-    NO_MODEL.store(model.is_none(), std::sync::atomic::Ordering::Relaxed);
-    let today = today();
-    for issue in &issues {
-        if issue.date.is_none() {
-            writeln!(
-                out,
-                "{}",
-                say(
-                    "cli-date-today",
-                    &[("original", &issue.original.display()), ("date", &today)]
-                )
-            )?;
-        }
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let result = if many {
-        many_editions(
-            &runtime,
-            &project,
-            &config,
-            args,
-            &jobs,
-            &memory,
-            model.as_ref(),
-            &today,
-            out,
-        )
-    } else {
-        each_target(
-            &runtime,
-            &project,
-            &config,
-            args,
-            &issues[0],
-            &targets,
-            &memory,
-            model.as_ref(),
-            &today,
-            out,
-        )
-    };
-    // What this run appended is sorted into the file, with what other runs appended meanwhile.
-    let compacted = memory.into_inner().expect("memory lock").compact();
-    let code = result?;
-    compacted?;
-    Ok(code)
+    }))
 }
 
 /// Removes the write probes a killed run left in the folders of `files` (their process is
@@ -428,38 +443,6 @@ fn writable(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The settings of one edition's translation run.
-fn settings(project: &Project, config: &Config, target: Lang, today: &str) -> Settings {
-    Settings {
-        source: project.options.source,
-        target,
-        batch_chars: config.model.batch_chars,
-        concurrency: config.model.concurrency,
-        max_repairs: config.model.max_repairs,
-        price: if config.model.batch_api {
-            config.batch_price()
-        } else {
-            config.price()
-        },
-        model_name: config.model.name.clone(),
-        date: today.to_string(),
-        skip: Default::default(),
-        distrust: Default::default(),
-        reasons: Default::default(),
-        batch_api: config.model.batch_api,
-        refresh: false,
-        guidance: editions::model::run::Guidance {
-            style: None,
-            prompt_share: config.model.prompt_share,
-            examples_chars: config.model.examples_chars,
-            qa: config
-                .model
-                .qa
-                .then_some(config.model.qa_threshold.clamp(1, 5) as u8),
-        },
-    }
-}
-
 fn locale_code<S: serde::Serializer>(lang: &Lang, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(lang.code())
 }
@@ -492,23 +475,22 @@ struct Row {
     failed: bool,
 }
 
-/// Many editions in one process: every edition's requests wait in the model's one pool, the
-/// largest first, so the run ends near its lower bound. One bar, then a table; exit 1 if any
+/// Many editions in one process ([`lifecycle::many`]): one bar, then a table; exit 1 if any
 /// edition failed, with the others written.
-#[allow(clippy::too_many_arguments)]
 fn many_editions(
-    runtime: &tokio::runtime::Runtime,
-    project: &Project,
-    config: &Config,
-    args: &TranslateArgs,
+    run: &Translating<'_>,
     jobs: &[(&Issue, Lang)],
-    memory: &Mutex<Memory>,
-    model: Option<&Model>,
-    today: &str,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    use futures::stream::{self, StreamExt};
-    let label = Issue::label;
+    let Translating {
+        runtime,
+        project,
+        config,
+        args,
+        memory,
+        model,
+        today,
+    } = *run;
     let bar = RunBar::new(jobs.len(), model);
     let work: Vec<Job<'_>> = jobs
         .iter()
@@ -521,41 +503,17 @@ fn many_editions(
             retranslate: args.retranslate,
             settings: Settings {
                 refresh: args.refresh,
-                ..settings(project, config, target, today)
+                ..config.run_settings(project.options.source, target, today)
             },
             today: today.to_string(),
         })
         .collect();
     let bars: Vec<JobBar<'_, '_>> = work
         .iter()
-        .map(|j| bar.job(format!("{} ({})", label(j.issue), j.target)))
+        .map(|j| bar.job(format!("{} ({})", Issue::label(j.issue), j.target)))
         .collect();
-    // The editions of one issue one after another (they lock the same original); enough
-    // issues at once to keep every request slot busy.
-    let mut by_issue: Vec<Vec<usize>> = Vec::new();
-    for (i, job) in work.iter().enumerate() {
-        match by_issue.last_mut() {
-            Some(g) if work[g[0]].issue.original == job.issue.original => g.push(i),
-            _ => by_issue.push(vec![i]),
-        }
-    }
-    let at_once = (config.model.concurrency.max(1) * 4).max(16);
-    let (work, bars) = (&work, &bars);
     let results = runtime.block_on(async {
-        let all = stream::iter(by_issue)
-            .map(|group| async move {
-                let mut done = Vec::new();
-                for i in group {
-                    done.push((
-                        i,
-                        lifecycle::update(project, &work[i], memory, model, &bars[i]).await,
-                    ));
-                }
-                done
-            })
-            .buffer_unordered(at_once)
-            .flat_map(stream::iter)
-            .collect::<Vec<_>>();
+        let all = lifecycle::many::update_many(project, &work, memory, model, &bars);
         // The bar is redrawn while nothing reports (a batch job being polled).
         let ticking = async {
             loop {
@@ -570,137 +528,29 @@ fn many_editions(
         }
     });
     bar.finish();
-    let mut results = match results {
-        Ok(r) => r,
-        Err(code) => {
-            return Err(super::Interrupted {
-                code,
-                message: say("cli-interrupted", &[("memory", &project.memory.display())]),
-            }
-            .into())
-        }
-    };
-    results.sort_by_key(|(i, _)| *i);
+    let results = results.map_err(|code| super::Interrupted {
+        code,
+        message: say("cli-interrupted", &[("memory", &project.memory.display())]),
+    })?;
     let mut rows = Vec::new();
-    for ((_, result), job) in results.into_iter().zip(work) {
-        let issue = label(job.issue);
+    for (result, job) in results.into_iter().zip(&work) {
         match result {
             Ok(outcome) => {
-                let (summary, result) = match &outcome.effect {
-                    Effect::Written { summary, .. } => (summary.clone(), "written".to_string()),
-                    Effect::Unchanged { summary } => (summary.clone(), "unchanged".to_string()),
-                    // A dry run with nothing to send says the edition would be written,
-                    // from the memory alone.
-                    Effect::Planned(plan) => (
-                        Summary {
-                            segments: plan.segments,
-                            memory_hits: plan.memory_hits,
-                            requests: plan.batches.len() as u64,
-                            cost: plan.cost,
-                            ..Summary::default()
-                        },
-                        if plan.batches.is_empty() {
-                            "from-memory"
-                        } else {
-                            "planned"
-                        }
-                        .to_string(),
-                    ),
-                };
                 if args.format == SummaryFormat::Text {
                     present_brief(out, &outcome, config)?;
                 }
-                rows.push(Row {
-                    issue,
-                    edition: outcome.edition.display().to_string(),
-                    hand_edits: outcome.hand_edits.len(),
-                    conflicts: outcome.conflicts.len(),
-                    updated: outcome.count(State::Changed),
-                    published_replaced: outcome.published_replaced,
-                    asked_again: outcome.bad_entries.len(),
-                    locale: job.target,
-                    segments: summary.segments,
-                    requests: summary.requests,
-                    cost: summary.cost,
-                    tokens: (summary.prompt_tokens, summary.completion_tokens),
-                    answer_format: summary.answer_format,
-                    result,
-                    failed: false,
-                });
+                rows.push(Row::written(job, &outcome));
             }
             // A server that cannot be used fails every edition alike: stop at once.
             Err(LifecycleError::Translate(TranslateError::Model(e))) if e.is_fatal() => {
                 return Err(e.into());
             }
-            Err(e) => {
-                let summary = match &e {
-                    LifecycleError::Translate(TranslateError::Segments { summary, .. }) => {
-                        (**summary).clone()
-                    }
-                    _ => Summary::default(),
-                };
-                let mut text = e.to_string();
-                if let LifecycleError::Translate(TranslateError::Segments { failures, .. }) = &e {
-                    text.push_str(&way_forward(project, job.issue, job.target, failures)?);
-                }
-                eprintln!(
-                    "{}",
-                    say(
-                        "cli-error",
-                        &[(
-                            "message",
-                            &format!(
-                                "{} ({}): {}",
-                                issue,
-                                job.target,
-                                editions::control::visible(&text)
-                            )
-                        )]
-                    )
-                );
-                rows.push(Row {
-                    issue,
-                    edition: job
-                        .issue
-                        .edition(&project.layout, job.target)
-                        .display()
-                        .to_string(),
-                    hand_edits: 0,
-                    conflicts: 0,
-                    updated: 0,
-                    published_replaced: 0,
-                    asked_again: 0,
-                    locale: job.target,
-                    segments: summary.segments,
-                    requests: summary.requests,
-                    cost: summary.cost,
-                    tokens: (summary.prompt_tokens, summary.completion_tokens),
-                    answer_format: summary.answer_format,
-                    result: format!("failed: {}", text.lines().next().unwrap_or_default()),
-                    failed: true,
-                });
-            }
+            Err(e) => rows.push(Row::failed(project, job, &e)?),
         }
     }
     let batch = model.and_then(Model::batch_status);
     if args.format == SummaryFormat::Json {
-        // `+ 0.0`: the sum of nothing is -0.0, which prints as `-0`.
-        let total = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>() + 0.0;
-        let json = serde_json::json!({
-            "editions": rows,
-            "total": {
-                "segments": total(|r| r.segments as f64) as u64,
-                "requests": total(|r| r.requests as f64) as u64,
-                "prompt_tokens": total(|r| r.tokens.0 as f64) as u64,
-                "completion_tokens": total(|r| r.tokens.1 as f64) as u64,
-                "cost": total(|r| r.cost),
-                "written": rows.iter().filter(|r| r.result == "written").count(),
-                "unchanged": rows.iter().filter(|r| r.result == "unchanged").count(),
-                "failed": rows.iter().filter(|r| r.failed).count(),
-            },
-            "batch_jobs": batch.as_ref().map(|b| serde_json::json!({"created": b.created, "resumed": b.resumed})),
-        });
-        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        print_json(out, &rows, batch.as_ref())?;
     } else {
         print_table(out, &rows)?;
         let requests: u64 = rows
@@ -718,6 +568,127 @@ fn many_editions(
     } else {
         EXIT_OK
     })
+}
+
+impl Row {
+    /// The row of an edition brought up to date (or planned).
+    fn written(job: &Job<'_>, outcome: &Outcome) -> Row {
+        let (summary, result) = match &outcome.effect {
+            Effect::Written { summary, .. } => (summary.clone(), "written"),
+            Effect::Unchanged { summary } => (summary.clone(), "unchanged"),
+            // A dry run with nothing to send says the edition would be written, from the
+            // memory alone.
+            Effect::Planned(plan) => (
+                Summary {
+                    segments: plan.segments,
+                    memory_hits: plan.memory_hits,
+                    requests: plan.batches.len() as u64,
+                    cost: plan.cost,
+                    ..Summary::default()
+                },
+                if plan.batches.is_empty() {
+                    "from-memory"
+                } else {
+                    "planned"
+                },
+            ),
+        };
+        Row {
+            issue: Issue::label(job.issue),
+            edition: outcome.edition.display().to_string(),
+            hand_edits: outcome.hand_edits.len(),
+            conflicts: outcome.conflicts.len(),
+            updated: outcome.count(State::Changed),
+            published_replaced: outcome.published_replaced,
+            asked_again: outcome.bad_entries.len(),
+            locale: job.target,
+            segments: summary.segments,
+            requests: summary.requests,
+            cost: summary.cost,
+            tokens: (summary.prompt_tokens, summary.completion_tokens),
+            answer_format: summary.answer_format,
+            result: result.to_string(),
+            failed: false,
+        }
+    }
+
+    /// The row of an edition that failed, its error told on standard error with the way
+    /// forward.
+    fn failed(project: &Project, job: &Job<'_>, e: &LifecycleError) -> anyhow::Result<Row> {
+        let issue = Issue::label(job.issue);
+        let summary = match e {
+            LifecycleError::Translate(TranslateError::Segments { summary, .. }) => {
+                (**summary).clone()
+            }
+            _ => Summary::default(),
+        };
+        let mut text = e.to_string();
+        if let LifecycleError::Translate(TranslateError::Segments { failures, .. }) = e {
+            text.push_str(&way_forward(project, job.issue, job.target, failures)?);
+        }
+        eprintln!(
+            "{}",
+            say(
+                "cli-error",
+                &[(
+                    "message",
+                    &format!(
+                        "{} ({}): {}",
+                        issue,
+                        job.target,
+                        editions::control::visible(&text)
+                    )
+                )]
+            )
+        );
+        Ok(Row {
+            issue,
+            edition: job
+                .issue
+                .edition(&project.layout, job.target)
+                .display()
+                .to_string(),
+            hand_edits: 0,
+            conflicts: 0,
+            updated: 0,
+            published_replaced: 0,
+            asked_again: 0,
+            locale: job.target,
+            segments: summary.segments,
+            requests: summary.requests,
+            cost: summary.cost,
+            tokens: (summary.prompt_tokens, summary.completion_tokens),
+            answer_format: summary.answer_format,
+            result: format!("failed: {}", text.lines().next().unwrap_or_default()),
+            failed: true,
+        })
+    }
+}
+
+/// The run's table as JSON (`--format json`), with its totals and batch jobs.
+fn print_json(
+    out: &mut dyn Write,
+    rows: &[Row],
+    batch: Option<&editions::model::batch_job::JobStatus>,
+) -> anyhow::Result<()> {
+    // `+ 0.0`: the sum of nothing is -0.0, which prints as `-0`.
+    let total = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>() + 0.0;
+    let json = serde_json::json!({
+        "editions": rows,
+        "total": {
+            "segments": total(|r| r.segments as f64) as u64,
+            "requests": total(|r| r.requests as f64) as u64,
+            "prompt_tokens": total(|r| r.tokens.0 as f64) as u64,
+            "completion_tokens": total(|r| r.tokens.1 as f64) as u64,
+            "cost": total(|r| r.cost),
+            "written": rows.iter().filter(|r| r.result == "written").count(),
+            "unchanged": rows.iter().filter(|r| r.result == "unchanged").count(),
+            "failed": rows.iter().filter(|r| r.failed).count(),
+        },
+        "batch_jobs": batch.map(|b| serde_json::json!({"created": b.created, "resumed": b.resumed})),
+    });
+    writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    Ok(())
 }
 
 /// What the batch jobs did, and the run's cost at both prices.
@@ -853,19 +824,21 @@ fn print_table(out: &mut dyn Write, rows: &[Row]) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn each_target(
-    runtime: &tokio::runtime::Runtime,
-    project: &Project,
-    config: &Config,
-    args: &TranslateArgs,
+    run: &Translating<'_>,
     issue: &Issue,
     targets: &[Lang],
-    memory: &Mutex<Memory>,
-    model: Option<&Model>,
-    today: &str,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    let Translating {
+        runtime,
+        project,
+        config,
+        args,
+        memory,
+        model,
+        today,
+    } = *run;
     for &target in targets {
         let stream = args.out.as_deref().is_some_and(is_stream);
         let job = Job {
@@ -877,7 +850,7 @@ fn each_target(
             retranslate: args.retranslate,
             settings: Settings {
                 refresh: args.refresh,
-                ..settings(project, config, target, today)
+                ..config.run_settings(project.options.source, target, today)
             },
             today: today.to_string(),
         };
