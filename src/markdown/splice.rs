@@ -189,6 +189,40 @@ pub fn merge_placed(
     doc: &Document<'_>,
     translations: &BTreeMap<String, String>,
 ) -> Result<Merged, MergeError> {
+    let chosen = choose(doc, translations)?;
+    let mut form = vec![Form::Plain; chosen.len()];
+    loop {
+        let rendered = render_chosen(doc, &chosen, &form);
+        let changed: Vec<&(usize, Rendered)> = rendered
+            .iter()
+            .filter(|(i, r)| r.markdown != doc.text[doc.runs[*i].range.clone()])
+            .collect();
+        let output = splice(doc, &changed);
+        let done = |text: String| {
+            let (placed, items) = placements(doc, &changed);
+            Merged {
+                placed,
+                items,
+                text,
+            }
+        };
+        if changed.is_empty() {
+            return Ok(done(output));
+        }
+        let failures = verify(doc, &output, &changed);
+        if failures.is_empty() {
+            return Ok(follow_anchors(doc, done(output)));
+        }
+        form = heavier_forms(doc, &chosen, form, &failures)?;
+    }
+}
+
+/// The translations that change a segment, checked, with their items, in document order; or
+/// every tag problem and unknown id.
+fn choose(
+    doc: &Document<'_>,
+    translations: &BTreeMap<String, String>,
+) -> Result<Vec<(usize, Vec<Item>)>, MergeError> {
     let mut problems = Vec::new();
     let mut chosen: Vec<(usize, Vec<Item>)> = Vec::new();
     let mut matched = 0;
@@ -232,59 +266,56 @@ pub fn merge_placed(
         });
     }
     chosen.sort_by_key(|(i, _)| *i);
+    Ok(chosen)
+}
 
-    let mut form = vec![Form::Plain; chosen.len()];
-    loop {
-        let rendered: Vec<(usize, Rendered)> = chosen
+/// Each chosen run rendered in its form.
+fn render_chosen(
+    doc: &Document<'_>,
+    chosen: &[(usize, Vec<Item>)],
+    form: &[Form],
+) -> Vec<(usize, Rendered)> {
+    chosen
+        .iter()
+        .zip(form)
+        .map(|((i, items), &form)| (*i, render(doc, &doc.runs[*i], items, form)))
+        .collect()
+}
+
+/// The forms to try next: each failed run's form one step heavier; or, when a failed run has
+/// no heavier form left, its failure as a problem.
+fn heavier_forms(
+    doc: &Document<'_>,
+    chosen: &[(usize, Vec<Item>)],
+    mut form: Vec<Form>,
+    failures: &[(usize, String)],
+) -> Result<Vec<Form>, MergeError> {
+    let mut problems = Vec::new();
+    let mut retry = false;
+    for (i, why) in failures {
+        let k = chosen
             .iter()
-            .zip(&form)
-            .map(|((i, items), &form)| (*i, render(doc, &doc.runs[*i], items, form)))
-            .collect();
-        let changed: Vec<&(usize, Rendered)> = rendered
-            .iter()
-            .filter(|(i, r)| r.markdown != doc.text[doc.runs[*i].range.clone()])
-            .collect();
-        let output = splice(doc, &changed);
-        let done = |text: String| {
-            let (placed, items) = placements(doc, &changed);
-            Merged {
-                placed,
-                items,
-                text,
-            }
-        };
-        if changed.is_empty() {
-            return Ok(done(output));
-        }
-        let failures = verify(doc, &output, &changed);
-        if failures.is_empty() {
-            return Ok(follow_anchors(doc, done(output)));
-        }
-        let mut retry = false;
-        for (i, why) in &failures {
-            let k = chosen
-                .iter()
-                .position(|(j, _)| j == i)
-                .expect("a chosen run");
-            if let Some(next) = form[k].next() {
-                form[k] = next;
-                retry = true;
-            } else {
-                let seg = &doc.runs[*i];
-                problems.push(Problem {
-                    id: seg.id.clone(),
-                    line: Some(seg.line),
-                    kind: ProblemKind::Structure(why.clone()),
-                });
-            }
-        }
-        if !problems.is_empty() || !retry {
-            return Err(MergeError {
-                path: doc.path.clone(),
-                problems,
+            .position(|(j, _)| j == i)
+            .expect("a chosen run");
+        if let Some(next) = form[k].next() {
+            form[k] = next;
+            retry = true;
+        } else {
+            let seg = &doc.runs[*i];
+            problems.push(Problem {
+                id: seg.id.clone(),
+                line: Some(seg.line),
+                kind: ProblemKind::Structure(why.clone()),
             });
         }
     }
+    if !problems.is_empty() || !retry {
+        return Err(MergeError {
+            path: doc.path.clone(),
+            problems,
+        });
+    }
+    Ok(form)
 }
 
 /// Same-document links follow the headings they name: a `#fragment` that was a heading's slug
@@ -530,8 +561,9 @@ impl Form {
     }
 }
 
+/// Writes a segment's translation (its `items`) as Markdown in `form`, with what it must read
+/// back as.
 fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rendered {
-    let safe = form == Form::Safe;
     // In the plain form, what the original escaped is escaped too: its author's style.
     let plain = match form {
         Form::Plain => Some(escaped_in(&doc.text[seg.range.clone()])),
@@ -543,182 +575,284 @@ fn render(doc: &Document<'_>, seg: &Segment, items: &[Item], form: Form) -> Rend
         _ => {}
     }
     let src = doc.text;
-    // Where each tag's delimiters and each line break stand in the original.
-    let mut opens: HashMap<Tag, Range<usize>> = HashMap::new();
-    let mut closes: HashMap<Tag, Range<usize>> = HashMap::new();
-    let mut breaks: Vec<Range<usize>> = Vec::new();
-    let mut runs: Vec<(Bound, Bound, &str, Range<usize>)> = Vec::new();
-    for (k, p) in seg.pieces.iter().enumerate() {
-        match p {
-            Piece::Open { raw, tag } | Piece::Atom { raw, tag } => {
-                opens.insert(*tag, raw.clone());
-            }
-            Piece::Close { raw, tag } => {
-                closes.insert(*tag, raw.clone());
-            }
-            Piece::Break { raw } => breaks.push(raw.clone()),
-            Piece::Text { raw, text } => runs.push((
-                bound_of_piece(k.checked_sub(1).and_then(|j| seg.pieces.get(j))),
-                bound_of_piece(seg.pieces.get(k + 1)),
-                text.as_ref(),
-                raw.clone(),
-            )),
-        }
-    }
-    // A line break goes where the source had some (paragraphs, list items, setext headings).
-    let newlines_allowed = !safe && !breaks.is_empty();
-    let emphasis = |tag: &Tag| {
-        opens
-            .get(tag)
-            .is_some_and(|r| src[r.clone()].starts_with(['*', '_', '~']))
-    };
-    let items = tidy(items, emphasis);
+    let layout = Layout::of(seg);
+    let items = tidy(items, |tag| layout.is_emphasis(tag, src));
     let items: Vec<&Item> = items.iter().collect();
-
-    let mut out = String::new();
-    let mut expect = Vec::new();
-    // Where each link's text starts in `out`.
-    let mut opened_at: HashMap<Tag, usize> = HashMap::new();
-    // Whether the text just written is the translator's (trimmable) or the original's bytes.
-    let mut fresh = false;
-    let mut line_start = true;
-    let mut next_break = 0;
+    let mut writer = Writer::new(src, seg, form, plain, layout);
     for (k, item) in items.iter().enumerate() {
         match item {
-            Item::Text(t) => {
-                let before = bound_of_item(k.checked_sub(1).map(|j| items[j]));
-                let after = bound_of_item(items.get(k + 1).copied());
-                let reused = runs
-                    .iter()
-                    .find(|(b, a, text, _)| *b == before && *a == after && text == t);
-                if let (Some((_, _, text, raw)), false) = (reused, safe) {
-                    out.push_str(&src[raw.clone()]);
-                    push_text(&mut expect, text);
-                    fresh = false;
-                } else {
-                    let mut t = t.as_str();
-                    if line_start {
-                        t = t.trim_start_matches([' ', '\t']);
-                    }
-                    let at_end = k + 1 == items.len() || matches!(after, Bound::Break);
-                    if at_end {
-                        t = t.trim_end_matches([' ', '\t']);
-                    }
-                    let link_after =
-                        matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link);
-                    let guard = match form {
-                        Form::Safe => Guard {
-                            before: is_emphasis_delimiter(before, &opens, &closes, src),
-                            after: is_emphasis_delimiter(after, &opens, &closes, src),
-                            link_after,
-                        },
-                        Form::Guarded => {
-                            let punct = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
-                            // A closing delimiter after punctuation, before this letter, would
-                            // not close; an opening one after this letter, before punctuation,
-                            // would not open.
-                            let closes_after_punct = k >= 2
-                                && match items[k - 2] {
-                                    Item::Text(p) => p.chars().last().is_some_and(punct),
-                                    _ => true,
-                                };
-                            let opens_before_punct = match items.get(k + 2) {
-                                Some(Item::Text(n)) => n.chars().next().is_some_and(punct),
-                                _ => true,
-                            };
-                            Guard {
-                                before: matches!(before, Bound::Close(c) if emphasis(&c))
-                                    && t.starts_with(char::is_alphanumeric)
-                                    && closes_after_punct,
-                                after: matches!(after, Bound::Open(o) if emphasis(&o))
-                                    && t.ends_with(char::is_alphanumeric)
-                                    && opens_before_punct,
-                                link_after,
-                            }
-                        }
-                        _ => Guard {
-                            before: false,
-                            after: false,
-                            link_after,
-                        },
-                    };
-                    escape_into(&mut out, t, &seg.kind, line_start, guard, plain.as_deref());
-                    push_text(&mut expect, t);
-                    fresh = true;
-                }
-                line_start = false;
-            }
-            Item::Open(tag) => {
-                fresh = false;
-                let raw = &src[opens[tag].clone()];
-                let raw = if safe {
-                    star_for_underscore(raw)
-                } else {
-                    raw.to_string()
-                };
-                out.push_str(&raw);
-                expect.push(Sig::Open(raw));
-                opened_at.insert(*tag, out.len());
-                line_start = false;
-            }
-            Item::Close(tag) => {
-                fresh = false;
-                let raw = &src[closes[tag].clone()];
-                let raw = if safe {
-                    star_for_underscore(raw)
-                } else {
-                    raw.to_string()
-                };
-                // A shortcut or collapsed reference (`[text]`, `[text][]`) takes its label from
-                // its text: with the text translated, it is written in full form with the
-                // original label (`[translated][text]`), so the definition still matches.
-                let raw = match (tag.kind, raw.as_str()) {
-                    (tag::TagKind::Link | tag::TagKind::Image, "]" | "][]") => {
-                        let label = &src[opens[tag].end..closes[tag].start];
-                        let text = opened_at.get(tag).map_or("", |&at| &out[at..]);
-                        if text == label {
-                            raw
-                        } else {
-                            format!("][{label}]")
-                        }
-                    }
-                    _ => raw,
-                };
-                out.push_str(&raw);
-                expect.push(Sig::Close(raw));
-                line_start = false;
-            }
-            Item::Atom(tag) => {
-                fresh = false;
-                let raw = &src[opens[tag].clone()];
-                out.push_str(raw);
-                expect.push(Sig::Atom(raw.to_string()));
-                line_start = tag.kind == tag::TagKind::HardBreak;
-            }
-            Item::Newline if newlines_allowed => {
-                let raw = &breaks[next_break.min(breaks.len() - 1)];
-                next_break += 1;
-                if fresh {
-                    trim_trailing_spaces(&mut out, &mut expect);
-                }
-                out.push_str(&src[raw.clone()]);
-                expect.push(Sig::Break);
-                line_start = true;
-            }
-            Item::Newline => {
-                if !out.ends_with(' ') && !line_start {
-                    out.push(' ');
-                    push_text(&mut expect, " ");
-                }
-            }
+            Item::Text(t) => writer.text(&items, k, t),
+            Item::Open(tag) => writer.open(tag),
+            Item::Close(tag) => writer.close(tag),
+            Item::Atom(tag) => writer.atom(tag),
+            Item::Newline => writer.newline(),
         }
     }
-    if fresh {
-        trim_trailing_spaces(&mut out, &mut expect);
+    writer.finish()
+}
+
+/// Where a segment's markup stands in the original: each tag's delimiters, each line break,
+/// and each run of text with what stands on either side of it.
+struct Layout<'s> {
+    opens: HashMap<Tag, Range<usize>>,
+    closes: HashMap<Tag, Range<usize>>,
+    breaks: Vec<Range<usize>>,
+    runs: Vec<(Bound, Bound, &'s str, Range<usize>)>,
+}
+
+impl<'s> Layout<'s> {
+    /// Reads the layout off the segment's pieces.
+    fn of(seg: &'s Segment<'_>) -> Self {
+        let mut layout = Layout {
+            opens: HashMap::new(),
+            closes: HashMap::new(),
+            breaks: Vec::new(),
+            runs: Vec::new(),
+        };
+        for (k, p) in seg.pieces.iter().enumerate() {
+            match p {
+                Piece::Open { raw, tag } | Piece::Atom { raw, tag } => {
+                    layout.opens.insert(*tag, raw.clone());
+                }
+                Piece::Close { raw, tag } => {
+                    layout.closes.insert(*tag, raw.clone());
+                }
+                Piece::Break { raw } => layout.breaks.push(raw.clone()),
+                Piece::Text { raw, text } => layout.runs.push((
+                    bound_of_piece(k.checked_sub(1).and_then(|j| seg.pieces.get(j))),
+                    bound_of_piece(seg.pieces.get(k + 1)),
+                    text.as_ref(),
+                    raw.clone(),
+                )),
+            }
+        }
+        layout
     }
-    Rendered {
-        markdown: out,
-        expect,
+
+    /// Whether `tag` opens with an emphasis, strong or strikethrough delimiter in `src`.
+    fn is_emphasis(&self, tag: &Tag, src: &str) -> bool {
+        self.opens
+            .get(tag)
+            .is_some_and(|r| src[r.clone()].starts_with(['*', '_', '~']))
+    }
+}
+
+/// A segment being written, item by item: the original's markup, and the output so far.
+struct Writer<'s> {
+    src: &'s str,
+    kind: &'s BlockKind,
+    form: Form,
+    /// In the plain form, the characters the original escaped.
+    plain: Option<Vec<char>>,
+    layout: Layout<'s>,
+    /// A line break goes where the source had some (paragraphs, list items, setext headings).
+    newlines_allowed: bool,
+    out: String,
+    expect: Vec<Sig>,
+    /// Where each link's text starts in `out`.
+    opened_at: HashMap<Tag, usize>,
+    /// Whether the text just written is the translator's (trimmable) or the original's bytes.
+    fresh: bool,
+    line_start: bool,
+    next_break: usize,
+}
+
+impl<'s> Writer<'s> {
+    /// A writer at the start of `seg`, with nothing written yet.
+    fn new(
+        src: &'s str,
+        seg: &'s Segment<'_>,
+        form: Form,
+        plain: Option<Vec<char>>,
+        layout: Layout<'s>,
+    ) -> Self {
+        Writer {
+            src,
+            kind: &seg.kind,
+            form,
+            plain,
+            newlines_allowed: form != Form::Safe && !layout.breaks.is_empty(),
+            layout,
+            out: String::new(),
+            expect: Vec::new(),
+            opened_at: HashMap::new(),
+            fresh: false,
+            line_start: true,
+            next_break: 0,
+        }
+    }
+
+    /// The `k`-th item, a run of text `t`: the original's bytes where the same text stood
+    /// between the same neighbours (but in the safe form), else the translation, escaped.
+    fn text(&mut self, items: &[&Item], k: usize, t: &str) {
+        let before = bound_of_item(k.checked_sub(1).map(|j| items[j]));
+        let after = bound_of_item(items.get(k + 1).copied());
+        let reused = self
+            .layout
+            .runs
+            .iter()
+            .find(|(b, a, text, _)| *b == before && *a == after && *text == t);
+        if let (Some((_, _, text, raw)), false) = (reused, self.form == Form::Safe) {
+            self.out.push_str(&self.src[raw.clone()]);
+            push_text(&mut self.expect, text);
+            self.fresh = false;
+        } else {
+            self.fresh_text(items, k, t, before, after);
+        }
+        self.line_start = false;
+    }
+
+    /// The translator's own text `t` (the `k`-th item), trimmed at the edges of its line and
+    /// escaped for where it stands.
+    fn fresh_text(&mut self, items: &[&Item], k: usize, t: &str, before: Bound, after: Bound) {
+        let mut t = t;
+        if self.line_start {
+            t = t.trim_start_matches([' ', '\t']);
+        }
+        let at_end = k + 1 == items.len() || matches!(after, Bound::Break);
+        if at_end {
+            t = t.trim_end_matches([' ', '\t']);
+        }
+        let guard = self.guard(items, k, t, before, after);
+        escape_into(
+            &mut self.out,
+            t,
+            self.kind,
+            self.line_start,
+            guard,
+            self.plain.as_deref(),
+        );
+        push_text(&mut self.expect, t);
+        self.fresh = true;
+    }
+
+    /// Which ends of the text `t` (the `k`-th item) the form protects from the delimiters
+    /// beside it.
+    fn guard(&self, items: &[&Item], k: usize, t: &str, before: Bound, after: Bound) -> Guard {
+        let (opens, closes, src) = (&self.layout.opens, &self.layout.closes, self.src);
+        let link_after = matches!(after, Bound::Open(t) if t.kind == tag::TagKind::Link);
+        match self.form {
+            Form::Safe => Guard {
+                before: is_emphasis_delimiter(before, opens, closes, src),
+                after: is_emphasis_delimiter(after, opens, closes, src),
+                link_after,
+            },
+            Form::Guarded => {
+                let emphasis = |tag: &Tag| self.layout.is_emphasis(tag, src);
+                let punct = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
+                // A closing delimiter after punctuation, before this letter, would
+                // not close; an opening one after this letter, before punctuation,
+                // would not open.
+                let closes_after_punct = k >= 2
+                    && match items[k - 2] {
+                        Item::Text(p) => p.chars().last().is_some_and(punct),
+                        _ => true,
+                    };
+                let opens_before_punct = match items.get(k + 2) {
+                    Some(Item::Text(n)) => n.chars().next().is_some_and(punct),
+                    _ => true,
+                };
+                Guard {
+                    before: matches!(before, Bound::Close(c) if emphasis(&c))
+                        && t.starts_with(char::is_alphanumeric)
+                        && closes_after_punct,
+                    after: matches!(after, Bound::Open(o) if emphasis(&o))
+                        && t.ends_with(char::is_alphanumeric)
+                        && opens_before_punct,
+                    link_after,
+                }
+            }
+            _ => Guard {
+                before: false,
+                after: false,
+                link_after,
+            },
+        }
+    }
+
+    /// An opening delimiter, as the original wrote it (`_` as `*` in the safe form).
+    fn open(&mut self, tag: &Tag) {
+        self.fresh = false;
+        let raw = self.delimiter(self.layout.opens[tag].clone());
+        self.out.push_str(&raw);
+        self.expect.push(Sig::Open(raw));
+        self.opened_at.insert(*tag, self.out.len());
+        self.line_start = false;
+    }
+
+    /// A closing delimiter, as the original wrote it (`_` as `*` in the safe form).
+    fn close(&mut self, tag: &Tag) {
+        self.fresh = false;
+        let raw = self.delimiter(self.layout.closes[tag].clone());
+        // A shortcut or collapsed reference (`[text]`, `[text][]`) takes its label from
+        // its text: with the text translated, it is written in full form with the
+        // original label (`[translated][text]`), so the definition still matches.
+        let raw = match (tag.kind, raw.as_str()) {
+            (tag::TagKind::Link | tag::TagKind::Image, "]" | "][]") => {
+                let label = &self.src[self.layout.opens[tag].end..self.layout.closes[tag].start];
+                let text = self.opened_at.get(tag).map_or("", |&at| &self.out[at..]);
+                if text == label {
+                    raw
+                } else {
+                    format!("][{label}]")
+                }
+            }
+            _ => raw,
+        };
+        self.out.push_str(&raw);
+        self.expect.push(Sig::Close(raw));
+        self.line_start = false;
+    }
+
+    /// The delimiter at `raw` in the original, with `_` written as `*` in the safe form.
+    fn delimiter(&self, raw: Range<usize>) -> String {
+        let raw = &self.src[raw];
+        if self.form == Form::Safe {
+            star_for_underscore(raw)
+        } else {
+            raw.to_string()
+        }
+    }
+
+    /// A placeholder's bytes, as the original wrote them.
+    fn atom(&mut self, tag: &Tag) {
+        self.fresh = false;
+        let raw = &self.src[self.layout.opens[tag].clone()];
+        self.out.push_str(raw);
+        self.expect.push(Sig::Atom(raw.to_string()));
+        self.line_start = tag.kind == tag::TagKind::HardBreak;
+    }
+
+    /// A line break: the original's next one (with its container prefix) where the block had
+    /// some, else a space.
+    fn newline(&mut self) {
+        if !self.newlines_allowed {
+            if !self.out.ends_with(' ') && !self.line_start {
+                self.out.push(' ');
+                push_text(&mut self.expect, " ");
+            }
+            return;
+        }
+        let breaks = &self.layout.breaks;
+        let raw = breaks[self.next_break.min(breaks.len() - 1)].clone();
+        self.next_break += 1;
+        if self.fresh {
+            trim_trailing_spaces(&mut self.out, &mut self.expect);
+        }
+        self.out.push_str(&self.src[raw]);
+        self.expect.push(Sig::Break);
+        self.line_start = true;
+    }
+
+    /// The segment as written, the translator's trailing spaces trimmed.
+    fn finish(mut self) -> Rendered {
+        if self.fresh {
+            trim_trailing_spaces(&mut self.out, &mut self.expect);
+        }
+        Rendered {
+            markdown: self.out,
+            expect: self.expect,
+        }
     }
 }
 
@@ -940,49 +1074,14 @@ fn escape_into(
         // Text in an HTML block is HTML, not Markdown.
         return html::escape_text(out, text);
     }
-    let loose = |c: char| plain.is_some_and(|escaped| !escaped.contains(&c));
     let chars: Vec<char> = text.chars().collect();
     // At the start of a line, a translation must not open a block; what cannot open one
     // (`9.3.1`, `-w`, `#tag`) is left as it is, so that diffs show only what changed.
-    let mut escape_at: Option<usize> = None;
-    if line_start {
-        // The rest of the line from `i`: a marker opens a block only before a space, a tab or
-        // the line's end.
-        // Only the plain form is this sparing; the later forms, tried when it does not read
-        // back, escape every character that may open a block.
-        let ends_marker =
-            |i: usize| plain.is_none() || matches!(chars.get(i), None | Some(' ' | '\t' | '\n'));
-        let line: String = chars.iter().take_while(|c| **c != '\n').collect();
-        match chars.first() {
-            // A blockquote needs nothing after its `>`.
-            Some('>') => escape_at = Some(0),
-            // An ATX heading: one to six `#`, then a space or the end.
-            Some('#') => {
-                let hashes = chars.iter().take_while(|c| **c == '#').count();
-                if hashes <= 6 && ends_marker(hashes) {
-                    escape_at = Some(0);
-                }
-            }
-            // A list item, or a line of only `-` or `=` (a thematic break or a setext
-            // underline).
-            Some(c @ ('-' | '+' | '=')) => {
-                let only = plain.is_none() || line.trim_end().chars().all(|x| x == *c || x == ' ');
-                if (*c != '=' && ends_marker(1)) || only {
-                    escape_at = Some(0);
-                }
-            }
-            Some(c) if c.is_ascii_digit() => {
-                let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-                if digits <= 9
-                    && matches!(chars.get(digits), Some('.' | ')'))
-                    && ends_marker(digits + 1)
-                {
-                    escape_at = Some(digits);
-                }
-            }
-            _ => {}
-        }
-    }
+    let escape_at = if line_start {
+        block_marker_at(&chars, plain)
+    } else {
+        None
+    };
     for (i, &c) in chars.iter().enumerate() {
         // A newline that is text, not a line break (`&#10;` in the source).
         if c == '\n' {
@@ -991,40 +1090,7 @@ fn escape_into(
         }
         let escape = Some(i) == escape_at
             || (c == '!' && guard.link_after && i + 1 == chars.len())
-            || match c {
-                '`' => true,
-                // `<` opens HTML or an autolink only before a letter, `/`, `!` or `?`.
-                '<' => {
-                    plain.is_none()
-                        || chars
-                            .get(i + 1)
-                            .is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-                }
-                // `$` may open math.
-                '*' | '[' | ']' | '~' | '$' => !loose(c),
-                // A pipe only matters where it can separate table cells: in a table, or on a
-                // line that a line break of the text could make a table row.
-                '|' => {
-                    !loose(c)
-                        && (matches!(kind, BlockKind::TableCell | BlockKind::TableHeader)
-                            || chars.contains(&'\n'))
-                }
-                '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
-                '_' if loose(c) => false,
-                '_' => {
-                    let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
-                    !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))
-                }
-                '&' => looks_like_entity(&chars[i + 1..]),
-                // A heading's text must not end in what reads as a closing sequence.
-                '#' => {
-                    matches!(kind, BlockKind::Heading(_))
-                        && chars[i + 1..]
-                            .iter()
-                            .all(|c| *c == '#' || c.is_whitespace())
-                }
-                _ => false,
-            };
+            || is_syntax(&chars, i, kind, plain);
         let touches = (guard.after && i + 1 == chars.len()) || (guard.before && i == 0);
         if touches && (c.is_alphanumeric() || (c.is_whitespace() && !c.is_ascii())) {
             out.push_str(&format!("&#{};", c as u32));
@@ -1034,6 +1100,81 @@ fn escape_into(
             out.push('\\');
         }
         out.push(c);
+    }
+}
+
+/// Where the character to escape stands when `chars`, at the start of a line, would open a
+/// block (a blockquote, a heading, a list item, a thematic break or a setext underline).
+fn block_marker_at(chars: &[char], plain: Option<&[char]>) -> Option<usize> {
+    // The rest of the line from `i`: a marker opens a block only before a space, a tab or
+    // the line's end.
+    // Only the plain form is this sparing; the later forms, tried when it does not read
+    // back, escape every character that may open a block.
+    let ends_marker =
+        |i: usize| plain.is_none() || matches!(chars.get(i), None | Some(' ' | '\t' | '\n'));
+    let line: String = chars.iter().take_while(|c| **c != '\n').collect();
+    match chars.first() {
+        // A blockquote needs nothing after its `>`.
+        Some('>') => Some(0),
+        // An ATX heading: one to six `#`, then a space or the end.
+        Some('#') => {
+            let hashes = chars.iter().take_while(|c| **c == '#').count();
+            (hashes <= 6 && ends_marker(hashes)).then_some(0)
+        }
+        // A list item, or a line of only `-` or `=` (a thematic break or a setext
+        // underline).
+        Some(c @ ('-' | '+' | '=')) => {
+            let only = plain.is_none() || line.trim_end().chars().all(|x| x == *c || x == ' ');
+            ((*c != '=' && ends_marker(1)) || only).then_some(0)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            (digits <= 9 && matches!(chars.get(digits), Some('.' | ')')) && ends_marker(digits + 1))
+                .then_some(digits)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the character at `i` of `chars` must be escaped wherever it stands in a `kind`
+/// block, because it can be Markdown syntax (with `plain`, only what must be or the original
+/// escaped).
+fn is_syntax(chars: &[char], i: usize, kind: &BlockKind, plain: Option<&[char]>) -> bool {
+    let c = chars[i];
+    let loose = |c: char| plain.is_some_and(|escaped| !escaped.contains(&c));
+    match c {
+        '`' => true,
+        // `<` opens HTML or an autolink only before a letter, `/`, `!` or `?`.
+        '<' => {
+            plain.is_none()
+                || chars
+                    .get(i + 1)
+                    .is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+        }
+        // `$` may open math.
+        '*' | '[' | ']' | '~' | '$' => !loose(c),
+        // A pipe only matters where it can separate table cells: in a table, or on a
+        // line that a line break of the text could make a table row.
+        '|' => {
+            !loose(c)
+                && (matches!(kind, BlockKind::TableCell | BlockKind::TableHeader)
+                    || chars.contains(&'\n'))
+        }
+        '\\' => chars.get(i + 1).is_none_or(|n| n.is_ascii_punctuation()),
+        '_' if loose(c) => false,
+        '_' => {
+            let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+            !(i > 0 && alnum(chars.get(i - 1)) && alnum(chars.get(i + 1)))
+        }
+        '&' => looks_like_entity(&chars[i + 1..]),
+        // A heading's text must not end in what reads as a closing sequence.
+        '#' => {
+            matches!(kind, BlockKind::Heading(_))
+                && chars[i + 1..]
+                    .iter()
+                    .all(|c| *c == '#' || c.is_whitespace())
+        }
+        _ => false,
     }
 }
 
