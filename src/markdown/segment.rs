@@ -561,75 +561,14 @@ impl<'a> Builder<'a, '_> {
         });
     }
 
+    /// One event of the parser, at `range`: folded into a placeholder, read as literal block
+    /// content, or handled by its kind.
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
-        if let Some(run) = &mut self.current {
-            if let Some(name) = &run.opaque {
-                let inline = match &event {
-                    Event::Start(tag) => inline_kind(tag).is_some(),
-                    Event::End(end) => is_inline_end(*end),
-                    Event::Text(_)
-                    | Event::Code(_)
-                    | Event::InlineHtml(_)
-                    | Event::InlineMath(_)
-                    | Event::SoftBreak
-                    | Event::HardBreak
-                    | Event::FootnoteReference(_) => true,
-                    _ => false,
-                };
-                if inline {
-                    let closes = matches!(&event, Event::InlineHtml(h)
-                        if matches!(html::tokens(h).first(), Some(html::Token::End { name: n, .. }) if n == name));
-                    if closes {
-                        run.opaque = None;
-                    }
-                    run.last_end = range.end;
-                    return;
-                }
-                run.opaque = None;
-            }
-        }
-        if let Some(run) = &mut self.current {
-            if run.autolink_depth > 0 {
-                match event {
-                    Event::Start(MdTag::Link { .. }) => run.autolink_depth += 1,
-                    Event::End(TagEnd::Link) => {
-                        run.autolink_depth -= 1;
-                        if run.autolink_depth == 0 {
-                            run.last_end = range.end;
-                        }
-                    }
-                    _ => {}
-                }
-                return;
-            }
+        if self.in_opaque(&event, &range) || self.in_autolink(&event, &range) {
+            return;
         }
         if self.literal_depth > 0 {
-            match &event {
-                Event::Start(MdTag::MetadataBlock(_)) | Event::Start(MdTag::CodeBlock(_)) => {
-                    self.literal_depth += 1
-                }
-                Event::Start(MdTag::HtmlBlock) => self.literal_depth += 1,
-                Event::End(
-                    end @ (TagEnd::MetadataBlock(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock),
-                ) => {
-                    self.literal_depth -= 1;
-                    if let Some(lines) = self.html_block.take() {
-                        self.html_runs(lines);
-                    }
-                    self.block_end(*end);
-                }
-                Event::Text(_) if self.front_matter_open() => self.front_matter(range),
-                Event::Html(_) if self.html_block.is_some() => {
-                    if let Some(lines) = &mut self.html_block {
-                        lines.push(range);
-                    }
-                }
-                Event::Text(t) | Event::Html(t) => {
-                    self.mark(|| BlockMark::Literal(t.to_string()));
-                }
-                _ => {}
-            }
-            return;
+            return self.literal_event(event, range);
         }
         match event {
             Event::Text(text) => self.text_event(text, range),
@@ -645,12 +584,7 @@ impl<'a> Builder<'a, '_> {
             Event::HardBreak => self.atom(TagKind::HardBreak, range),
             // A line break right after a run was cut is not the start of the next.
             Event::SoftBreak if self.after_cut && self.current.is_none() => {}
-            Event::SoftBreak => {
-                let run = self.ensure_run(range.start);
-                let start = run.piece_start(range.start);
-                run.pieces.push(Piece::Break { raw: start..start });
-                run.last_end = range.end;
-            }
+            Event::SoftBreak => self.soft_break(range),
             Event::Start(MdTag::Link {
                 link_type: LinkType::Autolink | LinkType::Email,
                 ..
@@ -661,38 +595,11 @@ impl<'a> Builder<'a, '_> {
                 }
             }
             Event::Start(tag) => match inline_kind(&tag) {
-                Some(kind) => {
-                    let run = self.ensure_run(range.start);
-                    run.next_tag += 1;
-                    let tag = Tag {
-                        kind,
-                        n: run.next_tag,
-                    };
-                    let start = run.piece_start(range.start);
-                    run.pieces.push(Piece::Open {
-                        raw: start..start,
-                        tag,
-                    });
-                    run.stack.push(tag);
-                    run.last_end = range.start;
-                }
+                Some(kind) => self.inline_start(kind, range),
                 None => self.block_start(tag),
             },
-            Event::End(end) => {
-                if is_inline_end(end) {
-                    if let Some(run) = &mut self.current {
-                        if let Some(tag) = run.stack.pop() {
-                            run.pieces.push(Piece::Close {
-                                raw: run.last_end..run.last_end,
-                                tag,
-                            });
-                        }
-                        run.last_end = range.end;
-                    }
-                } else {
-                    self.block_end(end);
-                }
-            }
+            Event::End(end) if is_inline_end(end) => self.inline_end(range),
+            Event::End(end) => self.block_end(end),
             Event::Html(t) => {
                 self.finish_run();
                 self.mark(|| BlockMark::Literal(t.to_string()));
@@ -705,6 +612,130 @@ impl<'a> Builder<'a, '_> {
                 self.finish_run();
                 self.mark(|| BlockMark::Literal(format!("[{done}]")));
             }
+        }
+    }
+
+    /// Inside an opaque inline element: whether the event is part of it (and so folded into
+    /// its placeholder). A block event ends the element.
+    fn in_opaque(&mut self, event: &Event<'a>, range: &Range<usize>) -> bool {
+        let Some(run) = &mut self.current else {
+            return false;
+        };
+        let Some(name) = &run.opaque else {
+            return false;
+        };
+        let inline = match event {
+            Event::Start(tag) => inline_kind(tag).is_some(),
+            Event::End(end) => is_inline_end(*end),
+            Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::InlineMath(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::FootnoteReference(_) => true,
+            _ => false,
+        };
+        if inline {
+            let closes = matches!(event, Event::InlineHtml(h)
+                if matches!(html::tokens(h).first(), Some(html::Token::End { name: n, .. }) if n == name));
+            if closes {
+                run.opaque = None;
+            }
+            run.last_end = range.end;
+            return true;
+        }
+        run.opaque = None;
+        false
+    }
+
+    /// Inside an autolink: whether the event is part of it (and so folded into its
+    /// placeholder).
+    fn in_autolink(&mut self, event: &Event<'a>, range: &Range<usize>) -> bool {
+        let Some(run) = &mut self.current else {
+            return false;
+        };
+        if run.autolink_depth == 0 {
+            return false;
+        }
+        match event {
+            Event::Start(MdTag::Link { .. }) => run.autolink_depth += 1,
+            Event::End(TagEnd::Link) => {
+                run.autolink_depth -= 1;
+                if run.autolink_depth == 0 {
+                    run.last_end = range.end;
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// An event inside a code block, an HTML block or a metadata block, whose text is not
+    /// inline: the front matter's fields, the HTML block's lines, and structure.
+    fn literal_event(&mut self, event: Event<'a>, range: Range<usize>) {
+        match &event {
+            Event::Start(MdTag::MetadataBlock(_)) | Event::Start(MdTag::CodeBlock(_)) => {
+                self.literal_depth += 1
+            }
+            Event::Start(MdTag::HtmlBlock) => self.literal_depth += 1,
+            Event::End(
+                end @ (TagEnd::MetadataBlock(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock),
+            ) => {
+                self.literal_depth -= 1;
+                if let Some(lines) = self.html_block.take() {
+                    self.html_runs(lines);
+                }
+                self.block_end(*end);
+            }
+            Event::Text(_) if self.front_matter_open() => self.front_matter(range),
+            Event::Html(_) if self.html_block.is_some() => {
+                if let Some(lines) = &mut self.html_block {
+                    lines.push(range);
+                }
+            }
+            Event::Text(t) | Event::Html(t) => {
+                self.mark(|| BlockMark::Literal(t.to_string()));
+            }
+            _ => {}
+        }
+    }
+
+    /// A soft line break: a piece of its run.
+    fn soft_break(&mut self, range: Range<usize>) {
+        let run = self.ensure_run(range.start);
+        let start = run.piece_start(range.start);
+        run.pieces.push(Piece::Break { raw: start..start });
+        run.last_end = range.end;
+    }
+
+    /// The start of an inline element (emphasis, a link …): an opening tag of its run.
+    fn inline_start(&mut self, kind: TagKind, range: Range<usize>) {
+        let run = self.ensure_run(range.start);
+        run.next_tag += 1;
+        let tag = Tag {
+            kind,
+            n: run.next_tag,
+        };
+        let start = run.piece_start(range.start);
+        run.pieces.push(Piece::Open {
+            raw: start..start,
+            tag,
+        });
+        run.stack.push(tag);
+        run.last_end = range.start;
+    }
+
+    /// The end of an inline element: the closing tag of the one last opened.
+    fn inline_end(&mut self, range: Range<usize>) {
+        if let Some(run) = &mut self.current {
+            if let Some(tag) = run.stack.pop() {
+                run.pieces.push(Piece::Close {
+                    raw: run.last_end..run.last_end,
+                    tag,
+                });
+            }
+            run.last_end = range.end;
         }
     }
 
