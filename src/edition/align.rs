@@ -579,6 +579,88 @@ struct Scored {
     delta: f64,
 }
 
+/// What the anchors of two sides weigh so far, as [`Aligner::score`] sums them: agreeing
+/// (`plus`) and disagreeing (`minus`), with the anchors themselves.
+#[derive(Default)]
+struct Tally {
+    plus: f64,
+    minus: f64,
+    agree: Vec<Anchor>,
+    disagree: Vec<Anchor>,
+}
+
+impl Tally {
+    /// The item numbers of both sides: whether they clash.
+    fn items(&mut self, ax: &Packed, ay: &Packed) -> bool {
+        let (Some(i), Some(j)) = (ax.item, ay.item) else {
+            return false;
+        };
+        if i == j {
+            self.plus += AGREE_ITEM;
+            self.agree.push(Anchor::Item(i));
+            false
+        } else {
+            self.minus += DISAGREE_ITEM;
+            self.disagree.push(Anchor::Item(i));
+            self.disagree.push(Anchor::Item(j));
+            true
+        }
+    }
+
+    /// Items run together inside a paragraph (`④ … ⑤ …`): the same on both sides.
+    fn inner_items(&mut self, ax: &Packed, ay: &Packed) {
+        for k in ax.inner.iter() {
+            if ay.inner.contains(k) {
+                self.plus += AGREE_ITEM;
+                self.agree.push(Anchor::Item(*k));
+            } else {
+                self.minus += DISAGREE_ITEM / 2.0;
+                self.disagree.push(Anchor::Item(*k));
+            }
+        }
+        for k in ay.inner.iter().filter(|k| !ax.inner.contains(k)) {
+            self.minus += DISAGREE_ITEM / 2.0;
+            self.disagree.push(Anchor::Item(*k));
+        }
+    }
+
+    /// A merge whose second unit is an item: shown inside the other side's text, or
+    /// swallowed. Returns what the swallowed items cost.
+    fn merged_items(&mut self, xs: &[Unit], ys: &[Unit], ax: &Packed, ay: &Packed) -> f64 {
+        let mut swallowed = 0.0;
+        for (units, other) in [(&xs[1..], &ay), (&ys[1..], &ax)] {
+            for k in units.iter().filter_map(|u| u.anchors.item) {
+                if other.inner.contains(&k) {
+                    self.plus += AGREE_ITEM;
+                    self.agree.push(Anchor::Item(k));
+                } else {
+                    swallowed += SWALLOW;
+                }
+            }
+        }
+        swallowed
+    }
+}
+
+/// What pairing units of two shapes costs: a change of list depth or of heading and
+/// paragraph costs extra (`None`: shapes that never pair).
+fn reshape_cost(xs: &[Unit], ys: &[Unit]) -> Option<f64> {
+    let mut reshape = 0.0;
+    for u in xs {
+        for v in ys {
+            if u.depth != v.depth {
+                reshape = DEPTH;
+            }
+            match (u.shape, v.shape) {
+                (s, t) if s == t => {}
+                (Shape::Text, Shape::Heading) | (Shape::Heading, Shape::Text) => reshape = RESHAPE,
+                _ => return None,
+            }
+        }
+    }
+    Some(reshape)
+}
+
 struct Aligner<'a> {
     a: &'a [Unit],
     b: &'a [Unit],
@@ -595,21 +677,7 @@ impl Aligner<'_> {
     fn score(&self, x: Range<usize>, y: Range<usize>, describe: bool) -> Option<Scored> {
         let xs = &self.a[x.clone()];
         let ys = &self.b[y.clone()];
-        let mut reshape = 0.0;
-        for u in xs {
-            for v in ys {
-                if u.depth != v.depth {
-                    reshape = DEPTH;
-                }
-                match (u.shape, v.shape) {
-                    (s, t) if s == t => {}
-                    (Shape::Text, Shape::Heading) | (Shape::Heading, Shape::Text) => {
-                        reshape = RESHAPE
-                    }
-                    _ => return None,
-                }
-            }
-        }
+        let reshape = reshape_cost(xs, ys)?;
         // One unit's anchors, or two read as one (the first one's item).
         let ax: &Packed = if x.len() == 2 {
             &self.interned.a2[x.start]
@@ -623,95 +691,20 @@ impl Aligner<'_> {
         };
         let lx: usize = xs.iter().map(|u| u.chars).sum();
         let ly: usize = ys.iter().map(|u| u.chars).sum();
-        let mut agree = Vec::new();
-        let mut disagree = Vec::new();
-        let (mut plus, mut minus) = (0.0, 0.0);
-        let weights = &self.interned.weights;
-        let anchor = |id: u32| self.interned.anchors[id as usize].clone();
-        const PARAMS: [(f64, f64); 4] = [
-            (AGREE_LINK, DISAGREE_LINK),
-            (AGREE_NAME, DISAGREE_NAME),
-            (AGREE_NUMBER, DISAGREE_NUMBER),
-            (AGREE_CODE, DISAGREE_CODE),
-        ];
-        for (k, (good, bad)) in PARAMS.into_iter().enumerate() {
-            let one_way = k == 1 && !self.symmetric_names;
-            let (sx, sy) = (&ax.sets[k], &ay.sets[k]);
-            let (mut i, mut j) = (0, 0);
-            while i < sx.len() || j < sy.len() {
-                let (p, q) = (sx.get(i).copied(), sy.get(j).copied());
-                match (p, q) {
-                    (Some(p), Some(q)) if p == q => {
-                        plus += good * weights[p as usize];
-                        if describe {
-                            agree.push(anchor(p));
-                        }
-                        i += 1;
-                        j += 1;
-                    }
-                    (Some(p), q) if q.is_none_or(|q| p < q) => {
-                        minus += bad * weights[p as usize];
-                        if describe {
-                            disagree.push(anchor(p));
-                        }
-                        i += 1;
-                    }
-                    (_, Some(q)) => {
-                        if !one_way {
-                            minus += bad * weights[q as usize];
-                            if describe {
-                                disagree.push(anchor(q));
-                            }
-                        }
-                        j += 1;
-                    }
-                    _ => break,
-                }
-            }
-        }
+        let mut tally = self.tally_sets(ax, ay, describe);
         // A translation that drops or adds a few anchors is still the translation: what its
         // anchors cost is capped below leaving it alone (item numbers aside, which order).
-        minus = minus.min(DISAGREE_CAP);
-        let mut item_clash = false;
-        if let (Some(i), Some(j)) = (ax.item, ay.item) {
-            if i == j {
-                plus += AGREE_ITEM;
-                agree.push(Anchor::Item(i));
-            } else {
-                minus += DISAGREE_ITEM;
-                item_clash = true;
-                disagree.push(Anchor::Item(i));
-                disagree.push(Anchor::Item(j));
-            }
-        }
+        tally.minus = tally.minus.min(DISAGREE_CAP);
+        let item_clash = tally.items(ax, ay);
         let merge = if xs.len() + ys.len() > 2 { MERGE } else { 0.0 };
-        // Items run together inside a paragraph (`④ … ⑤ …`): the same on both sides.
-        for k in ax.inner.iter() {
-            if ay.inner.contains(k) {
-                plus += AGREE_ITEM;
-                agree.push(Anchor::Item(*k));
-            } else {
-                minus += DISAGREE_ITEM / 2.0;
-                disagree.push(Anchor::Item(*k));
-            }
-        }
-        for k in ay.inner.iter().filter(|k| !ax.inner.contains(k)) {
-            minus += DISAGREE_ITEM / 2.0;
-            disagree.push(Anchor::Item(*k));
-        }
-        // A merge whose second unit is an item: shown inside the other side's text, or
-        // swallowed.
-        let mut swallowed = 0.0;
-        for (units, other) in [(&xs[1..], &ay), (&ys[1..], &ax)] {
-            for k in units.iter().filter_map(|u| u.anchors.item) {
-                if other.inner.contains(&k) {
-                    plus += AGREE_ITEM;
-                    agree.push(Anchor::Item(k));
-                } else {
-                    swallowed += SWALLOW;
-                }
-            }
-        }
+        tally.inner_items(ax, ay);
+        let swallowed = tally.merged_items(xs, ys, ax, ay);
+        let Tally {
+            plus,
+            minus,
+            agree,
+            disagree,
+        } = tally;
         Some(Scored {
             cost: self.ratio.cost(
                 lx,
@@ -733,6 +726,56 @@ impl Aligner<'_> {
             item_clash,
             delta: self.ratio.delta(lx, ly),
         })
+    }
+
+    /// The links, names, numbers and code of `ax` and `ay` compared: what agrees and what
+    /// disagrees, weighed (and, with `describe`, listed).
+    fn tally_sets(&self, ax: &Packed, ay: &Packed, describe: bool) -> Tally {
+        let mut tally = Tally::default();
+        let weights = &self.interned.weights;
+        let anchor = |id: u32| self.interned.anchors[id as usize].clone();
+        const PARAMS: [(f64, f64); 4] = [
+            (AGREE_LINK, DISAGREE_LINK),
+            (AGREE_NAME, DISAGREE_NAME),
+            (AGREE_NUMBER, DISAGREE_NUMBER),
+            (AGREE_CODE, DISAGREE_CODE),
+        ];
+        for (k, (good, bad)) in PARAMS.into_iter().enumerate() {
+            let one_way = k == 1 && !self.symmetric_names;
+            let (sx, sy) = (&ax.sets[k], &ay.sets[k]);
+            let (mut i, mut j) = (0, 0);
+            while i < sx.len() || j < sy.len() {
+                let (p, q) = (sx.get(i).copied(), sy.get(j).copied());
+                match (p, q) {
+                    (Some(p), Some(q)) if p == q => {
+                        tally.plus += good * weights[p as usize];
+                        if describe {
+                            tally.agree.push(anchor(p));
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                    (Some(p), q) if q.is_none_or(|q| p < q) => {
+                        tally.minus += bad * weights[p as usize];
+                        if describe {
+                            tally.disagree.push(anchor(p));
+                        }
+                        i += 1;
+                    }
+                    (_, Some(q)) => {
+                        if !one_way {
+                            tally.minus += bad * weights[q as usize];
+                            if describe {
+                                tally.disagree.push(anchor(q));
+                            }
+                        }
+                        j += 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        tally
     }
 
     fn skip_cost(unit: &Unit) -> f64 {
@@ -770,103 +813,139 @@ pub fn align(a: &[Unit], b: &[Unit], source: Lang, target: Lang) -> Alignment {
         interned: Interned::new(a, b),
         symmetric_names: target != Lang::En,
     };
-    let (n, m) = (a.len(), b.len());
-    // cost[i][j]: the cheapest alignment of a[..i] with b[..j]; step: the move into (i, j).
-    let width = m + 1;
-    let mut cost = vec![f64::INFINITY; (n + 1) * width];
-    let mut step = vec![(0u8, 0u8); (n + 1) * width];
-    cost[0] = 0.0;
-    const MOVES: [(usize, usize); 5] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
-    // The path stays within a band around the diagonal from (0, 0) to (n, m): wide enough
-    // for any run of units one side lacks that an edition has shown (a third of the longer
-    // side, and 30 more, up to 230 units: no edition of the archive lacks a run that long),
-    // so that a long document (a 5,000-row table) costs linear time, not quadratic.
-    let band = 30 + (n.max(m) / 3).min(200);
-    for i in 0..=n {
-        let centre = (i * m).checked_div(n).unwrap_or(0);
-        let (lo, hi) = (centre.saturating_sub(band), (centre + band).min(m));
-        for j in lo..=hi {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut best = f64::INFINITY;
-            let mut best_move = (0u8, 0u8);
-            for (di, dj) in MOVES {
-                if di > i || dj > j {
-                    continue;
-                }
-                let before = cost[(i - di) * width + (j - dj)];
-                if !before.is_finite() {
-                    continue;
-                }
-                let c = match (di, dj) {
-                    (1, 0) => Aligner::skip_cost(&a[i - 1]),
-                    (0, 1) => Aligner::skip_cost(&b[j - 1]),
-                    _ => match aligner.score(i - di..i, j - dj..j, false) {
-                        Some(s) => s.cost,
-                        None => continue,
-                    },
-                };
-                if before + c < best {
-                    best = before + c;
-                    best_move = (di as u8, dj as u8);
-                }
-            }
-            cost[i * width + j] = best;
-            step[i * width + j] = best_move;
-        }
-    }
-    // Back from the end.
-    let mut links = Vec::new();
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let (di, dj) = step[i * width + j];
-        let (di, dj) = (di as usize, dj as usize);
-        let (x, y) = (i - di..i, j - dj..j);
-        let link = if di > 0 && dj > 0 {
-            let s = aligner
-                .score(x.clone(), y.clone(), true)
-                .expect("a pair on the path has a score");
-            let anchored = s.agree_weight >= 0.9
-                && s.agree_weight > 2.0 * s.disagree_weight
-                && !s.item_clash
-                && s.delta.abs() <= STRETCHED
-                && s.cost < 0.0;
-            Link {
-                original: x,
-                edition: y,
-                cost: s.cost,
-                agree: s.agree,
-                disagree: s.disagree,
-                anchored,
-                // Settled below; a plausible pair is marked for now.
-                confident: !s.item_clash
-                    && s.delta.abs() <= PLAUSIBLE
-                    && s.disagree_weight <= 1.0 + s.agree_weight,
-            }
-        } else {
-            let c = if di > 0 {
-                Aligner::skip_cost(&a[i - 1])
-            } else {
-                Aligner::skip_cost(&b[j - 1])
-            };
-            Link {
-                original: x,
-                edition: y,
-                cost: c,
-                agree: Vec::new(),
-                disagree: Vec::new(),
-                anchored: false,
-                confident: false,
-            }
-        };
-        links.push(link);
-        i -= di;
-        j -= dj;
-    }
-    links.reverse();
+    let step = aligner.cheapest_steps();
+    let mut links = aligner.trace(&step);
     settle(&mut links, a, b);
     Alignment { links }
+}
+
+impl Aligner<'_> {
+    /// For each cell (i, j), row by row (`b.len() + 1` cells a row), the move into it on the
+    /// cheapest alignment of `a[..i]` with `b[..j]`, by dynamic programming.
+    fn cheapest_steps(&self) -> Vec<(u8, u8)> {
+        let (n, m) = (self.a.len(), self.b.len());
+        // cost[i][j]: the cheapest alignment of a[..i] with b[..j]; step: the move into (i, j).
+        let width = m + 1;
+        let mut cost = vec![f64::INFINITY; (n + 1) * width];
+        let mut step = vec![(0u8, 0u8); (n + 1) * width];
+        cost[0] = 0.0;
+        // The path stays within a band around the diagonal from (0, 0) to (n, m): wide enough
+        // for any run of units one side lacks that an edition has shown (a third of the longer
+        // side, and 30 more, up to 230 units: no edition of the archive lacks a run that long),
+        // so that a long document (a 5,000-row table) costs linear time, not quadratic.
+        let band = 30 + (n.max(m) / 3).min(200);
+        for i in 0..=n {
+            let centre = (i * m).checked_div(n).unwrap_or(0);
+            let (lo, hi) = (centre.saturating_sub(band), (centre + band).min(m));
+            for j in lo..=hi {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let (best, best_move) = self.best_move(&cost, width, i, j);
+                cost[i * width + j] = best;
+                step[i * width + j] = best_move;
+            }
+        }
+        step
+    }
+
+    /// The cheapest move into the cell (i, j) from the cells `cost` has settled, with the cost
+    /// it reaches (infinite, and no move, when none reaches it).
+    fn best_move(&self, cost: &[f64], width: usize, i: usize, j: usize) -> (f64, (u8, u8)) {
+        const MOVES: [(usize, usize); 5] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
+        let mut best = f64::INFINITY;
+        let mut best_move = (0u8, 0u8);
+        for (di, dj) in MOVES {
+            if di > i || dj > j {
+                continue;
+            }
+            let before = cost[(i - di) * width + (j - dj)];
+            if !before.is_finite() {
+                continue;
+            }
+            let c = match (di, dj) {
+                (1, 0) => Aligner::skip_cost(&self.a[i - 1]),
+                (0, 1) => Aligner::skip_cost(&self.b[j - 1]),
+                _ => match self.score(i - di..i, j - dj..j, false) {
+                    Some(s) => s.cost,
+                    None => continue,
+                },
+            };
+            if before + c < best {
+                best = before + c;
+                best_move = (di as u8, dj as u8);
+            }
+        }
+        (best, best_move)
+    }
+
+    /// The links of the cheapest path, read back from its end along `step` (see
+    /// [`Aligner::cheapest_steps`]), in order.
+    fn trace(&self, step: &[(u8, u8)]) -> Vec<Link> {
+        let (n, m) = (self.a.len(), self.b.len());
+        let width = m + 1;
+        // Back from the end.
+        let mut links = Vec::new();
+        let (mut i, mut j) = (n, m);
+        while i > 0 || j > 0 {
+            let (di, dj) = step[i * width + j];
+            let (di, dj) = (di as usize, dj as usize);
+            let (x, y) = (i - di..i, j - dj..j);
+            let link = if di > 0 && dj > 0 {
+                self.pair_link(x, y)
+            } else {
+                self.skip_link(x, y)
+            };
+            links.push(link);
+            i -= di;
+            j -= dj;
+        }
+        links.reverse();
+        links
+    }
+
+    /// The link of `x` paired with `y` on the path, with its anchors; anchored when they
+    /// agree, and marked confident for now when the pair is plausible (see [`settle`]).
+    fn pair_link(&self, x: Range<usize>, y: Range<usize>) -> Link {
+        let s = self
+            .score(x.clone(), y.clone(), true)
+            .expect("a pair on the path has a score");
+        let anchored = s.agree_weight >= 0.9
+            && s.agree_weight > 2.0 * s.disagree_weight
+            && !s.item_clash
+            && s.delta.abs() <= STRETCHED
+            && s.cost < 0.0;
+        Link {
+            original: x,
+            edition: y,
+            cost: s.cost,
+            agree: s.agree,
+            disagree: s.disagree,
+            anchored,
+            // Settled by `settle`; a plausible pair is marked for now.
+            confident: !s.item_clash
+                && s.delta.abs() <= PLAUSIBLE
+                && s.disagree_weight <= 1.0 + s.agree_weight,
+        }
+    }
+
+    /// The link of a unit left alone on the path (one of `x` and `y` is empty).
+    fn skip_link(&self, x: Range<usize>, y: Range<usize>) -> Link {
+        let c = if !x.is_empty() {
+            Aligner::skip_cost(&self.a[x.end - 1])
+        } else {
+            Aligner::skip_cost(&self.b[y.end - 1])
+        };
+        Link {
+            original: x,
+            edition: y,
+            cost: c,
+            agree: Vec::new(),
+            disagree: Vec::new(),
+            anchored: false,
+            confident: false,
+        }
+    }
 }
 
 /// Decides which links are confident: anchored one-to-one pairs, and the plausible
