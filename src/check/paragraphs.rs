@@ -71,58 +71,65 @@ pub fn blocks(
     rewrite: &dyn Fn(&str) -> String,
     dialect: Dialect,
 ) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    // The open leaf: (kind, start, key parts, words); an item is a leaf until a block opens in it.
-    let mut open: Option<(String, usize, String, String)> = None;
-    // Its links and code.
-    let mut links: Vec<String> = Vec::new();
-    let mut code: Vec<String> = Vec::new();
-    // Lists open around the open leaf, and around where it started.
-    let mut lists: u8 = 0;
-    let mut depth_at_open: u8 = 0;
-    let mut meta = false;
-    let mut code_depth = false;
-    let finish = |open: &mut Option<(String, usize, String, String)>,
-                  out: &mut Vec<Block>,
-                  links: &mut Vec<String>,
-                  code: &mut Vec<String>,
-                  depth: u8,
-                  end: usize| {
-        let (l, c) = (std::mem::take(links), std::mem::take(code));
-        if let Some((kind, start, key, words)) = open.take() {
-            if in_body(start, excluded) {
-                let code = if kind == "code" { vec![key.clone()] } else { c };
-                out.push(Block {
-                    paragraph: kind == "p",
-                    key: format!("{kind}{key}"),
-                    start,
-                    end: text[start..end].trim_end().len() + start,
-                    text: words.trim().to_string(),
-                    links: l,
-                    code,
-                    depth,
-                });
-            }
-        }
+    let mut leaves = Leaves {
+        text,
+        excluded,
+        rewrite,
+        out: Vec::new(),
+        open: None,
+        links: Vec::new(),
+        code: Vec::new(),
+        lists: 0,
+        depth_at_open: 0,
+        meta: false,
+        code_depth: false,
     };
     let masked = dialect.masked(text);
     for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
+        leaves.event(event, range);
+    }
+    leaves.finish(text.len());
+    leaves.out
+}
+
+/// A leaf being read: its kind, start, key parts and words. An item is a leaf until a block
+/// opens in it.
+struct Leaf {
+    kind: String,
+    start: usize,
+    /// The parts of its key (its links, its code, its HTML).
+    key: String,
+    words: String,
+}
+
+/// The leaf blocks of a body read so far, event by event (see [`blocks`]).
+struct Leaves<'t> {
+    text: &'t str,
+    excluded: &'t [Range<usize>],
+    rewrite: &'t dyn Fn(&str) -> String,
+    out: Vec<Block>,
+    open: Option<Leaf>,
+    /// The open leaf's links and code.
+    links: Vec<String>,
+    code: Vec<String>,
+    /// Lists open around the open leaf, and around where it started.
+    lists: u8,
+    depth_at_open: u8,
+    meta: bool,
+    code_depth: bool,
+}
+
+impl Leaves<'_> {
+    /// One event of the body's parse.
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         match event {
-            Event::Start(Tag::MetadataBlock(_)) => meta = true,
-            Event::End(TagEnd::MetadataBlock(_)) => meta = false,
-            _ if meta => {}
+            Event::Start(Tag::MetadataBlock(_)) => self.meta = true,
+            Event::End(TagEnd::MetadataBlock(_)) => self.meta = false,
+            _ if self.meta => {}
             Event::Start(Tag::Item) => {
                 // A tight item's text is its own leaf; one with paragraphs is not.
-                finish(
-                    &mut open,
-                    &mut out,
-                    &mut links,
-                    &mut code,
-                    depth_at_open,
-                    range.start,
-                );
-                open = Some(("p".into(), range.start, String::new(), String::new()));
-                depth_at_open = lists;
+                self.finish(range.start);
+                self.open_leaf("p".into(), range.start);
             }
             Event::Start(
                 tag @ (Tag::Paragraph
@@ -133,110 +140,137 @@ pub fn blocks(
                 | Tag::List(_)
                 | Tag::BlockQuote(_)
                 | Tag::FootnoteDefinition(_)),
-            ) => {
-                let in_table = open.as_ref().is_some_and(|o| o.0 == "table");
-                if in_table {
-                    continue;
-                }
-                // A block inside an item: the item had text before it (a leaf), or none.
-                if let Some(o) = &open {
-                    if o.0 == "p" && o.3.trim().is_empty() && o.2.is_empty() {
-                        open = None;
-                    }
-                }
-                finish(
-                    &mut open,
-                    &mut out,
-                    &mut links,
-                    &mut code,
-                    depth_at_open,
-                    range.start,
-                );
-                if matches!(tag, Tag::List(_)) {
-                    lists = lists.saturating_add(1);
-                }
-                let kind = match tag {
-                    Tag::Paragraph => "p".to_string(),
-                    Tag::Heading { level, .. } => format!("h{}", level as u8),
-                    Tag::CodeBlock(_) => {
-                        code_depth = true;
-                        "code".into()
-                    }
-                    Tag::HtmlBlock => "html".into(),
-                    Tag::Table(_) => "table".into(),
-                    _ => continue,
-                };
-                open = Some((kind, range.start, String::new(), String::new()));
-                depth_at_open = lists;
-            }
-            Event::End(TagEnd::List(_)) => lists = lists.saturating_sub(1),
+            ) => self.block_start(tag, range.start),
+            Event::End(TagEnd::List(_)) => self.lists = self.lists.saturating_sub(1),
             Event::End(
-                TagEnd::Paragraph
+                end @ (TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::CodeBlock
                 | TagEnd::HtmlBlock
                 | TagEnd::Table
-                | TagEnd::Item,
+                | TagEnd::Item),
             ) => {
-                let keep_table = open.as_ref().is_some_and(|o| o.0 == "table")
-                    && !matches!(event, Event::End(TagEnd::Table));
+                let keep_table = self.open.as_ref().is_some_and(|o| o.kind == "table")
+                    && !matches!(end, TagEnd::Table);
                 if !keep_table {
-                    code_depth = false;
-                    finish(
-                        &mut open,
-                        &mut out,
-                        &mut links,
-                        &mut code,
-                        depth_at_open,
-                        range.end,
-                    );
+                    self.code_depth = false;
+                    self.finish(range.end);
                 }
             }
             // A link inside text a rule replaces (a heading's text, say) is not the block's.
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if in_body(range.start, excluded) =>
+                if in_body(range.start, self.excluded) =>
             {
-                if let Some(o) = &mut open {
-                    let url = crate::check::normalize_url(&rewrite(&dest_url));
-                    o.2.push(' ');
-                    o.2.push_str(&url);
-                    links.push(align::normalize(&url));
-                }
+                self.link(&dest_url)
             }
-            Event::Code(t) if open.is_some() => {
-                code.push(t.trim().to_string());
-                if let Some(o) = &mut open {
-                    o.3.push_str(&t);
+            Event::Code(t) if self.open.is_some() => {
+                self.code.push(t.trim().to_string());
+                if let Some(o) = &mut self.open {
+                    o.words.push_str(&t);
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some(o) = &mut open {
-                    if code_depth {
-                        o.2.push_str(&t);
+                if let Some(o) = &mut self.open {
+                    if self.code_depth {
+                        o.key.push_str(&t);
                     } else {
-                        o.3.push_str(&t);
+                        o.words.push_str(&t);
                     }
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                if let Some(o) = &mut open {
-                    if o.0 == "html" {
-                        o.2.push_str(h.trim());
+                if let Some(o) = &mut self.open {
+                    if o.kind == "html" {
+                        o.key.push_str(h.trim());
                     }
                 }
             }
             _ => {}
         }
     }
-    finish(
-        &mut open,
-        &mut out,
-        &mut links,
-        &mut code,
-        depth_at_open,
-        text.len(),
-    );
-    out
+
+    /// Opens a leaf of `kind` at `start`, at the current list depth.
+    fn open_leaf(&mut self, kind: String, start: usize) {
+        self.open = Some(Leaf {
+            kind,
+            start,
+            key: String::new(),
+            words: String::new(),
+        });
+        self.depth_at_open = self.lists;
+    }
+
+    /// The start of a block: it ends the open leaf (but inside a table) and opens its own
+    /// (but for a list, a quote or a footnote, which only hold leaves).
+    fn block_start(&mut self, tag: Tag<'_>, start: usize) {
+        let in_table = self.open.as_ref().is_some_and(|o| o.kind == "table");
+        if in_table {
+            return;
+        }
+        // A block inside an item: the item had text before it (a leaf), or none.
+        if let Some(o) = &self.open {
+            if o.kind == "p" && o.words.trim().is_empty() && o.key.is_empty() {
+                self.open = None;
+            }
+        }
+        self.finish(start);
+        if matches!(tag, Tag::List(_)) {
+            self.lists = self.lists.saturating_add(1);
+        }
+        let kind = match tag {
+            Tag::Paragraph => "p".to_string(),
+            Tag::Heading { level, .. } => format!("h{}", level as u8),
+            Tag::CodeBlock(_) => {
+                self.code_depth = true;
+                "code".into()
+            }
+            Tag::HtmlBlock => "html".into(),
+            Tag::Table(_) => "table".into(),
+            _ => return,
+        };
+        self.open_leaf(kind, start);
+    }
+
+    /// A link or image destination of the body: part of the open leaf's key, and one of its
+    /// links.
+    fn link(&mut self, dest_url: &str) {
+        if let Some(o) = &mut self.open {
+            let url = crate::check::normalize_url(&(self.rewrite)(dest_url));
+            o.key.push(' ');
+            o.key.push_str(&url);
+            self.links.push(align::normalize(&url));
+        }
+    }
+
+    /// Ends the open leaf at `end`: a block, when it starts in the body. Its links and code
+    /// are taken either way.
+    fn finish(&mut self, end: usize) {
+        let (l, c) = (
+            std::mem::take(&mut self.links),
+            std::mem::take(&mut self.code),
+        );
+        if let Some(Leaf {
+            kind,
+            start,
+            key,
+            words,
+        }) = self.open.take()
+        {
+            if in_body(start, self.excluded) {
+                let code = if kind == "code" { vec![key.clone()] } else { c };
+                self.out.push(Block {
+                    paragraph: kind == "p",
+                    key: format!("{kind}{key}"),
+                    start,
+                    end: self.text[start..end].trim_end().len() + start,
+                    text: words.trim().to_string(),
+                    links: l,
+                    code,
+                    depth: self.depth_at_open,
+                });
+            }
+        }
+    }
 }
 
 /// What became of the paragraphs of an original in its edition, as indices of blocks.
