@@ -108,29 +108,52 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
     let Some(o) = entries(original) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
     let Some(e) = entries(edition) else {
-        out.push(Difference {
-            rule: "front-matter/missing",
-            in_edition: true,
-            line: 1,
-            message: Message::new(
-                "finding-fm-missing",
-                &[
-                    (
-                        "keys",
-                        &o.iter()
-                            .map(|x| format!("`{}`", x.key))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                    ("edition", &fields.edition),
-                ],
-            ),
-        });
-        return out;
+        return vec![missing(&o, fields)];
     };
-    for x in &o {
+    let mut out = key_differences(&o, &e, fields);
+    out.extend(key_order(&o, &e));
+    for y in &e {
+        let Some(x) = o.iter().find(|x| x.key == y.key) else {
+            continue;
+        };
+        let difference = if fields.translated.iter().any(|f| f == y.key) {
+            untranslated(x, y, fields)
+        } else {
+            changed(x, y, fields)
+        };
+        out.extend(difference);
+    }
+    out
+}
+
+/// The edition has no front matter: the original's keys are missing.
+fn missing(o: &[Entry<'_>], fields: &Fields<'_>) -> Difference {
+    Difference {
+        rule: "front-matter/missing",
+        in_edition: true,
+        line: 1,
+        message: Message::new(
+            "finding-fm-missing",
+            &[
+                (
+                    "keys",
+                    &o.iter()
+                        .map(|x| format!("`{}`", x.key))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                ("edition", &fields.edition),
+            ],
+        ),
+    }
+}
+
+/// The keys of the original the edition lacks, then the keys of the edition the original
+/// lacks.
+fn key_differences(o: &[Entry<'_>], e: &[Entry<'_>], fields: &Fields<'_>) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for x in o {
         if !e.iter().any(|y| y.key == x.key) {
             out.push(Difference {
                 rule: "front-matter/key",
@@ -143,7 +166,7 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
             });
         }
     }
-    for y in &e {
+    for y in e {
         if !o.iter().any(|x| x.key == y.key) {
             out.push(Difference {
                 rule: "front-matter/key",
@@ -153,6 +176,11 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
             });
         }
     }
+    out
+}
+
+/// The first key both sides have that the edition holds out of the original's order.
+fn key_order(o: &[Entry<'_>], e: &[Entry<'_>]) -> Option<Difference> {
     let common_o: Vec<&str> = o
         .iter()
         .map(|x| x.key)
@@ -162,79 +190,78 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
         .iter()
         .filter(|y| o.iter().any(|x| x.key == y.key))
         .collect();
-    if let Some((k, y)) = common_o.iter().zip(&common_e).find(|(k, y)| **k != y.key) {
-        out.push(Difference {
-            rule: "front-matter/key",
-            in_edition: true,
-            line: y.line,
-            message: Message::new(
-                "finding-fm-key-order",
-                &[
-                    ("key", &y.key),
-                    ("original", k),
-                    ("keys", &common_o.join(", ")),
-                ],
-            ),
-        });
+    let (k, y) = common_o.iter().zip(&common_e).find(|(k, y)| **k != y.key)?;
+    Some(Difference {
+        rule: "front-matter/key",
+        in_edition: true,
+        line: y.line,
+        message: Message::new(
+            "finding-fm-key-order",
+            &[
+                ("key", &y.key),
+                ("original", k),
+                ("keys", &common_o.join(", ")),
+            ],
+        ),
+    })
+}
+
+/// A translated field `y` of the edition (`x` in the original) that is empty or holds text
+/// of the source script.
+fn untranslated(x: &Entry<'_>, y: &Entry<'_>, fields: &Fields<'_>) -> Option<Difference> {
+    let value = unquoted(y.value).trim();
+    let mut rest = value.to_string();
+    for a in fields.allowed {
+        rest = rest.replace(a, " ");
     }
-    for y in &e {
-        let Some(x) = o.iter().find(|x| x.key == y.key) else {
-            continue;
-        };
-        if fields.translated.iter().any(|f| f == y.key) {
-            let value = unquoted(y.value).trim();
-            let mut rest = value.to_string();
-            for a in fields.allowed {
-                rest = rest.replace(a, " ");
-            }
-            if value.is_empty() && !unquoted(x.value).trim().is_empty() {
-                out.push(Difference {
-                    rule: "front-matter/untranslated",
-                    in_edition: true,
-                    line: y.line,
-                    message: Message::new(
-                        "finding-fm-empty",
-                        &[("key", &y.key), ("original", &x.value)],
-                    ),
-                });
-            } else if let Some(run) = lang::untranslated(fields.source, fields.target, &rest) {
-                out.push(Difference {
-                    rule: "front-matter/untranslated",
-                    in_edition: true,
-                    line: y.line,
-                    message: Message::new(
-                        "finding-fm-untranslated",
-                        &[("key", &y.key), ("text", &run)],
-                    ),
-                });
-            }
-        } else if x.value != y.value {
-            let translated = fields.translated.join(", ");
-            let message = if x.value.contains('\n') || y.value.contains('\n') {
-                Message::new(
-                    "finding-fm-value-lines",
-                    &[("key", &y.key), ("line", &x.line), ("fields", &translated)],
-                )
-            } else {
-                Message::new(
-                    "finding-fm-value",
-                    &[
-                        ("key", &y.key),
-                        ("here", &y.value),
-                        ("there", &x.value),
-                        ("fields", &translated),
-                    ],
-                )
-            };
-            out.push(Difference {
-                rule: "front-matter/value",
-                in_edition: true,
-                line: y.line,
-                message,
-            });
-        }
+    let message = if value.is_empty() && !unquoted(x.value).trim().is_empty() {
+        Message::new(
+            "finding-fm-empty",
+            &[("key", &y.key), ("original", &x.value)],
+        )
+    } else {
+        let run = lang::untranslated(fields.source, fields.target, &rest)?;
+        Message::new(
+            "finding-fm-untranslated",
+            &[("key", &y.key), ("text", &run)],
+        )
+    };
+    Some(Difference {
+        rule: "front-matter/untranslated",
+        in_edition: true,
+        line: y.line,
+        message,
+    })
+}
+
+/// A field `y` of the edition that is not translated but differs from the original's (`x`).
+fn changed(x: &Entry<'_>, y: &Entry<'_>, fields: &Fields<'_>) -> Option<Difference> {
+    if x.value == y.value {
+        return None;
     }
-    out
+    let translated = fields.translated.join(", ");
+    let message = if x.value.contains('\n') || y.value.contains('\n') {
+        Message::new(
+            "finding-fm-value-lines",
+            &[("key", &y.key), ("line", &x.line), ("fields", &translated)],
+        )
+    } else {
+        Message::new(
+            "finding-fm-value",
+            &[
+                ("key", &y.key),
+                ("here", &y.value),
+                ("there", &x.value),
+                ("fields", &translated),
+            ],
+        )
+    };
+    Some(Difference {
+        rule: "front-matter/value",
+        in_edition: true,
+        line: y.line,
+        message,
+    })
 }
 
 #[cfg(test)]
