@@ -16,7 +16,7 @@
 mod html;
 mod terminal;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -24,9 +24,10 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 use unicode_width::UnicodeWidthChar;
 
-use crate::check::{pair_by_shape, pair_runs, Context, File, Finding, Level};
+use crate::check::{pair_by_shape, pair_runs, Context, File, Finding, Level, Paired};
 use crate::edition::align::{in_body, locale_blocks};
-use crate::edition::rules::{self, Action};
+use crate::edition::provenance::Written;
+use crate::edition::rules::{self, Action, Found};
 use crate::lang::Lang;
 use crate::markdown::document::LineIndex;
 use crate::markdown::segment::{BlockKind, Document, Piece, Segment, SegmentOptions};
@@ -235,40 +236,138 @@ pub fn build(
     let (original_path, edition_path) = (original.path, edition.path);
     let (original, edition) = (original.text, edition.text);
     let paired = pair_runs(original, edition, cx);
-    let (od, ed) = (&paired.original, &paired.edition);
-    // The previous edition's text for each of this edition's runs.
-    let mut previous_of: std::collections::HashMap<usize, String> = Default::default();
     let since = previous.as_ref().map(|(_, rev)| rev.clone());
-    let prev_doc;
-    if let Some((prev_text, _)) = &previous {
-        prev_doc = Document::parse(
-            prev_text,
-            &SegmentOptions {
-                source: cx.target,
-                ..cx.options.clone()
-            },
-        );
-        let now: Vec<&Segment<'_>> = ed.runs.iter().collect();
-        let before: Vec<&Segment<'_>> = prev_doc.runs.iter().collect();
-        for (a, b) in pair_by_shape(&now, &before) {
-            if let (Some(a), Some(b)) = (a, b) {
-                let old = display_text(before[b], prev_text);
-                if old != display_text(now[a], edition) {
-                    previous_of.insert(a, old);
-                }
-            }
-        }
-    }
-    let mut rows: Vec<Row> = Vec::new();
+    let sources = RowSources {
+        original,
+        edition,
+        previous_of: previous_texts(&paired.edition, edition, previous.as_ref(), cx),
+        written_by_id: cx.record.map(|r| r.by_id()).unwrap_or_default(),
+        cx,
+    };
     let segments = paired
         .pairs
         .iter()
-        .filter(|(o, _)| o.is_some_and(|i| od.runs[i].translatable))
+        .filter(|(o, _)| o.is_some_and(|i| paired.original.runs[i].translatable))
         .count();
-    let written_by_id = cx.record.map(|r| r.by_id()).unwrap_or_default();
-    for (o, e) in &paired.pairs {
-        let os = o.map(|i| &od.runs[i]);
-        let es = e.map(|j| &ed.runs[j]);
+    let mut rows = sources.rows(&paired);
+    let found = rules::find(original, cx.rules, cx.target.code());
+    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
+    let excluded_e = locale_blocks(edition, cx.locale_texts);
+    let mut boilerplate = BoilerplateRows {
+        original,
+        edition,
+        messages,
+        excluded_e: &excluded_e,
+        lines_o: LineIndex::new(original),
+        lines_e: LineIndex::new(edition),
+        from: 0,
+        cx,
+    };
+    for f in &found {
+        let row = boilerplate.row(f);
+        let line = boilerplate.lines_o.line(f.range.start);
+        let k = rows
+            .iter()
+            .position(|r| r.original_line.is_some_and(|l| l > line))
+            .unwrap_or(rows.len());
+        rows.insert(k, row);
+    }
+    let other_findings = place_findings(&mut rows, findings, original_path, edition_path);
+    let links = links(original, edition, &excluded_o, &excluded_e, cx);
+    let counts = Counts {
+        segments,
+        ..count(&rows, &links, findings)
+    };
+    Review {
+        original_path: original_path.display().to_string(),
+        edition_path: edition_path.display().to_string(),
+        target: cx.target.code().to_string(),
+        counts,
+        rows,
+        links,
+        other_findings,
+        since,
+    }
+}
+
+/// The previous edition's text for each of this edition's runs (`ed`, read from `edition`),
+/// where it differs.
+fn previous_texts(
+    ed: &Document<'_>,
+    edition: &str,
+    previous: Option<&(&str, String)>,
+    cx: &Context<'_>,
+) -> HashMap<usize, String> {
+    let mut previous_of: HashMap<usize, String> = Default::default();
+    let Some((prev_text, _)) = previous else {
+        return previous_of;
+    };
+    let prev_doc = Document::parse(
+        prev_text,
+        &SegmentOptions {
+            source: cx.target,
+            ..cx.options.clone()
+        },
+    );
+    let now: Vec<&Segment<'_>> = ed.runs.iter().collect();
+    let before: Vec<&Segment<'_>> = prev_doc.runs.iter().collect();
+    for (a, b) in pair_by_shape(&now, &before) {
+        if let (Some(a), Some(b)) = (a, b) {
+            let old = display_text(before[b], prev_text);
+            if old != display_text(now[a], edition) {
+                previous_of.insert(a, old);
+            }
+        }
+    }
+    previous_of
+}
+
+/// What the rows of segments are read from, besides the runs themselves.
+struct RowSources<'r> {
+    original: &'r str,
+    edition: &'r str,
+    /// The previous edition's text for each of this edition's runs.
+    previous_of: HashMap<usize, String>,
+    /// What the provenance record says of each segment, by id.
+    written_by_id: HashMap<&'r str, &'r Written>,
+    cx: &'r Context<'r>,
+}
+
+impl RowSources<'_> {
+    /// The rows of the paired runs, in order; the cells of one table row share a row.
+    fn rows(&self, paired: &Paired<'_, '_>) -> Vec<Row> {
+        let mut rows: Vec<Row> = Vec::new();
+        for (o, e) in &paired.pairs {
+            let os = o.map(|i| &paired.original.runs[i]);
+            let es = e.map(|j| &paired.edition.runs[j]);
+            let Some(row) = self.row(os, es, *e) else {
+                continue;
+            };
+            // The cells of one table row (one line on either side) share a row.
+            match rows.last_mut() {
+                Some(last)
+                    if matches!(row.kind, RowKind::TableRow { .. })
+                        && matches!(last.kind, RowKind::TableRow { .. })
+                        && last.original_line == row.original_line
+                        && last.edition_line == row.edition_line =>
+                {
+                    join_cell(last, row)
+                }
+                _ => rows.push(row),
+            }
+        }
+        rows
+    }
+
+    /// The row of the original's run `os` and the edition's run `es` (the `e`-th); `None` for
+    /// a run not worth a row.
+    fn row(
+        &self,
+        os: Option<&Segment<'_>>,
+        es: Option<&Segment<'_>>,
+        e: Option<usize>,
+    ) -> Option<Row> {
+        let (original, edition, cx) = (self.original, self.edition, self.cx);
         let original_text = os.map(|s| display_text(s, original)).unwrap_or_default();
         let edition_text = es.map(|s| display_text(s, edition)).unwrap_or_default();
         let cell = os
@@ -277,23 +376,18 @@ pub fn build(
         // Runs with nothing to translate (numbers, names) that came through unchanged are not
         // worth a row, unless they are cells of a table row.
         if !cell && os.is_some_and(|s| !s.translatable) && original_text == edition_text {
-            continue;
+            return None;
         }
         let id = os.and_then(|s| (!s.id.is_empty()).then(|| s.id.clone()));
-        let written = id.as_deref().and_then(|id| written_by_id.get(id).copied());
+        let written = id
+            .as_deref()
+            .and_then(|id| self.written_by_id.get(id).copied());
         let lines = |s: Option<&Segment<'_>>, text: &str| {
             s.map(|s| (s.line, s.line + text[s.range.clone()].matches('\n').count()))
         };
         let spans = [lines(os, original), lines(es, edition)];
-        let candidate = os
-            .and_then(|s| cx.memory?.candidates(cx.target, &s.tagged).ok())
-            .and_then(|c| c.into_iter().next())
-            .map(|f| RowCandidate {
-                text: compact(&f.entry.target),
-                why: f.entry.note.clone().unwrap_or_default(),
-            })
-            .filter(|c| c.text != compact(&edition_text));
-        let row = Row {
+        let candidate = self.candidate(os, &edition_text);
+        Some(Row {
             kind: if cell {
                 RowKind::TableRow { cells: 1 }
             } else {
@@ -317,58 +411,64 @@ pub fn build(
                 .collect(),
             original: original_text,
             edition: edition_text,
-            previous: e.and_then(|j| previous_of.get(&j).cloned()),
+            previous: e.and_then(|j| self.previous_of.get(&j).cloned()),
             findings: Vec::new(),
             rating: os
                 .and_then(|s| cx.memory?.any(cx.target, &s.tagged).ok().flatten())
                 .and_then(|f| f.entry.rating),
             candidate,
             spans,
-        };
-        // The cells of one table row (one line on either side) share a row.
-        match rows.last_mut() {
-            Some(last)
-                if cell
-                    && matches!(last.kind, RowKind::TableRow { .. })
-                    && last.original_line == row.original_line
-                    && last.edition_line == row.edition_line =>
-            {
-                join_cell(last, row)
-            }
-            _ => rows.push(row),
-        }
+        })
     }
-    let found = rules::find(original, cx.rules, cx.target.code());
-    let excluded_o: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    let excluded_e = locale_blocks(edition, cx.locale_texts);
-    let (lines_o, lines_e) = (LineIndex::new(original), LineIndex::new(edition));
-    // Each replaced block stands beside the first block of the edition its message wrote.
-    let mut from = 0;
-    for f in &found {
+
+    /// The memory's candidate for the original's run `os`, when it differs from the
+    /// edition's text.
+    fn candidate(&self, os: Option<&Segment<'_>>, edition_text: &str) -> Option<RowCandidate> {
+        let cx = self.cx;
+        os.and_then(|s| cx.memory?.candidates(cx.target, &s.tagged).ok())
+            .and_then(|c| c.into_iter().next())
+            .map(|f| RowCandidate {
+                text: compact(&f.entry.target),
+                why: f.entry.note.clone().unwrap_or_default(),
+            })
+            .filter(|c| c.text != compact(edition_text))
+    }
+}
+
+/// What the rows of the blocks the locale's rules replace or drop are read from.
+struct BoilerplateRows<'r> {
+    original: &'r str,
+    edition: &'r str,
+    messages: &'r BTreeMap<String, String>,
+    /// The edition's blocks the locale's messages wrote.
+    excluded_e: &'r [Range<usize>],
+    lines_o: LineIndex,
+    lines_e: LineIndex,
+    /// How many of `excluded_e` the rows so far have taken.
+    from: usize,
+    cx: &'r Context<'r>,
+}
+
+impl BoilerplateRows<'_> {
+    /// The row of a replaced or dropped block.
+    fn row(&mut self, f: &Found) -> Row {
         let (message, written) = match &f.action {
-            Action::Replace(id) => (Some(id.clone()), messages.get(id)),
+            Action::Replace(id) => (Some(id.clone()), self.messages.get(id)),
             Action::Drop => (None, None),
         };
-        let at = written.and_then(|text| {
-            let k = excluded_e[from..].iter().position(|r| {
-                let block = edition[r.clone()].trim();
-                !block.is_empty() && text.contains(block)
-            })?;
-            from += k + 1;
-            Some(excluded_e[from - 1].clone())
-        });
+        let at = written.and_then(|text| self.written_at(text));
         let span = |lines: &LineIndex, r: &Range<usize>| {
             (lines.line(r.start), lines.line(r.end.max(r.start + 1) - 1))
         };
-        let row = Row {
+        Row {
             kind: RowKind::Boilerplate {
-                rule: cx.rules[f.rule].describe(),
+                rule: self.cx.rules[f.rule].describe(),
                 message,
             },
             id: None,
-            original_line: Some(lines_o.line(f.range.start)),
-            edition_line: at.as_ref().map(|at| lines_e.line(at.start)),
-            original: compact(&original[f.range.clone()]),
+            original_line: Some(self.lines_o.line(f.range.start)),
+            edition_line: at.as_ref().map(|at| self.lines_e.line(at.start)),
+            original: compact(&self.original[f.range.clone()]),
             edition: written
                 .filter(|_| at.is_some())
                 .map_or_else(String::new, |text| compact(text)),
@@ -380,34 +480,21 @@ pub fn build(
             rating: None,
             candidate: None,
             spans: [
-                Some(span(&lines_o, &f.range)),
-                at.as_ref().map(|r| span(&lines_e, r)),
+                Some(span(&self.lines_o, &f.range)),
+                at.as_ref().map(|r| span(&self.lines_e, r)),
             ],
-        };
-        let k = rows
-            .iter()
-            .position(|r| {
-                r.original_line
-                    .is_some_and(|l| l > lines_o.line(f.range.start))
-            })
-            .unwrap_or(rows.len());
-        rows.insert(k, row);
+        }
     }
-    let other_findings = place_findings(&mut rows, findings, original_path, edition_path);
-    let links = links(original, edition, &excluded_o, &excluded_e, cx);
-    let counts = Counts {
-        segments,
-        ..count(&rows, &links, findings)
-    };
-    Review {
-        original_path: original_path.display().to_string(),
-        edition_path: edition_path.display().to_string(),
-        target: cx.target.code().to_string(),
-        counts,
-        rows,
-        links,
-        other_findings,
-        since,
+
+    /// Each replaced block stands beside the first block of the edition its message wrote:
+    /// the first after those taken that `text` holds.
+    fn written_at(&mut self, text: &str) -> Option<Range<usize>> {
+        let k = self.excluded_e[self.from..].iter().position(|r| {
+            let block = self.edition[r.clone()].trim();
+            !block.is_empty() && text.contains(block)
+        })?;
+        self.from += k + 1;
+        Some(self.excluded_e[self.from - 1].clone())
     }
 }
 
