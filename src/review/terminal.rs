@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{mark_changes, mark_terms, pad, width, wrap, Counts, Review, RowKind};
+use super::{mark_changes, mark_terms, pad, width, wrap, Counts, Review, Row, RowKind};
 use crate::check::Finding;
 use crate::lang::Lang;
 use crate::message::tr;
@@ -49,40 +49,85 @@ fn counts_line(c: &Counts) -> String {
 pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
     let review = &shown(review);
     let target: Lang = review.target.parse().unwrap_or(Lang::En);
-    let half = (cols.saturating_sub(3)) / 2;
-    let (dim, bold, red, reset) = if color {
-        ("\x1b[2m", "\x1b[1m", "\x1b[31m", "\x1b[0m")
-    } else {
-        ("", "", "", "")
-    };
-    let mut out = String::new();
-    writeln!(
-        out,
-        "{bold}{}{reset} │ {bold}{}{reset}",
-        pad(&review.original_path, half),
-        review.edition_path
-    )
-    .unwrap();
-    for line in wrap(&counts_line(&review.counts), cols) {
-        writeln!(out, "{bold}{line}{reset}").unwrap();
+    let mut screen = Screen::new(cols, color);
+    screen.header(review);
+    for row in &review.rows {
+        screen.row_head(row);
+        screen.columns(row, target);
+        screen.notes(row);
     }
-    if let Some(since) = &review.since {
-        let marked = tr("review-since", &[("since", since)]);
-        if color {
-            writeln!(out, "{dim}{marked}{reset}").unwrap();
+    screen.other_findings(&review.other_findings);
+    screen.out
+}
+
+/// The terminal view being written: its width, its two columns and its styles (escape
+/// sequences, empty without colour).
+struct Screen {
+    out: String,
+    cols: usize,
+    /// The width of the original's column.
+    half: usize,
+    color: bool,
+    dim: &'static str,
+    bold: &'static str,
+    red: &'static str,
+    reset: &'static str,
+}
+
+impl Screen {
+    /// An empty view `cols` wide, in colour or not.
+    fn new(cols: usize, color: bool) -> Self {
+        let (dim, bold, red, reset) = if color {
+            ("\x1b[2m", "\x1b[1m", "\x1b[31m", "\x1b[0m")
         } else {
-            writeln!(out, "{marked} {{+{}+}}", tr("review-like-this", &[])).unwrap();
+            ("", "", "", "")
+        };
+        Screen {
+            out: String::new(),
+            cols,
+            half: (cols.saturating_sub(3)) / 2,
+            color,
+            dim,
+            bold,
+            red,
+            reset,
         }
     }
-    writeln!(
-        out,
-        "{}┼{}",
-        "─".repeat(half + 1),
-        "─".repeat(cols.saturating_sub(half + 2))
-    )
-    .unwrap();
-    let line_of = |l: Option<usize>| l.map_or("-".into(), |l| l.to_string());
-    for row in &review.rows {
+
+    /// The paths, the counts, where the previous version came from, and the rule under them.
+    fn header(&mut self, review: &Review) {
+        let (cols, half, out) = (self.cols, self.half, &mut self.out);
+        let (dim, bold, reset) = (self.dim, self.bold, self.reset);
+        writeln!(
+            out,
+            "{bold}{}{reset} │ {bold}{}{reset}",
+            pad(&review.original_path, half),
+            review.edition_path
+        )
+        .unwrap();
+        for line in wrap(&counts_line(&review.counts), cols) {
+            writeln!(out, "{bold}{line}{reset}").unwrap();
+        }
+        if let Some(since) = &review.since {
+            let marked = tr("review-since", &[("since", since)]);
+            if self.color {
+                writeln!(out, "{dim}{marked}{reset}").unwrap();
+            } else {
+                writeln!(out, "{marked} {{+{}+}}", tr("review-like-this", &[])).unwrap();
+            }
+        }
+        writeln!(
+            out,
+            "{}┼{}",
+            "─".repeat(half + 1),
+            "─".repeat(cols.saturating_sub(half + 2))
+        )
+        .unwrap();
+    }
+
+    /// The line above a row: its segment id or what the rule did, and its lines.
+    fn row_head(&mut self, row: &Row) {
+        let line_of = |l: Option<usize>| l.map_or("-".into(), |l| l.to_string());
         let lines = tr(
             "review-line",
             &[
@@ -103,7 +148,14 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             }
             _ => format!("{} · {lines}", row.id.as_deref().unwrap_or("-")),
         };
-        writeln!(out, "{dim}{head}{reset}").unwrap();
+        let (dim, reset) = (self.dim, self.reset);
+        writeln!(self.out, "{dim}{head}{reset}").unwrap();
+    }
+
+    /// The row's two columns side by side, wrapped: the original with its terms marked, and
+    /// the edition with its terms and what changed since the previous version.
+    fn columns(&mut self, row: &Row, target: Lang) {
+        let (cols, half, color) = (self.cols, self.half, self.color);
         let sources: Vec<&str> = row.terms.iter().map(|(s, _)| s.as_str()).collect();
         let targets: Vec<&str> = row.terms.iter().map(|(_, t)| t.as_str()).collect();
         let left = mark_terms(&row.original, &sources, false);
@@ -121,8 +173,15 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             let rt = r.get(k).map(String::as_str).unwrap_or("");
             let rt = if color { colorize(rt) } else { rt.to_string() };
             let lt = if color { colorize(lt) } else { lt.to_string() };
-            writeln!(out, "{} │ {}", pad_colored(&lt, half), rt).unwrap();
+            writeln!(self.out, "{} │ {}", pad_colored(&lt, half), rt).unwrap();
         }
+    }
+
+    /// What is under a row: a hand edit, its rating, a conflict, a candidate, its findings
+    /// and its glossary terms.
+    fn notes(&mut self, row: &Row) {
+        let (cols, out) = (self.cols, &mut self.out);
+        let (dim, red, reset) = (self.dim, self.red, self.reset);
         if row.hand_edited {
             writeln!(out, "{dim}  {}{reset}", tr("review-hand-edited", &[])).unwrap();
         }
@@ -146,7 +205,7 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             writeln!(out, "{dim}  ◆ {line}{reset}").unwrap();
         }
         for f in &row.findings {
-            write_finding(&mut out, f, cols, red, reset);
+            write_finding(out, f, cols, red, reset);
         }
         if !row.terms.is_empty() {
             let list: Vec<String> = row
@@ -158,13 +217,23 @@ pub fn render_terminal(review: &Review, cols: usize, color: bool) -> String {
             writeln!(out, "{dim}  {terms}{reset}").unwrap();
         }
     }
-    if !review.other_findings.is_empty() {
-        writeln!(out, "{bold}{}{reset}", tr("review-other-findings", &[])).unwrap();
-        for f in &review.other_findings {
-            write_finding(&mut out, f, cols, red, reset);
+
+    /// The findings no row shows, under a heading of their own.
+    fn other_findings(&mut self, findings: &[Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        let (bold, red, reset) = (self.bold, self.red, self.reset);
+        writeln!(
+            self.out,
+            "{bold}{}{reset}",
+            tr("review-other-findings", &[])
+        )
+        .unwrap();
+        for f in findings {
+            write_finding(&mut self.out, f, self.cols, red, reset);
         }
     }
-    out
 }
 
 /// One finding under its row, `! level[rule] file:line: message`, wrapped to `cols`.
