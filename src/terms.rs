@@ -226,26 +226,8 @@ pub fn suggest(
         .collect();
     let sources: Vec<BTreeSet<String>> = texts.iter().map(|(s, _)| source_terms(s)).collect();
     let targets: Vec<BTreeSet<String>> = texts.iter().map(|(_, t)| renderings(t)).collect();
-    let mut with: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, terms) in sources.iter().enumerate() {
-        for s in terms {
-            with.entry(s.as_str()).or_default().push(i);
-        }
-    }
-    let mut target_df: HashMap<&str, usize> = HashMap::new();
-    for terms in &targets {
-        for t in terms {
-            *target_df.entry(t.as_str()).or_default() += 1;
-        }
-    }
-    let known = |s: &str, t: &str| {
-        glossary.terms.iter().any(|g| {
-            g.source.contains(s) || s.contains(g.source.as_str()) || has_term(t, &g.target)
-        }) || glossary
-            .keep
-            .iter()
-            .any(|k| has_term(t, k) || k.contains(s))
-    };
+    let with = entries_with(&sources);
+    let target_df = entry_counts(&targets);
     let mut found: Vec<Suggestion> = Vec::new();
     for (s, ids) in &with {
         if ids.len() < min || !content_word(s) {
@@ -254,39 +236,9 @@ pub fn suggest(
         if fragment(s, ids.iter().map(|&i| texts[i].0.as_str())) {
             continue;
         }
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for &i in ids {
-            for t in &targets[i] {
-                *counts.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        // Consistent (in 80 % of the term's entries) and specific (60 % of the rendering's
-        // entries have the term); then the most consistent, and of those about as consistent
-        // (within a fifth), the longest and most specific.
-        let passing: Vec<(&str, usize)> = counts
-            .into_iter()
-            .filter(|(t, c)| *c * 5 >= ids.len() * 4 && *c * 5 >= target_df[t] * 3)
-            .collect();
-        let Some(top) = passing.iter().map(|(_, c)| *c).max() else {
+        let Some((t, c)) = best_rendering(ids, &targets, &target_df) else {
             continue;
         };
-        let best = passing
-            .into_iter()
-            .filter(|(_, c)| *c * 5 >= top * 4)
-            .max_by(|a, b| {
-                (
-                    a.0.split(' ').count(),
-                    a.1 * 1000 / target_df[a.0],
-                    a.0.len(),
-                )
-                    .cmp(&(
-                        b.0.split(' ').count(),
-                        b.1 * 1000 / target_df[b.0],
-                        b.0.len(),
-                    ))
-                    .then_with(|| b.0.cmp(a.0))
-            });
-        let Some((t, c)) = best else { continue };
         // Each entry is one decision, counted in the first issue that has its source (a
         // sentence repeated in later issues is not a convention of its own).
         let spread: BTreeSet<usize> = ids
@@ -294,7 +246,7 @@ pub fn suggest(
             .filter(|&&i| targets[i].contains(t))
             .filter_map(|&i| entries[i].issues.first().copied())
             .collect();
-        if spread.len() < issues || known(s, t) {
+        if spread.len() < issues || known(glossary, s, t) {
             continue;
         }
         found.push(Suggestion {
@@ -305,6 +257,85 @@ pub fn suggest(
             issues: spread.len(),
         });
     }
+    without_parts(found)
+}
+
+/// For each source term, the entries whose source has it.
+fn entries_with(sources: &[BTreeSet<String>]) -> BTreeMap<&str, Vec<usize>> {
+    let mut with: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, terms) in sources.iter().enumerate() {
+        for s in terms {
+            with.entry(s.as_str()).or_default().push(i);
+        }
+    }
+    with
+}
+
+/// For each rendering, how many entries' translations have it.
+fn entry_counts(targets: &[BTreeSet<String>]) -> HashMap<&str, usize> {
+    let mut target_df: HashMap<&str, usize> = HashMap::new();
+    for terms in targets {
+        for t in terms {
+            *target_df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    target_df
+}
+
+/// The rendering of a term found in the entries `ids`, with how many of them have it: of
+/// those consistent and specific enough, the best (`None`: none is).
+fn best_rendering<'t>(
+    ids: &[usize],
+    targets: &'t [BTreeSet<String>],
+    target_df: &HashMap<&str, usize>,
+) -> Option<(&'t str, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in ids {
+        for t in &targets[i] {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    // Consistent (in 80 % of the term's entries) and specific (60 % of the rendering's
+    // entries have the term); then the most consistent, and of those about as consistent
+    // (within a fifth), the longest and most specific.
+    let passing: Vec<(&str, usize)> = counts
+        .into_iter()
+        .filter(|(t, c)| *c * 5 >= ids.len() * 4 && *c * 5 >= target_df[t] * 3)
+        .collect();
+    let top = passing.iter().map(|(_, c)| *c).max()?;
+    passing
+        .into_iter()
+        .filter(|(_, c)| *c * 5 >= top * 4)
+        .max_by(|a, b| {
+            (
+                a.0.split(' ').count(),
+                a.1 * 1000 / target_df[a.0],
+                a.0.len(),
+            )
+                .cmp(&(
+                    b.0.split(' ').count(),
+                    b.1 * 1000 / target_df[b.0],
+                    b.0.len(),
+                ))
+                .then_with(|| b.0.cmp(a.0))
+        })
+}
+
+/// Whether the glossary already has the term `s` rendered `t`: a source of it, a part of one,
+/// a target, or a keep-as-is name.
+fn known(glossary: &Glossary, s: &str, t: &str) -> bool {
+    glossary
+        .terms
+        .iter()
+        .any(|g| g.source.contains(s) || s.contains(g.source.as_str()) || has_term(t, &g.target))
+        || glossary
+            .keep
+            .iter()
+            .any(|k| has_term(t, k) || k.contains(s))
+}
+
+/// The suggestions without the parts of longer ones, the most frequent first.
+fn without_parts(mut found: Vec<Suggestion>) -> Vec<Suggestion> {
     // A term inside a longer suggested one that carries most of its occurrences is that
     // term's part (`上下` of `上下文`, `行时` of `运行时`).
     let all = found.clone();
