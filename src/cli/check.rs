@@ -9,10 +9,12 @@ use editions::check::{self, Context, File, Finding, Level};
 use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
+use editions::markdown::document::ReadError;
+use editions::memory::Memory;
 use editions::message::{on_one_line, Message};
-use editions::{Document, SegmentOptions, SourceText};
+use editions::{Document, Lang, SegmentOptions, SourceText};
 
-use super::format::{self, Format, Summary};
+use super::format::{self, Format, Report, Summary};
 use super::{EXIT_FAILED, EXIT_OK};
 use editions::config::Config;
 use editions::edition::issue::{self, Issue};
@@ -51,53 +53,96 @@ pub fn run(
     let started = Instant::now();
     let source = config.source_lang()?;
     let targets = config.targets(&args.to)?;
-    // What to check: (the issue, the edition's path when given).
-    let names: Vec<(Issue, Option<PathBuf>)> = if args.all || args.dates.is_empty() {
+    let names = to_check(root, config, args)?;
+    if names.is_empty() {
+        // A CI that checks nothing must not pass.
+        anyhow::bail!("{}", nothing_to_check(root, config));
+    }
+    let checker = Checker::new(root, config, args, source, &names)?;
+    let mut report = format::report(args.format);
+    let mut summary = Summary::default();
+    let mut unreadable_originals: HashSet<PathBuf> = HashSet::new();
+    for target in targets {
+        let target = checker.target(target)?;
+        for (issue, explicit) in &names {
+            let checked = checker.check(
+                &target,
+                issue,
+                explicit.as_deref(),
+                &mut unreadable_originals,
+            );
+            present(&mut summary, report.as_mut(), out, &checked)?;
+        }
+    }
+    summary.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+    report.summary(out, &summary)?;
+    Ok(if summary.errors > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// What to check: each issue the arguments name (every issue by default), with the path of its
+/// edition when `check ORIGINAL EDITION` gives it.
+fn to_check(
+    root: &Path,
+    config: &Config,
+    args: &CheckArgs,
+) -> anyhow::Result<Vec<(Issue, Option<PathBuf>)>> {
+    if args.all || args.dates.is_empty() {
         // Every original the patterns match, the other originals by path, in date order.
-        config
+        return Ok(config
             .issues(root, &[], true)?
             .into_iter()
             .map(|issue| (issue, None))
-            .collect()
-    } else {
-        // `check ORIGINAL EDITION`: a path, then the path of its edition.
-        let mut out = Vec::new();
-        let mut given = args.dates.iter().peekable();
-        while let Some(name) = given.next() {
-            let by_path = name.ends_with(".md") || Path::new(name).is_file();
-            let edition = match given.peek() {
-                Some(next) if by_path && Path::new(next.as_str()).is_file() => {
-                    given.next().map(PathBuf::from)
-                }
-                _ => None,
-            };
-            out.push((issue::resolve(&config.layout(root), name)?, edition));
-        }
-        out
-    };
-    if names.is_empty() {
-        // A CI that checks nothing must not pass.
-        let mut patterns = vec![config.originals.clone()];
-        patterns.extend(config.other_originals.iter().cloned());
-        anyhow::bail!(
-            "{}",
-            super::messages::hinted(
-                "cli-nothing-to-check",
-                &[
-                    (
-                        "patterns",
-                        &patterns
-                            .iter()
-                            .map(|p| format!("`{p}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    ("root", &root.display())
-                ]
-            )
-        );
+            .collect());
     }
-    let options = SegmentOptions {
+    // `check ORIGINAL EDITION`: a path, then the path of its edition.
+    let mut out = Vec::new();
+    let mut given = args.dates.iter().peekable();
+    while let Some(name) = given.next() {
+        let by_path = name.ends_with(".md") || Path::new(name).is_file();
+        let edition = match given.peek() {
+            Some(next) if by_path && Path::new(next.as_str()).is_file() => {
+                given.next().map(PathBuf::from)
+            }
+            _ => None,
+        };
+        out.push((issue::resolve(&config.layout(root), name)?, edition));
+    }
+    Ok(out)
+}
+
+/// The error of a run with nothing to check: the patterns that matched no original.
+fn nothing_to_check(root: &Path, config: &Config) -> String {
+    let mut patterns = vec![config.originals.clone()];
+    patterns.extend(config.other_originals.iter().cloned());
+    super::messages::hinted(
+        "cli-nothing-to-check",
+        &[
+            (
+                "patterns",
+                &patterns
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("root", &root.display()),
+        ],
+    )
+}
+
+/// How to read the originals: in the configured dialect, else in the one of the site around
+/// the first issue, else in the root's.
+fn segment_options(
+    root: &Path,
+    config: &Config,
+    source: Lang,
+    names: &[(Issue, Option<PathBuf>)],
+) -> SegmentOptions {
+    SegmentOptions {
         source,
         front_matter_fields: config.front_matter_fields.clone(),
         // Files named by path belong to the site around them.
@@ -110,136 +155,241 @@ pub fn run(
                 })
                 .map_or_else(|| config.dialect(root), |(d, _)| d),
         },
-    };
-    let memory = config.memory(root)?;
-    let locales_dir = root.join(&config.locales);
-    let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
-        0 => HashSet::new(),
-        n => common(names.iter().map(|(issue, _)| issue), n),
-    };
-    let mut report = format::report(args.format);
-    let mut summary = Summary::default();
-    let mut unreadable_originals: HashSet<PathBuf> = HashSet::new();
-    for target in targets {
-        let glossary = Glossary::load(&root.join(&config.glossary), target)?;
-        let locale = Locale::load(&locales_dir, target.code())?;
-        for (issue, explicit) in &names {
-            let edition_path = explicit
-                .clone()
-                .unwrap_or_else(|| issue.edition(&config.layout(root), target));
-            let original = issue.original.clone();
-            let date = issue
-                .date
-                .clone()
-                .unwrap_or_else(|| original.display().to_string());
-            let date = &date;
-            // A file that cannot be read is a finding at that file; the other pairs are still
-            // checked.
-            let original_text = match SourceText::read(&original) {
-                Ok(t) => t,
-                // Once, not once per locale.
-                Err(_) if unreadable_originals.contains(&original) => continue,
-                Err(e) => {
-                    unreadable_originals.insert(original.clone());
-                    let f = unreadable(&original, &e);
-                    summary.add(&f);
-                    report.finding(out, &f)?;
-                    continue;
-                }
-            };
-            let mut findings: Vec<Finding> = Vec::new();
-            match std::fs::read(&edition_path) {
-                // An edition that is there but cannot be read (a loop of links, no permission)
-                // is no missing edition: a finding at it.
-                Err(e)
-                    if e.kind() != std::io::ErrorKind::NotFound
-                        && std::fs::symlink_metadata(&edition_path).is_ok() =>
-                {
-                    summary.pairs += 1;
-                    let f = unreadable(
-                        &edition_path,
-                        &editions::markdown::document::ReadError::Io {
-                            path: edition_path.clone(),
-                            error: e,
-                        },
-                    );
-                    summary.add(&f);
-                    report.finding(out, &f)?;
-                    continue;
-                }
-                Err(_) => {
-                    summary.missing_editions += 1;
-                    findings.push(no_edition(issue, date, target, &edition_path, args.strict));
-                }
-                Ok(bytes) => {
-                    summary.pairs += 1;
-                    let edition_text = match SourceText::from_bytes(&edition_path, bytes) {
-                        Ok(t) => t,
-                        Err(e) => {
-                            let f = unreadable(&edition_path, &e);
-                            summary.add(&f);
-                            report.finding(out, &f)?;
-                            continue;
-                        }
-                    };
-                    // A record that cannot be read is a finding at it; the pair is still
-                    // checked, its freshness asked of the memory.
-                    let record = match Record::load(&provenance::path(
-                        &root.join(&config.provenance),
-                        target.code(),
-                        &edition_path,
-                    )) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            findings.push(unreadable_record(&e));
-                            None
-                        }
-                    };
-                    let doc = Document::parse(&original_text.text, &options);
-                    let vars = edition::variables(&doc, date, &config.original_url);
-                    let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
-                    let cx = Context {
-                        source,
-                        target,
-                        rules: &config.boilerplate,
-                        rewrites: &config.url_rewrite,
-                        locale_texts: &locale_texts,
-                        glossary: &glossary,
-                        allow: &config.check.allow,
-                        memory: memory.as_ref(),
-                        record: record.as_ref(),
-                        options: &options,
-                        strict: args.strict,
-                        common_urls: &common_urls,
-                    };
-                    let outcome = check::check_pair(
-                        &File {
-                            path: &original,
-                            text: &original_text.text,
-                        },
-                        &File {
-                            path: &edition_path,
-                            text: &edition_text.text,
-                        },
-                        &cx,
-                    );
-                    summary.body_links += outcome.body_links;
-                    findings.extend(outcome.findings);
+    }
+}
+
+/// What every pair's check shares: the configuration, and what the run reads once from it.
+struct Checker<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    strict: bool,
+    source: Lang,
+    options: SegmentOptions,
+    memory: Option<Memory>,
+    locales_dir: PathBuf,
+    common_urls: HashSet<String>,
+}
+
+/// A locale the editions are checked into, with its glossary and its boilerplate messages.
+struct Target {
+    lang: Lang,
+    glossary: Glossary,
+    locale: Locale,
+}
+
+/// What checking one issue into one locale found, for the summary and the report.
+#[derive(Default)]
+struct Checked {
+    /// 1 when there was an edition to check (readable or not).
+    pairs: usize,
+    /// 1 when the edition is not there.
+    missing_editions: usize,
+    /// Links and images in the original's body.
+    body_links: usize,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Checker<'a> {
+    /// Reads what every pair's check shares: the memory, the URLs common to the originals.
+    fn new(
+        root: &'a Path,
+        config: &'a Config,
+        args: &CheckArgs,
+        source: Lang,
+        names: &[(Issue, Option<PathBuf>)],
+    ) -> anyhow::Result<Self> {
+        let options = segment_options(root, config, source, names);
+        let memory = config.memory(root)?;
+        let locales_dir = root.join(&config.locales);
+        let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
+            0 => HashSet::new(),
+            n => common(names.iter().map(|(issue, _)| issue), n),
+        };
+        Ok(Self {
+            root,
+            config,
+            strict: args.strict,
+            source,
+            options,
+            memory,
+            locales_dir,
+            common_urls,
+        })
+    }
+
+    /// Loads the glossary and the locale of `lang`.
+    fn target(&self, lang: Lang) -> anyhow::Result<Target> {
+        let glossary = Glossary::load(&self.root.join(&self.config.glossary), lang)?;
+        let locale = Locale::load(&self.locales_dir, lang.code())?;
+        Ok(Target {
+            lang,
+            glossary,
+            locale,
+        })
+    }
+
+    /// Checks the edition of `issue` into `target` (the one at `explicit` when given): a file
+    /// that cannot be read is a finding at that file, an original's only once.
+    fn check(
+        &self,
+        target: &Target,
+        issue: &Issue,
+        explicit: Option<&Path>,
+        unreadable_originals: &mut HashSet<PathBuf>,
+    ) -> Checked {
+        let edition_path = explicit.map_or_else(
+            || issue.edition(&self.config.layout(self.root), target.lang),
+            Path::to_path_buf,
+        );
+        let original = &issue.original;
+        let date = issue
+            .date
+            .clone()
+            .unwrap_or_else(|| original.display().to_string());
+        let original_text = match SourceText::read(original) {
+            Ok(t) => t,
+            // Once, not once per locale.
+            Err(_) if unreadable_originals.contains(original) => return Checked::default(),
+            Err(e) => {
+                unreadable_originals.insert(original.clone());
+                return Checked {
+                    findings: vec![unreadable(original, &e)],
+                    ..Checked::default()
+                };
+            }
+        };
+        let original = File {
+            path: original,
+            text: &original_text.text,
+        };
+        self.read_edition(target, issue, &original, &date, &edition_path)
+    }
+
+    /// Reads the edition at `edition_path` and checks it against `original`: a missing edition
+    /// is a finding at the original, one that is there but cannot be read a finding at it.
+    fn read_edition(
+        &self,
+        target: &Target,
+        issue: &Issue,
+        original: &File<'_>,
+        date: &str,
+        edition_path: &Path,
+    ) -> Checked {
+        match std::fs::read(edition_path) {
+            // An edition that is there but cannot be read (a loop of links, no permission) is
+            // no missing edition: a finding at it.
+            Err(e)
+                if e.kind() != std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(edition_path).is_ok() =>
+            {
+                let error = ReadError::Io {
+                    path: edition_path.to_path_buf(),
+                    error: e,
+                };
+                Checked {
+                    pairs: 1,
+                    findings: vec![unreadable(edition_path, &error)],
+                    ..Checked::default()
                 }
             }
-            for f in &findings {
-                summary.add(f);
-                report.finding(out, f)?;
-            }
+            Err(_) => Checked {
+                missing_editions: 1,
+                findings: vec![no_edition(
+                    issue,
+                    date,
+                    target.lang,
+                    edition_path,
+                    self.strict,
+                )],
+                ..Checked::default()
+            },
+            Ok(bytes) => self.check_edition(target, original, date, edition_path, bytes),
         }
     }
-    summary.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
-    report.summary(out, &summary)?;
-    Ok(if summary.errors > 0 {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    })
+
+    /// Checks the edition read from `edition_path` against `original`: an edition that is not
+    /// text, or whose provenance record cannot be read, is a finding at that file.
+    fn check_edition(
+        &self,
+        target: &Target,
+        original: &File<'_>,
+        date: &str,
+        edition_path: &Path,
+        bytes: Vec<u8>,
+    ) -> Checked {
+        let mut checked = Checked {
+            pairs: 1,
+            ..Checked::default()
+        };
+        let edition_text = match SourceText::from_bytes(edition_path, bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                checked.findings.push(unreadable(edition_path, &e));
+                return checked;
+            }
+        };
+        // A record that cannot be read is a finding at it; the pair is still checked, its
+        // freshness asked of the memory.
+        let record = self.record(target.lang, edition_path).unwrap_or_else(|f| {
+            checked.findings.push(f);
+            None
+        });
+        let doc = Document::parse(original.text, &self.options);
+        let vars = edition::variables(&doc, date, &self.config.original_url);
+        let locale_texts = self
+            .config
+            .locale_texts(&target.locale, &self.locales_dir, &vars);
+        let cx = Context {
+            source: self.source,
+            target: target.lang,
+            rules: &self.config.boilerplate,
+            rewrites: &self.config.url_rewrite,
+            locale_texts: &locale_texts,
+            glossary: &target.glossary,
+            allow: &self.config.check.allow,
+            memory: self.memory.as_ref(),
+            record: record.as_ref(),
+            options: &self.options,
+            strict: self.strict,
+            common_urls: &self.common_urls,
+        };
+        let edition_file = File {
+            path: edition_path,
+            text: &edition_text.text,
+        };
+        let outcome = check::check_pair(original, &edition_file, &cx);
+        checked.body_links = outcome.body_links;
+        checked.findings.extend(outcome.findings);
+        checked
+    }
+
+    /// The provenance record of the edition at `edition_path` into `lang`, if any; one that
+    /// cannot be read is a finding at it.
+    fn record(&self, lang: Lang, edition_path: &Path) -> Result<Option<Record>, Finding> {
+        Record::load(&provenance::path(
+            &self.root.join(&self.config.provenance),
+            lang.code(),
+            edition_path,
+        ))
+        .map_err(|e| unreadable_record(&e))
+    }
+}
+
+/// Counts what one pair's check found into the summary, and reports its findings.
+fn present(
+    summary: &mut Summary,
+    report: &mut dyn Report,
+    out: &mut dyn Write,
+    checked: &Checked,
+) -> std::io::Result<()> {
+    summary.pairs += checked.pairs;
+    summary.missing_editions += checked.missing_editions;
+    summary.body_links += checked.body_links;
+    for f in &checked.findings {
+        summary.add(f);
+        report.finding(out, f)?;
+    }
+    Ok(())
 }
 
 /// `freshness/missing`: the edition of `issue` into `target` is not there (an error with
@@ -323,8 +473,7 @@ fn common<'a>(issues: impl Iterator<Item = &'a Issue>, n: usize) -> HashSet<Stri
 }
 
 /// A file `check` cannot read, as a finding at that file (its line when the error has one).
-fn unreadable(path: &Path, error: &editions::markdown::document::ReadError) -> Finding {
-    use editions::markdown::document::ReadError;
+fn unreadable(path: &Path, error: &ReadError) -> Finding {
     let line = match error {
         ReadError::NotUtf8 { line, .. } => *line,
         ReadError::Io { .. } => 1,
