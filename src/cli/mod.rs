@@ -397,25 +397,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     let _ = COLOR.set(cli.color);
     VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
-    // `--root .` keeps paths relative: `docs/x.md`, not `./docs/x.md`.
-    let here = match &cli.root {
-        Some(r) if r != Path::new(".") => r.clone(),
-        _ => PathBuf::new(),
-    };
-    let root = match cli.root {
-        Some(r) if r == Path::new(".") => PathBuf::new(),
-        Some(r) => r,
-        None => discover_root().unwrap_or_default(),
-    };
-    // Quiet: the summaries of commands that write files go nowhere.
-    let mut sink = std::io::sink();
+    let Places { here, root } = Places::of(cli.root);
     let quiet = cli.quiet;
     match cli.command {
-        Command::Completions { shell } => {
-            use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "editions", out);
-            Ok(EXIT_OK)
-        }
+        Command::Completions { shell } => completions(shell, out),
         Command::Init => {
             // Into the folder given, or the current one: not a parent's.
             init::run(&here, out)
@@ -424,23 +409,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             let (config, _) = config::Config::load(&root)?;
             rules::run(&root, &config, &args, out)
         }
-        Command::Translate(args) => {
-            let (config, found) = config::Config::load(&root)?;
-            defaults_in_use(&root, found.is_none(), quiet);
-            // `-o -`: the edition is the output, quiet or not; what the run says is not.
-            let stream = args.out.as_deref().is_some_and(translate::is_stream);
-            let out: &mut dyn Write = if quiet && !stream { &mut sink } else { out };
-            translate::run(&root, config, &args, out)
-        }
-        Command::Adopt(args) => {
-            let (config, found) = config::Config::load(&root)?;
-            defaults_in_use(&root, found.is_none(), quiet);
-            let out: &mut dyn Write = if quiet { &mut sink } else { out };
-            adopt::run(&root, &config, &args, out)
-        }
+        Command::Translate(args) => run_translate(&root, &args, quiet, out),
+        Command::Adopt(args) => run_adopt(&root, &args, quiet, out),
         Command::Check(args) => {
-            let (config, found) = config::Config::load(&root)?;
-            defaults_in_use(&root, found.is_none(), quiet);
+            let config = load_noting_defaults(&root, quiet)?;
             check::run(&root, &config, &args, out)
         }
         Command::Review(args) => {
@@ -452,47 +424,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             let (config, _) = config::Config::load(&root)?;
             glossary::run(&root, &config, to.as_deref(), min, issues, out)
         }
-        Command::Memory(command) => {
-            let (config, _) = config::Config::load(&root)?;
-            let _ = ORIGINALS.set(config.layout(&root));
-            let mut memory = editions::memory::Memory::load(&root.join(&config.memory))?;
-            match command {
-                MemoryCommand::Export {
-                    format: MemoryFormat::Tmx,
-                    out: target,
-                } => {
-                    let mut text = Vec::new();
-                    memory::export_tmx(&memory, config.source_lang()?, &mut text)?;
-                    memory::emit(text, target.as_deref(), out)?;
-                    Ok(EXIT_OK)
-                }
-                MemoryCommand::Import {
-                    file,
-                    translations,
-                    to,
-                } => {
-                    let to = config.target(Some(&to))?;
-                    let glossary =
-                        editions::glossary::Glossary::load(&root.join(&config.glossary), to)?;
-                    let options = config.segment_options(&root)?;
-                    let date = jiff::Timestamp::now()
-                        .to_zoned(jiff::tz::TimeZone::UTC)
-                        .date()
-                        .to_string();
-                    memory::import(
-                        &file,
-                        &translations,
-                        &options,
-                        to,
-                        &glossary,
-                        &mut memory,
-                        &date,
-                        &root.join(".editions").join("failed"),
-                        out,
-                    )
-                }
-            }
-        }
+        Command::Memory(command) => run_memory(&root, command, out),
         Command::Extract {
             file,
             segmenting,
@@ -510,6 +442,119 @@ fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
             target.as_deref(),
             out,
         ),
+    }
+}
+
+/// Where a command works.
+struct Places {
+    /// The folder given with `--root`, else the current one (an empty path): where `init`
+    /// writes.
+    here: PathBuf,
+    /// The newsletter's root: the folder given, else the one discovered.
+    root: PathBuf,
+}
+
+impl Places {
+    /// The places `--root` (if given) names.
+    fn of(given: Option<PathBuf>) -> Self {
+        // `--root .` keeps paths relative: `docs/x.md`, not `./docs/x.md`.
+        let here = match &given {
+            Some(r) if r != Path::new(".") => r.clone(),
+            _ => PathBuf::new(),
+        };
+        let root = match given {
+            Some(r) if r == Path::new(".") => PathBuf::new(),
+            Some(r) => r,
+            None => discover_root().unwrap_or_default(),
+        };
+        Places { here, root }
+    }
+}
+
+/// The newsletter's configuration, saying (unless `quiet`) when the built-in defaults are in
+/// use.
+fn load_noting_defaults(root: &Path, quiet: bool) -> anyhow::Result<config::Config> {
+    let (config, found) = config::Config::load(root)?;
+    defaults_in_use(root, found.is_none(), quiet);
+    Ok(config)
+}
+
+/// `translate`: quiet, what the run says goes nowhere, but an edition written to standard
+/// output (`-o -`) still goes there.
+fn run_translate(
+    root: &Path,
+    args: &translate::TranslateArgs,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let config = load_noting_defaults(root, quiet)?;
+    // `-o -`: the edition is the output, quiet or not; what the run says is not.
+    let stream = args.out.as_deref().is_some_and(translate::is_stream);
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if quiet && !stream { &mut sink } else { out };
+    translate::run(root, config, args, out)
+}
+
+/// `adopt`: quiet, the summary of what it wrote goes nowhere.
+fn run_adopt(
+    root: &Path,
+    args: &adopt::AdoptArgs,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let config = load_noting_defaults(root, quiet)?;
+    // Quiet: the summaries of commands that write files go nowhere.
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if quiet { &mut sink } else { out };
+    adopt::run(root, &config, args, out)
+}
+
+/// `completions`: the completion script for `shell`.
+fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<u8> {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "editions", out);
+    Ok(EXIT_OK)
+}
+
+/// `memory export` and `memory import`, on the newsletter's translation memory.
+fn run_memory(root: &Path, command: MemoryCommand, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let (config, _) = config::Config::load(root)?;
+    let _ = ORIGINALS.set(config.layout(root));
+    let mut memory = editions::memory::Memory::load(&root.join(&config.memory))?;
+    match command {
+        MemoryCommand::Export {
+            format: MemoryFormat::Tmx,
+            out: target,
+        } => {
+            let mut text = Vec::new();
+            memory::export_tmx(&memory, config.source_lang()?, &mut text)?;
+            memory::emit(text, target.as_deref(), out)?;
+            Ok(EXIT_OK)
+        }
+        MemoryCommand::Import {
+            file,
+            translations,
+            to,
+        } => {
+            let to = config.target(Some(&to))?;
+            let glossary = editions::glossary::Glossary::load(&root.join(&config.glossary), to)?;
+            let options = config.segment_options(root)?;
+            let date = jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string();
+            memory::import(
+                &file,
+                &translations,
+                &options,
+                to,
+                &glossary,
+                &mut memory,
+                &date,
+                &root.join(".editions").join("failed"),
+                out,
+            )
+        }
     }
 }
 
