@@ -995,6 +995,59 @@ fn present_with(
         }
         return print_plan(out, &o.original, o.target, plan, config);
     }
+    print_attention(out, o, config, &edition)?;
+    if brief {
+        return Ok(());
+    }
+    let summary = print_effect(out, o, &edition)?;
+    print_summary(out, &o.original, Some(&o.edition), o.target, summary)
+}
+
+/// What of a written or unchanged edition needs a person's attention, and how many segments
+/// changed: entries passed over, hand edits kept, conflicts, a record rederived, published
+/// translations replaced.
+fn print_attention(
+    out: &mut dyn Write,
+    o: &Outcome,
+    config: &Config,
+    edition: &str,
+) -> anyhow::Result<()> {
+    print_bad_entries(out, o, config, edition)?;
+    print_hand_edits(out, o, edition)?;
+    let changed = o.count(State::Changed);
+    if changed > 0 {
+        writeln!(
+            out,
+            "{}",
+            say("cli-updated", &[("count", &changed), ("edition", &edition)])
+        )?;
+    }
+    print_conflicts(out, o, config, edition)?;
+    print_rederived(out, o, edition)?;
+    if o.published_replaced > 0 {
+        writeln!(
+            out,
+            "{}",
+            say(
+                "cli-published-replaced",
+                &[
+                    ("count", &o.published_replaced),
+                    ("edition", &edition),
+                    ("memory", &config.memory)
+                ]
+            )
+        )?;
+    }
+    Ok(())
+}
+
+/// The memory's entries the run passed over, each with where it is and why.
+fn print_bad_entries(
+    out: &mut dyn Write,
+    o: &Outcome,
+    config: &Config,
+    edition: &str,
+) -> anyhow::Result<()> {
     for b in &o.bad_entries {
         let key = if b.memory_line.is_some() {
             "cli-bad-entry"
@@ -1017,99 +1070,107 @@ fn present_with(
             )
         )?;
     }
-    if !o.hand_edits.is_empty() {
+    Ok(())
+}
+
+/// The hand edits of the edition the run kept, segment by segment.
+fn print_hand_edits(out: &mut dyn Write, o: &Outcome, edition: &str) -> anyhow::Result<()> {
+    if o.hand_edits.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        say(
+            "cli-kept-hand-edits",
+            &[("count", &o.hand_edits.len()), ("edition", &edition)]
+        )
+    )?;
+    for e in &o.hand_edits {
         writeln!(
             out,
-            "{}",
+            "  - {}",
             say(
-                "cli-kept-hand-edits",
-                &[("count", &o.hand_edits.len()), ("edition", &edition)]
+                "cli-segment-at",
+                &[("id", &e.id), ("line", &e.edition_line)]
             )
         )?;
-        for e in &o.hand_edits {
-            writeln!(
-                out,
-                "  - {}",
-                say(
-                    "cli-segment-at",
-                    &[("id", &e.id), ("line", &e.edition_line)]
-                )
-            )?;
-        }
     }
-    let changed = o.count(State::Changed);
-    if changed > 0 {
-        writeln!(
-            out,
-            "{}",
-            say("cli-updated", &[("count", &changed), ("edition", &edition)])
-        )?;
+    Ok(())
+}
+
+/// The conflicts between hand edits and the new translation, one by one.
+fn print_conflicts(
+    out: &mut dyn Write,
+    o: &Outcome,
+    config: &Config,
+    edition: &str,
+) -> anyhow::Result<()> {
+    if o.conflicts.is_empty() {
+        return Ok(());
     }
-    if !o.conflicts.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            say(
-                "cli-conflicts",
-                &[("count", &o.conflicts.len()), ("edition", &edition)]
-            )
-        )?;
-        for c in &o.conflicts {
-            let key = match (&c.id, &c.hand_edit) {
-                (Some(_), Some(_)) => "cli-conflict",
-                (Some(_), None) => "cli-conflict-lost-markup",
-                (None, Some(_)) => "cli-conflict-removed",
-                (None, None) => "cli-conflict-removed-lost-markup",
-            };
-            writeln!(
-                out,
-                "  - {}",
-                say(
-                    key,
-                    &[
-                        ("id", &c.id.clone().unwrap_or_default()),
-                        ("line", &c.edition_line),
-                        ("memory", &config.memory)
-                    ]
-                )
-            )?;
-        }
-    }
-    if let Some(why) = o.rederived {
-        let key = match why {
-            editions::lifecycle::Rederived::Ahead => "cli-rederived-ahead",
-            editions::lifecycle::Rederived::Damaged => "cli-rederived-damaged",
+    writeln!(
+        out,
+        "{}",
+        say(
+            "cli-conflicts",
+            &[("count", &o.conflicts.len()), ("edition", &edition)]
+        )
+    )?;
+    for c in &o.conflicts {
+        let key = match (&c.id, &c.hand_edit) {
+            (Some(_), Some(_)) => "cli-conflict",
+            (Some(_), None) => "cli-conflict-lost-markup",
+            (None, Some(_)) => "cli-conflict-removed",
+            (None, None) => "cli-conflict-removed-lost-markup",
         };
         writeln!(
             out,
-            "{}",
+            "  - {}",
             say(
                 key,
                 &[
-                    ("edition", &edition),
-                    ("record", &o.record.display().to_string())
-                ]
-            )
-        )?;
-    }
-    if o.published_replaced > 0 {
-        writeln!(
-            out,
-            "{}",
-            say(
-                "cli-published-replaced",
-                &[
-                    ("count", &o.published_replaced),
-                    ("edition", &edition),
+                    ("id", &c.id.clone().unwrap_or_default()),
+                    ("line", &c.edition_line),
                     ("memory", &config.memory)
                 ]
             )
         )?;
     }
-    if brief {
+    Ok(())
+}
+
+/// Why the edition's record was rederived, if it was.
+fn print_rederived(out: &mut dyn Write, o: &Outcome, edition: &str) -> anyhow::Result<()> {
+    let Some(why) = o.rederived else {
         return Ok(());
-    }
-    let summary = match &o.effect {
+    };
+    let key = match why {
+        editions::lifecycle::Rederived::Ahead => "cli-rederived-ahead",
+        editions::lifecycle::Rederived::Damaged => "cli-rederived-damaged",
+    };
+    writeln!(
+        out,
+        "{}",
+        say(
+            key,
+            &[
+                ("edition", &edition),
+                ("record", &o.record.display().to_string())
+            ]
+        )
+    )?;
+    Ok(())
+}
+
+/// What the run did to the edition (its diff when it was rewritten, else that it is
+/// unchanged), and the run's summary.
+fn print_effect<'a>(
+    out: &mut dyn Write,
+    o: &'a Outcome,
+    edition: &str,
+) -> anyhow::Result<&'a Summary> {
+    Ok(match &o.effect {
         Effect::Written { text, summary } => {
             if let Some(previous) = &o.previous {
                 let diff = editions::edition::diff::unified(
@@ -1134,8 +1195,7 @@ fn present_with(
             summary
         }
         Effect::Planned(_) => unreachable!("handled above"),
-    };
-    print_summary(out, &o.original, Some(&o.edition), o.target, summary)
+    })
 }
 
 /// Colour as `--color` and `NO_COLOR` say.
@@ -1271,6 +1331,14 @@ fn print_plan(
             ]
         )
     )?;
+    print_plan_segments(out, plan)?;
+    print_plan_batches(out, plan)?;
+    print_plan_estimate(out, plan, config)?;
+    no_model(out, plan.batches.len() as u64)
+}
+
+/// The plan's segments: how many, how many the memory has, how many are left to send.
+fn print_plan_segments(out: &mut dyn Write, plan: &Plan) -> anyhow::Result<()> {
     // Each segment once: one sent in parts, or sharing its source with another, is one.
     let pending = plan.segments.saturating_sub(plan.memory_hits);
     let again = match plan.asked_again {
@@ -1290,6 +1358,11 @@ fn print_plan(
             ]
         )
     )?;
+    Ok(())
+}
+
+/// The plan's batches, one a line, with their prompts when asked to show them.
+fn print_plan_batches(out: &mut dyn Write, plan: &Plan) -> anyhow::Result<()> {
     for (i, b) in plan.batches.iter().enumerate() {
         writeln!(
             out,
@@ -1319,6 +1392,11 @@ fn print_plan(
             )?;
         }
     }
+    Ok(())
+}
+
+/// What the plan would cost: requests, tokens and money at the configured model's prices.
+fn print_plan_estimate(out: &mut dyn Write, plan: &Plan, config: &Config) -> anyhow::Result<()> {
     writeln!(
         out,
         "  {}",
@@ -1352,7 +1430,7 @@ fn print_plan(
             ]
         )
     )?;
-    no_model(out, plan.batches.len() as u64)
+    Ok(())
 }
 
 /// What a dry run that plans `requests` says when a real run would stop for want of a model.
