@@ -346,100 +346,179 @@ fn is_item_start(text: &str) -> bool {
             .is_some_and(|c| ('\u{2460}'..='\u{2473}').contains(&c))
 }
 
+/// What the body of `text` (outside `excluded`) holds, its URLs as `rewrite` makes them.
 fn inventory(
     text: &str,
     excluded: &[Range<usize>],
     rewrite: &dyn Fn(&str) -> String,
     dialect: Dialect,
 ) -> Inventory {
-    let mut inv = Inventory {
-        items: vec![(0, 0)],
-        ..Inventory::default()
-    };
-    let mut code: Option<(String, usize)> = None;
-    let mut heading: Option<(String, Option<String>)> = None;
-    let mut heading_at: Option<usize> = None;
-    let mut heading_body = false;
-    // The leading text of the paragraph being read, until its first non-text event.
-    let mut leading: Option<String> = None;
-    let mut ordered_depth = 0usize;
-    let mut table: Option<(usize, usize, usize, usize)> = None; // rows, cols of the first row, cells of this row, offset
-    let mut in_meta = false;
+    let mut reading = Reading::new(text, excluded, rewrite, dialect);
     // The dialect's containers, where pulldown-cmark reads the text without their markers.
     let markers = dialect.markers(text);
     for m in &markers {
         if in_body(m.line.start, excluded) {
-            inv.containers.push((m.label(), m.line.start));
+            reading.inv.containers.push((m.label(), m.line.start));
         }
     }
     let masked = crate::markdown::dialect::mask(text, &markers);
     for (event, range) in Parser::new_ext(&masked, dialect.options()).into_offset_iter() {
-        let body = in_body(range.start, excluded);
+        reading.event(event, range);
+    }
+    reading.inv
+}
+
+/// An [`Inventory`] being read event by event, with what is open: a code block, a heading, a
+/// paragraph, ordered lists, a table, front matter.
+struct Reading<'a> {
+    text: &'a str,
+    excluded: &'a [Range<usize>],
+    rewrite: &'a dyn Fn(&str) -> String,
+    dialect: Dialect,
+    inv: Inventory,
+    code: Option<(String, usize)>,
+    heading: Option<(String, Option<String>)>,
+    heading_at: Option<usize>,
+    heading_body: bool,
+    /// The leading text of the paragraph being read, until its first non-text event.
+    leading: Option<String>,
+    ordered_depth: usize,
+    /// Rows, columns of the first row, cells of this row, offset.
+    table: Option<(usize, usize, usize, usize)>,
+    in_meta: bool,
+}
+
+impl<'a> Reading<'a> {
+    /// Nothing read yet: one section, before any heading, with no items.
+    fn new(
+        text: &'a str,
+        excluded: &'a [Range<usize>],
+        rewrite: &'a dyn Fn(&str) -> String,
+        dialect: Dialect,
+    ) -> Self {
+        Reading {
+            text,
+            excluded,
+            rewrite,
+            dialect,
+            inv: Inventory {
+                items: vec![(0, 0)],
+                ..Inventory::default()
+            },
+            code: None,
+            heading: None,
+            heading_at: None,
+            heading_body: false,
+            leading: None,
+            ordered_depth: 0,
+            table: None,
+            in_meta: false,
+        }
+    }
+
+    /// Takes in one event of the text, at `range`.
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        let body = in_body(range.start, self.excluded);
         if !matches!(event, Event::Text(_) | Event::Start(MdTag::Paragraph)) {
-            if let Some(l) = leading.take() {
-                if body && is_item_start(&l) {
-                    if let Some(last) = inv.items.last_mut() {
-                        last.1 += 1;
-                    }
-                }
-            }
+            self.end_leading(body);
         }
         match event {
-            Event::Start(MdTag::BlockQuote(Some(kind))) if body => inv
-                .containers
-                .push((format!("[!{kind:?}]").to_uppercase(), range.start)),
-            Event::Start(MdTag::MetadataBlock(_)) => in_meta = true,
-            Event::End(TagEnd::MetadataBlock(_)) => in_meta = false,
-            Event::Start(MdTag::Link { dest_url, .. }) if body => {
-                if let Some(fragment) = dest_url.strip_prefix('#') {
-                    inv.fragments.push((fragment.to_string(), range.start));
-                }
-                inv.links.push((rewrite(&dest_url), range.start));
-            }
-            Event::Start(MdTag::Image { dest_url, .. }) if body => {
-                inv.images.push((rewrite(&dest_url), range.start))
-            }
-            Event::Start(MdTag::CodeBlock(_)) => code = Some((String::new(), range.start)),
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(c) = code.take() {
-                    if in_body(c.1, excluded) {
-                        inv.code_blocks.push(c);
-                    }
-                }
-            }
-            Event::Code(c) if body => inv.code_spans.push((c.to_string(), range.start)),
-            Event::InlineMath(_) | Event::DisplayMath(_) if body => inv
+            Event::Start(tag) => self.start(tag, range.start, body),
+            Event::End(tag) => self.end(tag),
+            Event::Code(c) if body => self.inv.code_spans.push((c.to_string(), range.start)),
+            Event::InlineMath(_) | Event::DisplayMath(_) if body => self
+                .inv
                 .math
-                .push((text[range.clone()].to_string(), range.start)),
-            Event::Start(MdTag::Heading { level, id, .. }) => {
-                heading = Some((String::new(), id.map(|i| i.to_string())));
-                heading_at = None;
-                heading_body = body;
-                if body {
-                    inv.headings.push((level as u8, range.start));
-                    inv.items.push((range.start, 0));
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((t, id)) = heading.take() {
-                    if heading_body {
-                        inv.heading_texts.push((heading_at.take(), t.clone()));
-                    }
-                    inv.anchors.push(id.unwrap_or_else(|| dialect.slug(&t)));
-                }
-            }
-            Event::Start(MdTag::Paragraph) => leading = Some(String::new()),
-            Event::Start(MdTag::List(Some(_))) => ordered_depth += 1,
-            Event::End(TagEnd::List(true)) => ordered_depth -= 1,
-            Event::Start(MdTag::Item) if ordered_depth == 1 && body => {
-                // Published editions often write `1. [title](url)`: an ordered list item.
-                if let Some(last) = inv.items.last_mut() {
+                .push((self.text[range.clone()].to_string(), range.start)),
+            Event::Text(t) => self.on_text(&t, range.start, body),
+            Event::InlineHtml(h) | Event::Html(h) => self.on_html(&h, range.start, body),
+            _ => {}
+        }
+    }
+
+    /// Ends the paragraph's leading text: a paragraph of the body that begins as an item does
+    /// (`1、`, `1. `, `①`) is one more item of its section.
+    fn end_leading(&mut self, body: bool) {
+        if let Some(l) = self.leading.take() {
+            if body && is_item_start(&l) {
+                if let Some(last) = self.inv.items.last_mut() {
                     last.1 += 1;
                 }
             }
-            Event::Start(MdTag::Table(_)) => table = Some((0, 0, 0, range.start)),
-            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
-                if let Some(t) = &mut table {
+        }
+    }
+
+    /// Takes in the start of `tag`, at offset `at`.
+    fn start(&mut self, tag: MdTag<'_>, at: usize, body: bool) {
+        match tag {
+            MdTag::BlockQuote(Some(kind)) if body => self
+                .inv
+                .containers
+                .push((format!("[!{kind:?}]").to_uppercase(), at)),
+            MdTag::MetadataBlock(_) => self.in_meta = true,
+            MdTag::Link { dest_url, .. } if body => {
+                if let Some(fragment) = dest_url.strip_prefix('#') {
+                    self.inv.fragments.push((fragment.to_string(), at));
+                }
+                self.inv.links.push(((self.rewrite)(&dest_url), at));
+            }
+            MdTag::Image { dest_url, .. } if body => {
+                self.inv.images.push(((self.rewrite)(&dest_url), at))
+            }
+            MdTag::CodeBlock(_) => self.code = Some((String::new(), at)),
+            MdTag::Heading { level, id, .. } => {
+                self.heading = Some((String::new(), id.map(|i| i.to_string())));
+                self.heading_at = None;
+                self.heading_body = body;
+                if body {
+                    self.inv.headings.push((level as u8, at));
+                    self.inv.items.push((at, 0));
+                }
+            }
+            MdTag::Paragraph => self.leading = Some(String::new()),
+            MdTag::List(Some(_)) => self.ordered_depth += 1,
+            MdTag::Item if self.ordered_depth == 1 && body => {
+                // Published editions often write `1. [title](url)`: an ordered list item.
+                if let Some(last) = self.inv.items.last_mut() {
+                    last.1 += 1;
+                }
+            }
+            MdTag::Table(_) => self.table = Some((0, 0, 0, at)),
+            MdTag::TableCell => {
+                if let Some(t) = &mut self.table {
+                    t.2 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes in the end of `tag`: what it held, once whole.
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::MetadataBlock(_) => self.in_meta = false,
+            TagEnd::CodeBlock => {
+                if let Some(c) = self.code.take() {
+                    if in_body(c.1, self.excluded) {
+                        self.inv.code_blocks.push(c);
+                    }
+                }
+            }
+            TagEnd::Heading(_) => {
+                if let Some((t, id)) = self.heading.take() {
+                    if self.heading_body {
+                        self.inv
+                            .heading_texts
+                            .push((self.heading_at.take(), t.clone()));
+                    }
+                    self.inv
+                        .anchors
+                        .push(id.unwrap_or_else(|| self.dialect.slug(&t)));
+                }
+            }
+            TagEnd::List(true) => self.ordered_depth -= 1,
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(t) = &mut self.table {
                     t.0 += 1;
                     if t.1 == 0 {
                         t.1 = t.2;
@@ -447,47 +526,45 @@ fn inventory(
                     t.2 = 0;
                 }
             }
-            Event::Start(MdTag::TableCell) => {
-                if let Some(t) = &mut table {
-                    t.2 += 1;
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some((rows, cols, _, at)) = table.take() {
-                    if in_body(at, excluded) {
-                        inv.tables.push(((rows, cols), at));
+            TagEnd::Table => {
+                if let Some((rows, cols, _, at)) = self.table.take() {
+                    if in_body(at, self.excluded) {
+                        self.inv.tables.push(((rows, cols), at));
                     }
-                }
-            }
-            Event::Text(t) => {
-                if let Some((c, _)) = &mut code {
-                    c.push_str(&t);
-                    continue;
-                }
-                if let Some((h, _)) = &mut heading {
-                    h.push_str(&t);
-                    heading_at.get_or_insert(range.start);
-                }
-                if let Some(l) = &mut leading {
-                    l.push_str(&t);
-                }
-                if body && !in_meta {
-                    inv.texts.push((t.to_string(), range.start));
-                }
-            }
-            Event::InlineHtml(h) | Event::Html(h) => {
-                // An element's `id` (or an `<a>`'s `name`) is an anchor as a heading's is.
-                let ids = crate::markdown::html::anchors(&h);
-                inv.html_ids.extend(ids.iter().cloned());
-                inv.anchors.extend(ids);
-                if body {
-                    inv.texts.push((h.to_string(), range.start))
                 }
             }
             _ => {}
         }
     }
-    inv
+
+    /// Takes in text at offset `at`: a code block's, a heading's, a paragraph's.
+    fn on_text(&mut self, t: &str, at: usize, body: bool) {
+        if let Some((c, _)) = &mut self.code {
+            c.push_str(t);
+            return;
+        }
+        if let Some((h, _)) = &mut self.heading {
+            h.push_str(t);
+            self.heading_at.get_or_insert(at);
+        }
+        if let Some(l) = &mut self.leading {
+            l.push_str(t);
+        }
+        if body && !self.in_meta {
+            self.inv.texts.push((t.to_string(), at));
+        }
+    }
+
+    /// Takes in HTML at offset `at`: an element's `id` (or an `<a>`'s `name`) is an anchor as
+    /// a heading's is.
+    fn on_html(&mut self, h: &str, at: usize, body: bool) {
+        let ids = crate::markdown::html::anchors(h);
+        self.inv.html_ids.extend(ids.iter().cloned());
+        self.inv.anchors.extend(ids);
+        if body {
+            self.inv.texts.push((h.to_string(), at))
+        }
+    }
 }
 
 /// Multiset difference: the items of `a` not matched in `b`.
