@@ -136,20 +136,33 @@ fn seg(w: &mut Writer<&mut dyn Write>, tagged: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What `memory import` imports, and where.
+pub struct Import<'a> {
+    /// The original whose segments are translated.
+    pub file: &'a Path,
+    /// The translations: a JSON object of segment id → tagged text.
+    pub translations: &'a Path,
+    pub options: &'a SegmentOptions,
+    pub target: Lang,
+    pub glossary: &'a Glossary,
+    /// `YYYY-MM-DD`, for the entries.
+    pub date: &'a str,
+    /// The folder `translate` leaves files to translate by hand in.
+    pub failed: &'a Path,
+}
+
 /// Imports reviewed translations of `file` (a JSON object of segment id → tagged text) as
 /// approved entries, after validating each one.
-pub fn import(
-    file: &Path,
-    translations: &Path,
-    options: &SegmentOptions,
-    target: Lang,
-    glossary: &Glossary,
-    memory: &mut Memory,
-    date: &str,
-    failed: &Path,
-    out: &mut dyn Write,
-) -> anyhow::Result<u8> {
+pub fn import(import: &Import<'_>, memory: &mut Memory, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let Import {
+        file,
+        translations,
+        options,
+        target,
+        glossary,
+        date,
+        failed,
+    } = *import;
     let source = SourceText::read(file)?;
     let doc = Document::parse(&source.text, options).with_path(file);
     let text = SourceText::read(translations)?;

@@ -543,17 +543,16 @@ fn run_memory(root: &Path, command: MemoryCommand, out: &mut dyn Write) -> anyho
                 .to_zoned(jiff::tz::TimeZone::UTC)
                 .date()
                 .to_string();
-            memory::import(
-                &file,
-                &translations,
-                &options,
-                to,
-                &glossary,
-                &mut memory,
-                &date,
-                &root.join(".editions").join("failed"),
-                out,
-            )
+            let import = memory::Import {
+                file: &file,
+                translations: &translations,
+                options: &options,
+                target: to,
+                glossary: &glossary,
+                date: &date,
+                failed: &root.join(".editions").join("failed"),
+            };
+            memory::import(&import, &mut memory, out)
         }
     }
 }

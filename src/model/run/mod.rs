@@ -18,10 +18,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::glossary::Glossary;
-use crate::markdown::segment::Document;
+use crate::markdown::segment::{Document, Segment};
 use crate::memory::{Memory, MemoryError};
 use crate::message::{tr, tr_attr, tr_hint};
-use crate::model::claims::{Claimed, Owner};
+use crate::model::claims::{Claimed, Owner, Waiter};
 use crate::model::client::{Model, ModelError};
 
 mod guide;
@@ -38,7 +38,7 @@ pub use settings::{Guidance, Price, Settings};
 
 use lookup::{look_up, without_item_number};
 use pack::{batch_messages, packed, request_key, units_of, Unit};
-use send::send_all;
+use send::{BatchResult, Sender};
 
 /// Receives progress; the command line draws a bar with it.
 pub trait Progress: Send + Sync {
@@ -116,6 +116,64 @@ pub struct Outcome {
     pub approved: HashSet<String>,
 }
 
+/// The sources this edition is to send, each claimed for it (with the claims, by tagged
+/// source), and those another edition of the run is sending, to wait for.
+fn claim<'d>(model: &Model, settings: &Settings, pending: &[&'d Segment<'d>]) -> Claims<'d> {
+    let mut own = Vec::new();
+    let mut waiting = Vec::new();
+    let mut owners = HashMap::new();
+    for &seg in pending {
+        match model.claims().claim(settings.target, &seg.tagged) {
+            Claimed::Owner(o) => {
+                owners.insert(seg.tagged.clone(), o);
+                own.push(seg);
+            }
+            Claimed::Wait(w) => waiting.push((seg, w)),
+        }
+    }
+    Claims {
+        own,
+        waiting,
+        owners: Mutex::new(owners),
+    }
+}
+
+/// The pending sources of one edition, by who sends them.
+struct Claims<'d> {
+    /// Claimed for this edition: it sends them.
+    own: Vec<&'d Segment<'d>>,
+    /// Another edition of the run is sending them: waited for, then found in the memory.
+    waiting: Vec<(&'d Segment<'d>, Waiter)>,
+    /// This edition's claims, by tagged source, each ended when its translation is stored.
+    owners: Mutex<HashMap<String, Owner>>,
+}
+
+/// Adds the batches' figures to `summary` and their translations to `translations` (for
+/// every segment of the same source); returns the segments that failed.
+fn add_results(
+    summary: &mut Summary,
+    translations: &mut BTreeMap<String, String>,
+    results: Vec<BatchResult>,
+    same_source: &HashMap<&str, Vec<&str>>,
+) -> Vec<SegmentFailure> {
+    let mut failures = Vec::new();
+    for r in results {
+        summary.requests += r.requests;
+        summary.repairs += r.repairs;
+        summary.qa_requests += r.qa_requests;
+        summary.qa_redone += r.qa_redone;
+        summary.prompt_tokens += r.prompt_tokens;
+        summary.completion_tokens += r.completion_tokens;
+        failures.extend(r.failures);
+        for (source, target) in r.accepted {
+            for id in &same_source[source.as_str()] {
+                translations.insert(id.to_string(), target.clone());
+            }
+        }
+    }
+    failures
+}
+
 /// Translates every segment of `doc`, from the memory where it can, with `model` otherwise.
 pub async fn translate(
     doc: &Document<'_>,
@@ -156,71 +214,32 @@ pub async fn translate(
             .load(std::sync::atomic::Ordering::Relaxed);
         // Each pending source is claimed for this edition, unless another edition of the run
         // is sending it: that one is waited for, then found in the memory.
-        let mut own = Vec::new();
-        let mut waiting = Vec::new();
-        let owners: Mutex<HashMap<String, Owner>> = Mutex::new(HashMap::new());
-        for &seg in &lookup.pending {
-            match model.claims().claim(settings.target, &seg.tagged) {
-                Claimed::Owner(o) => {
-                    owners
-                        .lock()
-                        .expect("owners lock")
-                        .insert(seg.tagged.clone(), o);
-                    own.push(seg);
-                }
-                Claimed::Wait(w) => waiting.push((seg, w)),
-            }
-        }
+        let Claims {
+            own,
+            waiting,
+            owners,
+        } = claim(model, settings, &lookup.pending);
         let parts: Mutex<HashMap<String, Vec<Option<String>>>> = Mutex::new(HashMap::new());
         let guide = Guide::new(doc, &memory.lock().expect("memory lock"), settings)?;
-        let mut results = send_all(
-            &own,
+        let sender = Sender {
             glossary,
-            &guide,
+            guide: &guide,
             memory,
             model,
             settings,
             progress,
-            &lookup.same_source,
-            &parts,
-            &owners,
-        )
-        .await?;
+            same_source: &lookup.same_source,
+            parts: &parts,
+            owners: &owners,
+        };
+        let mut results = sender.send_all(&own).await?;
         // This edition's claims end here, given up or not.
         owners.lock().expect("owners lock").clear();
-        let mut missing = Vec::new();
-        for (seg, waiter) in waiting {
-            waiter.ended().await;
-            let key = memory_key(seg, glossary, settings.target);
-            let found = memory.lock().expect("memory lock").get(&key)?;
-            match found {
-                Some(f) => {
-                    for id in &lookup.same_source[seg.tagged.as_str()] {
-                        translations.insert(id.to_string(), f.entry.target.clone());
-                    }
-                    summary.memory_hits += lookup.same_source[seg.tagged.as_str()].len();
-                    progress.advance(lookup.same_source[seg.tagged.as_str()].len());
-                }
-                // The other edition gave up on it: this one asks.
-                None => missing.push(seg),
-            }
-        }
+        let missing = sender
+            .waited(waiting, &mut translations, &mut summary)
+            .await?;
         if !missing.is_empty() {
-            results.extend(
-                send_all(
-                    &missing,
-                    glossary,
-                    &guide,
-                    memory,
-                    model,
-                    settings,
-                    progress,
-                    &lookup.same_source,
-                    &parts,
-                    &owners,
-                )
-                .await?,
-            );
+            results.extend(sender.send_all(&missing).await?);
         }
         summary.answer_format = Some(model.answer_format());
         summary.retries = model
@@ -228,21 +247,12 @@ pub async fn translate(
             .retries
             .load(std::sync::atomic::Ordering::Relaxed)
             - retries_before;
-        let mut failures = Vec::new();
-        for r in results {
-            summary.requests += r.requests;
-            summary.repairs += r.repairs;
-            summary.qa_requests += r.qa_requests;
-            summary.qa_redone += r.qa_redone;
-            summary.prompt_tokens += r.prompt_tokens;
-            summary.completion_tokens += r.completion_tokens;
-            failures.extend(r.failures);
-            for (source, target) in r.accepted {
-                for id in &lookup.same_source[source.as_str()] {
-                    translations.insert(id.to_string(), target.clone());
-                }
-            }
-        }
+        let mut failures = add_results(
+            &mut summary,
+            &mut translations,
+            results,
+            &lookup.same_source,
+        );
         summary.cost = settings
             .price
             .cost(summary.prompt_tokens, summary.completion_tokens);
