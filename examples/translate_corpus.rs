@@ -215,7 +215,7 @@ fn main() {
     assert!(leaked.is_empty(), "boilerplate reached the model");
     let mut by_rule: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
     for f in &tally.unmutated {
-        let e = by_rule.entry(f.rule).or_insert((0, f.to_string()));
+        let e = by_rule.entry(f.rule.id()).or_insert((0, f.to_string()));
         e.0 += 1;
     }
     for (rule, (n, example)) in &by_rule {

@@ -6,6 +6,7 @@
 //! Only the block's top-level `key: value` lines are read; indented and list lines below a key
 //! belong to its value.
 
+use crate::check::Rule;
 use crate::lang::{self, Lang};
 use crate::message::Message;
 
@@ -85,7 +86,7 @@ fn unquoted(value: &str) -> &str {
 /// line (else the original's), the line, and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub in_edition: bool,
     pub line: usize,
     pub message: Message,
@@ -130,7 +131,7 @@ pub fn compare(original: &str, edition: &str, fields: &Fields<'_>) -> Vec<Differ
 /// The edition has no front matter: the original's keys are missing.
 fn missing(o: &[Entry<'_>], fields: &Fields<'_>) -> Difference {
     Difference {
-        rule: "front-matter/missing",
+        rule: Rule::FrontMatterMissing,
         in_edition: true,
         line: 1,
         message: Message::new(
@@ -156,7 +157,7 @@ fn key_differences(o: &[Entry<'_>], e: &[Entry<'_>], fields: &Fields<'_>) -> Vec
     for x in o {
         if !e.iter().any(|y| y.key == x.key) {
             out.push(Difference {
-                rule: "front-matter/key",
+                rule: Rule::FrontMatterKey,
                 in_edition: false,
                 line: x.line,
                 message: Message::new(
@@ -169,7 +170,7 @@ fn key_differences(o: &[Entry<'_>], e: &[Entry<'_>], fields: &Fields<'_>) -> Vec
     for y in e {
         if !o.iter().any(|x| x.key == y.key) {
             out.push(Difference {
-                rule: "front-matter/key",
+                rule: Rule::FrontMatterKey,
                 in_edition: true,
                 line: y.line,
                 message: Message::new("finding-fm-key-added", &[("key", &y.key)]),
@@ -192,7 +193,7 @@ fn key_order(o: &[Entry<'_>], e: &[Entry<'_>]) -> Option<Difference> {
         .collect();
     let (k, y) = common_o.iter().zip(&common_e).find(|(k, y)| **k != y.key)?;
     Some(Difference {
-        rule: "front-matter/key",
+        rule: Rule::FrontMatterKey,
         in_edition: true,
         line: y.line,
         message: Message::new(
@@ -227,7 +228,7 @@ fn untranslated(x: &Entry<'_>, y: &Entry<'_>, fields: &Fields<'_>) -> Option<Dif
         )
     };
     Some(Difference {
-        rule: "front-matter/untranslated",
+        rule: Rule::FrontMatterUntranslated,
         in_edition: true,
         line: y.line,
         message,
@@ -257,7 +258,7 @@ fn changed(x: &Entry<'_>, y: &Entry<'_>, fields: &Fields<'_>) -> Option<Differen
         )
     };
     Some(Difference {
-        rule: "front-matter/value",
+        rule: Rule::FrontMatterValue,
         in_edition: true,
         line: y.line,
         message,

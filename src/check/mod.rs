@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::edition::align::{self, in_body, locale_blocks};
 pub use crate::edition::align::{pair_by_shape, Paired};
-use crate::edition::rules::{self as edition, Rule, UrlRewrite};
+use crate::edition::rules::{self as edition, Rule as Boilerplate, UrlRewrite};
 use crate::glossary::{has_term, Glossary};
 use crate::lang::Lang;
 use crate::markdown::dialect::Dialect;
@@ -29,7 +29,9 @@ use crate::markdown::segment::{Document, Segment, SegmentOptions};
 use crate::memory::Memory;
 use crate::message::{tr, Message};
 
-pub mod catalog;
+pub mod rule;
+
+pub use rule::{Rule, RuleInfo};
 pub mod front_matter;
 pub use crate::edition::align::normalize_url;
 pub use crate::numbers;
@@ -75,7 +77,7 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     /// Stable rule id, such as `links/missing`.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub level: Level,
     pub message: Message,
 }
@@ -83,11 +85,11 @@ pub struct Finding {
 /// The rule and message of a link (or image) of the original missing from an edition: one
 /// wording for `check` and for `translate`, which reports a link a model kept losing the same
 /// way.
-pub fn lost(image: bool, url: &str, edition: &str) -> (&'static str, Message) {
+pub fn lost(image: bool, url: &str, edition: &str) -> (Rule, Message) {
     let rule = if image {
-        "images/missing"
+        Rule::ImagesMissing
     } else {
-        "links/missing"
+        Rule::LinksMissing
     };
     (
         rule,
@@ -122,7 +124,7 @@ impl std::fmt::Display for Finding {
 pub struct Context<'a> {
     pub source: Lang,
     pub target: Lang,
-    pub rules: &'a [Rule],
+    pub rules: &'a [Boilerplate],
     pub rewrites: &'a [UrlRewrite],
     /// The locale's messages as formatted for this issue: blocks of the edition found in them
     /// are the locale's, not the body.
@@ -650,11 +652,18 @@ struct Findings<'a> {
 }
 
 impl Findings<'_> {
-    fn push(
+    /// A finding of `rule` at `offset` of the edition (or of the original), at the rule's
+    /// level.
+    fn push(&mut self, in_edition: bool, offset: usize, rule: Rule, message: Message) {
+        self.push_at_level(in_edition, offset, rule, rule.level(), message);
+    }
+
+    /// A finding at a level of its own (a fragment broken in the original is a warning).
+    fn push_at_level(
         &mut self,
         in_edition: bool,
         offset: usize,
-        rule: &'static str,
+        rule: Rule,
         level: Level,
         message: Message,
     ) {
@@ -747,22 +756,16 @@ impl<'a> Pair<'a> {
         ] {
             for (url, at) in missing(a, b) {
                 let (rule, message) = lost(what == "image", url, &self.edition_name);
-                f.push(false, *at, rule, Level::Error, message);
+                f.push(false, *at, rule, message);
                 f.told_o.push(*at);
             }
             for (url, at) in missing(b, a) {
                 let (rule, id) = if what == "link" {
-                    ("links/added", "finding-link-added")
+                    (Rule::LinksAdded, "finding-link-added")
                 } else {
-                    ("images/added", "finding-image-added")
+                    (Rule::ImagesAdded, "finding-image-added")
                 };
-                f.push(
-                    true,
-                    *at,
-                    rule,
-                    Level::Error,
-                    Message::new(id, &[("url", url)]),
-                );
+                f.push(true, *at, rule, Message::new(id, &[("url", url)]));
             }
         }
     }
@@ -789,16 +792,14 @@ impl<'a> Pair<'a> {
                     f.push(
                         true,
                         offset,
-                        "code/block",
-                        Level::Error,
+                        Rule::CodeBlock,
                         Message::new("finding-code-differs", &[("line", &line)]),
                     )
                 }
                 None => f.push(
                     true,
                     *at,
-                    "code/block",
-                    Level::Error,
+                    Rule::CodeBlock,
                     Message::new("finding-code-added", &[]),
                 ),
                 _ => {}
@@ -809,8 +810,7 @@ impl<'a> Pair<'a> {
             f.push(
                 false,
                 *at,
-                "code/block",
-                Level::Error,
+                Rule::CodeBlock,
                 Message::new("finding-code-missing", &[("edition", &self.edition_name)]),
             );
         }
@@ -819,8 +819,7 @@ impl<'a> Pair<'a> {
             f.push(
                 false,
                 *at,
-                "code/inline",
-                Level::Error,
+                Rule::CodeInline,
                 Message::new(
                     "finding-span-missing",
                     &[("span", span), ("edition", &self.edition_name)],
@@ -832,8 +831,7 @@ impl<'a> Pair<'a> {
             f.push(
                 false,
                 *at,
-                "math/span",
-                Level::Error,
+                Rule::MathSpan,
                 Message::new(
                     "finding-math-missing",
                     &[("math", math), ("edition", &self.edition_name)],
@@ -844,8 +842,7 @@ impl<'a> Pair<'a> {
             f.push(
                 true,
                 *at,
-                "math/span",
-                Level::Error,
+                Rule::MathSpan,
                 Message::new("finding-math-added", &[("math", math)]),
             );
         }
@@ -853,8 +850,7 @@ impl<'a> Pair<'a> {
             f.push(
                 true,
                 *at,
-                "code/inline",
-                Level::Error,
+                Rule::CodeInline,
                 Message::new("finding-span-added", &[("span", span)]),
             );
         }
@@ -865,13 +861,7 @@ impl<'a> Pair<'a> {
         if let Some((in_edition, at, message)) =
             containers(&self.o.containers, &self.e.containers, &self.edition_name)
         {
-            f.push(
-                in_edition,
-                at,
-                "structure/containers",
-                Level::Error,
-                message,
-            );
+            f.push(in_edition, at, Rule::StructureContainers, message);
         }
     }
 
@@ -895,8 +885,7 @@ impl<'a> Pair<'a> {
             f.push(
                 true,
                 at,
-                "structure/headings",
-                Level::Error,
+                Rule::StructureHeadings,
                 Message::new(
                     "finding-headings",
                     &[
@@ -919,8 +908,7 @@ impl<'a> Pair<'a> {
                     f.push(
                         true,
                         at,
-                        "structure/headings",
-                        Level::Error,
+                        Rule::StructureHeadings,
                         Message::new(
                             "finding-heading-rewritten",
                             &[
@@ -961,8 +949,7 @@ impl<'a> Pair<'a> {
                     f.push(
                         true,
                         *at,
-                        "structure/table",
-                        Level::Error,
+                        Rule::StructureTable,
                         Message::new(
                             "finding-table",
                             &[
@@ -990,8 +977,7 @@ impl<'a> Pair<'a> {
                     None => f.push(
                         true,
                         *at,
-                        "residue/control",
-                        Level::Error,
+                        Rule::ResidueControl,
                         Message::new(
                             "finding-control",
                             &[("character", &crate::control::escape(c))],
@@ -1000,8 +986,7 @@ impl<'a> Pair<'a> {
                     Some(o) => f.push(
                         true,
                         *at,
-                        "residue/control-original",
-                        Level::Error,
+                        Rule::ResidueControlOriginal,
                         Message::new(
                             "finding-control-original",
                             &[
@@ -1016,8 +1001,7 @@ impl<'a> Pair<'a> {
                 f.push(
                     true,
                     *at,
-                    "residue/tag",
-                    Level::Error,
+                    Rule::ResidueTag,
                     Message::new("finding-tag", &[("tag", &tag)]),
                 );
             }
@@ -1025,8 +1009,7 @@ impl<'a> Pair<'a> {
                 f.push(
                     true,
                     *at,
-                    "residue/mojibake",
-                    Level::Error,
+                    Rule::ResidueMojibake,
                     Message::new("finding-mojibake", &[("bad", &bad), ("meant", &meant)]),
                 );
             }
@@ -1049,13 +1032,7 @@ impl<'a> Pair<'a> {
                     continue;
                 }
                 if let Some(run) = self.untranslated(text) {
-                    f.push(
-                        true,
-                        raw.start,
-                        "residue/script",
-                        Level::Error,
-                        residue_message(&run),
-                    );
+                    f.push(true, raw.start, Rule::ResidueScript, residue_message(&run));
                 }
             }
         }
@@ -1086,8 +1063,7 @@ impl<'a> Pair<'a> {
                     f.push(
                         true,
                         block.start,
-                        "residue/script",
-                        Level::Error,
+                        Rule::ResidueScript,
                         residue_message(&run),
                     );
                 }
@@ -1117,8 +1093,7 @@ impl<'a> Pair<'a> {
             f.push(
                 true,
                 eat,
-                "structure/items",
-                Level::Error,
+                Rule::StructureItems,
                 Message::new(
                     "finding-items",
                     &[
@@ -1137,14 +1112,14 @@ impl<'a> Pair<'a> {
             &f.lines_o,
             &self.edition_name,
         ) {
-            f.push(in_edition, at, "structure/paragraph", Level::Error, message);
+            f.push(in_edition, at, Rule::StructureParagraph, message);
         }
     }
 
     /// `anchors/unresolved`: every `#fragment` of the edition names one of its anchors.
     fn anchors(&self, f: &mut Findings<'_>) {
         for (at, level, message) in unresolved(&self.o, &self.e, &f.lines_o) {
-            f.push(true, at, "anchors/unresolved", level, message);
+            f.push_at_level(true, at, Rule::AnchorsUnresolved, level, message);
         }
     }
 
@@ -1198,13 +1173,13 @@ impl<'a> Pair<'a> {
         );
         let untranslated: HashSet<usize> = f.out[..before]
             .iter()
-            .filter(|x| x.rule == "residue/script")
+            .filter(|x| x.rule == Rule::ResidueScript)
             .map(|x| x.line)
             .collect();
         let mut k = 0;
         f.out.retain(|x| {
             k += 1;
-            k <= before || x.rule != "glossary/term" || !untranslated.contains(&x.line)
+            k <= before || x.rule != Rule::GlossaryTerm || !untranslated.contains(&x.line)
         });
     }
 }
@@ -1347,7 +1322,7 @@ fn terms_and_numbers(
                     file: edition_file.path.to_path_buf(),
                     line: lines_e.line(at),
                     column: lines_e.column(edition_file.text, at),
-                    rule: "glossary/avoid",
+                    rule: Rule::GlossaryAvoid,
                     level: term_level,
                     message: Message::new(
                         "finding-glossary-avoid",
@@ -1365,7 +1340,7 @@ fn terms_and_numbers(
                     file: edition_file.path.to_path_buf(),
                     line: lines_e.line(at),
                     column: lines_e.column(edition_file.text, at),
-                    rule: "glossary/term",
+                    rule: Rule::GlossaryTerm,
                     level: term_level,
                     message: Message::new(
                         "finding-glossary",
@@ -1385,7 +1360,7 @@ fn terms_and_numbers(
                 file: edition_file.path.to_path_buf(),
                 line: lines_e.line(at),
                 column: lines_e.column(edition_file.text, at),
-                rule: "numbers/missing",
+                rule: Rule::NumbersMissing,
                 level,
                 message: Message::new(
                     "finding-numbers",
@@ -1451,7 +1426,7 @@ fn freshness(
                 file: original.path.to_path_buf(),
                 line: new.first().map_or(1, |s| s.line),
                 column: 1,
-                rule: "freshness/stale",
+                rule: Rule::FreshnessStale,
                 level,
                 message: Message::new(
                     "finding-stale-record",
@@ -1476,7 +1451,7 @@ fn freshness(
             file: original.path.to_path_buf(),
             line: first.line,
             column: 1,
-            rule: "freshness/stale",
+            rule: Rule::FreshnessStale,
             level,
             message: Message::new(
                 "finding-stale-memory",

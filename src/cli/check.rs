@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use editions::check::Rule;
 use editions::check::{self, Context, File, Finding, Level};
 use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
@@ -410,7 +411,7 @@ fn no_edition(
         file: issue.original.clone(),
         line: 1,
         column: 1,
-        rule: "freshness/missing",
+        rule: Rule::FreshnessMissing,
         level: if strict { Level::Error } else { Level::Warning },
         message: Message::new(
             "finding-no-edition",
@@ -437,7 +438,7 @@ fn unreadable_record(e: &provenance::ProvenanceError) -> Finding {
         file,
         line,
         column: 1,
-        rule: "file/unreadable",
+        rule: Rule::FileUnreadable,
         level: Level::Error,
         message: Message::plain(on_one_line(message)),
     }
@@ -482,7 +483,7 @@ fn unreadable(path: &Path, error: &ReadError) -> Finding {
         file: path.to_path_buf(),
         line,
         column: 1,
-        rule: "file/unreadable",
+        rule: Rule::FileUnreadable,
         level: Level::Error,
         // One line: what is wrong, then what to do.
         message: Message::plain(on_one_line(&error.to_string())),

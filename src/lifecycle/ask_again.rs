@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::check::Rule;
 use crate::edition::rules;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
@@ -129,7 +130,7 @@ pub(crate) struct Faults<'a, 'd> {
 /// it says (`numbers/missing: `1400 万``).
 pub(crate) fn finding_key(f: &crate::check::Finding) -> String {
     match (f.rule, f.message.arg("numbers")) {
-        ("numbers/missing", Some(numbers)) => format!("{}: {numbers}", f.rule),
+        (Rule::NumbersMissing, Some(numbers)) => format!("{}: {numbers}", f.rule),
         _ => format!("{}: {}", f.rule, f.message.identity()),
     }
 }
@@ -137,7 +138,7 @@ pub(crate) fn finding_key(f: &crate::check::Finding) -> String {
 /// Why a translation is asked again, for the request and the report.
 pub(crate) fn reason(f: &crate::check::Finding) -> String {
     match (f.rule, f.message.arg("numbers")) {
-        ("numbers/missing", Some(numbers)) => {
+        (Rule::NumbersMissing, Some(numbers)) => {
             tr("lifecycle-lost-numbers", &[("numbers", &numbers)])
         }
         _ => f.message.english(),
@@ -159,9 +160,9 @@ impl Faults<'_, '_> {
         // the original has is the original's to lose: `check` reports both.
         let errors: Vec<crate::check::Finding> = errors
             .into_iter()
-            .filter(|f| f.rule != "residue/control-original")
+            .filter(|f| f.rule != Rule::ResidueControlOriginal)
             .filter(|f| {
-                !f.rule.starts_with("glossary/")
+                !f.rule.id().starts_with("glossary/")
                     || !culprits(std::slice::from_ref(f), self.doc, built, original_path)
                         .iter()
                         .any(|(_, id)| verbatim.contains(id))
@@ -354,7 +355,7 @@ pub(crate) fn edition_check(
         .partition(|f| f.level == crate::check::Level::Error);
     let numbers = warnings
         .into_iter()
-        .filter(|f| f.rule == "numbers/missing")
+        .filter(|f| f.rule == Rule::NumbersMissing)
         .collect();
     (errors, numbers)
 }

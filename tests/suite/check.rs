@@ -649,7 +649,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
 
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), editions::check::catalog::RULES.len());
+    assert_eq!(rules.len(), editions::check::Rule::ALL.len());
     assert!(rules
         .iter()
         .all(|r| !r["help"]["text"].as_str().unwrap().is_empty()));

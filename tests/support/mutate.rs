@@ -125,7 +125,7 @@ impl Tally {
             let entry = self.plants.entry((kind, parts.target.code())).or_default();
             entry.0 += 1;
             // What the plant added: the findings (any level) the edition as written has not.
-            let key = |f: &Finding| (f.rule, f.message.to_string());
+            let key = |f: &Finding| (f.rule.id(), f.message.to_string());
             let before: HashSet<(&str, String)> = findings.iter().map(key).collect();
             let new: Vec<&Finding> = after.iter().filter(|f| !before.contains(&key(f))).collect();
             if new.len() == 1 {
@@ -134,7 +134,10 @@ impl Tally {
                 self.extra.push(format!(
                     "{name} ({}): {kind:?}: {}",
                     parts.target,
-                    new.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ")
+                    new.iter()
+                        .map(|f| f.rule.id())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             if n > base {

@@ -33,7 +33,7 @@ impl Report for Github {
             escape(&f.file.display().to_string(), true),
             f.line,
             f.column,
-            escape(f.rule, true),
+            escape(f.rule.id(), true),
             escape(&editions::control::visible(&f.message.to_string()), false)
         )
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use clap::ValueEnum;
+use editions::check::Rule;
 use editions::check::{Finding, Level};
 
 /// What a check run found, in figures.
@@ -33,10 +34,10 @@ impl Summary {
             Level::Error => self.errors += 1,
             Level::Warning => self.warnings += 1,
         }
-        *self.rules.entry(f.rule).or_default() += 1;
+        *self.rules.entry(f.rule.id()).or_default() += 1;
         match f.rule {
-            "links/missing" => self.lost_links += 1,
-            "images/missing" => self.lost_images += 1,
+            Rule::LinksMissing => self.lost_links += 1,
+            Rule::ImagesMissing => self.lost_images += 1,
             _ => {}
         }
     }

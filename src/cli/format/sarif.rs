@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use editions::check::catalog::RULES;
+use editions::check::Rule;
 use editions::check::{Finding, Level};
 use serde_json::{json, Value};
 
@@ -29,8 +29,8 @@ fn uri(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
-fn rule_index(id: &str) -> Option<usize> {
-    RULES.iter().position(|r| r.id == id)
+fn rule_index(rule: Rule) -> Option<usize> {
+    Rule::ALL.iter().position(|r| *r == rule)
 }
 
 impl Report for Sarif {
@@ -57,8 +57,9 @@ impl Report for Sarif {
     }
 
     fn summary(&mut self, out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-        let rules: Vec<Value> = RULES
+        let rules: Vec<Value> = Rule::ALL
             .iter()
+            .map(|r| r.info())
             .map(|r| {
                 json!({
                     "id": r.id,
