@@ -7,29 +7,34 @@
 //! `src/cli/`) only parses arguments and presents results. Modules are the pipeline's stages,
 //! layered so that each only depends on the ones above it in this list:
 //!
+//! - [`message`]: the library's own Fluent messages (errors and findings, English and
+//!   Chinese).
 //! - [`lang`]: languages and their scripts.
+//! - [`control`]: control characters and bidirectional overrides an edition must not carry.
 //! - [`numbers`]: the numbers a text states (`1.2万`, `12,000`, `3.13`), which a translation
 //!   keeps.
 //! - [`markdown`]: reading a source file, cutting it into tagged segments and splicing
-//!   translations back into the original's byte ranges (document, tag, front matter, segment,
-//!   splice).
+//!   translations back into the original's byte ranges (document, tag, front matter, HTML,
+//!   dialect, segment, splice).
 //! - [`file`]: writing files atomically.
 //! - [`glossary`]: the hand-edited term files.
-//! - [`memory`]: the translation memory.
+//! - [`memory`]: the translation memory (its entries, the sorted file, the journal).
 //! - [`model`]: the wire contract with the model, validation, batching, the OpenAI-compatible
-//!   client and the translation run (prompt, validate, batch, client, run).
+//!   client, the Batch API (which uses the client, never the reverse) and the translation run
+//!   (prompt, validate, batch, client, batch_job, run).
 //! - [`edition`]: the parts an edition is made of: locale messages, rules, the alignment of an
 //!   edition with its original, provenance records, issue resolution, diffs.
-//! - [`check`]: an edition against its original, for CI.
+//! - [`check`]: an edition against its original, for CI, with its [`check::Rule`]s.
 //! - [`review`]: the reviewer's side-by-side view.
 //! - [`terms`]: glossary suggestions from the memory's approved translations.
-//! - On top, [`lifecycle`] and [`lifecycle::adopt`]: an edition brought up to date, or
-//!   taken over, using everything above (the lifecycle checks every edition with [`check`]
-//!   before it writes it).
+//! - [`lifecycle`]: an edition brought up to date ([`lifecycle::update`]), taken over
+//!   ([`lifecycle::adopt`]) or many at once ([`lifecycle::many`]), using everything above: it
+//!   checks every edition with [`check`] before it writes it.
 //! - [`config`]: `editions.toml`, read into the parts above (a [`lifecycle::Project`],
-//!   [`SegmentOptions`], prices, the batch settings), so that the binary, the examples and the
-//!   benchmarks load a newsletter's configuration the same way.
+//!   [`SegmentOptions`], a run's settings, the batch settings), so that the binary, the
+//!   examples and the benchmarks load a newsletter's configuration the same way.
 //!
+//! No module refers to one below it in this list (a test reads the list and the sources).
 //! The library never depends on the command line.
 
 pub mod check;

@@ -33,7 +33,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
 use crate::message::tr;
-use crate::model::client::{Completion, Model, ModelError};
+pub use crate::model::client::JobStatus;
+use crate::model::client::{Completion, Deferred, Model, ModelError};
 
 /// How requests a job did not answer (or whose answers were rejected) are asked again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -111,14 +112,30 @@ struct Waiting {
     leader: bool,
 }
 
-/// What a run's jobs did, for its summary and progress display.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JobStatus {
-    /// Jobs created by this run (not counting jobs resumed).
-    pub created: usize,
-    pub resumed: usize,
-    /// The job being polled: its id, status, and lines done of total.
-    pub current: Option<(String, String, u32, u32)>,
+impl Model {
+    /// Sends requests as batch jobs of the provider's Batch API (see the module's
+    /// documentation).
+    pub fn with_batch_api(self, settings: BatchSettings) -> Self {
+        self.with_deferred(Box::new(Batcher::new(settings)))
+    }
+}
+
+impl Deferred for Batcher {
+    fn sync_now(&self) -> bool {
+        Batcher::sync_now(self)
+    }
+
+    fn submit<'a>(
+        &'a self,
+        api: &'a Model,
+        body: serde_json::Value,
+    ) -> futures::future::BoxFuture<'a, Result<Completion, ModelError>> {
+        Box::pin(Batcher::submit(self, api, body))
+    }
+
+    fn status(&self) -> JobStatus {
+        Batcher::status(self)
+    }
 }
 
 /// Gathers requests into batch jobs: see the module's documentation.
@@ -298,8 +315,8 @@ impl Batcher {
                 lines.push_str(&line.to_string());
                 lines.push('\n');
             }
-            let input_file = api.batch_upload(lines.into_bytes()).await?;
-            let id = api.batch_create(&input_file).await?;
+            let input_file = api.batch_upload(file_request(lines.into_bytes())).await?;
+            let id = api.batch_create(batch_request(&input_file)).await?;
             let job = RecordedJob {
                 id,
                 input_file,

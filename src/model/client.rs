@@ -288,6 +288,32 @@ pub struct Counters {
     pub retries: AtomicU64,
 }
 
+/// What sends a request later, in a batch of many (the Batch API, [`crate::model::batch_job`]),
+/// instead of straight to the server. The client knows only this; the batch jobs use the
+/// client, never the other way round.
+pub trait Deferred: Send + Sync {
+    /// Whether requests go straight to the server again (after a job, with `resend = sync`).
+    fn sync_now(&self) -> bool;
+    /// Waits for the answer of `body` (a chat completion request), sent through `api`.
+    fn submit<'a>(
+        &'a self,
+        api: &'a Model,
+        body: serde_json::Value,
+    ) -> futures::future::BoxFuture<'a, Result<Completion, ModelError>>;
+    /// What the batch jobs of this run did.
+    fn status(&self) -> JobStatus;
+}
+
+/// What a run's batch jobs did, for its summary and progress display.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobStatus {
+    /// Jobs created by this run (not counting jobs resumed).
+    pub created: usize,
+    pub resumed: usize,
+    /// The job being polled: its id, status, and lines done of total.
+    pub current: Option<(String, String, u32, u32)>,
+}
+
 /// A chat-completions client with editions' retry policy.
 ///
 /// The HTTP client (and with it TLS: the system's certificates read and parsed) is built on
@@ -301,8 +327,8 @@ pub struct Model {
     answer_format: AtomicU8,
     /// The run's request slots: every request of every issue waits here.
     pool: crate::model::pool::Pool,
-    /// In batch mode, the batcher that gathers requests into batch jobs.
-    batcher: Option<crate::model::batch_job::Batcher>,
+    /// In batch mode, what gathers requests into batch jobs ([`crate::model::batch_job`]).
+    batcher: Option<Box<dyn Deferred>>,
     /// The sources this run's editions are translating.
     claims: crate::model::claims::Claims,
     /// Checked once, before the first request: a run that cannot keep what it pays for
@@ -525,15 +551,15 @@ impl Model {
         })
     }
 
-    /// Sends requests as batch jobs of the provider's Batch API (see
-    /// [`crate::model::batch_job`]).
-    pub fn with_batch_api(mut self, settings: crate::model::batch_job::BatchSettings) -> Self {
-        self.batcher = Some(crate::model::batch_job::Batcher::new(settings));
+    /// Sends requests through `batcher` instead of straight to the server (the Batch API's
+    /// `Model::with_batch_api` is built on it).
+    pub fn with_deferred(mut self, batcher: Box<dyn Deferred>) -> Self {
+        self.batcher = Some(batcher);
         self
     }
 
     /// What the batch jobs of this run did, in batch mode.
-    pub fn batch_status(&self) -> Option<crate::model::batch_job::JobStatus> {
+    pub fn batch_status(&self) -> Option<JobStatus> {
         self.batcher.as_ref().map(|b| b.status())
     }
 
@@ -752,8 +778,10 @@ impl Model {
     }
 
     /// Uploads a JSON Lines file for a batch job; its file id.
-    pub(crate) async fn batch_upload(&self, lines: Vec<u8>) -> Result<String, ModelError> {
-        let request = crate::model::batch_job::file_request(lines);
+    pub(crate) async fn batch_upload(
+        &self,
+        request: async_openai::types::files::CreateFileRequest,
+    ) -> Result<String, ModelError> {
         match self.client()?.files().create(request).await {
             Ok(file) => Ok(file.id),
             Err(e) => Err(self.batch_error(e, "/files")),
@@ -761,8 +789,10 @@ impl Model {
     }
 
     /// Creates a batch job over an uploaded file; its id.
-    pub(crate) async fn batch_create(&self, input_file: &str) -> Result<String, ModelError> {
-        let request = crate::model::batch_job::batch_request(input_file);
+    pub(crate) async fn batch_create(
+        &self,
+        request: async_openai::types::batches::BatchRequest,
+    ) -> Result<String, ModelError> {
         match self.client()?.batches().create(request).await {
             Ok(job) => Ok(job.id),
             Err(e) => Err(self.batch_error(e, "/batches")),

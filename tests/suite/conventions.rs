@@ -1148,3 +1148,55 @@ fn a_lost_or_changed_container_is_one_finding() {
         assert_eq!(containers, [finding], "{site}: {stdout}");
     }
 }
+
+/// The layers `src/lib.rs` lists hold: no module of the library refers to one listed below it,
+/// and every module is listed.
+#[test]
+fn no_module_refers_to_a_layer_above_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = std::fs::read_to_string(root.join("lib.rs")).unwrap();
+    let order: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! - [`"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    let declared: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .map(|l| l.trim_end_matches(';'))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, declared, "lib.rs lists every module once");
+    fn sources(path: &Path, out: &mut Vec<std::path::PathBuf>) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap() {
+                sources(&e.unwrap().path(), out);
+            }
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            out.push(path.to_path_buf());
+        }
+    }
+    let mut upward = Vec::new();
+    for (k, module) in order.iter().enumerate() {
+        let mut files = Vec::new();
+        sources(&root.join(format!("{module}.rs")), &mut files);
+        sources(&root.join(module), &mut files);
+        assert!(!files.is_empty(), "{module} has no source");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for line in text.lines() {
+                let code = line.split("//").next().unwrap_or_default();
+                for above in &order[k + 1..] {
+                    if code.contains(&format!("crate::{above}::"))
+                        || code.contains(&format!("crate::{above}}}"))
+                        || code.contains(&format!("crate::{above};"))
+                    {
+                        upward.push(format!("{}: {module} -> {above}", file.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(upward, Vec::<String>::new());
+}
