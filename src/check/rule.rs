@@ -3,7 +3,7 @@
 //! guide's rule table (docs/guide.md) read it from here, and a test holds the guide to it.
 //!
 //! To add a rule: a variant here, in the order the guide lists it, with its [`RuleInfo`]; the
-//! method of [`super::Pair`] that finds it; its message in `src/message/*.ftl`.
+//! method of `Pair` (in `check`) that finds it; its message in `src/message/*.ftl`.
 
 use serde::Serialize;
 

@@ -42,7 +42,7 @@ pub struct Job<'a> {
     /// Where to write the edition instead of beside the original.
     pub out: Option<PathBuf>,
     /// The edition goes to a stream (standard output, a pipe, a device): nothing is read from
-    /// it, no record is kept, and the caller writes the text of [`Effect::Written`].
+    /// it, no record is kept, and the caller writes the text of [`super::Effect::Written`].
     pub stream: bool,
     /// Send nothing: only plan.
     pub dry_run: bool,

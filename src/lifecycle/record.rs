@@ -86,7 +86,7 @@ pub(crate) fn placed_segments(
 /// Writes an edition and its record: both staged in full before either replaces its old
 /// version, so that a failure while staging leaves both as they were. The record goes first:
 /// a run stopped between the renames leaves a record one run ahead of an untouched edition,
-/// which it knows by its `previous` digest (see [`Rederived::Ahead`]).
+/// which it knows by its `previous` digest (see [`super::Rederived::Ahead`]).
 pub fn write_pair(edition: (&Path, &[u8]), record: (&Path, &[u8])) -> Result<(), LifecycleError> {
     let e = crate::file::stage(edition.0, edition.1)?;
     let r = crate::file::stage(record.0, record.1)?;

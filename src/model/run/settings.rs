@@ -49,7 +49,7 @@ pub struct Settings {
     pub guidance: Guidance,
 }
 
-/// What requests say besides their segments (see [`prompt::Context`]), and its budget.
+/// What requests say besides their segments (see [`crate::model::prompt::Context`]), and its budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guidance {
     /// The target locale's style guide, sent with every request.
