@@ -10,6 +10,7 @@ use editions::check::{self, Context, File, Finding, Level};
 use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
+use editions::lifecycle::Project;
 use editions::markdown::document::ReadError;
 use editions::memory::Memory;
 use editions::message::{on_one_line, Message};
@@ -164,8 +165,8 @@ struct Checker<'a> {
     root: &'a Path,
     config: &'a Config,
     strict: bool,
-    source: Lang,
-    options: SegmentOptions,
+    /// The newsletter, its originals read in the dialect of the files checked.
+    project: Project,
     memory: Option<Memory>,
     locales_dir: PathBuf,
     common_urls: HashSet<String>,
@@ -199,7 +200,8 @@ impl<'a> Checker<'a> {
         source: Lang,
         names: &[(Issue, Option<PathBuf>)],
     ) -> anyhow::Result<Self> {
-        let options = segment_options(root, config, source, names);
+        let mut project = config.project(root)?;
+        project.options = segment_options(root, config, source, names);
         let memory = config.memory(root)?;
         let locales_dir = root.join(&config.locales);
         let common_urls = match args.common_urls.unwrap_or(config.check.common_urls) {
@@ -210,8 +212,7 @@ impl<'a> Checker<'a> {
             root,
             config,
             strict: args.strict,
-            source,
-            options,
+            project,
             memory,
             locales_dir,
             common_urls,
@@ -335,24 +336,19 @@ impl<'a> Checker<'a> {
             checked.findings.push(f);
             None
         });
-        let doc = Document::parse(original.text, &self.options);
+        let doc = Document::parse(original.text, &self.project.options);
         let vars = edition::variables(&doc, date, &self.config.original_url);
         let locale_texts = self
             .config
             .locale_texts(&target.locale, &self.locales_dir, &vars);
         let cx = Context {
-            source: self.source,
-            target: target.lang,
-            rules: &self.config.boilerplate,
-            rewrites: &self.config.url_rewrite,
-            locale_texts: &locale_texts,
-            glossary: &target.glossary,
-            allow: &self.config.check.allow,
             memory: self.memory.as_ref(),
             record: record.as_ref(),
-            options: &self.options,
             strict: self.strict,
             common_urls: &self.common_urls,
+            ..self
+                .project
+                .check_context(target.lang, &locale_texts, &target.glossary)
         };
         let edition_file = File {
             path: edition_path,

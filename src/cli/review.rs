@@ -11,7 +11,7 @@ use editions::edition::locale::Locale;
 use editions::edition::rules as edition;
 use editions::glossary::Glossary;
 use editions::review;
-use editions::{Document, SegmentOptions, SourceText};
+use editions::{Document, SourceText};
 
 use super::messages::hinted;
 use super::{write_atomically, EXIT_OK};
@@ -49,16 +49,17 @@ pub struct ReviewArgs {
     pub width: Option<usize>,
 }
 
+/// `editions review`: the pair read and checked as CI checks it, then shown.
 pub fn run(
     root: &Path,
     config: &Config,
     args: &ReviewArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let source = config.source_lang()?;
+    let project = config.project(root)?;
     let target = config.target(args.to.as_deref())?;
-    let issue = issue::resolve(&config.layout(root), &args.date)?;
-    let edition_path = issue.edition(&config.layout(root), target);
+    let issue = issue::resolve(&project.layout, &args.date)?;
+    let edition_path = issue.edition(&project.layout, target);
     // A special issue named by path has its date from its name or front matter.
     let date = issue.date.clone().unwrap_or_default();
     let original = SourceText::read(&issue.original)?;
@@ -68,37 +69,18 @@ pub fn run(
             &[("locale", &target), ("issue", &args.date)],
         )
     })?;
-    let options = SegmentOptions {
-        source,
-        front_matter_fields: config.front_matter_fields.clone(),
-        dialect: config.dialect(root),
-    };
-    let glossary = Glossary::load(&root.join(&config.glossary), target)?;
-    let locales_dir = root.join(&config.locales);
-    let locale = Locale::load(&locales_dir, target.code())?;
-    let doc = Document::parse(&original.text, &options);
-    let vars = edition::variables(&doc, &date, &config.original_url);
-    let locale_texts = config.locale_texts(&locale, &locales_dir, &vars);
+    let glossary = Glossary::load(&project.glossary, target)?;
+    let locale = Locale::load(&project.locales, target.code())?;
+    let doc = Document::parse(&original.text, &project.options);
+    let vars = edition::variables(&doc, &date, &project.original_url);
+    let locale_texts = config.locale_texts(&locale, &project.locales, &vars);
     let memory = config.memory(root)?;
-    let record = Record::load(&provenance::path(
-        &root.join(&config.provenance),
-        target.code(),
-        &edition_path,
-    ))?;
-    let common = std::collections::HashSet::new();
+    let record_path = provenance::path(&project.provenance, target.code(), &edition_path);
+    let record = Record::load(&record_path)?;
     let cx = Context {
-        source,
-        target,
-        rules: &config.boilerplate,
-        rewrites: &config.url_rewrite,
-        locale_texts: &locale_texts,
-        glossary: &glossary,
-        allow: &config.check.allow,
         memory: memory.as_ref(),
         record: record.as_ref(),
-        options: &options,
-        strict: false,
-        common_urls: &common,
+        ..project.check_context(target, &locale_texts, &glossary)
     };
     let original_file = File {
         path: &issue.original,
@@ -113,7 +95,7 @@ pub fn run(
         known_revision(root, rev)?;
     }
     let previous = previous_edition(root, &edition_path, args.since.as_deref());
-    let messages = edition::locale_messages(&config.boilerplate, &locale, &locales_dir, &vars);
+    let messages = edition::locale_messages(&project.boilerplate, &locale, &project.locales, &vars);
     let review = review::build(
         &original_file,
         &edition_file,
@@ -124,12 +106,17 @@ pub fn run(
         &messages,
         &cx,
     );
+    present(&review, args, out)
+}
+
+/// Writes the HTML page when asked, and shows the review as asked.
+fn present(review: &review::Review, args: &ReviewArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     if let Some(html) = &args.html {
-        write_atomically(html, &review::render_html(&review))?;
+        write_atomically(html, &review::render_html(review))?;
     }
     match args.format {
         ReviewFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &review).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *out, review).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         ReviewFormat::Text => {
@@ -138,7 +125,7 @@ pub fn run(
                 .width
                 .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
                 .unwrap_or(100);
-            out.write_all(review::render_terminal(&review, width, color).as_bytes())?;
+            out.write_all(review::render_terminal(review, width, color).as_bytes())?;
         }
     }
     Ok(EXIT_OK)

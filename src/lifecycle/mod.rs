@@ -94,12 +94,11 @@ pub async fn update(
     let vars = rules::variables(&doc, &report.date, &project.original_url);
     let assembly = Assembly::of(project, &doc, &locale, &vars, job.target);
     let locale_texts = rules::locale_texts(&project.boilerplate, &locale, &project.locales, &vars);
-    let no_common = Default::default();
     let checker = Checker {
         original: &source.text,
         original_path: &job.issue.original,
         edition_path: &edition_path,
-        cx: check_context(project, job, &locale_texts, &glossary, &no_common),
+        cx: project.check_context(job.target, &locale_texts, &glossary),
     };
     let faults = Faults {
         checker: &checker,
@@ -175,31 +174,6 @@ fn run_settings(
         },
         ..job.settings.clone()
     })
-}
-
-/// The context of the edition's check as `translate` runs it: CI's rules, not strict, without
-/// the memory or a record (the edition is about to get its record).
-fn check_context<'a>(
-    project: &'a Project,
-    job: &Job<'_>,
-    locale_texts: &'a [String],
-    glossary: &'a Glossary,
-    no_common: &'a HashSet<String>,
-) -> crate::check::Context<'a> {
-    crate::check::Context {
-        source: project.options.source,
-        target: job.target,
-        rules: &project.boilerplate,
-        rewrites: &project.url_rewrite,
-        locale_texts,
-        glossary,
-        allow: &project.allow,
-        memory: None,
-        record: None,
-        options: &project.options,
-        strict: false,
-        common_urls: no_common,
-    }
 }
 
 /// The last phase: an edition without a record is only taken over as it is; the record is

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::edition::issue::{Issue, Layout};
 use crate::edition::provenance::{self, Record};
 use crate::edition::rules::{self, Rule, UrlRewrite};
+use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::markdown::document::SourceText;
 use crate::markdown::segment::{Document, SegmentOptions};
@@ -110,4 +111,34 @@ pub fn is_stale(project: &Project, issue: &Issue, target: Lang) -> bool {
         .collect();
     let then: HashSet<&str> = record.runs.iter().filter_map(|r| r.id.as_deref()).collect();
     now != then
+}
+
+impl Project {
+    /// The context in which the `target` editions of this newsletter are checked, with
+    /// `locale_texts` (the locale's messages as an issue formats them) and the locale's
+    /// glossary: CI's rules, not strict, with neither the memory nor a record, no URL common to
+    /// every issue. `check` sets those it has (`Context { memory, ..project.check_context(…) }`);
+    /// `translate` checks an edition about to get its record, so it has none.
+    pub fn check_context<'a>(
+        &'a self,
+        target: Lang,
+        locale_texts: &'a [String],
+        glossary: &'a Glossary,
+    ) -> crate::check::Context<'a> {
+        static NO_URLS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+        crate::check::Context {
+            source: self.options.source,
+            target,
+            rules: &self.boilerplate,
+            rewrites: &self.url_rewrite,
+            locale_texts,
+            glossary,
+            allow: &self.allow,
+            memory: None,
+            record: None,
+            options: &self.options,
+            strict: false,
+            common_urls: NO_URLS.get_or_init(HashSet::new),
+        }
+    }
 }
