@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::edition::issue::{Issue, Layout};
 use crate::lifecycle::Project;
 use crate::markdown::dialect::Dialect;
+use crate::model::client::ModelSettings;
 use crate::model::run::{Guidance, Price, Settings};
 use crate::{Lang, SegmentOptions};
 use serde::Deserialize;
@@ -586,6 +587,19 @@ impl Config {
                 examples_chars: model.examples_chars,
                 qa: model.qa.then_some(model.qa_threshold.clamp(1, 5) as u8),
             },
+        }
+    }
+
+    /// How the client reaches the model at `base_url` with `api_key` (both from the
+    /// environment, never from a file).
+    pub fn model_settings(&self, base_url: String, api_key: String) -> ModelSettings {
+        ModelSettings {
+            base_url,
+            api_key,
+            model: self.model.name.clone(),
+            timeout: self.timeout(),
+            max_retries: self.model.max_retries,
+            backoff: self.backoff(),
         }
     }
 

@@ -13,7 +13,7 @@ use editions::lifecycle::{self, Effect, Job, LifecycleError, Outcome, State};
 use editions::markdown::dialect::Dialect;
 use editions::memory::Memory;
 use editions::model::run::{Plan, Settings, Summary, TranslateError};
-use editions::model::{Model, ModelSettings, DEFAULT_BASE_URL};
+use editions::model::{Model, DEFAULT_BASE_URL};
 use editions::Lang;
 
 use super::messages::{hinted, say};
@@ -1215,15 +1215,7 @@ fn model_from_env(config: &Config) -> anyhow::Result<Option<Model>> {
         .ok()
         .filter(|b| !b.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-    let settings = ModelSettings {
-        base_url,
-        api_key: key,
-        model: config.model.name.clone(),
-        timeout: config.timeout(),
-        max_retries: config.model.max_retries,
-        backoff: config.backoff(),
-    };
-    let model = Model::new(settings)?;
+    let model = Model::new(config.model_settings(base_url, key))?;
     Ok(Some(if super::verbose() {
         model.with_log(std::sync::Arc::new(|line| {
             eprintln!("{}", editions::control::visible(line));
