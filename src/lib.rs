@@ -37,6 +37,8 @@
 //! No module refers to one below it in this list (a test reads the list and the sources).
 //! The library never depends on the command line.
 
+#![warn(unreachable_pub)]
+
 pub mod check;
 pub mod config;
 pub mod control;
