@@ -7,10 +7,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use editions::glossary::Glossary;
+use editions::lifecycle::import::Refused;
 use editions::markdown::tag::{self, Item};
-use editions::memory::{Author, Entry, Memory, Origin};
-use editions::model::prompt::PROMPT_VERSION;
-use editions::model::validate::validate;
+use editions::memory::{Memory, Origin};
 use editions::{Document, Lang, SegmentOptions, SourceText};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -136,6 +135,35 @@ fn seg(w: &mut Writer<&mut dyn Write>, tagged: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A translation not imported, as the report lists it.
+fn told(refused: &Refused) -> String {
+    match refused {
+        Refused::Invalid { id, line, why } => format!(
+            "  - {}: {why}",
+            say("cli-segment-at", &[("id", id), ("line", line)])
+        ),
+        Refused::NoSuchSegment { id } => {
+            format!("  - {}", say("cli-no-such-segment", &[("id", id)]))
+        }
+    }
+}
+
+/// The error of an import that kept every translation out, with each one's problem.
+fn not_imported(problems: &[String], translations: &Path) -> anyhow::Error {
+    Failure(anyhow::anyhow!(
+        "{}:\n{}",
+        say(
+            "cli-not-imported",
+            &[
+                ("count", &problems.len()),
+                ("path", &translations.display())
+            ]
+        ),
+        problems.join("\n")
+    ))
+    .into()
+}
+
 /// What `memory import` imports, and where.
 pub struct Import<'a> {
     /// The original whose segments are translated.
@@ -173,53 +201,14 @@ pub fn import(import: &Import<'_>, memory: &mut Memory, out: &mut dyn Write) -> 
             say("hint", &[("hint", &say("cli-translations-shape", &[]))])
         )
     })?;
-    let mut problems = Vec::new();
-    let mut imported = 0;
-    for seg in doc.segments() {
-        let Some(t) = map.get(&seg.id) else { continue };
-        match validate(seg, t, options.source, target, glossary) {
-            Ok(()) => {
-                memory.insert(Entry {
-                    locale: target.code().to_string(),
-                    source: seg.tagged.clone(),
-                    target: t.clone(),
-                    glossary: String::new(),
-                    prompt: PROMPT_VERSION,
-                    model: Author::Imported,
-                    date: date.to_string(),
-                    origin: Origin::Approved,
-                    rating: None,
-                    note: None,
-                    asked: Vec::new(),
-                });
-                imported += 1;
+    let imported =
+        match editions::lifecycle::import::import(&doc, &map, target, glossary, memory, date) {
+            Ok(imported) => imported,
+            Err(refused) => {
+                let problems: Vec<String> = refused.iter().map(told).collect();
+                return Err(not_imported(&problems, translations));
             }
-            Err(r) => problems.push(format!(
-                "  - {}: {r}",
-                say("cli-segment-at", &[("id", &seg.id), ("line", &seg.line)])
-            )),
-        }
-    }
-    let ids: std::collections::HashSet<&str> = doc.segments().map(|s| s.id.as_str()).collect();
-    for id in map.keys() {
-        if !ids.contains(id.as_str()) {
-            problems.push(format!("  - {}", say("cli-no-such-segment", &[("id", id)])));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Failure(anyhow::anyhow!(
-            "{}:\n{}",
-            say(
-                "cli-not-imported",
-                &[
-                    ("count", &problems.len()),
-                    ("path", &translations.display())
-                ]
-            ),
-            problems.join("\n")
-        ))
-        .into());
-    }
+        };
     memory.compact()?;
     writeln!(
         out,
@@ -264,6 +253,8 @@ pub fn emit(text: Vec<u8>, path: Option<&Path>, out: &mut dyn Write) -> anyhow::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use editions::memory::Entry;
+    use editions::model::prompt::PROMPT_VERSION;
     use quick_xml::events::Event;
     use quick_xml::Reader;
 

@@ -25,6 +25,7 @@ pub mod adopt;
 mod ask_again;
 mod assembly;
 mod error;
+pub mod import;
 pub mod many;
 mod outcome;
 mod project;

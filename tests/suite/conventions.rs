@@ -1200,3 +1200,55 @@ fn no_module_refers_to_a_layer_above_it() {
     }
     assert_eq!(upward, Vec::<String>::new());
 }
+
+/// `memory import` keeps every translation out when one does not validate or names no
+/// segment, and says which and why, verbatim; the memory is left as it was.
+#[test]
+fn an_import_with_a_bad_translation_imports_nothing_and_says_why() {
+    let dir = support::newsletter_root();
+    let root = dir.path();
+    let server = StandIn::start(vec![]);
+    let original = root.join("docs/2024-01-06-weekly.md");
+    let (code, stdout, stderr) = editions(root, &server, &["extract", original.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    // A heading without tags, translated well, and a paragraph with a link, its tag dropped.
+    let plain = listed.iter().find(|s| s["kind"] == "h2").unwrap();
+    let linked = listed
+        .iter()
+        .find(|s| s["source"].as_str().unwrap().contains("<a1>"))
+        .unwrap();
+    let id = |s: &serde_json::Value| s["id"].as_str().unwrap().to_string();
+    let line = |s: &serde_json::Value| s["line"].as_u64().unwrap();
+    let mut map = std::collections::BTreeMap::new();
+    map.insert(id(plain), "A translation".to_string());
+    map.insert(id(linked), "No link any more".to_string());
+    map.insert("p-0000000000".to_string(), "Stray".to_string());
+    let file = root.join("reviewed.json");
+    std::fs::write(&file, serde_json::to_string(&map).unwrap()).unwrap();
+    let memory = std::fs::read(root.join("memory.jsonl")).ok();
+    let (code, stdout, stderr) = editions(
+        root,
+        &server,
+        &[
+            "memory",
+            "import",
+            original.to_str().unwrap(),
+            file.to_str().unwrap(),
+            "--to",
+            "en",
+        ],
+    );
+    assert_eq!((code, stdout.as_str()), (Some(1), ""), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: 2 translations of `{}` cannot be imported; nothing was imported:\n  - segment {} (line {}): tag <a1>…</a1> is missing; tag <a2>…</a2> is missing\n  - segment p-0000000000: no segment has this id\n",
+            file.display(),
+            id(linked),
+            line(linked)
+        )
+    );
+    assert_eq!(std::fs::read(root.join("memory.jsonl")).ok(), memory);
+    assert!(!root.join("memory.jsonl.journal").exists());
+}
