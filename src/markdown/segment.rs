@@ -711,13 +711,7 @@ impl<'a> Builder<'a, '_> {
 
     /// The start of an inline element (emphasis, a link …): an opening tag of its run.
     fn inline_start(&mut self, kind: TagKind, range: Range<usize>) {
-        let run = self.ensure_run(range.start);
-        run.next_tag += 1;
-        let tag = Tag {
-            kind,
-            n: run.next_tag,
-        };
-        let start = run.piece_start(range.start);
+        let (run, tag, start) = self.new_tag(kind, range.start);
         run.pieces.push(Piece::Open {
             raw: start..start,
             tag,
@@ -967,6 +961,19 @@ impl<'a> Builder<'a, '_> {
         self.blocks.pop();
     }
 
+    /// The run holding `at` (begun there if none is open), the next tag of its numbering, of
+    /// `kind`, and where its piece starts.
+    fn new_tag(&mut self, kind: TagKind, at: usize) -> (&mut RunBuilder<'a>, Tag, usize) {
+        let run = self.ensure_run(at);
+        run.next_tag += 1;
+        let tag = Tag {
+            kind,
+            n: run.next_tag,
+        };
+        let start = run.piece_start(at);
+        (run, tag, start)
+    }
+
     fn ensure_run(&mut self, start: usize) -> &mut RunBuilder<'a> {
         self.after_cut = false;
         let kind = self.blocks.last().cloned().unwrap_or(BlockKind::Paragraph);
@@ -982,13 +989,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn atom(&mut self, kind: TagKind, range: Range<usize>) {
-        let run = self.ensure_run(range.start);
-        run.next_tag += 1;
-        let tag = Tag {
-            kind,
-            n: run.next_tag,
-        };
-        let start = run.piece_start(range.start);
+        let (run, tag, start) = self.new_tag(kind, range.start);
         run.pieces.push(Piece::Atom {
             raw: start..start,
             tag,

@@ -64,14 +64,17 @@ pub(crate) fn batch_messages(
         .collect();
     let user = prompt::user_message(&entries);
     // Examples fill what the share leaves of this request, within their own budget.
-    let without = prompt::system_message(
-        settings.source,
-        settings.target,
-        &context,
-        &terms,
-        &keep,
-        &rejected,
-    );
+    let system_of = |context: &prompt::Context<'_>| {
+        prompt::system_message(
+            settings.source,
+            settings.target,
+            context,
+            &terms,
+            &keep,
+            &rejected,
+        )
+    };
+    let without = system_of(&context);
     let room = (settings.guidance.prompt_share * user.chars().count() as f64) as usize;
     let budget = room
         .saturating_sub(without.chars().count() + prompt::EXAMPLES_HEADER.chars().count())
@@ -84,14 +87,7 @@ pub(crate) fn batch_messages(
     let system = if context.examples.is_empty() {
         without
     } else {
-        prompt::system_message(
-            settings.source,
-            settings.target,
-            &context,
-            &terms,
-            &keep,
-            &rejected,
-        )
+        system_of(&context)
     };
     (system, user)
 }
