@@ -9,7 +9,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use similar::ChangeTag;
 
 use super::{changes, LinkStatus, Review, Row, RowKind};
-use crate::check::Level;
+use crate::check::{Finding, Level};
 use crate::lang::Lang;
 use crate::message::{language, tr};
 
@@ -91,7 +91,6 @@ fn row_class(row: &Row) -> String {
 
 /// The review as one self-contained HTML page.
 pub fn render_html(review: &Review) -> String {
-    let target: Lang = review.target.parse().unwrap_or(Lang::En);
     let title = tr(
         "review-title",
         &[
@@ -99,14 +98,45 @@ pub fn render_html(review: &Review) -> String {
             ("edition", &review.edition_path),
         ],
     );
-    // Findings are numbered in page order; each count links to the first row (or finding)
-    // holding what it counts.
-    let mut numbered = Vec::new();
-    for (k, row) in review.rows.iter().enumerate() {
-        for f in &row.findings {
-            numbered.push((k, f));
+    // Findings are numbered in page order.
+    let numbered: Vec<(usize, &Finding)> = review
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(k, row)| row.findings.iter().map(move |f| (k, f)))
+        .collect();
+    let page = html! {
+        (DOCTYPE)
+        html lang=(language().code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { (title) }
+                (counts(review, &numbered))
+                (finding_index(&numbered))
+                @if let Some(since) = &review.since {
+                    p.since {
+                        (tr("review-since", &[("since", since)])) " "
+                        ins { (tr("review-like-this", &[])) }
+                    }
+                }
+                (rows(review))
+                (other_findings(review))
+                (links(review))
+            }
         }
-    }
+    };
+    let mut out = page.into_string();
+    out.push('\n');
+    out
+}
+
+/// The counts at the top, each linking to the first row (or finding) holding what it counts.
+fn counts(review: &Review, numbered: &[(usize, &Finding)]) -> Markup {
     let first_row = |f: &dyn Fn(&Row) -> bool| {
         review
             .rows
@@ -129,162 +159,181 @@ pub fn render_html(review: &Review) -> String {
         "review-count-errors" => first_finding(Level::Error),
         _ => first_finding(Level::Warning),
     };
-    let line = |l: Option<usize>| l.map_or("-".to_string(), |l| l.to_string());
-    let mut finding_number = 0;
-    let page = html! {
-        (DOCTYPE)
-        html lang=(language().code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
+    html! {
+        nav.counts {
+            @for (id, n) in review.counts.labelled() {
+                @let class = format!("count {}", id.trim_start_matches("review-count-"));
+                @match link_of(id).filter(|_| n > 0) {
+                    Some(href) => a class=(class) href=(href) {
+                        span.n { (n) } " " (tr(id, &[]))
+                    },
+                    None => span class=(class) { span.n { (n) } " " (tr(id, &[])) },
+                }
             }
-            body {
-                h1 { (title) }
-                nav.counts {
-                    @for (id, n) in review.counts.labelled() {
-                        @let class = format!("count {}", id.trim_start_matches("review-count-"));
-                        @match link_of(id).filter(|_| n > 0) {
-                            Some(href) => a class=(class) href=(href) {
-                                span.n { (n) } " " (tr(id, &[]))
-                            },
-                            None => span class=(class) { span.n { (n) } " " (tr(id, &[])) },
-                        }
-                    }
-                }
-                @if !numbered.is_empty() {
-                    ol.finding-index {
-                        @for (n, (k, f)) in numbered.iter().enumerate() {
-                            li class=(f.level.id()) {
-                                a href=(format!("#finding-{}", n + 1)) {
-                                    (f.level) "[" (f.rule) "] " (tr("review-row", &[("row", &(k + 1))]))
-                                }
-                            }
-                        }
-                    }
-                }
-                @if let Some(since) = &review.since {
-                    p.since {
-                        (tr("review-since", &[("since", since)])) " "
-                        ins { (tr("review-like-this", &[])) }
-                    }
-                }
-                table.rows {
-                    thead {
-                        tr {
-                            th { "#" }
-                            th { (tr("review-original", &[])) }
-                            th { (tr("review-edition", &[])) }
-                        }
-                    }
-                    tbody {
-                        @for (k, row) in review.rows.iter().enumerate() {
-                            @let sources: Vec<&str> = row.terms.iter().map(|(s, _)| s.as_str()).collect();
-                            @let targets: Vec<&str> = row.terms.iter().map(|(_, t)| t.as_str()).collect();
-                            tr class=(row_class(row)) id=(format!("row-{}", k + 1))
-                                data-id=(row.id.as_deref().unwrap_or("")) {
-                                td.meta {
-                                    (k + 1) br;
-                                    small { (line(row.original_line)) " → " (line(row.edition_line)) }
-                                }
-                                td.original lang="zh" { (marked(&row.original, &sources)) }
-                                td.edition lang=(review.target) {
-                                    (edition_text(row, target, &targets))
-                                    @if let RowKind::Boilerplate { rule, message } = &row.kind {
-                                        div.note {
-                                            @match message {
-                                                Some(m) => (tr("review-boilerplate-replaced", &[("rule", rule), ("message", m)])),
-                                                None => (tr("review-boilerplate-dropped", &[("rule", rule)])),
-                                            }
-                                        }
-                                    }
-                                    @if row.hand_edited {
-                                        div.hand { (tr("review-hand-edited", &[])) }
-                                    }
-                                    @if let Some(r) = &row.rating {
-                                        div class=(if r.score() < 3 { "rating low" } else { "rating" }) {
-                                            (super::rating_text(r))
-                                        }
-                                    }
-                                    @if let Some(c) = &row.conflict {
-                                        div.conflict {
-                                            (tr("review-conflict", &[])) br;
-                                            (tr("review-old-original", &[("text", &c.old_original)]))
-                                            @if let Some(e) = &c.hand_edit {
-                                                br; (tr("review-hand-edit", &[("text", e)]))
-                                            }
-                                        }
-                                    }
-                                    @if let Some(c) = &row.candidate {
-                                        div.candidate {
-                                            (tr("review-candidate", &[("text", &c.text), ("why", &c.why)]))
-                                        }
-                                    }
-                                    @for f in &row.findings {
-                                        ({ finding_number += 1; html! {
-                                            div class=(format!("finding {}", f.level.id()))
-                                                id=(format!("finding-{finding_number}")) {
-                                                (f.level) "[" (f.rule) "] " (f.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()) ":" (f.line) ": " (f.message)
-                                            }
-                                        } })
-                                    }
-                                    @if !row.terms.is_empty() {
-                                        @let list: Vec<String> = row.terms.iter().map(|(s, t)| format!("{s} → {t}")).collect();
-                                        div.terms { (tr("review-glossary", &[("terms", &list.join(", "))])) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                @if !review.other_findings.is_empty() {
-                    h2 { (tr("review-other-findings", &[])) }
-                    ul.findings {
-                        @for f in &review.other_findings {
-                            li class=(format!("finding {}", f.level.id())) {
-                                (f.file.display().to_string()) ":" (f.line) ": " (f.level) "[" (f.rule) "] " (f.message)
-                            }
-                        }
-                    }
-                }
-                h2 { (tr("review-links", &[])) }
-                table.links {
-                    thead {
-                        tr {
-                            th { (tr("review-original", &[])) }
-                            th { (tr("review-edition", &[])) }
-                            th { }
-                        }
-                    }
-                    tbody {
-                        @for l in &review.links {
-                            @let status = match l.status {
-                                LinkStatus::Same => "same",
-                                LinkStatus::Expected => "expected",
-                                LinkStatus::Lost => "lost",
-                                LinkStatus::Added => "added",
-                            };
-                            tr class=(status) {
-                                @for side in [&l.original, &l.edition] {
-                                    td {
-                                        @match side {
-                                            Some(u) => code { (u) },
-                                            None => span.none { "—" },
-                                        }
-                                    }
-                                }
-                                td.status { (tr(&format!("review-link-{status}"), &[])) }
-                            }
+        }
+    }
+}
+
+/// Every finding of the rows, in page order, each a link to it.
+fn finding_index(numbered: &[(usize, &Finding)]) -> Markup {
+    html! {
+        @if !numbered.is_empty() {
+            ol.finding-index {
+                @for (n, (k, f)) in numbered.iter().enumerate() {
+                    li class=(f.level.id()) {
+                        a href=(format!("#finding-{}", n + 1)) {
+                            (f.level) "[" (f.rule) "] " (tr("review-row", &[("row", &(k + 1))]))
                         }
                     }
                 }
             }
         }
-    };
-    let mut out = page.into_string();
-    out.push('\n');
-    out
+    }
+}
+
+/// The aligned rows: the original beside the edition, with what is known of each.
+fn rows(review: &Review) -> Markup {
+    let target: Lang = review.target.parse().unwrap_or(Lang::En);
+    let line = |l: Option<usize>| l.map_or("-".to_string(), |l| l.to_string());
+    // The number of each row's first finding: findings are numbered in page order.
+    let first_finding: Vec<usize> = review
+        .rows
+        .iter()
+        .scan(1, |next, row| {
+            let first = *next;
+            *next += row.findings.len();
+            Some(first)
+        })
+        .collect();
+    html! {
+        table.rows {
+            thead {
+                tr {
+                    th { "#" }
+                    th { (tr("review-original", &[])) }
+                    th { (tr("review-edition", &[])) }
+                }
+            }
+            tbody {
+                @for (k, row) in review.rows.iter().enumerate() {
+                    @let sources: Vec<&str> = row.terms.iter().map(|(s, _)| s.as_str()).collect();
+                    @let targets: Vec<&str> = row.terms.iter().map(|(_, t)| t.as_str()).collect();
+                    tr class=(row_class(row)) id=(format!("row-{}", k + 1))
+                        data-id=(row.id.as_deref().unwrap_or("")) {
+                        td.meta {
+                            (k + 1) br;
+                            small { (line(row.original_line)) " → " (line(row.edition_line)) }
+                        }
+                        td.original lang="zh" { (marked(&row.original, &sources)) }
+                        td.edition lang=(review.target) {
+                            (edition_text(row, target, &targets))
+                            (row_notes(row, first_finding[k]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a row's edition cell says under its text: boilerplate, a hand edit, a rating, a
+/// conflict, a candidate, its findings (numbered from `first_finding`) and its glossary terms.
+fn row_notes(row: &Row, first_finding: usize) -> Markup {
+    html! {
+        @if let RowKind::Boilerplate { rule, message } = &row.kind {
+            div.note {
+                @match message {
+                    Some(m) => (tr("review-boilerplate-replaced", &[("rule", rule), ("message", m)])),
+                    None => (tr("review-boilerplate-dropped", &[("rule", rule)])),
+                }
+            }
+        }
+        @if row.hand_edited {
+            div.hand { (tr("review-hand-edited", &[])) }
+        }
+        @if let Some(r) = &row.rating {
+            div class=(if r.score() < 3 { "rating low" } else { "rating" }) {
+                (super::rating_text(r))
+            }
+        }
+        @if let Some(c) = &row.conflict {
+            div.conflict {
+                (tr("review-conflict", &[])) br;
+                (tr("review-old-original", &[("text", &c.old_original)]))
+                @if let Some(e) = &c.hand_edit {
+                    br; (tr("review-hand-edit", &[("text", e)]))
+                }
+            }
+        }
+        @if let Some(c) = &row.candidate {
+            div.candidate {
+                (tr("review-candidate", &[("text", &c.text), ("why", &c.why)]))
+            }
+        }
+        @for (n, f) in row.findings.iter().enumerate() {
+            div class=(format!("finding {}", f.level.id()))
+                id=(format!("finding-{}", first_finding + n)) {
+                (f.level) "[" (f.rule) "] " (f.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()) ":" (f.line) ": " (f.message)
+            }
+        }
+        @if !row.terms.is_empty() {
+            @let list: Vec<String> = row.terms.iter().map(|(s, t)| format!("{s} → {t}")).collect();
+            div.terms { (tr("review-glossary", &[("terms", &list.join(", "))])) }
+        }
+    }
+}
+
+/// Findings that belong to no row (the front matter, the file as a whole).
+fn other_findings(review: &Review) -> Markup {
+    html! {
+        @if !review.other_findings.is_empty() {
+            h2 { (tr("review-other-findings", &[])) }
+            ul.findings {
+                @for f in &review.other_findings {
+                    li class=(format!("finding {}", f.level.id())) {
+                        (f.file.display().to_string()) ":" (f.line) ": " (f.level) "[" (f.rule) "] " (f.message)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every link of the original and of the edition, and what became of it.
+fn links(review: &Review) -> Markup {
+    html! {
+        h2 { (tr("review-links", &[])) }
+        table.links {
+            thead {
+                tr {
+                    th { (tr("review-original", &[])) }
+                    th { (tr("review-edition", &[])) }
+                    th { }
+                }
+            }
+            tbody {
+                @for l in &review.links {
+                    @let status = match l.status {
+                        LinkStatus::Same => "same",
+                        LinkStatus::Expected => "expected",
+                        LinkStatus::Lost => "lost",
+                        LinkStatus::Added => "added",
+                    };
+                    tr class=(status) {
+                        @for side in [&l.original, &l.edition] {
+                            td {
+                                @match side {
+                                    Some(u) => code { (u) },
+                                    None => span.none { "—" },
+                                }
+                            }
+                        }
+                        td.status { (tr(&format!("review-link-{status}"), &[])) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
