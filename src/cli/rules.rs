@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use editions::edition::coverage::{self, Coverage, Warning};
+use editions::edition::rules::Rule;
 use editions::SourceText;
 
 use super::messages::say;
@@ -34,6 +35,8 @@ fn shorten(text: &str) -> String {
     editions::control::visible(&out).into_owned()
 }
 
+/// `editions rules`: which block each rule matched in each issue, then what looks wrong
+/// (rules too broad or unused, recurring blocks no rule matches).
 pub fn run(
     root: &Path,
     config: &Config,
@@ -53,61 +56,12 @@ pub fn run(
             .filter(|_| found.by_date)
             .unwrap_or_else(|| found.original.display().to_string());
         let c = coverage::of_issue(&label, &text.text, rules, target.code(), source);
-        writeln!(out, "{label}")?;
-        for m in &c.matched {
-            writeln!(
-                out,
-                "  {}",
-                say(
-                    "rules-matched",
-                    &[
-                        ("line", &format!("{:>4}", m.line)),
-                        ("rule", &format!("{:>2}", m.rule + 1)),
-                        ("what", &rules[m.rule].describe()),
-                        ("text", &shorten(&m.text)),
-                    ]
-                )
-            )?;
-        }
+        print_matched(out, &label, &c, rules)?;
         issues.push(c);
     }
     let warnings = coverage::warnings(&issues, rules, args.repeats);
     for w in &warnings {
-        let line = match w {
-            Warning::Broad {
-                rule,
-                distinct,
-                one,
-                other,
-            } => say(
-                "rules-broad",
-                &[
-                    ("rule", &(rule + 1)),
-                    ("what", &rules[*rule].describe()),
-                    ("distinct", distinct),
-                    ("one", &shorten(&one.2)),
-                    ("one-issue", &one.0),
-                    ("one-line", &one.1),
-                    ("other", &shorten(&other.2)),
-                    ("other-issue", &other.0),
-                    ("other-line", &other.1),
-                ],
-            ),
-            Warning::Unmatched { issues, example } => say(
-                "rules-unmatched",
-                &[
-                    ("text", &shorten(&example.2)),
-                    ("issues", issues),
-                    ("issue", &example.0),
-                    ("line", &example.1),
-                ],
-            ),
-            Warning::Unused { rule } => say(
-                "rules-unused",
-                &[("rule", &(rule + 1)), ("what", &rules[*rule].describe())],
-            ),
-        };
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", told(w, rules))?;
     }
     let matched: usize = issues.iter().map(|c| c.matched.len()).sum();
     writeln!(
@@ -123,4 +77,68 @@ pub fn run(
         )
     )?;
     Ok(EXIT_OK)
+}
+
+/// One warning of the report, as said.
+fn told(w: &Warning, rules: &[Rule]) -> String {
+    match w {
+        Warning::Broad {
+            rule,
+            distinct,
+            one,
+            other,
+        } => say(
+            "rules-broad",
+            &[
+                ("rule", &(rule + 1)),
+                ("what", &rules[*rule].describe()),
+                ("distinct", distinct),
+                ("one", &shorten(&one.2)),
+                ("one-issue", &one.0),
+                ("one-line", &one.1),
+                ("other", &shorten(&other.2)),
+                ("other-issue", &other.0),
+                ("other-line", &other.1),
+            ],
+        ),
+        Warning::Unmatched { issues, example } => say(
+            "rules-unmatched",
+            &[
+                ("text", &shorten(&example.2)),
+                ("issues", issues),
+                ("issue", &example.0),
+                ("line", &example.1),
+            ],
+        ),
+        Warning::Unused { rule } => say(
+            "rules-unused",
+            &[("rule", &(rule + 1)), ("what", &rules[*rule].describe())],
+        ),
+    }
+}
+
+/// An issue's label, then each block a rule matched in it.
+fn print_matched(
+    out: &mut dyn Write,
+    label: &str,
+    c: &Coverage,
+    rules: &[Rule],
+) -> anyhow::Result<()> {
+    writeln!(out, "{label}")?;
+    for m in &c.matched {
+        writeln!(
+            out,
+            "  {}",
+            say(
+                "rules-matched",
+                &[
+                    ("line", &format!("{:>4}", m.line)),
+                    ("rule", &format!("{:>2}", m.rule + 1)),
+                    ("what", &rules[m.rule].describe()),
+                    ("text", &shorten(&m.text)),
+                ]
+            )
+        )?;
+    }
+    Ok(())
 }
