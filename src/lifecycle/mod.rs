@@ -20,6 +20,13 @@
 //! What counts as a hand edit: a run of the edition whose bytes differ from what the record
 //! says editions wrote there. Differing from today's assembly is not enough: that is what a
 //! changed original, a changed message or an imported translation look like.
+//!
+//! Where each part is: [`update`] and its phases here; the newsletter and a job in `project`;
+//! the three-way comparison in `reconcile`; the translate → assemble → check rounds in
+//! `rounds`, asking again (and the rule that makes reruns converge) in `ask_again`; splicing
+//! in `assembly`; the new record and the write in `record`; what an update did in `outcome`.
+//! [`adopt`] takes a published edition over, [`many`] brings many up to date at once, and
+//! [`import`] brings a person's reviewed translations into the memory.
 
 pub mod adopt;
 mod ask_again;
