@@ -281,6 +281,35 @@ struct Translating<'a> {
     today: &'a str,
 }
 
+impl Translating<'_> {
+    /// The job of bringing the `target` edition of `issue` up to date, as the arguments ask
+    /// (written to `out` instead of beside the original, as a stream when `stream`).
+    fn job<'i>(
+        &self,
+        issue: &'i Issue,
+        target: Lang,
+        out: Option<PathBuf>,
+        stream: bool,
+    ) -> Job<'i> {
+        let args = self.args;
+        Job {
+            issue,
+            target,
+            out,
+            stream,
+            dry_run: args.dry_run,
+            retranslate: args.retranslate,
+            settings: Settings {
+                refresh: args.refresh,
+                ..self
+                    .config
+                    .run_settings(self.project.options.source, target, self.today)
+            },
+            today: self.today.to_string(),
+        }
+    }
+}
+
 /// The issues the arguments name (all of them when selecting by kind or
 /// date), those before `--since` left out. A file named by its path belongs to the site
 /// around it: its dialect is detected there unless configured.
@@ -489,24 +518,12 @@ fn many_editions(
         args,
         memory,
         model,
-        today,
+        ..
     } = *run;
     let bar = RunBar::new(jobs.len(), model);
     let work: Vec<Job<'_>> = jobs
         .iter()
-        .map(|&(issue, target)| Job {
-            issue,
-            target,
-            out: None,
-            stream: false,
-            dry_run: args.dry_run,
-            retranslate: args.retranslate,
-            settings: Settings {
-                refresh: args.refresh,
-                ..config.run_settings(project.options.source, target, today)
-            },
-            today: today.to_string(),
-        })
+        .map(|&(issue, target)| run.job(issue, target, None, false))
         .collect();
     let bars: Vec<JobBar<'_, '_>> = work
         .iter()
@@ -837,23 +854,11 @@ fn each_target(
         args,
         memory,
         model,
-        today,
+        ..
     } = *run;
     for &target in targets {
         let stream = args.out.as_deref().is_some_and(is_stream);
-        let job = Job {
-            issue,
-            target,
-            out: args.out.clone(),
-            stream,
-            dry_run: args.dry_run,
-            retranslate: args.retranslate,
-            settings: Settings {
-                refresh: args.refresh,
-                ..config.run_settings(project.options.source, target, today)
-            },
-            today: today.to_string(),
-        };
+        let job = run.job(issue, target, args.out.clone(), stream);
         let bar = Bar::new(&format!("{target}"));
         let result = runtime.block_on(async {
             tokio::select! {
