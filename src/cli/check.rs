@@ -246,8 +246,7 @@ impl<'a> Checker<'a> {
         let original = &issue.original;
         let date = issue
             .date
-            .clone()
-            .unwrap_or_else(|| original.display().to_string());
+            .map_or_else(|| original.display().to_string(), |d| d.to_string());
         let original_text = match SourceText::read(original) {
             Ok(t) => t,
             // Once, not once per locale.

@@ -61,7 +61,7 @@ pub fn run(
     let issue = issue::resolve(&project.layout, &args.date)?;
     let edition_path = issue.edition(&project.layout, target);
     // A special issue named by path has its date from its name or front matter.
-    let date = issue.date.clone().unwrap_or_default();
+    let date = issue.date.map(|d| d.to_string()).unwrap_or_default();
     let original = SourceText::read(&issue.original)?;
     let edition = SourceText::read(&edition_path).with_context(|| {
         hinted(

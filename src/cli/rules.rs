@@ -52,9 +52,8 @@ pub fn run(
         let text = SourceText::read(&found.original)?;
         let label = found
             .date
-            .clone()
             .filter(|_| found.by_date)
-            .unwrap_or_else(|| found.original.display().to_string());
+            .map_or_else(|| found.original.display().to_string(), |d| d.to_string());
         let c = coverage::of_issue(&label, &text.text, rules, target.code(), source);
         print_matched(out, &label, &c, rules)?;
         issues.push(c);

@@ -320,11 +320,12 @@ fn named_issues(
     selecting: bool,
     mut project: Project,
 ) -> anyhow::Result<(Project, Vec<Issue>)> {
-    if let Some(since) = &args.since {
-        if since.parse::<jiff::civil::Date>().is_err() {
-            anyhow::bail!("{}", hinted("cli-since-not-a-date", &[("since", since)]));
-        }
-    }
+    let since: Option<jiff::civil::Date> = match &args.since {
+        Some(since) => Some(since.parse().map_err(|_| {
+            anyhow::anyhow!("{}", hinted("cli-since-not-a-date", &[("since", since)]))
+        })?),
+        None => None,
+    };
     let named = config.issues(root, &args.issues, args.issues.is_empty() && selecting)?;
     if named.is_empty() {
         anyhow::bail!("{}", hinted("cli-no-issue", &[]));
@@ -336,7 +337,7 @@ fn named_issues(
     }
     let issues = named
         .into_iter()
-        .filter(|issue| match (&args.since, &issue.date) {
+        .filter(|issue| match (since, issue.date) {
             (Some(since), Some(date)) => date >= since,
             _ => true,
         })

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
+
 use crate::lang::Lang;
 use crate::message::{tr, tr_attr};
 
@@ -56,8 +58,9 @@ impl Layout {
 /// An original, found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    /// `YYYY-MM-DD`: the date it was named by, or the one its file name or front matter gives.
-    pub date: Option<String>,
+    /// The date it was named by, or the one its file name or front matter gives (written
+    /// `YYYY-MM-DD`).
+    pub date: Option<Date>,
     /// Whether it was named by date (its editions follow the `editions` pattern).
     pub by_date: bool,
     pub original: PathBuf,
@@ -80,7 +83,7 @@ impl Issue {
     /// (`2023-12-11-sweekly`).
     pub fn label(&self) -> String {
         match (&self.date, self.by_date) {
-            (Some(date), true) => date.clone(),
+            (Some(date), true) => date.to_string(),
             _ => self
                 .original
                 .file_stem()
@@ -95,7 +98,7 @@ impl Issue {
                 layout
                     .editions
                     .replace("{locale}", target.code())
-                    .replace("{date}", date),
+                    .replace("{date}", &date.to_string()),
             ),
             _ => {
                 let file = self.original.file_name().unwrap_or_default();
@@ -111,9 +114,8 @@ impl Issue {
 
 /// The date of a file named by path: a `YYYY-MM-DD` prefix of its name, or else its front
 /// matter's `pubDate`.
-pub fn date_of_file(path: &Path, text: &str) -> Option<String> {
-    let valid =
-        |s: &str| (s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()).then(|| s.to_string());
+pub fn date_of_file(path: &Path, text: &str) -> Option<Date> {
+    let valid = |s: &str| s.parse::<Date>().ok().filter(|_| s.len() == 10);
     let name = path.file_name()?.to_string_lossy();
     if let Some(d) = name.get(..10).and_then(valid) {
         return Some(d);
@@ -207,7 +209,7 @@ pub fn resolve(layout: &Layout, name: &str) -> Result<Issue, IssueError> {
         // A weekly by date has its editions where the `editions` pattern says; a special issue
         // has them beside it, in a folder named after the locale, as when named by path.
         [(original, weekly)] => Ok(Issue {
-            date: Some(name.to_string()),
+            date: name.parse().ok(),
             by_date: *weekly,
             original: original.clone(),
         }),
@@ -255,7 +257,7 @@ pub fn all(layout: &Layout) -> Vec<Issue> {
     {
         for (date, original) in matching(&layout.root, pattern) {
             let issue = Issue {
-                date: Some(date.clone()),
+                date: date.parse().ok(),
                 by_date: rank == 0,
                 original,
             };
@@ -350,18 +352,18 @@ mod tests {
     fn a_file_takes_its_date_from_its_name_or_its_front_matter() {
         assert_eq!(
             date_of_file(Path::new("docs/2023-12-11-sweekly.md"), ""),
-            Some("2023-12-11".into())
+            Some(jiff::civil::date(2023, 12, 11))
         );
         assert_eq!(
             date_of_file(
                 Path::new("special.md"),
                 "---\ntitle: x\npubDate: 2024-07-17\n---\n\ntext\n"
             ),
-            Some("2024-07-17".into())
+            Some(jiff::civil::date(2024, 7, 17))
         );
         assert_eq!(
             date_of_file(Path::new("special.md"), "---\npubDate: '2024-07-17'\n---\n"),
-            Some("2024-07-17".into())
+            Some(jiff::civil::date(2024, 7, 17))
         );
         assert_eq!(date_of_file(Path::new("notes.md"), "# notes\n"), None);
         assert_eq!(date_of_file(Path::new("2024-13-99-x.md"), ""), None);

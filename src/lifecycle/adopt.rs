@@ -147,7 +147,9 @@ pub fn adopt(
     let earlier = earlier_adoption(&edition_path, &record_path)?;
     let glossary = Glossary::load(&project.glossary, target)?;
     let locale = Locale::load(&project.locales, code)?;
-    let date = issue.date.clone().unwrap_or_else(|| options.today.clone());
+    let date = issue
+        .date
+        .map_or_else(|| options.today.clone(), |d| d.to_string());
     let vars = {
         let doc = crate::Document::parse(&source.text, &project.options);
         rules::variables(&doc, &date, &project.original_url)

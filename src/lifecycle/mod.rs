@@ -289,7 +289,7 @@ impl Report {
         states: std::collections::BTreeMap<String, State>,
     ) -> Report {
         let (date, date_is_today) = match &job.issue.date {
-            Some(d) => (d.clone(), false),
+            Some(d) => (d.to_string(), false),
             None => (job.today.clone(), true),
         };
         Report {
