@@ -319,18 +319,7 @@ fn failed_segments_are_written_ready_to_fill_in_and_import() {
         })
         .collect();
     std::fs::write(&file, serde_json::to_string(&done).unwrap()).unwrap();
-    let (code, stdout, stderr) = editions(
-        root,
-        &server,
-        &[
-            "memory",
-            "import",
-            original.to_str().unwrap(),
-            file.to_str().unwrap(),
-            "--to",
-            "en",
-        ],
-    );
+    let (code, stdout, stderr) = import_into_en(root, &server, &original, &file);
     assert_eq!(code, Some(0), "{stderr}");
     // Imported, the file has served: it is gone, and so are the folders it leaves empty.
     assert_eq!(
@@ -346,6 +335,27 @@ fn failed_segments_are_written_ready_to_fill_in_and_import() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(server.requests().len(), before, "nothing is asked again");
     assert!(root.join("docs/en/2024-01-06-weekly.md").is_file());
+}
+
+/// `editions memory import <original> <file> --to en`.
+fn import_into_en(
+    root: &Path,
+    server: &StandIn,
+    original: &Path,
+    file: &Path,
+) -> (Option<i32>, String, String) {
+    editions(
+        root,
+        server,
+        &[
+            "memory",
+            "import",
+            original.to_str().unwrap(),
+            file.to_str().unwrap(),
+            "--to",
+            "en",
+        ],
+    )
 }
 
 /// `editions rules`: which block each rule matched, rules that match nothing, recurring blocks
@@ -1227,18 +1237,7 @@ fn an_import_with_a_bad_translation_imports_nothing_and_says_why() {
     let file = root.join("reviewed.json");
     std::fs::write(&file, serde_json::to_string(&map).unwrap()).unwrap();
     let memory = std::fs::read(root.join("memory.jsonl")).ok();
-    let (code, stdout, stderr) = editions(
-        root,
-        &server,
-        &[
-            "memory",
-            "import",
-            original.to_str().unwrap(),
-            file.to_str().unwrap(),
-            "--to",
-            "en",
-        ],
-    );
+    let (code, stdout, stderr) = import_into_en(root, &server, &original, &file);
     assert_eq!((code, stdout.as_str()), (Some(1), ""), "{stderr}");
     assert_eq!(
         stderr,
