@@ -270,20 +270,10 @@ fn main() {
             dry_run: false,
             retranslate: false,
             settings: Settings {
-                source: Lang::Zh,
-                target: Lang::En,
-                batch_chars: 1500,
                 concurrency: 4,
-                max_repairs: 2,
                 price: Default::default(),
                 model_name: MODEL.into(),
-                date: "2026-01-01".into(),
-                skip: Default::default(),
-                distrust: Default::default(),
-                reasons: Default::default(),
-                batch_api: false,
-                refresh: false,
-                guidance: Default::default(),
+                ..editions::config::Config::default().run_settings(Lang::Zh, Lang::En, "2026-01-01")
             },
             today: "2026-01-01".into(),
         };
